@@ -1,0 +1,104 @@
+import type { SchemaType } from '../formats/format.js'
+
+/** `{name, subject, version}` as stored; `version` is always concrete (never -1). */
+export interface SchemaReference {
+  readonly name: string
+  readonly subject: string
+  readonly version: number
+}
+
+/** JSON objects stored and returned as sent (`metadata`, `ruleSet`, config values). */
+export type JsonObject = { readonly [key: string]: unknown }
+
+/** A schema under a global id. Rows are never removed, so ids are never handed out twice. */
+export interface SchemaRecord {
+  /** `.` for the default context, `.name` for a named one. */
+  readonly context: string
+  readonly id: number
+  readonly schemaType: SchemaType
+  /** Canonical text, as served. */
+  readonly schema: string
+  readonly references: readonly SchemaReference[]
+  readonly metadata?: JsonObject
+  readonly ruleSet?: JsonObject
+  /** Content hash (Confluent's GUID recipe); (context, schemaType, guid) is the dedup key. */
+  readonly guid: string
+}
+
+/** One version of one subject. */
+export interface VersionRecord {
+  /** Qualified subject, e.g. `orders-value` or `:.staging:orders-value`. */
+  readonly subject: string
+  readonly version: number
+  readonly context: string
+  readonly id: number
+  readonly deleted: boolean
+  /** When the version was stored, epoch milliseconds. */
+  readonly ts: number
+}
+
+/** A config row as stored; field names are the wire names of Confluent's `Config` entity. */
+export type ConfigRecord = JsonObject
+
+/**
+ * Config and mode scopes are qualified subject strings: a subject (`orders-value`), a context
+ * (`:.staging:`), the default context (`:.:`, which is the global scope) or `:.__GLOBAL:`.
+ */
+export const GLOBAL_SCOPE = ':.:'
+
+/** A change to the store. Transactions collect these and apply them all or none. */
+export type Mutation =
+  | { readonly kind: 'schema'; readonly record: SchemaRecord }
+  | { readonly kind: 'version'; readonly record: VersionRecord }
+  | { readonly kind: 'deleteVersion'; readonly subject: string; readonly version: number }
+  | { readonly kind: 'config'; readonly scope: string; readonly config: ConfigRecord | null }
+  | { readonly kind: 'mode'; readonly scope: string; readonly mode: string | null }
+
+/** Synchronous reads, served from memory by every store. */
+export interface StoreReader {
+  schemaById(context: string, id: number): SchemaRecord | undefined
+  /** The id stored for this content in the context, if any. */
+  idByHash(context: string, schemaType: SchemaType, guid: string): number | undefined
+  /** All versions of a subject, soft-deleted included, ascending. Empty when unknown. */
+  versionsOf(subject: string): readonly VersionRecord[]
+  /** Every subject that has at least one stored version (live or soft-deleted), unsorted. */
+  subjects(): Iterable<string>
+  /** Every subject-version that uses this id, soft-deleted included. */
+  usesOf(context: string, id: number): readonly VersionRecord[]
+  /** Ids of schemas whose references point at this subject-version. */
+  referrersOf(subject: string, version: number): readonly { context: string; id: number }[]
+  /** Highest id ever stored in the context, 0 when none. */
+  maxId(context: string): number
+  config(scope: string): ConfigRecord | undefined
+  mode(scope: string): string | undefined
+  /** Contexts that hold at least one version, `.` always included. */
+  contexts(): string[]
+}
+
+/** A transaction: reads see the state before the transaction; writes are buffered. */
+export interface StoreTx extends StoreReader {
+  putSchema(record: SchemaRecord): void
+  putVersion(record: VersionRecord): void
+  deleteVersion(subject: string, version: number): void
+  putConfig(scope: string, config: ConfigRecord | null): void
+  putMode(scope: string, mode: string | null): void
+}
+
+/**
+ * Where registry state lives. Reads are synchronous and served from memory; writes go through
+ * {@link Store.transaction}, which resolves once they are durable.
+ *
+ * @example
+ * await store.transaction((tx) => tx.putMode(GLOBAL_SCOPE, 'READONLY'))
+ */
+export interface Store extends StoreReader {
+  /**
+   * Runs `fn` against the current state and applies the writes it buffered, all or none. `fn`
+   * must have no effects besides its writes: a store may run it again if another writer got in
+   * first (the Kafka store does). Resolves with `fn`'s result once the writes are durable.
+   */
+  transaction<T>(fn: (tx: StoreTx) => T): Promise<T>
+  /** Resolves when the store has caught up and can serve (immediately for local stores). */
+  ready(): Promise<void>
+  close(): Promise<void>
+}
