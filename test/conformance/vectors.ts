@@ -80,3 +80,15 @@ export function evaluate(format: SchemaFormat, v: Vector, options?: CompatOption
   })
   return checkLevel(format, level, candidate, previous, options)
 }
+
+/** Vector ids listed in known-differences.md under `## <section>`, with their reasons. */
+export function knownDifferences(section: 'Avro' | 'Protobuf' | 'JSON Schema'): Map<string, string> {
+  const text = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'known-differences.md'), 'utf8')
+  const body = text.split(/^## /m).find((part) => part.startsWith(`${section}\n`)) ?? ''
+  const rows = new Map<string, string>()
+  for (const line of body.split('\n')) {
+    const m = /^\|\s*`?([\w-]+)`?\s*\|\s*(.+?)\s*\|\s*$/.exec(line)
+    if (m && m[1] !== 'id' && !/^-+$/.test(m[1]!)) rows.set(m[1]!, m[2]!)
+  }
+  return rows
+}
