@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify'
+import { badRequest } from '../registry/errors.js'
+
+export const V1_JSON = 'application/vnd.schemaregistry.v1+json'
+const PRODUCED: readonly (readonly [string, number])[] = [
+  [V1_JSON, 1],
+  ['application/vnd.schemaregistry+json', 0.9],
+  ['application/json', 0.5],
+]
+const ACCEPTED = new Set([
+  V1_JSON,
+  'application/vnd.schemaregistry+json',
+  'application/json',
+  'application/octet-stream',
+])
+
+/**
+ * The response type for an `Accept` header, with Confluent's server weights; undefined when
+ * nothing acceptable is produced (406).
+ */
+export function negotiate(accept: string | undefined): string | undefined {
+  if (!accept || accept.trim() === '') return V1_JSON
+  let best: string | undefined
+  let bestScore = 0
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.trim().split(';')
+    const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? 1)
+    const type = range.trim().toLowerCase()
+    for (const [produced, weight] of PRODUCED) {
+      const matches = type === '*/*' || type === 'application/*' || type === produced
+      const score = matches ? q * weight : 0
+      if (score > bestScore) {
+        best = produced
+        bestScore = score
+      }
+    }
+  }
+  return best
+}
+
+function parseJson(body: string): unknown {
+  if (body.trim() === '') return undefined
+  try {
+    return JSON.parse(body)
+  } catch (e) {
+    throw badRequest(`Unrecognized JSON in request body: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * Request bodies: the three JSON types and octet-stream are JSON; no Content-Type counts as
+ * octet-stream; anything else is 415 (Confluent's `Versions` and JAX-RS behaviour).
+ */
+export function installContentTypes(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const raw = request.headers['content-type']
+    const type = raw?.split(';')[0]?.trim().toLowerCase() ?? ''
+    if (type !== '' && !ACCEPTED.has(type)) {
+      done(Object.assign(new Error('HTTP 415 Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined)
+      return
+    }
+    try {
+      done(null, parseJson(body as string))
+    } catch (e) {
+      done(e as Error, undefined)
+    }
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    const type = negotiate(request.headers.accept)
+    if (!type) {
+      reply.code(406).type(V1_JSON).send({ error_code: 406, message: 'HTTP 406 Not Acceptable' })
+      return reply
+    }
+    reply.type(type)
+  })
+}

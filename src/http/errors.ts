@@ -1,0 +1,80 @@
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { RegistryError, type RegistryErrorCode } from '../registry/errors.js'
+import { negotiate } from './content-type.js'
+
+/** The one table from domain error to HTTP status and Confluent `error_code`. */
+export const ERROR_TABLE: Record<RegistryErrorCode, readonly [status: number, errorCode: number]> = {
+  SUBJECT_NOT_FOUND: [404, 40401],
+  VERSION_NOT_FOUND: [404, 40402],
+  SCHEMA_NOT_FOUND: [404, 40403],
+  SUBJECT_SOFT_DELETED: [404, 40404],
+  SUBJECT_NOT_SOFT_DELETED: [404, 40405],
+  SCHEMAVERSION_SOFT_DELETED: [404, 40406],
+  SCHEMAVERSION_NOT_SOFT_DELETED: [404, 40407],
+  SUBJECT_COMPATIBILITY_NOT_CONFIGURED: [404, 40408],
+  SUBJECT_MODE_NOT_CONFIGURED: [404, 40409],
+  INCOMPATIBLE_SCHEMA: [409, 40901],
+  INVALID_SCHEMA: [422, 42201],
+  INVALID_VERSION: [422, 42202],
+  INVALID_COMPATIBILITY_LEVEL: [422, 42203],
+  INVALID_MODE: [422, 42204],
+  OPERATION_NOT_PERMITTED: [422, 42205],
+  REFERENCE_EXISTS: [422, 42206],
+  INVALID_SUBJECT: [422, 42208],
+  SCHEMA_TOO_LARGE: [422, 42209],
+  INVALID_RULESET: [422, 42210],
+  CONTEXT_NOT_EMPTY: [422, 42211],
+  INVALID_CONTEXT: [400, 400],
+  BAD_REQUEST: [400, 400],
+  UNPROCESSABLE: [422, 422],
+  NOT_FOUND: [404, 404],
+  STORE_ERROR: [500, 50001],
+}
+
+/** Framework errors that fastify raises before a route runs, in Confluent's envelope. */
+const FRAMEWORK: Record<string, readonly [number, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'HTTP 415 Unsupported Media Type'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'Request body is larger than the configured limit'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [422, 'Request body is empty'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'Request body size did not match Content-Length'],
+  FST_ERR_NOT_FOUND: [404, 'HTTP 404 Not Found'],
+}
+
+export interface ErrorBody {
+  readonly error_code: number
+  readonly message: string
+}
+
+/** Installs the one error handler and the 404 handler; routes never catch. */
+export function installErrorHandling(app: FastifyInstance, incompatibleErrorCode: number): void {
+  app.setErrorHandler((error: FastifyError | RegistryError, request, reply) => {
+    let status: number
+    let body: ErrorBody
+    if (error instanceof RegistryError) {
+      const [s, code] = ERROR_TABLE[error.code]
+      status = s
+      body = { error_code: error.code === 'INCOMPATIBLE_SCHEMA' ? incompatibleErrorCode : code, message: error.message }
+      if (status >= 500) request.log.error({ err: error }, 'store error')
+    } else if (error.code && FRAMEWORK[error.code]) {
+      const [s, message] = FRAMEWORK[error.code]!
+      status = s
+      body = { error_code: s, message }
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      status = error.statusCode
+      body = { error_code: status, message: error.message }
+    } else {
+      request.log.error({ err: error }, 'unexpected error')
+      status = 500
+      body = { error_code: 500, message: 'Internal Server Error' }
+    }
+    reply.code(status).type(negotiate(request.headers.accept) ?? DEFAULT_TYPE).send(body)
+  })
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .type(negotiate(request.headers.accept) ?? DEFAULT_TYPE)
+      .send({ error_code: 404, message: 'HTTP 404 Not Found' })
+  })
+}
+
+const DEFAULT_TYPE = 'application/vnd.schemaregistry.v1+json'

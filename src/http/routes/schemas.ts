@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { Registry } from '../../registry/registry.js'
+import { schemaDto, schemaStringDto } from '../dto.js'
+import { bool, int, page, type Query, str } from '../input.js'
+
+type IdParams = { Params: { id: string }; Querystring: Query }
+
+/** `/schemas/*`: schemas by id and guid, the types, and the flat listing. */
+export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
+  const byId = (id: string, q: Query) =>
+    registry.schemaById(int(id), {
+      ...(str(q, 'subject') !== undefined ? { subject: str(q, 'subject')! } : {}),
+      ...(str(q, 'format') ? { format: str(q, 'format')! } : {}),
+      fetchMaxId: bool(q, 'fetchMaxId'),
+    })
+
+  app.get<IdParams>('/schemas/ids/:id', async (req) => schemaStringDto(byId(req.params.id, req.query)))
+
+  app.get<IdParams>('/schemas/ids/:id/schema', async (req, reply) => {
+    reply.send(byId(req.params.id, req.query).schema)
+  })
+
+  const uses = (req: { params: { id: string }; query: Query }) => {
+    const subject = str(req.query, 'subject')
+    return registry.usesOfId(int(req.params.id), { ...(subject ? { subject } : {}), deleted: bool(req.query, 'deleted') })
+  }
+  app.get<IdParams>('/schemas/ids/:id/subjects', async (req) =>
+    page([...new Set(uses(req).map((u) => u.subject))], req.query),
+  )
+  app.get<IdParams>('/schemas/ids/:id/versions', async (req) =>
+    page(
+      uses(req).map((u) => ({ subject: u.subject, version: u.version })),
+      req.query,
+    ),
+  )
+
+  app.get<{ Params: { guid: string }; Querystring: Query }>('/schemas/guids/:guid', async (req) =>
+    schemaStringDto(registry.schemaByGuid(req.params.guid, str(req.query, 'format'))),
+  )
+  app.get<{ Params: { guid: string } }>('/schemas/guids/:guid/ids', async (req) => registry.idsOfGuid(req.params.guid))
+
+  app.get('/schemas/types', async () => registry.supportedTypes())
+
+  app.get<{ Querystring: Query }>('/schemas', async (req) => {
+    const q = req.query
+    const ruleType = str(q, 'ruleType')
+    const format = str(q, 'format')
+    const list = registry.listSchemas({
+      prefix: str(q, 'subjectPrefix') ?? '',
+      deleted: bool(q, 'deleted'),
+      latestOnly: bool(q, 'latestOnly'),
+      ...(ruleType ? { ruleType } : {}),
+      ...(format ? { format } : {}),
+    })
+    return page(list.map(schemaDto), q, registry.options.schemaSearchLimit)
+  })
+}

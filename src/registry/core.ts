@@ -1,0 +1,167 @@
+import type { CompatibilityLevel } from '../compat/levels.js'
+import type { ParsedSchema, ResolvedRef, SchemaFormat, SchemaType } from '../formats/format.js'
+import { SchemaParseError } from '../formats/format.js'
+import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
+import { GLOBAL_SCOPE } from '../store/store.js'
+import { invalidSchema, storeError } from './errors.js'
+import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, inContext, qualify } from './subjects.js'
+
+/** Server-wide settings the domain needs. */
+export interface RegistryOptions {
+  /** The level when nothing is configured; BACKWARD unless set. */
+  readonly defaultCompatibility: CompatibilityLevel
+  /** Largest schema text accepted, in bytes (42209 beyond it). */
+  readonly maxSchemaBytes: number
+  /** Default and maximum page size of `/schemas` and `/referencedby` (Confluent: 1000). */
+  readonly schemaSearchLimit: number
+  /** 409 responses carry this error_code: 40901 (current Confluent) or 409 (older servers). */
+  readonly incompatibleErrorCode: number
+}
+
+export const DEFAULT_OPTIONS: RegistryOptions = {
+  defaultCompatibility: 'BACKWARD',
+  maxSchemaBytes: 8 * 1024 * 1024,
+  schemaSearchLimit: 1000,
+  incompatibleErrorCode: 40901,
+}
+
+export interface RegistryDeps {
+  readonly store: StoreReader
+  readonly formatFor: (type: string) => SchemaFormat | undefined
+  readonly now: () => number
+  readonly options: RegistryOptions
+}
+
+const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
+
+/**
+ * Shared machinery of the use cases: config and mode resolution, reference resolution and a
+ * cache of parsed stored schemas (stored records never change, so the cache never goes stale).
+ */
+export class RegistryCore {
+  readonly #parsed = new Map<string, ParsedSchema>()
+  constructor(readonly deps: RegistryDeps) {}
+
+  get store(): StoreReader {
+    return this.deps.store
+  }
+
+  format(type: string): SchemaFormat {
+    const format = this.deps.formatFor(type)
+    if (!format) throw invalidSchema(`Invalid schema type ${type}`)
+    return format
+  }
+
+  /** Config scopes for a subject, most specific first (Confluent `getConfigInScope`). */
+  #scopes(subject: string): string[] {
+    const { context } = qualify(subject)
+    const scopes: string[] = []
+    if (subject !== GLOBAL_SCOPE && subject !== contextScope(context)) scopes.push(subject)
+    scopes.push(context === DEFAULT_CONTEXT ? GLOBAL_SCOPE : contextScope(context))
+    scopes.push(GLOBAL_DEFAULT_SCOPE)
+    return [...new Set(scopes)]
+  }
+
+  /**
+   * The effective config: the subject's own fields over the context (or global) config, over
+   * `:.__GLOBAL:`, with the server default level underneath.
+   */
+  effectiveConfig(subject: string): ConfigRecord & { compatibilityLevel: CompatibilityLevel } {
+    const merged: Record<string, unknown> = {}
+    for (const scope of this.#scopes(subject).reverse()) {
+      const stored = this.store.config(scope)
+      if (stored) for (const [k, v] of Object.entries(stored)) if (v !== undefined && v !== null) merged[k] = v
+    }
+    merged.compatibilityLevel ??= this.deps.options.defaultCompatibility
+    return merged as ConfigRecord & { compatibilityLevel: CompatibilityLevel }
+  }
+
+  /** The effective mode: the first scope with a mode set, else READWRITE. */
+  effectiveMode(subject: string): string {
+    for (const scope of this.#scopes(subject)) {
+      const mode = this.store.mode(scope)
+      if (mode) return mode === 'READONLY_OVERRIDE' ? 'READONLY' : mode
+    }
+    return 'READWRITE'
+  }
+
+  /** The stored schema of a version; a missing row means the store is inconsistent. */
+  schemaOf(v: VersionRecord): SchemaRecord {
+    const record = this.store.schemaById(v.context, v.id)
+    if (!record) throw storeError(`Schema ${v.id} of ${v.subject} version ${v.version} is missing from the store`)
+    return record
+  }
+
+  /** Parses a stored schema once; later calls hit the cache. */
+  parseStored(record: SchemaRecord): ParsedSchema {
+    const key = `${record.context}\u0000${record.id}`
+    let parsed = this.#parsed.get(key)
+    if (!parsed) {
+      const refs = this.resolveReferences(record.references, record.context, { includeDeleted: true }).resolved
+      parsed = this.parse(record.schemaType, record.schema, refs, 'stored')
+      if (record.metadata) parsed = { ...parsed, metadata: record.metadata }
+      this.#parsed.set(key, parsed)
+    }
+    return parsed
+  }
+
+  /** Parses with the format, turning its errors into 42201. */
+  parse(type: SchemaType, text: string, refs: readonly ResolvedRef[], mode: 'new' | 'stored'): ParsedSchema {
+    const format = this.format(type)
+    try {
+      return format.parse(text, refs, mode)
+    } catch (e) {
+      if (e instanceof SchemaParseError) throw invalidSchema(e.message, { cause: e })
+      throw invalidSchema(`Invalid schema of type ${type}, details: ${(e as Error)?.message ?? String(e)}`, {
+        cause: e,
+      })
+    }
+  }
+
+  /**
+   * Resolves `{name, subject, version}` references to the transitive closure of schema texts,
+   * dependencies first, the first binding of a name winning (Confluent
+   * `AbstractSchemaProvider.resolveReferences`). `version: -1` becomes the latest version.
+   */
+  resolveReferences(
+    refs: readonly SchemaReference[],
+    context: string,
+    { includeDeleted }: { includeDeleted: boolean },
+  ): { concrete: SchemaReference[]; resolved: ResolvedRef[] } {
+    const resolved: ResolvedRef[] = []
+    const seen = new Set<string>()
+    const concrete: SchemaReference[] = []
+    const visit = (list: readonly SchemaReference[], ctx: string, top: boolean) => {
+      for (const ref of list) {
+        const subject = qualify(ref.subject).context === DEFAULT_CONTEXT && ctx !== DEFAULT_CONTEXT && !ref.subject.startsWith(':')
+          ? inContext(ctx, ref.subject)
+          : ref.subject
+        const version = this.#findReferenced(subject, ref.version, includeDeleted)
+        if (!version) {
+          throw invalidSchema(`No schema reference found for subject "${ref.subject}" and version ${ref.version}`)
+        }
+        if (top) concrete.push({ name: ref.name, subject: ref.subject, version: version.version })
+        if (seen.has(ref.name)) continue
+        seen.add(ref.name)
+        const record = this.schemaOf(version)
+        visit(record.references, version.context, false)
+        resolved.push({
+          name: ref.name,
+          subject,
+          version: version.version,
+          schema: record.schema,
+          schemaType: record.schemaType,
+        })
+      }
+    }
+    visit(refs, context, true)
+    return { concrete, resolved }
+  }
+
+  #findReferenced(subject: string, version: number, includeDeleted: boolean): VersionRecord | undefined {
+    const versions = this.store.versionsOf(subject)
+    if (version === -1) return versions.filter((v) => !v.deleted).at(-1)
+    const found = versions.find((v) => v.version === version)
+    return found && (includeDeleted || !found.deleted) ? found : undefined
+  }
+}

@@ -1,0 +1,82 @@
+import type { StoreTx, VersionRecord } from '../store/store.js'
+import type { RegistryCore } from './core.js'
+import {
+  operationNotPermitted,
+  referenceExists,
+  subjectNotFound,
+  subjectNotSoftDeleted,
+  subjectSoftDeleted,
+  versionNotFound,
+  versionNotSoftDeleted,
+  versionSoftDeleted,
+} from './errors.js'
+import { qualify } from './subjects.js'
+import type { VersionSpec } from './types.js'
+
+function assertWritable(core: RegistryCore, subject: string): void {
+  if (core.effectiveMode(subject) === 'READONLY') {
+    const q = qualify(subject)
+    throw operationNotPermitted(`Subject ${q.qualified} in context ${q.context} is in read-only mode`)
+  }
+}
+
+/** Blocks deleting a version that other schemas reference (soft: live referrers only). */
+function assertUnreferenced(core: RegistryCore, v: VersionRecord, permanent: boolean, exceptSubject?: string): void {
+  for (const { context, id } of core.store.referrersOf(v.subject, v.version)) {
+    const uses = core.store.usesOf(context, id).filter((u) => u.subject !== exceptSubject)
+    if (uses.some((u) => permanent || !u.deleted)) throw referenceExists(v.subject, v.version)
+  }
+}
+
+/** Removes the subject's config and mode once it has no version left. */
+function forgetSubject(tx: StoreTx, subject: string): void {
+  if (tx.config(subject)) tx.putConfig(subject, null)
+  if (tx.mode(subject)) tx.putMode(subject, null)
+}
+
+/** `DELETE /subjects/{s}`: soft marks live versions deleted; permanent removes them all. */
+export function deleteSubject(core: RegistryCore, tx: StoreTx, rawSubject: string, permanent: boolean): number[] {
+  const subject = qualify(rawSubject).qualified
+  const all = tx.versionsOf(subject)
+  if (all.length === 0) throw subjectNotFound(subject)
+  const live = all.filter((v) => !v.deleted)
+  if (!permanent && live.length === 0) throw subjectSoftDeleted(subject)
+  assertWritable(core, subject)
+  for (const v of all) assertUnreferenced(core, v, permanent, subject)
+  if (permanent && live.length > 0) throw subjectNotSoftDeleted(subject)
+  if (permanent) {
+    for (const v of all) tx.deleteVersion(subject, v.version)
+    forgetSubject(tx, subject)
+    return all.map((v) => v.version)
+  }
+  const highestLive = live.at(-1)!.version
+  const marked = all.filter((v) => !v.deleted && v.version <= highestLive)
+  for (const v of marked) tx.putVersion({ ...v, deleted: true })
+  return marked.map((v) => v.version)
+}
+
+/** `DELETE /subjects/{s}/versions/{v}`. */
+export function deleteVersion(
+  core: RegistryCore,
+  tx: StoreTx,
+  rawSubject: string,
+  spec: VersionSpec,
+  permanent: boolean,
+): number {
+  const subject = qualify(rawSubject).qualified
+  const all = tx.versionsOf(subject)
+  if (all.length === 0) throw subjectNotFound(subject)
+  const target = spec === 'latest' ? all.filter((v) => !v.deleted).at(-1) : all.find((v) => v.version === spec)
+  if (!target) throw versionNotFound(spec === 'latest' ? 'latest' : spec)
+  if (!permanent && target.deleted) throw versionSoftDeleted(subject, target.version)
+  if (permanent && !target.deleted) throw versionNotSoftDeleted(subject, target.version)
+  assertWritable(core, subject)
+  assertUnreferenced(core, target, permanent)
+  if (permanent) {
+    tx.deleteVersion(subject, target.version)
+    if (all.length === 1) forgetSubject(tx, subject)
+  } else {
+    tx.putVersion({ ...target, deleted: true })
+  }
+  return target.version
+}

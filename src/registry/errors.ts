@@ -1,0 +1,98 @@
+/** Every way the registry refuses a request. `http/errors.ts` maps each code to status + error_code. */
+export type RegistryErrorCode =
+  | 'SUBJECT_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'SCHEMA_NOT_FOUND'
+  | 'SUBJECT_SOFT_DELETED'
+  | 'SUBJECT_NOT_SOFT_DELETED'
+  | 'SCHEMAVERSION_SOFT_DELETED'
+  | 'SCHEMAVERSION_NOT_SOFT_DELETED'
+  | 'SUBJECT_COMPATIBILITY_NOT_CONFIGURED'
+  | 'SUBJECT_MODE_NOT_CONFIGURED'
+  | 'INCOMPATIBLE_SCHEMA'
+  | 'INVALID_SCHEMA'
+  | 'INVALID_VERSION'
+  | 'INVALID_COMPATIBILITY_LEVEL'
+  | 'INVALID_MODE'
+  | 'OPERATION_NOT_PERMITTED'
+  | 'REFERENCE_EXISTS'
+  | 'INVALID_SUBJECT'
+  | 'SCHEMA_TOO_LARGE'
+  | 'INVALID_RULESET'
+  | 'CONTEXT_NOT_EMPTY'
+  | 'INVALID_CONTEXT'
+  | 'BAD_REQUEST'
+  | 'UNPROCESSABLE'
+  | 'NOT_FOUND'
+  | 'STORE_ERROR'
+
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError'
+  constructor(
+    readonly code: RegistryErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+const err = (code: RegistryErrorCode, message: string, options?: ErrorOptions) =>
+  new RegistryError(code, message, options)
+
+export const subjectNotFound = (s: string) => err('SUBJECT_NOT_FOUND', `Subject '${s}' not found.`)
+export const versionNotFound = (v: number | string) => err('VERSION_NOT_FOUND', `Version ${v} not found.`)
+export const schemaNotFound = (id?: number | string) =>
+  err('SCHEMA_NOT_FOUND', id === undefined ? 'Schema not found' : `Schema ${id} not found`)
+export const subjectSoftDeleted = (s: string) =>
+  err('SUBJECT_SOFT_DELETED', `Subject '${s}' was soft deleted.Set permanent=true to delete permanently`)
+export const subjectNotSoftDeleted = (s: string) =>
+  err('SUBJECT_NOT_SOFT_DELETED', `Subject '${s}' was not deleted first before being permanently deleted`)
+export const versionSoftDeleted = (s: string, v: number) =>
+  err(
+    'SCHEMAVERSION_SOFT_DELETED',
+    `Subject '${s}' Version ${v} was soft deleted.Set permanent=true to delete permanently`,
+  )
+export const versionNotSoftDeleted = (s: string, v: number) =>
+  err(
+    'SCHEMAVERSION_NOT_SOFT_DELETED',
+    `Subject '${s}' Version ${v} was not deleted first before being permanently deleted`,
+  )
+export const subjectLevelConfigNotFound = (s: string) =>
+  err(
+    'SUBJECT_COMPATIBILITY_NOT_CONFIGURED',
+    `Subject '${s}' does not have subject-level compatibility configured`,
+  )
+export const subjectLevelModeNotFound = (s: string) =>
+  err('SUBJECT_MODE_NOT_CONFIGURED', `Subject '${s}' does not have subject-level mode configured`)
+export const incompatibleSchema = (s: string, messages: readonly string[]) =>
+  err(
+    'INCOMPATIBLE_SCHEMA',
+    `Schema being registered is incompatible with an earlier schema for subject "${s}", details: [${messages.join(', ')}]`,
+  )
+export const invalidSchema = (message: string, options?: ErrorOptions) => err('INVALID_SCHEMA', message, options)
+export const invalidVersion = (v: string) =>
+  err(
+    'INVALID_VERSION',
+    `The specified version '${v}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`,
+  )
+export const invalidCompatibilityLevel = () =>
+  err(
+    'INVALID_COMPATIBILITY_LEVEL',
+    'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive',
+  )
+export const invalidMode = (detail = '') =>
+  err('INVALID_MODE', `Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.${detail}`)
+export const operationNotPermitted = (message: string) => err('OPERATION_NOT_PERMITTED', message)
+export const referenceExists = (s: string, v: number) =>
+  err(
+    'REFERENCE_EXISTS',
+    `One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=${s},version=${v}}.`,
+  )
+export const invalidSubject = (s: string) => err('INVALID_SUBJECT', `The specified subject '${s}' is not a valid.`)
+export const schemaTooLarge = () => err('SCHEMA_TOO_LARGE', 'Register operation failed because schema is too large')
+export const invalidRuleSet = (message: string) => err('INVALID_RULESET', message)
+export const contextNotEmpty = (c: string) => err('CONTEXT_NOT_EMPTY', `The specified context '${c}' is not empty.`)
+export const badRequest = (message: string) => err('BAD_REQUEST', message)
+export const unprocessable = (message: string) => err('UNPROCESSABLE', message)
+export const storeError = (message: string, options?: ErrorOptions) => err('STORE_ERROR', message, options)

@@ -1,0 +1,128 @@
+import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
+import type { JsonObject, SchemaReference, VersionRecord } from '../store/store.js'
+import type { RegistryCore } from './core.js'
+import { invalidSchema, schemaTooLarge } from './errors.js'
+import { schemaGuid } from './guid.js'
+import type { QualifiedSubject } from './subjects.js'
+import type { SchemaRequest } from './types.js'
+
+/** A request schema parsed, canonicalized and hashed: what register, lookup and compat share. */
+export interface PreparedSchema {
+  readonly type: SchemaType
+  readonly format: SchemaFormat
+  readonly parsed: ParsedSchema
+  readonly canonical: string
+  readonly references: SchemaReference[]
+  readonly metadata?: JsonObject
+  readonly ruleSet?: JsonObject
+  readonly guid: string
+}
+
+export interface PrepareOptions {
+  readonly normalize: boolean
+  /** 'new' validates strictly (registrations outside IMPORT); lookups parse leniently. */
+  readonly mode: 'new' | 'stored'
+  /** Soft-deleted referenced versions resolve only for stored schemas and lookups. */
+  readonly includeDeletedRefs: boolean
+  /** Used when the request has no schema text (a new version that only changes metadata). */
+  readonly previous?: VersionRecord
+}
+
+export function prepareSchema(
+  core: RegistryCore,
+  subject: QualifiedSubject,
+  req: SchemaRequest,
+  opts: PrepareOptions,
+): PreparedSchema {
+  let text = req.schema
+  let type = req.schemaType ?? 'AVRO'
+  let refs = req.references ?? []
+  if (text === undefined || text === '') {
+    // Confluent KafkaSchemaRegistry.register: an empty schema re-uses the previous version's, so a
+    // new version can change only metadata or rules.
+    if (!opts.previous) throw invalidSchema('Empty schema')
+    const prev = core.schemaOf(opts.previous)
+    text = prev.schema
+    type = prev.schemaType
+    refs = prev.references
+  }
+  if (Buffer.byteLength(text, 'utf8') > core.deps.options.maxSchemaBytes) throw schemaTooLarge()
+  const format = core.format(type)
+  const { concrete, resolved } = core.resolveReferences(refs, subject.context, {
+    includeDeleted: opts.includeDeletedRefs,
+  })
+  let parsed = core.parse(format.type, text, resolved, opts.mode)
+  if (req.metadata) parsed = { ...parsed, metadata: req.metadata }
+  const canonical = canonicalize(format, parsed, opts.normalize)
+  const references = opts.normalize ? sortReferences(concrete) : concrete
+  return {
+    type: format.type,
+    format,
+    parsed,
+    canonical,
+    references,
+    ...(req.metadata ? { metadata: req.metadata } : {}),
+    ...(req.ruleSet ? { ruleSet: req.ruleSet } : {}),
+    guid: schemaGuid(canonical, references, req.metadata, req.ruleSet),
+  }
+}
+
+function canonicalize(format: SchemaFormat, parsed: ParsedSchema, normalize: boolean): string {
+  try {
+    return format.canonicalize(parsed, { normalize })
+  } catch (e) {
+    throw invalidSchema(`Invalid schema of type ${format.type}, details: ${(e as Error).message}`, { cause: e })
+  }
+}
+
+function sortReferences(refs: readonly SchemaReference[]): SchemaReference[] {
+  const seen = new Map<string, SchemaReference>()
+  for (const r of refs) seen.set(`${r.name}\u0000${r.subject}\u0000${r.version}`, r)
+  return [...seen.values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version,
+  )
+}
+
+/** Same metadata/ruleSet by value, whatever the key order. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return stableStringify(a) === stableStringify(b)
+}
+
+function stableStringify(v: unknown): string {
+  if (v === undefined || v === null) return 'null'
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(o[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(v)
+}
+
+/**
+ * Finds a version of the subject holding this schema: first by hash, then by the format's
+ * equivalence, newest first (Confluent `lookUpSchemaUnderSubject`).
+ */
+export function findMatchingVersion(
+  core: RegistryCore,
+  prepared: PreparedSchema,
+  candidates: readonly VersionRecord[],
+  { ignoreDataContract = false }: { ignoreDataContract?: boolean } = {},
+): VersionRecord | undefined {
+  const context = candidates[0]?.context
+  if (context === undefined) return undefined
+  const id = core.store.idByHash(context, prepared.type, prepared.guid)
+  const byHash = id === undefined ? undefined : [...candidates].reverse().find((v) => v.id === id)
+  if (byHash) return byHash
+  for (const v of [...candidates].reverse()) {
+    const record = core.schemaOf(v)
+    if (record.schemaType !== prepared.type) continue
+    if (!ignoreDataContract && prepared.metadata && !sameJson(prepared.metadata, record.metadata)) continue
+    if (!ignoreDataContract && prepared.ruleSet && !sameJson(prepared.ruleSet, record.ruleSet)) continue
+    if (record.schema === prepared.canonical) return v
+    if (prepared.format.equivalent(prepared.parsed, core.parseStored(record))) return v
+  }
+  return undefined
+}

@@ -1,0 +1,241 @@
+import { checkLevel, type CompatibilityLevel, type PriorVersion } from '../compat/levels.js'
+import { renderMessages } from '../compat/render.js'
+import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
+import type { RegistryCore } from './core.js'
+import { incompatibleSchema, invalidSchema, operationNotPermitted } from './errors.js'
+import { findMatchingVersion, prepareSchema, sameJson, type PreparedSchema } from './prepare.js'
+import { validateRuleSet } from './rule-set.js'
+import { assertValidSubject, type QualifiedSubject } from './subjects.js'
+import type { SchemaRequest, SchemaView } from './types.js'
+import { versionView } from './reads.js'
+
+export interface RegisterOptions {
+  readonly normalize?: boolean
+  /** Skip the compatibility check. */
+  readonly force?: boolean
+  readonly format?: string
+}
+
+/**
+ * `POST /subjects/{s}/versions`, following Confluent's `KafkaSchemaRegistry.register`: an
+ * identical schema returns the existing version in any mode; otherwise the mode gate, strict
+ * validation, dedup to an existing global id, the compatibility check and the write.
+ */
+export function register(
+  core: RegistryCore,
+  tx: StoreTx,
+  rawSubject: string,
+  req: SchemaRequest,
+  opts: RegisterOptions,
+): SchemaView {
+  const subject = assertValidSubject(rawSubject)
+  if (req.ruleSet) validateRuleSet(req.ruleSet)
+  const config = core.effectiveConfig(subject.qualified)
+  const normalize = opts.normalize === true || config.normalize === true
+  const mode = core.effectiveMode(subject.qualified)
+  const importing = mode === 'IMPORT'
+  const all = tx.versionsOf(subject.qualified)
+  const live = all.filter((v) => !v.deleted)
+  const latest = live.at(-1)
+  const withDataContract = { ...req, ...dataContract(core, req, latest, importing, config) }
+
+  const lenient = prepareSchema(core, subject, withDataContract, {
+    normalize,
+    mode: 'stored',
+    includeDeletedRefs: false,
+    ...(latest && !importing ? { previous: latest } : {}),
+  })
+
+  const explicitVersion = req.version !== undefined && req.version !== 0 && req.version !== -1
+  const existing = findMatchingVersion(core, lenient, req.version === -1 && latest ? [latest] : live)
+  if (existing && (req.id === undefined || req.id === existing.id)) {
+    if (!explicitVersion || req.version === existing.version) return versionView(core, existing, opts.format)
+  }
+
+  const where = `Subject ${subject.qualified} in context ${subject.context}`
+  if (mode === 'READONLY') throw operationNotPermitted(`${where} is in read-only mode`)
+  if (req.id !== undefined && !importing) throw operationNotPermitted(`${where} is not in import mode`)
+  if (req.id === undefined && importing) throw operationNotPermitted(`${where} is not in read-write mode`)
+
+  const prepared = importing
+    ? lenient
+    : prepareSchema(core, subject, withDataContract, {
+        normalize,
+        mode: 'new',
+        includeDeletedRefs: false,
+        ...(latest ? { previous: latest } : {}),
+      })
+
+  if (!importing && opts.force !== true) {
+    assertCompatible(core, subject, prepared, live, config.compatibilityLevel, config)
+  }
+
+  const nextVersion = (all.at(-1)?.version ?? 0) + 1
+  const version = chooseVersion(subject, req, all, nextVersion, importing)
+  const id = chooseId(core, tx, subject, prepared, req.id)
+
+  // Confluent: re-registering a soft-deleted schema purges the soft-deleted versions with its id.
+  for (const old of all) {
+    if (old.deleted && old.id === id && old.version < version && core.store.referrersOf(old.subject, old.version).length === 0) {
+      tx.deleteVersion(old.subject, old.version)
+    }
+  }
+  if (!tx.schemaById(subject.context, id)) {
+    tx.putSchema({
+      context: subject.context,
+      id,
+      schemaType: prepared.type,
+      schema: prepared.canonical,
+      references: prepared.references,
+      ...(prepared.metadata ? { metadata: prepared.metadata } : {}),
+      ...(prepared.ruleSet ? { ruleSet: prepared.ruleSet } : {}),
+      guid: prepared.guid,
+    })
+  }
+  const record: VersionRecord = {
+    subject: subject.qualified,
+    version,
+    context: subject.context,
+    id,
+    deleted: false,
+    ts: core.deps.now(),
+  }
+  tx.putVersion(record)
+  return {
+    subject: record.subject,
+    version,
+    id,
+    guid: prepared.guid,
+    schemaType: prepared.type,
+    schema: prepared.canonical,
+    references: prepared.references,
+    ...(prepared.metadata ? { metadata: prepared.metadata } : {}),
+    ...(prepared.ruleSet ? { ruleSet: prepared.ruleSet } : {}),
+    ts: record.ts,
+    deleted: false,
+  }
+}
+
+/**
+ * Metadata and rules a new version carries: the request's, else the previous version's, with
+ * the config's defaults under and overrides over them (Confluent `maybeSetMetadataRuleSet`).
+ */
+function dataContract(
+  core: RegistryCore,
+  req: SchemaRequest,
+  latest: VersionRecord | undefined,
+  importing: boolean,
+  config: JsonObject,
+): { metadata?: JsonObject; ruleSet?: JsonObject } {
+  if (importing) return {}
+  const prev = latest ? core.schemaOf(latest) : undefined
+  const metadata = mergeMetadata(
+    mergeMetadata(config.defaultMetadata as JsonObject | undefined, req.metadata ?? prev?.metadata),
+    config.overrideMetadata as JsonObject | undefined,
+  )
+  const ruleSet = mergeRuleSet(
+    mergeRuleSet(config.defaultRuleSet as JsonObject | undefined, req.ruleSet ?? prev?.ruleSet),
+    config.overrideRuleSet as JsonObject | undefined,
+  )
+  return { ...(metadata ? { metadata } : {}), ...(ruleSet ? { ruleSet } : {}) }
+}
+
+function mergeMetadata(left: JsonObject | undefined, right: JsonObject | undefined): JsonObject | undefined {
+  if (!left) return right
+  if (!right) return left
+  const obj = (o: JsonObject, k: string) => (o[k] ?? {}) as Record<string, unknown>
+  const sensitive = [...new Set([...((left.sensitive as string[]) ?? []), ...((right.sensitive as string[]) ?? [])])].sort()
+  return {
+    tags: { ...obj(left, 'tags'), ...obj(right, 'tags') },
+    properties: { ...obj(left, 'properties'), ...obj(right, 'properties') },
+    ...(sensitive.length ? { sensitive } : {}),
+  }
+}
+
+function mergeRuleSet(left: JsonObject | undefined, right: JsonObject | undefined): JsonObject | undefined {
+  if (!left) return right
+  if (!right) return left
+  const merged: Record<string, unknown> = {}
+  for (const list of ['migrationRules', 'domainRules', 'encodingRules']) {
+    const r = (right[list] ?? []) as { name?: string }[]
+    const names = new Set(r.map((x) => x.name))
+    const l = ((left[list] ?? []) as { name?: string }[]).filter((x) => !names.has(x.name))
+    if (l.length + r.length > 0) merged[list] = [...l, ...r]
+  }
+  const enableAt = right.enableAt ?? left.enableAt
+  if (enableAt !== undefined) merged.enableAt = enableAt
+  return merged
+}
+
+export function assertCompatible(
+  core: RegistryCore,
+  subject: QualifiedSubject,
+  prepared: PreparedSchema,
+  live: readonly VersionRecord[],
+  level: CompatibilityLevel,
+  config: JsonObject,
+): void {
+  const result = checkLevel(prepared.format, level, prepared.parsed, priorVersions(core, live, prepared, config), {
+    ...(typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}),
+  })
+  if (!result.compatible) {
+    throw incompatibleSchema(subject.qualified, renderMessages(result, level))
+  }
+}
+
+/** The live versions a new schema is checked against, narrowed by `compatibilityGroup`. */
+export function priorVersions(
+  core: RegistryCore,
+  live: readonly VersionRecord[],
+  prepared: PreparedSchema,
+  config: JsonObject,
+): PriorVersion[] {
+  const group = typeof config.compatibilityGroup === 'string' ? config.compatibilityGroup : undefined
+  const groupOf = (m: JsonObject | undefined) =>
+    group ? ((m?.properties as Record<string, unknown> | undefined)?.[group] ?? null) : null
+  return live
+    .map((v) => ({ v, record: core.schemaOf(v) }))
+    .filter(({ record }) => !group || sameJson(groupOf(record.metadata), groupOf(prepared.metadata)))
+    .map(({ v, record }) => ({ version: v.version, schema: core.parseStored(record), canonical: record.schema }))
+}
+
+function chooseVersion(
+  subject: QualifiedSubject,
+  req: SchemaRequest,
+  all: readonly VersionRecord[],
+  nextVersion: number,
+  importing: boolean,
+): number {
+  if (req.version === undefined || req.version === 0 || req.version === -1) return nextVersion
+  if (!importing) {
+    if (req.version !== nextVersion) throw invalidSchema('Version is not one more than previous version')
+    return nextVersion
+  }
+  // Confluent lets IMPORT overwrite a version; we refuse unless it is the same entry.
+  if (all.some((v) => v.version === req.version)) {
+    throw operationNotPermitted(
+      `Overwrite of version ${req.version} of subject ${subject.qualified} in context ${subject.context} is not permitted.`,
+    )
+  }
+  return req.version
+}
+
+function chooseId(
+  core: RegistryCore,
+  tx: StoreTx,
+  subject: QualifiedSubject,
+  prepared: PreparedSchema,
+  requested: number | undefined,
+): number {
+  if (requested !== undefined) {
+    const holder = tx.schemaById(subject.context, requested)
+    if (holder && (holder.guid !== prepared.guid || holder.schemaType !== prepared.type)) {
+      throw operationNotPermitted(`Overwrite new schema with id ${requested} in context ${subject.context} is not permitted.`)
+    }
+    return requested
+  }
+  // Confluent reuses the id of an identical schema from another subject; clients cache by id.
+  const existing = tx.idByHash(subject.context, prepared.type, prepared.guid)
+  if (existing !== undefined && core.store.usesOf(subject.context, existing).length > 0) return existing
+  return tx.maxId(subject.context) + 1
+}

@@ -1,0 +1,141 @@
+import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.js'
+import type { SchemaFormat } from '../formats/format.js'
+import type { ConfigRecord, Store, VersionRecord } from '../store/store.js'
+import { deleteConfig, getConfig, putConfig } from './config.js'
+import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
+import { deleteSubject, deleteVersion } from './delete.js'
+import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
+import { lookup, testCompatibility } from './lookup.js'
+import { deleteMode, getMode, putMode } from './mode.js'
+import * as reads from './reads.js'
+import { register, type RegisterOptions } from './register.js'
+import { DEFAULT_CONTEXT, qualify } from './subjects.js'
+import type { SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
+
+export interface CreateRegistryOptions {
+  readonly store: Store
+  readonly formatFor?: (type: string) => SchemaFormat | undefined
+  readonly now?: () => number
+  readonly options?: Partial<RegistryOptions>
+}
+
+/**
+ * The registry's use cases over a store. No HTTP and no SQL here: routes parse, call one of
+ * these and shape the answer.
+ *
+ * @example
+ * const registry = createRegistry({ store: new MemoryStore() })
+ * const { id } = await registry.register('orders-value', { schema: '"string"' }, {})
+ */
+export function createRegistry({ store, formatFor = defaultFormatFor, now = Date.now, options = {} }: CreateRegistryOptions) {
+  const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
+  const write = <T>(fn: Parameters<Store['transaction']>[0] extends (tx: infer X) => unknown ? (tx: X) => T : never) =>
+    store.transaction(fn)
+
+  return {
+    core,
+    options: core.deps.options,
+    supportedTypes,
+
+    register: (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> =>
+      write((tx) => register(core, tx, subject, req, opts)),
+    lookup: (subject: string, req: SchemaRequest, opts: { normalize?: boolean; deleted?: boolean; format?: string }) =>
+      lookup(core, subject, req, opts),
+    testCompatibility: (
+      subject: string,
+      version: VersionSpec | undefined,
+      req: SchemaRequest,
+      opts: { normalize?: boolean; verbose?: boolean },
+    ) => testCompatibility(core, subject, version, req, opts),
+
+    schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
+      reads.schemaById(core, id, opts),
+    schemaByGuid: (guid: string, format?: string): SchemaByIdView => {
+      for (const context of store.contexts()) {
+        for (let id = store.maxId(context); id > 0; id--) {
+          const record = store.schemaById(context, id)
+          if (record?.guid === guid && store.usesOf(context, id).length > 0) {
+            const { subject: _s, version: _v, maxId: _m, ...view } = reads.schemaById(core, id, {
+              ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
+              ...(format ? { format } : {}),
+            })
+            return view
+          }
+        }
+      }
+      throw schemaNotFound(guid)
+    },
+    idsOfGuid: (guid: string) => {
+      const out: { context: string; id: number }[] = []
+      for (const context of store.contexts()) {
+        for (let id = 1; id <= store.maxId(context); id++) {
+          if (store.schemaById(context, id)?.guid === guid && store.usesOf(context, id).length > 0) out.push({ context, id })
+        }
+      }
+      return out
+    },
+    usesOfId: (id: number, opts: { subject?: string; deleted: boolean }) => reads.usesOfId(core, id, opts),
+    listSubjects: (opts: { prefix?: string; deleted?: boolean; deletedOnly?: boolean }) => reads.listSubjects(core, opts),
+    listVersions: (subject: string, { deleted = false, deletedOnly = false, deletedAsNegative = false } = {}) => {
+      const all = store.versionsOf(qualify(subject).qualified)
+      if ((deletedAsNegative || deletedOnly) && all.length === 0) throw subjectNotFound(qualify(subject).qualified)
+      if (deletedAsNegative) return all.map((v) => (v.deleted ? -v.version : v.version))
+      if (deletedOnly) return all.filter((v) => v.deleted).map((v) => v.version)
+      return reads.visibleVersions(core, qualify(subject).qualified, deleted).map((v) => v.version)
+    },
+    getVersion: (subject: string, spec: VersionSpec, deleted: boolean): VersionRecord =>
+      reads.getVersion(core, qualify(subject).qualified, spec, deleted),
+    versionView: (v: VersionRecord, format?: string) => reads.versionView(core, v, format),
+    renderVersionSchema: (v: VersionRecord, format?: string) => reads.renderSchema(core, core.schemaOf(v), format),
+    referencedBy: (v: VersionRecord, deleted: boolean) => reads.referencedBy(core, v, deleted),
+    listSchemas: (opts: { prefix?: string; deleted?: boolean; latestOnly?: boolean; ruleType?: string; format?: string }) => {
+      const matches = reads.subjectPrefixMatcher(opts.prefix ?? '')
+      const out: SchemaView[] = []
+      for (const subject of [...store.subjects()].filter(matches).sort()) {
+        let versions = store.versionsOf(subject).filter((v) => opts.deleted || !v.deleted)
+        if (opts.latestOnly) versions = versions.slice(-1)
+        for (const v of versions) {
+          const view = reads.versionView(core, v, opts.format)
+          if (opts.ruleType && !hasRuleType(view.ruleSet, opts.ruleType)) continue
+          out.push(view)
+        }
+      }
+      return out
+    },
+    metadataMatch: (subject: string, pairs: [string, string][], deleted: boolean, format?: string) => {
+      const visible = reads.visibleVersions(core, qualify(subject).qualified, deleted)
+      for (const v of [...visible].reverse()) {
+        const props = (core.schemaOf(v).metadata?.properties ?? {}) as Record<string, unknown>
+        if (pairs.every(([k, val]) => props[k] === val)) return reads.versionView(core, v, format)
+      }
+      throw schemaNotFound()
+    },
+
+    deleteSubject: (subject: string, permanent: boolean) => write((tx) => deleteSubject(core, tx, subject, permanent)),
+    deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean) =>
+      write((tx) => deleteVersion(core, tx, subject, spec, permanent)),
+
+    getConfig: (scope: string, opts: { defaultToGlobal?: boolean }) => getConfig(core, scope, opts),
+    putConfig: (scope: string, body: Record<string, unknown>): Promise<ConfigRecord> =>
+      write((tx) => putConfig(core, tx, scope, body)),
+    deleteConfig: (scope: string) => write((tx) => deleteConfig(core, tx, scope)),
+    getMode: (scope: string, opts: { defaultToGlobal?: boolean }) => getMode(core, scope, opts),
+    putMode: (scope: string, mode: unknown, force: boolean) => write((tx) => putMode(core, tx, scope, mode, force)),
+    deleteMode: (scope: string, recursive: boolean) => write((tx) => deleteMode(core, tx, scope, recursive)),
+
+    contexts: () => store.contexts(),
+    deleteContext: (context: string) =>
+      write((tx) => {
+        if ([...tx.subjects()].some((s) => qualify(s).context === context)) throw contextNotEmpty(context)
+      }),
+  }
+}
+
+export type Registry = ReturnType<typeof createRegistry>
+
+function hasRuleType(ruleSet: ConfigRecord | undefined, type: string): boolean {
+  if (!ruleSet) return false
+  return ['migrationRules', 'domainRules', 'encodingRules'].some((list) =>
+    ((ruleSet[list] ?? []) as { type?: string }[]).some((r) => r.type === type),
+  )
+}
