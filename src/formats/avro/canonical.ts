@@ -1,0 +1,160 @@
+import { compareJava, isObject, JsonNumber, javaDouble, quote, stringifyJson, type JsonValue } from './json.js'
+import { logicalTypeOf } from './logical.js'
+import { type AvroNode, type AvroSchema, type FieldNode, type NamedNode, type Props } from './model.js'
+
+/** Java's `Schema.Type` names: a type named like one is always written with its namespace. */
+const TYPE_NAMES = new Set(['record', 'enum', 'array', 'map', 'union', 'fixed', 'string', 'bytes', 'int', 'long', 'float', 'double', 'boolean', 'null'])
+
+/** Java `Schema.Name.getQualified`: the short name inside its own namespace, else the full name. */
+function qualified(n: NamedNode, space: string | null): string {
+  if (n.namespace !== null && n.namespace === space && !TYPE_NAMES.has(n.name)) return n.name
+  return n.fullName
+}
+
+/** Java `Schema.Name.getQualified` for an alias, relative to the type's namespace. */
+function qualifiedAlias(alias: string, space: string | null): string {
+  const dot = alias.lastIndexOf('.')
+  const ns = dot >= 0 ? alias.slice(0, dot) : null
+  const name = alias.slice(dot + 1)
+  return ns !== null && ns === space && !TYPE_NAMES.has(name) ? name : alias
+}
+
+const propEntries = (props: Props, skip: ReadonlySet<string> = new Set()) =>
+  [...props].filter(([k]) => !skip.has(k)).map(([k, v]) => `${quote(k)}:${stringifyJson(v)}`)
+
+const obj = (parts: (string | undefined)[]) => `{${parts.filter((p) => p !== undefined).join(',')}}`
+
+/**
+ * Apache Avro Java's `Schema.toString()`: compact JSON in Java's key order, `namespace` only where
+ * it differs from the enclosing one, and a named type already written (or known from the
+ * references, unless `inlineRefs`) as its name.
+ */
+export function printPlain(schema: AvroSchema, options: { inlineRefs?: boolean } = {}): string {
+  const known = new Set<string>(options.inlineRefs ? [] : schema.refNames)
+  const write = (n: AvroNode, space: string | null): string => {
+    switch (n.kind) {
+      case 'union':
+        return `[${n.branches.map((b) => write(b, space)).join(',')}]`
+      case 'array':
+        return obj(['"type":"array"', `"items":${write(n.items, space)}`, ...propEntries(n.props)])
+      case 'map':
+        return obj(['"type":"map"', `"values":${write(n.values, space)}`, ...propEntries(n.props)])
+      case 'record':
+      case 'enum':
+      case 'fixed':
+        return named(n, space)
+      default:
+        return n.props.size === 0 ? quote(n.kind) : obj([`"type":${quote(n.kind)}`, ...propEntries(n.props)])
+    }
+  }
+  const named = (n: NamedNode, space: string | null): string => {
+    if (known.has(n.fullName)) return quote(qualified(n, space))
+    known.add(n.fullName)
+    let namespace: string | undefined
+    if (n.namespace !== null) namespace = n.namespace !== space ? `"namespace":${quote(n.namespace)}` : undefined
+    else if (space !== null) namespace = '"namespace":""'
+    const head = [`"type":"${n.kind === 'record' && n.error ? 'error' : n.kind}"`, `"name":${quote(n.name)}`, namespace]
+    const doc = n.doc !== undefined ? `"doc":${quote(n.doc)}` : undefined
+    const aliases = n.aliases.length > 0 ? `"aliases":[${n.aliases.map((a) => quote(qualifiedAlias(a, n.namespace))).join(',')}]` : undefined
+    let body: (string | undefined)[]
+    if (n.kind === 'record') body = [`"fields":[${n.fields.map((f) => field(f, n.namespace)).join(',')}]`]
+    else if (n.kind === 'enum') {
+      body = [`"symbols":[${n.symbols.map(quote).join(',')}]`, n.default !== undefined ? `"default":${quote(n.default)}` : undefined]
+    } else body = [`"size":${n.size}`]
+    return obj([...head, doc, ...body, ...propEntries(n.props), aliases])
+  }
+  const field = (f: FieldNode, space: string | null): string =>
+    obj([
+      `"name":${quote(f.name)}`,
+      `"type":${write(f.type, space)}`,
+      f.doc !== undefined ? `"doc":${quote(f.doc)}` : undefined,
+      f.default !== undefined ? `"default":${stringifyJson(f.default)}` : undefined,
+      f.order !== 'ascending' ? `"order":"${f.order}"` : undefined,
+      f.aliases.length > 0 ? `"aliases":[${f.aliases.map(quote).join(',')}]` : undefined,
+      ...propEntries(f.props),
+    ])
+  return write(schema.root, null)
+}
+
+const sortedProps = (props: Props, skip: ReadonlySet<string> = new Set()) =>
+  [...props.keys()]
+    .filter((k) => !skip.has(k))
+    .sort(compareJava)
+    .map((k) => `${quote(k)}:${stringifyJson(props.get(k)!)}`)
+
+const sortedStrings = (xs: readonly string[]) => `[${[...new Set(xs)].sort(compareJava).map(quote).join(',')}]`
+
+/**
+ * Confluent's normalized form (`AvroSchemaUtils.toNormalizedString`): full names, no `namespace`,
+ * fields as name, type, order, doc, aliases, default, then sorted attributes.
+ *
+ * Two choices differ from a literal reading of that printer: `order` is written in lower case
+ * (`"ascending"`, the spelling Avro parsers accept, avsc included), and attributes that belong to a
+ * logical type are written once, after `type`, not repeated among the sorted attributes.
+ */
+export function printNormalized(schema: AvroSchema): string {
+  const known = new Set<string>(schema.refNames)
+  const write = (n: AvroNode): string => {
+    const logical = logicalTypeOf(n)
+    const logicalAttrs = logical ? logical.attrs.map(([k, v]) => `${quote(k)}:${stringifyJson(v)}`) : []
+    const skip = new Set(logical ? logical.attrs.map(([k]) => k) : [])
+    switch (n.kind) {
+      case 'union':
+        return `[${n.branches.map(write).join(',')}]`
+      case 'array':
+        return obj(['"type":"array"', `"items":${write(n.items)}`, ...sortedProps(n.props)])
+      case 'map':
+        return obj(['"type":"map"', `"values":${write(n.values)}`, ...sortedProps(n.props)])
+      case 'record':
+      case 'enum':
+      case 'fixed': {
+        if (known.has(n.fullName)) return quote(n.fullName)
+        known.add(n.fullName)
+        const parts = [`"name":${quote(n.fullName)}`, `"type":"${n.kind}"`]
+        if (n.kind === 'enum') parts.push(`"symbols":[${n.symbols.map(quote).join(',')}]`)
+        else if (n.kind === 'fixed') parts.push(`"size":${n.size}`, ...logicalAttrs)
+        else parts.push(`"fields":[${n.fields.map(field).join(',')}]`)
+        if (n.doc) parts.push(`"doc":${quote(n.doc)}`)
+        if (n.aliases.length > 0) parts.push(`"aliases":${sortedStrings(n.aliases)}`)
+        if (n.kind === 'enum' && n.default !== undefined) parts.push(`"default":${quote(n.default)}`)
+        return obj([...parts, ...sortedProps(n.props, n.kind === 'fixed' ? skip : new Set())])
+      }
+      default:
+        if (logical) return obj([`"type":"${n.kind}"`, ...logicalAttrs, ...sortedProps(n.props, skip)])
+        return n.props.size === 0 ? quote(n.kind) : obj([`"type":"${n.kind}"`, ...sortedProps(n.props)])
+    }
+  }
+  const field = (f: FieldNode): string =>
+    obj([
+      `"name":${quote(f.name)}`,
+      `"type":${write(f.type)}`,
+      `"order":"${f.order}"`,
+      f.doc !== undefined ? `"doc":${quote(f.doc)}` : undefined,
+      f.aliases.length > 0 ? `"aliases":${sortedStrings(f.aliases)}` : undefined,
+      f.default !== undefined ? `"default":${stringifyJson(defaultAsTyped(f.type, f.default))}` : undefined,
+      ...sortedProps(f.props),
+    ])
+  return write(schema.root)
+}
+
+/**
+ * A default as Java re-reads it against its schema (`JacksonUtils.toObject`): numbers take the
+ * field's type, so `1` for a double is written `1.0`; a union default follows its first branch.
+ */
+function defaultAsTyped(n: AvroNode, v: JsonValue): JsonValue {
+  if (n.kind === 'union') return n.branches[0] ? defaultAsTyped(n.branches[0], v) : v
+  if (v instanceof JsonNumber) {
+    if ((n.kind === 'float' || n.kind === 'double') && v.integral) return new JsonNumber(javaDouble(v.value))
+    return v
+  }
+  if (Array.isArray(v)) return n.kind === 'array' ? v.map((x) => defaultAsTyped(n.items, x)) : v
+  if (isObject(v)) {
+    if (n.kind === 'map') return new Map([...v].map(([k, x]) => [k, defaultAsTyped(n.values, x)]))
+    if (n.kind === 'record') {
+      const byName = new Map(n.fields.map((f) => [f.name, f.type]))
+      return new Map([...v].map(([k, x]) => [k, byName.has(k) ? defaultAsTyped(byName.get(k)!, x) : x]))
+    }
+  }
+  return v
+}
+

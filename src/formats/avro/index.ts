@@ -1,0 +1,75 @@
+import type avsc from 'avsc'
+import type { ResolvedRefs, SchemaFormat } from '../format.js'
+import { buildAvscType } from './avsc.js'
+import { printNormalized, printPlain } from './canonical.js'
+import { nodesEqual } from './equivalent.js'
+import { isNamed, type AvroNode, type AvroSchema } from './model.js'
+import { parseTree, type ParseMode } from './parse.js'
+import { checkReaderWriter } from './rules/walk.js'
+
+export type { AvroSchema } from './model.js'
+export { buildAvscType, type AvscOptions } from './avsc.js'
+
+/** Parses an Avro schema; see {@link avroFormat}. */
+export function parseAvro(text: string, refs: ResolvedRefs, mode: ParseMode): AvroSchema {
+  const tree = parseTree(text, refs, mode)
+  let type: avsc.Type | undefined
+  const schema: AvroSchema = {
+    type: 'AVRO',
+    text,
+    refs,
+    root: tree.root,
+    refRoots: tree.refRoots,
+    refNames: tree.refNames,
+    ...(isNamed(tree.root) ? { fullName: tree.root.fullName } : {}),
+    // Built on first use: a leniently stored schema must load even where avsc is stricter than Avro Java.
+    get avscType() {
+      return (type ??= buildAvscType(tree.root, tree.refRoots))
+    },
+  }
+  // A new schema must also be usable by the serializers.
+  if (mode === 'new') void schema.avscType
+  return schema
+}
+
+/** Named types used by the schema that are defined by its references. */
+function referencedNames(schema: AvroSchema): string[] {
+  const found = new Set<string>()
+  const seen = new Set<AvroNode>()
+  const visit = (n: AvroNode) => {
+    if (seen.has(n)) return
+    seen.add(n)
+    if (isNamed(n) && schema.refNames.has(n.fullName)) {
+      found.add(n.fullName)
+      return
+    }
+    if (n.kind === 'record') n.fields.forEach((f) => visit(f.type))
+    else if (n.kind === 'array') visit(n.items)
+    else if (n.kind === 'map') visit(n.values)
+    else if (n.kind === 'union') n.branches.forEach(visit)
+  }
+  visit(schema.root)
+  return [...found]
+}
+
+/**
+ * Avro: Apache Avro Java's parser, printer and `SchemaCompatibility`, as Confluent uses them.
+ *
+ * @example
+ * const s = avroFormat.parse('{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}', [], 'new')
+ * avroFormat.canonicalize(s) // '{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}'
+ */
+export const avroFormat: SchemaFormat<AvroSchema> = {
+  type: 'AVRO',
+  parse: parseAvro,
+  canonicalize: (schema, options) => (options?.normalize ? printNormalized(schema) : printPlain(schema)),
+  references: referencedNames,
+  equivalent: (a, b) => nodesEqual(a.root, b.root),
+  render: (schema, format) => {
+    const f = format.trim().toLowerCase()
+    if (f === '' || f === 'default') return printPlain(schema)
+    if (f === 'resolved') return printPlain(schema, { inlineRefs: true })
+    return undefined
+  },
+  checkCompatibility: (reader, writer) => checkReaderWriter(reader.root, writer.root),
+}
