@@ -1,0 +1,94 @@
+/**
+ * An in-process registry for unit tests (Confluent's `MockSchemaRegistryClient`): global ids,
+ * versions per subject, the same schema (text, type, references) reusing its id. No
+ * compatibility checks, no canonicalization: schemas match by exact text.
+ */
+import type { RegisteredSchema, SchemaInfo, SchemaRegistryClient } from './client.js'
+import { SchemaRegistryError, SCHEMA_NOT_FOUND, SUBJECT_NOT_FOUND, VERSION_NOT_FOUND } from './errors.js'
+
+interface Entry { readonly id: number; readonly info: SchemaInfo }
+
+/**
+ * @example
+ * const client = new InMemorySchemaRegistryClient()
+ * const serializer = avroSerializer(client, { schema: '"string"' })
+ */
+export class InMemorySchemaRegistryClient implements SchemaRegistryClient {
+  readonly #byId = new Map<number, SchemaInfo>()
+  readonly #idByText = new Map<string, number>()
+  readonly #subjects = new Map<string, Entry[]>()
+  #nextId = 1
+  /** Registry calls made so far, by method name: tests use it to see what a cache saved. */
+  readonly calls = { register: 0, lookup: 0, getSchemaById: 0, getLatest: 0, getVersion: 0 }
+
+  async register(subject: string, schema: SchemaInfo): Promise<number> {
+    this.calls.register++
+    const info = normalized(schema)
+    const key = identity(info)
+    let id = this.#idByText.get(key)
+    if (id === undefined) {
+      id = this.#nextId++
+      this.#idByText.set(key, id)
+      this.#byId.set(id, info)
+    }
+    const versions = this.#subjects.get(subject) ?? []
+    if (!versions.some((v) => v.id === id)) versions.push({ id, info })
+    this.#subjects.set(subject, versions)
+    return id
+  }
+
+  async lookup(subject: string, schema: SchemaInfo): Promise<RegisteredSchema> {
+    this.calls.lookup++
+    const versions = this.#versions(subject)
+    const id = this.#idByText.get(identity(normalized(schema)))
+    const index = versions.findIndex((v) => v.id === id)
+    if (index < 0) throw new SchemaRegistryError(404, SCHEMA_NOT_FOUND, 'Schema not found')
+    return this.#at(subject, versions, index)
+  }
+
+  async getSchemaById(id: number): Promise<SchemaInfo> {
+    this.calls.getSchemaById++
+    const info = this.#byId.get(id)
+    if (info === undefined) throw new SchemaRegistryError(404, SCHEMA_NOT_FOUND, 'Schema not found')
+    return info
+  }
+
+  async getLatest(subject: string): Promise<RegisteredSchema> {
+    this.calls.getLatest++
+    const versions = this.#versions(subject)
+    return this.#at(subject, versions, versions.length - 1)
+  }
+
+  async getVersion(subject: string, version: number): Promise<RegisteredSchema> {
+    this.calls.getVersion++
+    const versions = this.#versions(subject)
+    const index = version === -1 ? versions.length - 1 : version - 1
+    if (index < 0 || index >= versions.length) {
+      throw new SchemaRegistryError(404, VERSION_NOT_FOUND, `Version ${version} not found.`)
+    }
+    return this.#at(subject, versions, index)
+  }
+
+  clearLatestCache(): void {}
+
+  #versions(subject: string): Entry[] {
+    const versions = this.#subjects.get(subject)
+    if (versions === undefined || versions.length === 0) {
+      throw new SchemaRegistryError(404, SUBJECT_NOT_FOUND, `Subject '${subject}' not found.`)
+    }
+    return versions
+  }
+
+  #at(subject: string, versions: Entry[], index: number): RegisteredSchema {
+    const entry = versions[index]!
+    return { ...entry.info, subject, id: entry.id, version: index + 1 }
+  }
+}
+
+function normalized(schema: SchemaInfo): SchemaInfo {
+  return { schema: schema.schema, schemaType: schema.schemaType ?? 'AVRO', references: schema.references ?? [] }
+}
+
+function identity(info: SchemaInfo): string {
+  return JSON.stringify([info.schemaType, info.schema, info.references])
+}
