@@ -69,7 +69,7 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return this.#registered.get(schemaKey(subject, schema, options.normalize), async () => {
       const res = await this.#request<{ id: number }>('POST', `subjects/${enc(subject)}/versions${normalizeQuery(options)}`, body(schema))
       // The id's schema is what was just sent; a consumer in the same process need not fetch it.
-      this.#ids.set(String(res.id), schema)
+      this.#ids.set(String(res.id), info(schema))
       return res.id
     })
   }
