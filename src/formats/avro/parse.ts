@@ -244,6 +244,7 @@ function props(o: JsonObject, reserved: ReadonlySet<string>): Map<string, JsonVa
 
 function describeType(n: AvroNode): string {
   if (isNamed(n)) return `${n.kind} ${n.fullName}`
+  if (n.kind === 'union') return `union (its default must match the first branch, ${n.branches[0] ? describeType(n.branches[0]) : 'none'})`
   return n.kind
 }
 
