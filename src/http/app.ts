@@ -10,6 +10,13 @@ import { rootRoutes } from './routes/root.js'
 import { schemasRoutes } from './routes/schemas.js'
 import { subjectsRoutes } from './routes/subjects.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, for the test that holds openapi.yaml to the server. */
+    registrumRoutes: readonly { method: string; url: string }[]
+  }
+}
+
 export interface AppDeps {
   readonly registry: Registry
   /** Largest request body accepted, in bytes. */
@@ -33,8 +40,12 @@ export async function buildApp({ registry, bodyLimit = 16 * 1024 * 1024, logger 
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
     rewriteUrl: (req) => rewriteContextUrl(req.url ?? '/'),
-    disableRequestLogging: true,
   })
+  const routes: { method: string; url: string }[] = []
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
+  })
+  app.decorate('registrumRoutes', routes)
   installContentTypes(app)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
   const opts = { registry }

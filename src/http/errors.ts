@@ -40,6 +40,13 @@ const FRAMEWORK: Record<string, readonly [number, string]> = {
   FST_ERR_NOT_FOUND: [404, 'HTTP 404 Not Found'],
 }
 
+/**
+ * Codes answered outside the domain table: framework errors (400, 404, 405, 406, 413, 415, 422),
+ * access control (401, 403), overload (429, 503) and the unexpected (500). With ERROR_TABLE this is
+ * every error_code the server sends; openapi.yaml's `ErrorCode` must list exactly these.
+ */
+export const OTHER_ERROR_CODES = [400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 500, 503] as const
+
 export interface ErrorBody {
   readonly error_code: number
   readonly message: string
