@@ -22,13 +22,11 @@ export function parseAvro(text: string, refs: ResolvedRefs, mode: ParseMode): Av
     refRoots: tree.refRoots,
     refNames: tree.refNames,
     ...(isNamed(tree.root) ? { fullName: tree.root.fullName } : {}),
-    // Built on first use: a leniently stored schema must load even where avsc is stricter than Avro Java.
+    // Built on first use: a schema Avro Java accepts must load even where avsc is stricter.
     get avscType() {
       return (type ??= buildAvscType(tree.root, tree.refRoots))
     },
   }
-  // A new schema must also be usable by the serializers.
-  if (mode === 'new') void schema.avscType
   return schema
 }
 
