@@ -1,0 +1,102 @@
+"""Python confluent-kafka serializers and deserializers, driven by test/serde/python-interop.test.ts.
+
+Reads one JSON request per line on stdin and answers one JSON line on stdout:
+  {"op": "serialize", "format": "avro"|"json"|"protobuf", "url", "topic", "value", ...}
+      -> {"hex": "<framed bytes>"}
+  {"op": "deserialize", "format": ..., "url", "topic", "hex", ...} -> {"value": ...}
+Errors come back as {"error": "..."}. Serializers write with the subject's latest version
+(no auto-registration), so the schema under test is the one our serde registered.
+Protobuf requests carry a "proto" description ({"package", "name", "messages": [...]}) from which
+a message class is built at run time, and "message", the full name of the message to use.
+"""
+import base64
+import json
+import sys
+
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.serialization import MessageField, SerializationContext
+
+SCALARS = {
+    "double": 1, "float": 2, "int64": 3, "uint64": 4, "int32": 5, "fixed64": 6, "fixed32": 7,
+    "bool": 8, "string": 9, "bytes": 12, "uint32": 13, "sfixed32": 15, "sfixed64": 16,
+    "sint32": 17, "sint64": 18,
+}
+
+
+def message_classes(proto):
+    """Builds message classes from {"package", "name", "messages": [{"name", "fields", "nested"}]}."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+    fd = descriptor_pb2.FileDescriptorProto(name=proto["name"], package=proto["package"], syntax="proto3")
+
+    def fill(dp, spec):
+        dp.name = spec["name"]
+        for f in spec.get("fields", []):
+            field = dp.field.add(name=f["name"], number=f["number"], json_name=f["name"])
+            field.label = 3 if f.get("repeated") else 1
+            if f["type"] in SCALARS:
+                field.type = SCALARS[f["type"]]
+            else:
+                field.type = 11
+                field.type_name = f["type"]
+        for n in spec.get("nested", []):
+            fill(dp.nested_type.add(), n)
+
+    for m in proto["messages"]:
+        fill(fd.message_type.add(), m)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(fd)
+    return lambda full_name: message_factory.GetMessageClass(pool.FindMessageTypeByName(full_name))
+
+
+def handle(req):
+    client = SchemaRegistryClient({"url": req["url"]})
+    field = MessageField.KEY if req.get("key") else MessageField.VALUE
+    ctx = SerializationContext(req["topic"], field)
+    fmt = req["format"]
+    conf = {"auto.register.schemas": False, "use.latest.version": True}
+    if req["op"] == "serialize":
+        if fmt == "avro":
+            from confluent_kafka.schema_registry.avro import AvroSerializer
+            ser = AvroSerializer(client, None, conf=conf)
+            data = ser(req["value"], ctx)
+        elif fmt == "json":
+            from confluent_kafka.schema_registry.json_schema import JSONSerializer
+            ser = JSONSerializer(req["schema"], client, conf=conf)
+            data = ser(req["value"], ctx)
+        else:
+            from google.protobuf import json_format
+            cls = message_classes(req["proto"])(req["message"])
+            msg = json_format.ParseDict(req["value"], cls())
+            from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
+            ser = ProtobufSerializer(cls, client, conf=conf)
+            data = ser(msg, ctx)
+        return {"hex": data.hex()}
+    data = bytes.fromhex(req["hex"])
+    if fmt == "avro":
+        from confluent_kafka.schema_registry.avro import AvroDeserializer
+        return {"value": AvroDeserializer(client)(data, ctx)}
+    if fmt == "json":
+        from confluent_kafka.schema_registry.json_schema import JSONDeserializer
+        return {"value": JSONDeserializer(None, schema_registry_client=client)(data, ctx)}
+    from google.protobuf import json_format
+    from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
+    cls = message_classes(req["proto"])(req["message"])
+    msg = ProtobufDeserializer(cls, {"use.deprecated.format": False}, client)(data, ctx)
+    return {"value": json_format.MessageToDict(msg, preserving_proto_field_name=True, always_print_fields_with_no_presence=True)}
+
+
+def main():
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            out = handle(json.loads(line))
+        except Exception as e:  # reported to the test, which shows it
+            out = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(out, default=lambda b: base64.b64encode(b).decode()) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
