@@ -55,6 +55,17 @@ describe('avro conformance', () => {
     passed++
   })
 
+  const texts = [...new Set(vectors.filter((v) => !v.references).flatMap((v) => [...v.previous, v.candidate]))]
+  it.each(texts.map((t) => [t.slice(0, 60), t] as const))('prints %s stably in both forms', (_label, text) => {
+    const parsed = avroFormat.parse(text, [], 'stored')
+    for (const normalize of [false, true]) {
+      const printed = avroFormat.canonicalize(parsed, { normalize })
+      const again = avroFormat.parse(printed, [], 'stored')
+      expect(avroFormat.canonicalize(again, { normalize })).toBe(printed)
+      expect(avroFormat.equivalent(again, parsed)).toBe(true)
+    }
+  })
+
   afterAll(() => {
     console.log(`avro conformance: ${passed}/${vectors.length} pass, ${differing} known differences`)
   })

@@ -66,3 +66,21 @@ describe('avroFormat', () => {
     ])
   })
 })
+
+describe('avroFormat.parse on arbitrary input', () => {
+  it('fails with SchemaParseError and nothing else', async () => {
+    const fc = await import('fast-check')
+    const prop = fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ type: 'record', name: 'R', fields: [v] }))), (text) => {
+      try {
+        avroFormat.parse(text, [], 'new')
+      } catch (e) {
+        if (!(e instanceof SchemaParseError)) throw e
+      }
+    })
+    fc.assert(prop, { numRuns: 300, seed: 42 })
+  })
+
+  it('turns absurd nesting into a SchemaParseError', () => {
+    expect(() => avroFormat.parse('['.repeat(20000) + ']'.repeat(20000), [], 'stored')).toThrow(SchemaParseError)
+  })
+})

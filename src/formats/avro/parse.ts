@@ -279,6 +279,16 @@ function readJson(text: string, where: string): JsonValue {
  * 'stored' accepts them so that anything once stored loads again.
  */
 export function parseTree(text: string, refs: ResolvedRefs, mode: ParseMode): ParsedTree {
+  try {
+    return parseAll(text, refs, mode)
+  } catch (e) {
+    if (e instanceof SchemaParseError) throw e
+    // e.g. a stack overflow on absurdly deep nesting: still the caller's bad input.
+    throw parseError(`Unreadable schema: ${(e as Error).message}`)
+  }
+}
+
+function parseAll(text: string, refs: ResolvedRefs, mode: ParseMode): ParsedTree {
   const names = new Names()
   const refRoots = refs.map((ref) => {
     const where = ` in reference '${ref.name}' (subject '${ref.subject}', version ${ref.version})`
