@@ -1,0 +1,16 @@
+// `npm run bench`: every benchmark, each comparing against a baseline measured in the same run.
+import { existsSync } from 'node:fs'
+import { runRegistryBench } from './registry.js'
+
+await runRegistryBench()
+
+type Bench = { file: string; fn: string }
+const others: Bench[] = [
+  { file: './serde.ts', fn: 'runSerdeBench' },
+  { file: './cold-start.ts', fn: 'runColdStartBench' },
+]
+for (const { file, fn } of others) {
+  if (!existsSync(new URL(file, import.meta.url))) continue
+  const mod = (await import(file)) as Record<string, () => Promise<unknown>>
+  await mod[fn]!()
+}
