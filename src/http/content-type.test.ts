@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { negotiate } from './content-type.js'
+import { rewriteContextUrl } from './rewrite.js'
+
+describe('negotiate', () => {
+  it.each([
+    [undefined, 'application/vnd.schemaregistry.v1+json'],
+    ['*/*', 'application/vnd.schemaregistry.v1+json'],
+    ['application/json', 'application/json'],
+    ['application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json', 'application/vnd.schemaregistry.v1+json'],
+    ['application/json;q=0.9, application/vnd.schemaregistry+json;q=0.1', 'application/json'],
+    ['text/html', undefined],
+  ])('answers %j with %j', (accept, expected) => {
+    expect(negotiate(accept)).toBe(expected)
+  })
+})
+
+describe('rewriteContextUrl', () => {
+  it.each([
+    ['/contexts/.c/subjects/x/versions/1', '/subjects/%3A.c%3Ax/versions/1'],
+    ['/contexts/c/subjects', '/subjects?subjectPrefix=%3A.c%3A'],
+    ['/contexts/.c/config', '/config/%3A.c%3A'],
+    ['/contexts/.c/mode/x', '/mode/%3A.c%3Ax'],
+    ['/contexts/.c/schemas/ids/3', '/schemas/ids/3?subject=%3A.c%3A'],
+    ['/contexts/.c/schemas/ids/3?subject=s', '/schemas/ids/3?subject=%3A.c%3As'],
+    ['/contexts/.c/compatibility/subjects/x/versions/latest', '/compatibility/subjects/%3A.c%3Ax/versions/latest'],
+    ['/contexts', '/contexts'],
+    ['/contexts/.c', '/contexts/.c'],
+  ])('rewrites %s', (url, expected) => {
+    expect(rewriteContextUrl(url)).toBe(expected)
+  })
+})
