@@ -40,3 +40,12 @@ describe('avscType', () => {
     expect(wrapped.fromBuffer(wrapped.toBuffer({ string: 'x' }))).toEqual({ string: 'x' })
   })
 })
+
+describe('avscType on copies', () => {
+  it('is neither built nor copied when a parsed schema is spread', () => {
+    const stored = parseAvro('{"type":"record","name":"R","namespace":"com.my-co","fields":[]}', [], 'stored')
+    const copy = { ...stored, metadata: { properties: {} } }
+    expect('avscType' in copy).toBe(false)
+    expect(() => stored.avscType).toThrow(SchemaParseError)
+  })
+})

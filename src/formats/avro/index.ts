@@ -13,21 +13,23 @@ export { buildAvscType, type AvscOptions } from './avsc.js'
 /** Parses an Avro schema; see {@link avroFormat}. */
 export function parseAvro(text: string, refs: ResolvedRefs, mode: ParseMode): AvroSchema {
   const tree = parseTree(text, refs, mode)
-  let type: avsc.Type | undefined
-  const schema: AvroSchema = {
-    type: 'AVRO',
+  const schema = {
+    type: 'AVRO' as const,
     text,
     refs,
     root: tree.root,
     refRoots: tree.refRoots,
     refNames: tree.refNames,
     ...(isNamed(tree.root) ? { fullName: tree.root.fullName } : {}),
-    // Built on first use: a schema Avro Java accepts must load even where avsc is stricter.
-    get avscType() {
-      return (type ??= buildAvscType(tree.root, tree.refRoots))
-    },
   }
-  return schema
+  let type: avsc.Type | undefined
+  // Built on first use, so a schema Avro Java accepts loads even where avsc is stricter; not
+  // enumerable, so copying a parsed schema (`{...parsed, metadata}`) neither builds nor fails.
+  Object.defineProperty(schema, 'avscType', {
+    enumerable: false,
+    get: () => (type ??= buildAvscType(tree.root, tree.refRoots)),
+  })
+  return schema as AvroSchema
 }
 
 /** Named types used by the schema that are defined by its references. */

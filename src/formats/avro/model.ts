@@ -95,6 +95,10 @@ export interface AvroSchema extends ParsedSchema {
   readonly refNames: ReadonlySet<string>
   /** Full names of the top-level types of each reference, in reference order. */
   readonly refRoots: readonly AvroNode[]
-  /** The avsc type, references resolved, for toBuffer/fromBuffer and createResolver. Built on first use. */
+  /**
+   * The avsc type, references resolved, for toBuffer/fromBuffer and createResolver. Built on first
+   * use; throws SchemaParseError if avsc cannot build it. Not copied by object spread: read it
+   * from the schema `parse` returned.
+   */
   readonly avscType: Type
 }
