@@ -285,3 +285,26 @@ describe('config', () => {
     expect((await call('POST', '/subjects/tr/versions', candidate)).body).toMatchObject({ version: 3 })
   })
 })
+
+describe('normalize', () => {
+  const messy = JSON.stringify({
+    namespace: 'n',
+    fields: [{ type: 'int', name: 'a' }],
+    name: 'Norm',
+    type: 'record',
+  })
+  it('stores the normalized form and finds it again from the plain text', async () => {
+    const reg = await call('POST', '/subjects/norm/versions?normalize=true', { schema: messy })
+    expect(reg.status).toBe(200)
+    const stored = (await call('GET', '/subjects/norm/versions/1')).body.schema
+    expect(JSON.parse(stored)).toMatchObject({ name: 'n.Norm' })
+    expect((await call('POST', '/subjects/norm?normalize=true', { schema: messy })).body).toMatchObject({ id: reg.body.id })
+    expect((await call('POST', '/subjects/norm', { schema: messy })).body).toMatchObject({ id: reg.body.id })
+  })
+  it('is forced on by the subject config', async () => {
+    await call('PUT', '/config/norm2', { normalize: true })
+    const reg = await call('POST', '/subjects/norm2/versions', { schema: messy })
+    expect(JSON.parse(reg.body.schema)).toMatchObject({ name: 'n.Norm' })
+    expect((await call('GET', '/config/norm2')).body).toEqual({ compatibilityLevel: 'BACKWARD', normalize: true })
+  })
+})
