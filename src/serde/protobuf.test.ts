@@ -53,7 +53,7 @@ describe('protobuf serde', () => {
   it('decodes as a chosen message type when configured', async () => {
     const client = new InMemorySchemaRegistryClient()
     const todo = await protobufSerializer(client, { schema: proto }).serialize('t', { id: 3, content: 'x' })
-    const msg = await protobufDeserializer(client, { messageType: 'acme.Todo' }).deserialize('t', todo) as { id: number; $type: { fullName: string } }
+    const msg = await protobufDeserializer(client, { messageType: 'acme.Todo' }).deserialize('t', todo) as unknown as { id: number; $type: { fullName: string } }
     expect(msg.id).toBe(3)
     expect(msg.$type.fullName).toBe('.acme.Todo')
   })
