@@ -1,11 +1,13 @@
 import type { SchemaFormat, SchemaType } from './format.js'
 import { avroFormat } from './avro/index.js'
+import { jsonSchemaFormat } from './jsonschema/index.js'
 
 export * from './format.js'
 
 /** The one switch on `schemaType`: a new schema language is one folder plus one line here. */
 const FORMATS: Partial<Record<SchemaType, SchemaFormat>> = {
   AVRO: avroFormat,
+  JSON: jsonSchemaFormat,
 }
 
 /** The format for a `schemaType`, or undefined when it is not supported. */
