@@ -1,5 +1,6 @@
 import type { SchemaFormat, SchemaType } from './format.js'
 import { avroFormat } from './avro/index.js'
+import { protobufFormat } from './protobuf/index.js'
 import { jsonSchemaFormat } from './jsonschema/index.js'
 
 export * from './format.js'
@@ -7,6 +8,7 @@ export * from './format.js'
 /** The one switch on `schemaType`: a new schema language is one folder plus one line here. */
 const FORMATS: Partial<Record<SchemaType, SchemaFormat>> = {
   AVRO: avroFormat,
+  PROTOBUF: protobufFormat,
   JSON: jsonSchemaFormat,
 }
 
