@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { CompatibilityLevel } from './compat/levels.js'
-import { buildApp } from './http/app.js'
+import { buildApp, type AppDeps } from './http/app.js'
+import { loadAuthFile } from './http/auth/auth-file.js'
 import { createRegistry } from './registry/registry.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
@@ -15,6 +17,20 @@ export interface ServerConfig {
   readonly logLevel: string
   /** 40901 (current Confluent) or 409 (older releases) on incompatible registrations. */
   readonly incompatibleErrorCode: number
+  /** Users file (YAML or JSON); authentication and access control are off without one. */
+  readonly authFile?: string
+  /** PEM files: with cert and key the server speaks HTTPS; a CA also requires client certificates. */
+  readonly tlsCert?: string
+  readonly tlsKey?: string
+  readonly tlsCa?: string
+  /** Milliseconds for a whole request to arrive; 0 for none. */
+  readonly requestTimeout: number
+  /** Milliseconds a socket may stay idle before it is closed; 0 for none. */
+  readonly connectionTimeout: number
+  /** Requests in flight beyond which the server answers 503; 0 for no limit. */
+  readonly maxConcurrency: number
+  /** One log line per write request, at info whatever the log level. */
+  readonly audit: boolean
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -25,6 +41,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   bodyLimit: 16 * 1024 * 1024,
   logLevel: 'warn',
   incompatibleErrorCode: 40901,
+  requestTimeout: 30_000,
+  connectionTimeout: 0,
+  maxConcurrency: 1024,
+  audit: true,
 }
 
 export interface RunningServer {
@@ -38,6 +58,7 @@ export interface RunningServer {
 /** config → store → app → listen. */
 export async function startServer(config: Partial<ServerConfig> = {}, store?: Store): Promise<RunningServer> {
   const c = { ...DEFAULT_CONFIG, ...config }
+  const security = loadSecurity(c)
   const theStore = store ?? new SqliteStore(c.db)
   await theStore.ready()
   const registry = createRegistry({
@@ -48,6 +69,12 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     registry,
     bodyLimit: c.bodyLimit,
     logger: c.logLevel === 'silent' ? false : { level: c.logLevel },
+    store: theStore,
+    requestTimeout: c.requestTimeout,
+    connectionTimeout: c.connectionTimeout,
+    maxConcurrency: c.maxConcurrency,
+    audit: c.audit,
+    ...security,
   })
   await app.listen({ host: c.host, port: c.port })
   const address = app.server.address()
@@ -57,11 +84,28 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
   return {
     app,
     store: theStore,
-    url: `http://${host}:${port}`,
+    url: `${c.tlsCert !== undefined ? 'https' : 'http'}://${host}:${port}`,
     close: () =>
       (closing ??= (async () => {
         await app.close()
         await theStore.close()
       })()),
+  }
+}
+
+/** Users file and TLS material, read before the store opens so a bad file fails fast. */
+function loadSecurity(c: ServerConfig): Pick<AppDeps, 'auth' | 'https'> {
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) throw new Error('TLS needs both --tls-cert and --tls-key')
+  return {
+    ...(c.authFile !== undefined ? { auth: loadAuthFile(c.authFile) } : {}),
+    ...(c.tlsCert !== undefined && c.tlsKey !== undefined
+      ? {
+          https: {
+            cert: readFileSync(c.tlsCert),
+            key: readFileSync(c.tlsKey),
+            ...(c.tlsCa !== undefined ? { ca: readFileSync(c.tlsCa) } : {}),
+          },
+        }
+      : {}),
   }
 }

@@ -15,13 +15,27 @@ Options (each also read from the environment variable shown):
   --log-level LEVEL             fatal|error|warn|info|debug|silent  REGISTRUM_LOG_LEVEL (default warn)
   --legacy-incompatible-code    answer 409 (not 40901) as error_code of incompatible registrations
                                                            REGISTRUM_LEGACY_INCOMPATIBLE_CODE=true
+  --auth-file PATH              users, API keys and access rules (YAML or JSON); auth is off without it
+                                                           REGISTRUM_AUTH_FILE
+  --tls-cert PATH               PEM certificate; with --tls-key serves HTTPS   REGISTRUM_TLS_CERT
+  --tls-key PATH                PEM private key            REGISTRUM_TLS_KEY
+  --tls-ca PATH                 PEM CA bundle; clients must present a certificate it signed
+                                                           REGISTRUM_TLS_CA
+  --request-timeout MS          time for a whole request to arrive, 0 for none
+                                                           REGISTRUM_REQUEST_TIMEOUT (default 30000)
+  --connection-timeout MS       idle socket timeout, 0 for none   REGISTRUM_CONNECTION_TIMEOUT (default 0)
+  --max-concurrency N           requests in flight before 503, 0 for no limit
+                                                           REGISTRUM_MAX_CONCURRENCY (default 1024)
+  --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
+  --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
+                                                           REGISTRUM_SHUTDOWN_TIMEOUT (default 30000)
   -h, --help                    show this help
 `
 
 export class UsageError extends Error {}
 
 /** Flags over environment over defaults. */
-export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean } {
+export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean; shutdownTimeout: number } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -32,6 +46,15 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       'body-limit': { type: 'string' },
       'log-level': { type: 'string' },
       'legacy-incompatible-code': { type: 'boolean' },
+      'auth-file': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'request-timeout': { type: 'string' },
+      'connection-timeout': { type: 'string' },
+      'max-concurrency': { type: 'string' },
+      'no-audit': { type: 'boolean' },
+      'shutdown-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,10 +80,30 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     bodyLimit: int(pick(values['body-limit'], 'REGISTRUM_BODY_LIMIT'), '--body-limit', DEFAULT_CONFIG.bodyLimit),
     logLevel: pick(values['log-level'], 'REGISTRUM_LOG_LEVEL') ?? DEFAULT_CONFIG.logLevel,
     incompatibleErrorCode: legacy ? 409 : 40901,
+    ...optional('authFile', pick(values['auth-file'], 'REGISTRUM_AUTH_FILE')),
+    ...optional('tlsCert', pick(values['tls-cert'], 'REGISTRUM_TLS_CERT')),
+    ...optional('tlsKey', pick(values['tls-key'], 'REGISTRUM_TLS_KEY')),
+    ...optional('tlsCa', pick(values['tls-ca'], 'REGISTRUM_TLS_CA')),
+    requestTimeout: int(pick(values['request-timeout'], 'REGISTRUM_REQUEST_TIMEOUT'), '--request-timeout', DEFAULT_CONFIG.requestTimeout),
+    connectionTimeout: int(
+      pick(values['connection-timeout'], 'REGISTRUM_CONNECTION_TIMEOUT'),
+      '--connection-timeout',
+      DEFAULT_CONFIG.connectionTimeout,
+    ),
+    maxConcurrency: int(pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'), '--max-concurrency', DEFAULT_CONFIG.maxConcurrency),
+    audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
+    shutdownTimeout: int(pick(values['shutdown-timeout'], 'REGISTRUM_SHUTDOWN_TIMEOUT'), '--shutdown-timeout', 30_000),
   }
 }
 
-/** `registrum serve`: starts, prints one ready line, stops cleanly on SIGINT/SIGTERM. */
+const optional = <K extends string>(key: K, value: string | undefined) =>
+  (value === undefined || value === '' ? {} : { [key]: value }) as Partial<Record<K, string>>
+
+/**
+ * `registrum serve`: starts and prints one ready line. On SIGINT/SIGTERM it stops accepting,
+ * lets in-flight requests finish, closes the store and returns; a second signal, or the
+ * shutdown timeout (0: none), exits at once (exit code 1).
+ */
 export async function serve(argv: string[]): Promise<number> {
   const config = serveConfig(argv, process.env)
   if (config.help) {
@@ -69,12 +112,30 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const server = await startServer(config)
   process.stdout.write(`registrum listening on ${server.url} (sqlite ${config.db})\n`)
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      server.close().then(resolve, resolve)
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      process.stdout.write(`registrum: ${signal}, finishing in-flight requests\n`)
+      const force = () => {
+        process.stderr.write('registrum: shutdown did not finish; exiting\n')
+        process.exit(1)
+      }
+      const timer = config.shutdownTimeout > 0 ? setTimeout(force, config.shutdownTimeout) : undefined
+      process.once('SIGINT', force)
+      process.once('SIGTERM', force)
+      server.close().then(
+        () => {
+          clearTimeout(timer)
+          process.stdout.write('registrum: stopped\n')
+          resolve(0)
+        },
+        (e: unknown) => {
+          clearTimeout(timer)
+          process.stderr.write(`registrum: error while stopping: ${(e as Error)?.stack ?? e}\n`)
+          resolve(1)
+        },
+      )
     }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
   })
-  return 0
 }

@@ -1,7 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Registry } from '../registry/registry.js'
+import type { AuthSettings } from './auth/auth-file.js'
+import { installAuth } from './auth/install-auth.js'
 import { installContentTypes } from './content-type.js'
 import { installErrorHandling } from './errors.js'
+import { installRequestLogging, requestId } from './observability/audit.js'
+import { installHealth, type Readiness } from './observability/health.js'
+import { installConcurrencyLimit } from './observability/limits.js'
+import { installMetrics } from './observability/metrics.js'
 import { rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
@@ -24,6 +30,20 @@ export interface AppDeps {
   readonly logger?: FastifyServerOptions['logger']
   /** Reported by `/v1/metadata/id`. */
   readonly clusterId?: string
+  /** Users, keys and access rules; authentication is off when absent. */
+  readonly auth?: AuthSettings
+  /** What `/health/ready` asks; ready when absent. */
+  readonly store?: Readiness
+  /** TLS: PEM key and certificate, and a CA to require client certificates signed by it. */
+  readonly https?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca?: string | Buffer }
+  /** Most requests in flight before 503; 0 for no limit. */
+  readonly maxConcurrency?: number
+  /** Milliseconds a request may take to arrive in full (fastify `requestTimeout`); 0 for none. */
+  readonly requestTimeout?: number
+  /** Milliseconds of socket inactivity before it is closed (fastify `connectionTimeout`); 0 for none. */
+  readonly connectionTimeout?: number
+  /** Write an audit line per write request (needs a logger). */
+  readonly audit?: boolean
 }
 
 /**
@@ -33,10 +53,27 @@ export interface AppDeps {
  * const app = await buildApp({ registry: createRegistry({ store: new MemoryStore() }) })
  * const res = await app.inject({ method: 'GET', url: '/subjects' })
  */
-export async function buildApp({ registry, bodyLimit = 16 * 1024 * 1024, logger = false, clusterId = 'registrum' }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  registry,
+  bodyLimit = 16 * 1024 * 1024,
+  logger = false,
+  clusterId = 'registrum',
+  auth,
+  store,
+  https,
+  maxConcurrency = 0,
+  requestTimeout = 0,
+  connectionTimeout = 0,
+  audit = true,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit,
+    requestTimeout,
+    connectionTimeout,
+    requestIdHeader: false,
+    genReqId: requestId,
+    ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
     rewriteUrl: (req) => rewriteContextUrl(req.url ?? '/'),
@@ -46,8 +83,13 @@ export async function buildApp({ registry, bodyLimit = 16 * 1024 * 1024, logger 
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
   })
   app.decorate('registrumRoutes', routes)
+  installConcurrencyLimit(app, maxConcurrency)
   installContentTypes(app)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
+  installRequestLogging(app, { audit })
+  if (auth) installAuth(app, auth, registry)
+  installMetrics(app, registry)
+  installHealth(app, store)
   const opts = { registry }
   await app.register(rootRoutes, { registry, clusterId })
   await app.register(schemasRoutes, opts)

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify'
+
+/** The slice of a store that readiness asks about. */
+export interface Readiness {
+  ready?(): Promise<void>
+  isReady?(): boolean
+}
+
+/** How long `/health/ready` waits for the store before answering 503. */
+const READY_WAIT_MS = 2000
+
+/**
+ * `/health/live` answers 200 while the process serves HTTP. `/health/ready` answers 200 once the
+ * store says it is ready (`isReady()` if it has one, else `ready()` settling in time), and 503
+ * while it is not, or once shutdown has begun so load balancers stop sending traffic.
+ */
+export function installHealth(app: FastifyInstance, store: Readiness | undefined): void {
+  let draining = false
+  app.addHook('preClose', async () => {
+    draining = true
+  })
+
+  const storeReady = async (): Promise<boolean> => {
+    if (!store) return true
+    if (typeof store.isReady === 'function') return store.isReady()
+    if (typeof store.ready !== 'function') return true
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), READY_WAIT_MS)
+    })
+    try {
+      return await Promise.race([store.ready().then(() => true, () => false), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  app.get('/health/live', async () => ({ status: 'UP' }))
+  app.get('/health/ready', async (_request, reply) => {
+    const ready = !draining && (await storeReady())
+    reply.code(ready ? 200 : 503)
+    return ready ? { status: 'UP' } : { status: 'DOWN', reason: draining ? 'shutting down' : 'store not ready' }
+  })
+}
