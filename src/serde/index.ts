@@ -1,0 +1,27 @@
+/**
+ * `registrum/serde`: Confluent-compatible serializers and deserializers for Avro, Protobuf and
+ * JSON Schema, a schema registry client, and kafkajs helpers. Nothing here loads the registry
+ * server (fastify, SQLite).
+ */
+export { SerdeError, SchemaRegistryError, type SerdeErrorCode } from './errors.js'
+export { MAGIC_BYTE, HEADER_SIZE, readSchemaId, frame } from './wire.js'
+export {
+  resolveReferences,
+  type SchemaRegistryClient, type SchemaInfo, type RegisteredSchema, type SchemaReference, type SchemaType,
+} from './client.js'
+export { HttpSchemaRegistryClient, type HttpSchemaRegistryClientOptions } from './http-client.js'
+export { InMemorySchemaRegistryClient } from './memory-client.js'
+export {
+  subjectNameStrategy, topicNameStrategy, recordNameStrategy, topicRecordNameStrategy,
+  type SubjectNameStrategy, type SubjectNameStrategyFn, type SubjectContext,
+} from './subject-strategy.js'
+export type { Serializer, Deserializer, SerializerConfig, DeserializerConfig } from './serde.js'
+export { avroSerializer, avroDeserializer, type AvroSerializerConfig, type AvroDeserializerConfig } from './avro.js'
+export {
+  protobufSerializer, protobufDeserializer, type ProtobufSerializerConfig, type ProtobufDeserializerConfig,
+} from './protobuf.js'
+export { jsonSerializer, jsonDeserializer, type JsonSerializerConfig, type JsonDeserializerConfig } from './json.js'
+export {
+  serializeMessages, serializeRecord, deserializeMessage, deserializeBatch, decodingEachMessage, decodingEachBatch,
+  type Serializers, type Deserializers, type OutgoingMessage, type DecodedMessage,
+} from './kafkajs.js'

@@ -1,0 +1,127 @@
+/**
+ * kafkajs glue: serialize keys and values for `producer.send`, decode them in `eachMessage` and
+ * `eachBatch`. Only kafkajs types are imported, so using serde never loads kafkajs itself.
+ */
+import type { Batch, EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Message, ProducerRecord } from 'kafkajs'
+import type { Deserializer, Serializer } from './serde.js'
+import { readSchemaId } from './wire.js'
+
+/** Serializers for a topic's keys (optional: keys then go out as given) and values. */
+export interface Serializers<K, V> {
+  readonly key?: Serializer<K>
+  readonly value: Serializer<V>
+}
+
+/** Deserializers for keys (optional: keys then stay Buffers) and values. */
+export interface Deserializers<K, V> {
+  readonly key?: Deserializer<K>
+  readonly value: Deserializer<V>
+}
+
+/** A message before serialization: `key` and `value` are application values. */
+export interface OutgoingMessage<K, V> {
+  readonly key?: K | null
+  readonly value: V | null
+  readonly partition?: number
+  readonly headers?: IHeaders
+  readonly timestamp?: string
+}
+
+/** A consumed message with its key and value decoded. */
+export type DecodedMessage<K, V> = Omit<KafkaMessage, 'key' | 'value'> & { readonly key: K | Buffer | null; readonly value: V | null }
+
+/**
+ * kafkajs messages for `producer.send`: one registry round trip per topic (none once cached),
+ * then synchronous encoding of every message.
+ *
+ * @example
+ * await producer.send({ topic, messages: await serializeMessages(topic, [{ key: id, value: event }], { value: ser }) })
+ */
+export async function serializeMessages<K, V>(
+  topic: string, messages: readonly OutgoingMessage<K, V>[], serializers: Serializers<K, V>,
+): Promise<Message[]> {
+  const encodeValue = await serializers.value.encoderFor(topic)
+  const encodeKey = serializers.key === undefined ? undefined : await serializers.key.encoderFor(topic)
+  return messages.map((m) => {
+    const out: Message = {
+      value: m.value === null || m.value === undefined ? null : encodeValue(m.value),
+    }
+    if (m.key !== undefined) {
+      out.key = m.key === null ? null : encodeKey === undefined ? (m.key as unknown as Buffer | string) : encodeKey(m.key)
+    }
+    if (m.partition !== undefined) out.partition = m.partition
+    if (m.headers !== undefined) out.headers = m.headers
+    if (m.timestamp !== undefined) out.timestamp = m.timestamp
+    return out
+  })
+}
+
+/** A whole `ProducerRecord` for `producer.send`. */
+export async function serializeRecord<K, V>(
+  topic: string, messages: readonly OutgoingMessage<K, V>[], serializers: Serializers<K, V>,
+): Promise<ProducerRecord> {
+  return { topic, messages: await serializeMessages(topic, messages, serializers) }
+}
+
+/** Decodes one consumed message's key (when a key deserializer is given) and value. */
+export async function deserializeMessage<K, V>(
+  topic: string, message: KafkaMessage, deserializers: Deserializers<K, V>,
+): Promise<DecodedMessage<K, V>> {
+  const value = await deserializers.value.deserialize(topic, message.value)
+  const key = deserializers.key === undefined ? message.key : await deserializers.key.deserialize(topic, message.key)
+  return { ...message, key, value }
+}
+
+/**
+ * Decodes a batch: first loads every schema id the batch uses (usually one), then decodes each
+ * message synchronously.
+ *
+ * @example
+ * eachBatch: async ({ batch }) => { for (const m of await deserializeBatch(batch, { value: de })) handle(m.value) }
+ */
+export async function deserializeBatch<K, V>(batch: Batch, deserializers: Deserializers<K, V>): Promise<DecodedMessage<K, V>[]> {
+  const { topic, messages } = batch
+  await Promise.all([
+    loadIds(messages.map((m) => m.value), deserializers.value),
+    deserializers.key === undefined ? undefined : loadIds(messages.map((m) => m.key), deserializers.key),
+  ])
+  return messages.map((m) => ({
+    ...m,
+    key: deserializers.key === undefined ? m.key : deserializers.key.deserializeSync(topic, m.key),
+    value: deserializers.value.deserializeSync(topic, m.value),
+  }))
+}
+
+/**
+ * Wraps an `eachMessage` handler so that it receives the decoded key and value.
+ *
+ * @example
+ * await consumer.run({ eachMessage: decodingEachMessage({ value: de }, async ({ value }) => save(value)) })
+ */
+export function decodingEachMessage<K, V>(
+  deserializers: Deserializers<K, V>,
+  handler: (payload: EachMessagePayload & { key: K | Buffer | null; value: V | null; decoded: DecodedMessage<K, V> }) => Promise<void>,
+): (payload: EachMessagePayload) => Promise<void> {
+  return async (payload) => {
+    const decoded = await deserializeMessage(payload.topic, payload.message, deserializers)
+    await handler({ ...payload, key: decoded.key, value: decoded.value, decoded })
+  }
+}
+
+/**
+ * Wraps an `eachBatch` handler so that it receives the batch's decoded messages.
+ */
+export function decodingEachBatch<K, V>(
+  deserializers: Deserializers<K, V>,
+  handler: (payload: EachBatchPayload & { decoded: DecodedMessage<K, V>[] }) => Promise<void>,
+): (payload: EachBatchPayload) => Promise<void> {
+  return async (payload) => {
+    await handler({ ...payload, decoded: await deserializeBatch(payload.batch, deserializers) })
+  }
+}
+
+async function loadIds(payloads: readonly (Buffer | null)[], deserializer: Deserializer<unknown>): Promise<void> {
+  const ids = new Set<number>()
+  for (const p of payloads) if (p !== null) ids.add(readSchemaId(p))
+  await Promise.all([...ids].map((id) => deserializer.load(id)))
+}
