@@ -1,0 +1,33 @@
+import { hashPassword } from '../../src/http/auth/password.js'
+import { parseAuthSettings, sha256Hex, type AuthSettings } from '../../src/http/auth/auth-file.js'
+
+export const PASSWORDS = { reader: 'r-pass', orders: 'o-pass', admin: 'a-pass', prefixed: 'p-pass' } as const
+export const API_KEY = 'ci-key-0123456789'
+
+/** A users file covering each kind of rule, as YAML text. */
+export async function usersYaml(extra = ''): Promise<string> {
+  const h = async (p: string) => JSON.stringify(await hashPassword(p))
+  return `
+users:
+  reader: { password: ${await h(PASSWORDS.reader)} }
+  orders: { password: ${await h(PASSWORDS.orders)} }
+  admin: { password: ${await h(PASSWORDS.admin)} }
+  prefixed: ${await h(PASSWORDS.prefixed)}
+apiKeys:
+  ci-bot: { key: "sha256:${sha256Hex(API_KEY)}" }
+access:
+  - { principal: reader, grant: read }
+  - { principal: orders, subject: "orders-*", grant: write }
+  - { principal: prefixed, subjectPrefix: "team.a.", grant: admin }
+  - { principal: admin, grant: admin }
+  - { principal: ci-bot, subject: "ci-*", grant: write }
+  - { principal: "*", subject: "public-*", grant: read }
+${extra}`
+}
+
+export async function authSettings(): Promise<AuthSettings> {
+  return parseAuthSettings(await usersYaml())
+}
+
+export const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
