@@ -1,0 +1,172 @@
+/**
+ * End to end on a real broker: kafkajs producers and consumers with our serializers, against
+ * our real registry.
+ */
+import { Kafka, logLevel, type Consumer } from 'kafkajs'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { avroDeserializer, avroSerializer } from '../../src/serde/avro.js'
+import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
+import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
+import { decodingEachBatch, decodingEachMessage, serializeMessages, type DecodedMessage } from '../../src/serde/kafkajs.js'
+import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
+import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
+import { startServer, type TestServer } from '../support/server.js'
+
+const TODO_PROTO = `syntax = "proto3";
+
+message Todo {
+  int32 id = 1;
+  string content = 2;
+}
+`
+const PRODUCT_CREATED = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'ProductCreated',
+  type: 'object',
+  properties: { productId: { type: 'string' }, name: { type: 'string' }, price: { type: 'number' } },
+  required: ['productId', 'name', 'price'],
+}
+const STOCK_TICK = {
+  type: 'record', name: 'StockTick', namespace: 'markets',
+  fields: [{ name: 'event_time', type: 'long' }, { name: 'ticker', type: 'string' }, { name: 'price', type: 'double' }],
+}
+
+interface Todo { id: number; content: string }
+interface ProductCreated { productId: string; name: string; price: number }
+interface StockTick { event_time: number; ticker: string; price: number }
+
+describeKafka('serde on a real Kafka broker', () => {
+  let broker: KafkaBroker | undefined
+  let server: TestServer | undefined
+  let registry: HttpSchemaRegistryClient
+  let kafka: Kafka
+  const consumers: Consumer[] = []
+
+  beforeAll(async () => {
+    ;[broker, server] = await Promise.all([startKafka(), startServer()])
+    registry = new HttpSchemaRegistryClient({ baseUrl: server.url })
+    kafka = new Kafka({ clientId: 'serde-e2e', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: ['todos2', 'products.created', 'stock_avro_topic', 'resume_topic'].map((topic) => ({ topic, numPartitions: 1 })),
+    })
+    await admin.disconnect()
+  }, 180_000)
+
+  afterAll(async () => {
+    await Promise.all(consumers.map((c) => c.disconnect().catch(() => undefined)))
+    registry?.close()
+    await Promise.all([broker?.stop(), server?.close()])
+  }, 60_000)
+
+  /** Runs a consumer until it has seen `count` messages of `topic`; returns them in order. */
+  async function consume<K, V>(
+    topic: string, groupId: string, count: number,
+    decode: Parameters<typeof decodingEachMessage<K, V>>[0],
+    options: { commit?: boolean } = {},
+  ): Promise<DecodedMessage<K, V>[]> {
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 })
+    consumers.push(consumer)
+    await consumer.connect()
+    await consumer.subscribe({ topics: [topic], fromBeginning: true })
+    const seen: DecodedMessage<K, V>[] = []
+    await new Promise<void>((resolve, reject) => {
+      consumer.run({
+        autoCommit: options.commit !== true,
+        eachMessage: decodingEachMessage<K, V>(decode, async ({ decoded, partition, message }) => {
+          seen.push(decoded)
+          if (options.commit === true) {
+            await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
+          }
+          if (seen.length >= count) resolve()
+        }),
+      }).catch(reject)
+    })
+    await consumer.disconnect()
+    return seen
+  }
+
+  it('produces and consumes protobuf Todo messages on todos2', async () => {
+    const producer = kafka.producer()
+    await producer.connect()
+    const todos: Todo[] = [{ id: 1, content: 'buy milk' }, { id: 2, content: 'walk the dog' }]
+    await producer.send({
+      topic: 'todos2',
+      messages: await serializeMessages('todos2', todos.map((value) => ({ value })), { value: protobufSerializer<Todo>(registry, { schema: TODO_PROTO }) }),
+    })
+    await producer.disconnect()
+    const got = await consume('todos2', 'todos-reader', 2, {
+      value: protobufDeserializer<Todo>(registry, { toObject: { defaults: true } }),
+    })
+    expect(got.map((m) => m.value)).toEqual(todos)
+    expect((await registry.getLatest('todos2-value')).schemaType).toBe('PROTOBUF')
+  }, 60_000)
+
+  it('keys products.created JSON events by product id', async () => {
+    const producer = kafka.producer()
+    await producer.connect()
+    const events: ProductCreated[] = [
+      { productId: 'p-1', name: 'Kettle', price: 25 },
+      { productId: 'p-2', name: 'Toaster', price: 40.5 },
+    ]
+    await producer.send({
+      topic: 'products.created',
+      messages: await serializeMessages('products.created', events.map((e) => ({ key: e.productId, value: e })), {
+        value: jsonSerializer<ProductCreated>(registry, { schema: PRODUCT_CREATED }),
+      }),
+    })
+    await producer.disconnect()
+    const got = await consume('products.created', 'products-reader', 2, {
+      value: jsonDeserializer<ProductCreated>(registry, { validate: true }),
+    })
+    expect(got.map((m) => [m.key?.toString(), m.value])).toEqual(events.map((e) => [e.productId, e]))
+  }, 60_000)
+
+  it('streams Avro stock ticks through stock_avro_topic, decoded per batch', async () => {
+    const ser = avroSerializer<StockTick>(registry, { schema: STOCK_TICK })
+    const ticks: StockTick[] = Array.from({ length: 20 }, (_, i) => ({ event_time: 1_700_000_000_000 + i, ticker: i % 2 ? 'ACME' : 'INIT', price: 100 + i / 4 }))
+    const producer = kafka.producer()
+    await producer.connect()
+    await producer.send({ topic: 'stock_avro_topic', messages: await serializeMessages('stock_avro_topic', ticks.map((value) => ({ key: value.ticker, value })), { value: ser }) })
+    await producer.disconnect()
+
+    const consumer = kafka.consumer({ groupId: 'ticks-reader', maxWaitTimeInMs: 100 })
+    consumers.push(consumer)
+    await consumer.connect()
+    await consumer.subscribe({ topics: ['stock_avro_topic'], fromBeginning: true })
+    const seen: StockTick[] = []
+    await new Promise<void>((resolve, reject) => {
+      consumer.run({
+        eachBatch: decodingEachBatch<never, StockTick>({ value: avroDeserializer<StockTick>(registry) }, async ({ decoded }) => {
+          seen.push(...decoded.map((m) => m.value!))
+          if (seen.length >= ticks.length) resolve()
+        }),
+      }).catch(reject)
+    })
+    await consumer.disconnect()
+    expect(seen).toEqual(ticks)
+  }, 60_000)
+
+  it('resumes a consumer group where it committed, decoding every message', async () => {
+    const ser = avroSerializer<StockTick>(registry, { schema: STOCK_TICK })
+    const tick = (i: number): StockTick => ({ event_time: i, ticker: `T${i}`, price: i })
+    const producer = kafka.producer()
+    await producer.connect()
+    const send = async (from: number, to: number) => producer.send({
+      topic: 'resume_topic',
+      messages: await serializeMessages('resume_topic', Array.from({ length: to - from }, (_, k) => ({ value: tick(from + k) })), { value: ser }),
+    })
+    await send(0, 5)
+    const first = await consume<never, StockTick>('resume_topic', 'resume-group', 5, { value: avroDeserializer(registry) }, { commit: true })
+    expect(first.map((m) => m.value)).toEqual([0, 1, 2, 3, 4].map(tick))
+
+    await send(5, 8)
+    await producer.disconnect()
+    // A fresh consumer (and a fresh deserializer) in the same group starts after the last commit.
+    const second = await consume<never, StockTick>('resume_topic', 'resume-group', 3, { value: avroDeserializer(registry) }, { commit: true })
+    expect(second.map((m) => m.value)).toEqual([5, 6, 7].map(tick))
+    expect(second.map((m) => m.offset)).toEqual(['5', '6', '7'])
+  }, 90_000)
+})
