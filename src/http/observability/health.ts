@@ -19,6 +19,12 @@ export function installHealth(app: FastifyInstance, store: Readiness | undefined
   app.addHook('preClose', async () => {
     draining = true
   })
+  // Answers given while closing end their keep-alive connection, so close need not wait for
+  // the client's idle timeout.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) reply.header('connection', 'close')
+    return payload
+  })
 
   const storeReady = async (): Promise<boolean> => {
     if (!store) return true

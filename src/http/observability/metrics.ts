@@ -38,6 +38,11 @@ export function installMetrics(app: FastifyInstance, registry: Registry): Metric
     labelNames: ['source'],
     registers: [metrics],
   })
+  const inFlight = new Gauge({
+    name: 'registrum_http_requests_in_flight',
+    help: 'Requests received and not yet answered.',
+    registers: [metrics],
+  })
   new Gauge({
     name: 'registrum_schemas',
     help: 'Schemas stored under a global id, all contexts.',
@@ -60,6 +65,15 @@ export function installMetrics(app: FastifyInstance, registry: Registry): Metric
     failures.inc({ source }, 0)
   }
 
+  const open = new WeakSet<object>()
+  app.addHook('onRequest', async (request) => {
+    open.add(request)
+    inFlight.inc()
+  })
+  app.addHook('onRequestAbort', async (request) => {
+    if (open.delete(request)) inFlight.dec()
+  })
+
   app.addHook('preSerialization', async (request, reply, payload: unknown) => {
     if (request.routeOptions.url?.startsWith(COMPATIBILITY_PREFIX) && reply.statusCode === 200) {
       const compatible = (payload as { is_compatible?: unknown } | null)?.is_compatible
@@ -72,6 +86,7 @@ export function installMetrics(app: FastifyInstance, registry: Registry): Metric
   })
 
   app.addHook('onResponse', async (request, reply) => {
+    if (open.delete(request)) inFlight.dec()
     const route = request.routeOptions.url ?? 'unmatched'
     const labels = { method: request.method, route, status: String(reply.statusCode) }
     requests.inc(labels)
