@@ -12,6 +12,7 @@ a message class is built at run time, and "message", the full name of the messag
 import base64
 import json
 import sys
+import traceback
 
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.serialization import MessageField, SerializationContext
@@ -54,7 +55,7 @@ def handle(req):
     field = MessageField.KEY if req.get("key") else MessageField.VALUE
     ctx = SerializationContext(req["topic"], field)
     fmt = req["format"]
-    conf = {"auto.register.schemas": False, "use.latest.version": True}
+    conf = req.get("conf") or {"auto.register.schemas": False, "use.latest.version": True}
     if req["op"] == "serialize":
         if fmt == "avro":
             from confluent_kafka.schema_registry.avro import AvroSerializer
@@ -93,7 +94,8 @@ def main():
         try:
             out = handle(json.loads(line))
         except Exception as e:  # reported to the test, which shows it
-            out = {"error": f"{type(e).__name__}: {e}"}
+            where = traceback.extract_tb(e.__traceback__)[-1]
+            out = {"error": f"{type(e).__name__}: {e} (at {where.filename}:{where.lineno} {where.name})"}
         sys.stdout.write(json.dumps(out, default=lambda b: base64.b64encode(b).decode()) + "\n")
         sys.stdout.flush()
 

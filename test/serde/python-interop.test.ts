@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { avroDeserializer, avroSerializer } from '../../src/serde/avro.js'
 import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
+import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
+import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 import { startServer, type TestServer } from '../support/server.js'
 import { describePython, startPythonSerde, type PythonSerde } from './python.js'
 
@@ -15,6 +17,45 @@ const tick = {
     { name: 'ticker', type: 'string' },
     { name: 'price', type: 'double' },
   ],
+}
+
+const ORDERS_PROTO = `syntax = "proto3";
+package acme;
+
+message Todo {
+  int32 id = 1;
+  string content = 2;
+}
+
+message Order {
+  message Line {
+    string sku = 1;
+    int32 qty = 2;
+  }
+  int32 id = 1;
+  repeated Line lines = 2;
+}
+`
+/** The same file as ORDERS_PROTO, described for the Python side's descriptor builder. */
+const ORDERS_DESCRIPTION = {
+  name: 'orders.proto',
+  package: 'acme',
+  messages: [
+    { name: 'Todo', fields: [{ name: 'id', number: 1, type: 'int32' }, { name: 'content', number: 2, type: 'string' }] },
+    {
+      name: 'Order',
+      fields: [{ name: 'id', number: 1, type: 'int32' }, { name: 'lines', number: 2, type: '.acme.Order.Line', repeated: true }],
+      nested: [{ name: 'Line', fields: [{ name: 'sku', number: 1, type: 'string' }, { name: 'qty', number: 2, type: 'int32' }] }],
+    },
+  ],
+}
+
+const PRODUCT = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'ProductCreated',
+  type: 'object',
+  properties: { productId: { type: 'string' }, name: { type: 'string' }, price: { type: 'number' } },
+  required: ['productId', 'name'],
 }
 
 describePython('serde bytes against Python confluent-kafka', () => {
@@ -39,5 +80,35 @@ describePython('serde bytes against Python confluent-kafka', () => {
     expect(theirs.toString('hex')).toBe(mine.toString('hex'))
     expect(await py.deserialize({ format: 'avro', topic: 'stock_avro_topic', hex: mine.toString('hex') })).toEqual(value)
     expect(await avroDeserializer(client).deserialize('stock_avro_topic', theirs)).toEqual(value)
+  }, 30_000)
+
+  it.each([
+    { message: 'acme.Todo', value: { id: 4, content: 'call mum' }, indexes: '00' },
+    { message: 'acme.Order', value: { id: 2, lines: [{ sku: 'x', qty: 1 }] }, indexes: '0202' },
+    { message: 'acme.Order.Line', value: { sku: 'y', qty: 5 }, indexes: '040200' },
+  ])('Protobuf $message: Python writes our bytes ($indexes) and each reads the other', async ({ message, value, indexes }) => {
+    const topic = `todos-${message}`
+    const mine = (await protobufSerializer(client, { schema: ORDERS_PROTO, messageType: message }).serialize(topic, value))!
+    expect(mine.subarray(5, 5 + indexes.length / 2).toString('hex')).toBe(indexes)
+    const req = { format: 'protobuf', topic, proto: ORDERS_DESCRIPTION, message }
+    // confluent-kafka 2.x looks a nested message up among the top-level ones of the latest
+    // version (ProtobufSerializer.__serialize_impl) and fails; in lookup mode it resolves its own
+    // descriptor against what we registered instead.
+    const conf = message.split('.').length > 2 ? { 'auto.register.schemas': false, 'use.latest.version': false } : undefined
+    const theirs = await py.serialize({ ...req, value, conf })
+    expect(theirs.toString('hex')).toBe(mine.toString('hex'))
+    expect(await py.deserialize({ ...req, hex: mine.toString('hex') })).toEqual(value)
+    expect(await protobufDeserializer(client, { toObject: {} }).deserialize(topic, theirs)).toEqual(value)
+  }, 30_000)
+
+  it('JSON: Python writes our bytes and each reads the other', async () => {
+    const value = { productId: 'p-9', name: 'Mug', price: 4.5 }
+    const mine = (await jsonSerializer(client, { schema: PRODUCT }).serialize('products.created', value))!
+    const theirs = await py.serialize({ format: 'json', topic: 'products.created', schema: JSON.stringify(PRODUCT), value })
+    // Python's json.dumps puts a space after ':' and ','; the bytes differ only in that whitespace.
+    expect(JSON.parse(theirs.subarray(5).toString())).toEqual(value)
+    expect(theirs.subarray(0, 5).toString('hex')).toBe(mine.subarray(0, 5).toString('hex'))
+    expect(await py.deserialize({ format: 'json', topic: 'products.created', hex: mine.toString('hex') })).toEqual(value)
+    expect(await jsonDeserializer(client, { validate: true }).deserialize('products.created', theirs)).toEqual(value)
   }, 30_000)
 })

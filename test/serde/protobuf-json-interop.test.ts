@@ -1,0 +1,94 @@
+/**
+ * Byte compatibility of our Protobuf and JSON Schema serde with @confluentinc/schemaregistry,
+ * both talking to our real registry. Confluent's Protobuf serde works on protobuf-es
+ * descriptors, built here from the registry's `format=serialized` answer.
+ */
+import { create, createFileRegistry, createMutableRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf'
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt'
+import {
+  JsonDeserializer, JsonSerializer, ProtobufDeserializer, ProtobufSerializer, SchemaRegistryClient, SerdeType,
+} from '@confluentinc/schemaregistry'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
+import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
+import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
+import { startServer, type TestServer } from '../support/server.js'
+
+const ORDERS_PROTO = `syntax = "proto3";
+package acme;
+
+message Todo {
+  int32 id = 1;
+  string content = 2;
+}
+
+message Order {
+  message Line {
+    string sku = 1;
+    int32 qty = 2;
+  }
+  int32 id = 1;
+  repeated Line lines = 2;
+}
+`
+
+const PRODUCT = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'Product',
+  type: 'object',
+  properties: { id: { type: 'string' }, name: { type: 'string' }, tags: { type: 'array', items: { type: 'string' } } },
+  required: ['id'],
+}
+
+describe('Protobuf and JSON bytes against the Confluent client', () => {
+  let server: TestServer
+  let ours: HttpSchemaRegistryClient
+  let confluent: SchemaRegistryClient
+  beforeAll(async () => {
+    server = await startServer()
+    ours = new HttpSchemaRegistryClient({ baseUrl: server.url })
+    confluent = new SchemaRegistryClient({ baseURLs: [server.url] })
+  })
+  afterAll(async () => {
+    ours.close()
+    await server.close()
+  })
+
+  /** protobuf-es descriptors of a registered schema, from the registry's serialized form. */
+  async function descriptors(id: number): Promise<{ message(name: string): DescMessage; registry: ReturnType<typeof createMutableRegistry> }> {
+    const res = await fetch(`${server.url}/schemas/ids/${id}?format=serialized`)
+    const { schema } = (await res.json()) as { schema: string }
+    const files = createFileRegistry(fromBinary(FileDescriptorProtoSchema, Buffer.from(schema, 'base64')), () => undefined)
+    return { message: (name) => files.getMessage(name)!, registry: createMutableRegistry(files) }
+  }
+
+  const cases = [
+    { type: 'acme.Todo', value: { id: 7, content: 'buy milk' }, indexes: '00' },
+    { type: 'acme.Order', value: { id: 9, lines: [{ sku: 'a-1', qty: 2 }] }, indexes: '0202' },
+    { type: 'acme.Order.Line', value: { sku: 'b-2', qty: 3 }, indexes: '040200' },
+  ]
+
+  it.each(cases)('Protobuf $type: same bytes as Confluent ($indexes), each reads the other', async ({ type, value, indexes }) => {
+    const topic = `orders-${type}`
+    const mine = (await protobufSerializer(ours, { schema: ORDERS_PROTO, messageType: type }).serialize(topic, value))!
+    expect(mine.subarray(5, 5 + indexes.length / 2).toString('hex')).toBe(indexes)
+    const desc = await descriptors(mine.readInt32BE(1))
+    const theirSer = new ProtobufSerializer(confluent, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false, registry: desc.registry })
+    const theirs = await theirSer.serialize(topic, create(desc.message(type), value as never))
+    expect(theirs.toString('hex')).toBe(mine.toString('hex'))
+
+    const fromMine = await new ProtobufDeserializer(confluent, SerdeType.VALUE, {}).deserialize(topic, mine)
+    expect(fromMine).toMatchObject({ $typeName: type, ...value })
+    expect(await protobufDeserializer(ours, { toObject: {} }).deserialize(topic, theirs)).toEqual(value)
+  })
+
+  it('JSON: same bytes as Confluent, each reads the other', async () => {
+    const value = { id: 'p-1', name: 'Kettle', tags: ['kitchen', 'ünïcode'] }
+    const mine = (await jsonSerializer(ours, { schema: PRODUCT }).serialize('products', value))!
+    const theirSer = new JsonSerializer(confluent, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false, validate: true })
+    const theirs = await theirSer.serialize('products', value)
+    expect(theirs.toString('hex')).toBe(mine.toString('hex'))
+    expect(await new JsonDeserializer(confluent, SerdeType.VALUE, { validate: true }).deserialize('products', mine)).toEqual(value)
+    expect(await jsonDeserializer(ours, { validate: true }).deserialize('products', theirs)).toEqual(value)
+  })
+})
