@@ -30,9 +30,9 @@ function metaValidator(draft: Draft): (schema: unknown) => ErrorObject[] {
   let check = metaValidators.get(draft)
   if (!check) {
     if (draft === 'draft-04') {
-      const meta = { ...DRAFT_04_META_SCHEMA }
-      delete meta.id
-      delete meta.$schema
+      // The meta-schema is itself draft-04 (boolean exclusiveMinimum), so it is converted too.
+      const meta = fromDraft04(DRAFT_04_META_SCHEMA) as Record<string, unknown>
+      delete meta.$id
       const validate = newAjv('draft-07').compile(meta)
       check = (schema) => (validate(schema) ? [] : (validate.errors ?? []))
     } else {

@@ -70,7 +70,12 @@ export function parseJsonSchema(text: string, refs: ResolvedRefs, mode: 'new' | 
     draft = DEFAULT_DRAFT
   }
   if (mode === 'new') {
-    const errors = metaSchemaErrors(schema, draft)
+    let errors: string[]
+    try {
+      errors = metaSchemaErrors(schema, draft)
+    } catch (e) {
+      throw new SchemaParseError(`Invalid JSON schema: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+    }
     if (errors.length > 0) throw new SchemaParseError(`Invalid JSON schema: ${errors.slice(0, MAX_ERRORS).join('; ')}`)
     for (const ref of refs)
       if (tryJson(ref.schema) === undefined)

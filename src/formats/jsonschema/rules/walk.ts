@@ -39,19 +39,36 @@ export class DiffContext {
   readonly differences: Difference[] = []
   readonly #stack: Set<Node>
   readonly #path: string[]
+  readonly #pairs: [Node, Node][]
 
   constructor(
     readonly compatibleChanges: ReadonlySet<string>,
     stack: Set<Node> = new Set(),
     path: string[] = [],
+    pairs: [Node, Node][] = [],
   ) {
     this.#stack = stack
     this.#path = path
+    this.#pairs = pairs
   }
 
   /** A context for a trial comparison whose differences may or may not be kept. */
   sub(): DiffContext {
-    return new DiffContext(this.compatibleChanges, new Set(this.#stack), [...this.#path])
+    return new DiffContext(this.compatibleChanges, new Set(this.#stack), [...this.#path], [...this.#pairs])
+  }
+
+  /**
+   * Runs `fn` unless this very pair is already being compared further up. Confluent only guards
+   * the old side, so a recursive `$ref` inside a new `anyOf` would recurse forever there.
+   */
+  pair(original: Node, update: Node, fn: () => void): void {
+    if (this.#pairs.some(([o, u]) => o === original && u === update)) return
+    this.#pairs.push([original, update])
+    try {
+      fn()
+    } finally {
+      this.#pairs.pop()
+    }
   }
 
   add(type: string, attribute?: string): void {
@@ -108,12 +125,14 @@ function compare(ctx: DiffContext, originalIn: Node | undefined, updateIn: Node 
   if (!updateIn) return ctx.add('SCHEMA_REMOVED')
   const original = deref(originalIn)
   const update = deref(updateIn)
-  if (matchCombinedAgainstSingle(ctx, original, update)) return
-  if (original.kind !== update.kind) return kindChange(ctx, original, update)
-  ctx.enter(original, () => {
-    annotationChanges(ctx, original, update)
-    const families = (RULES[original.kind] ?? []) as readonly RuleFamily<Kind>[]
-    for (const family of families) family.check(ctx, original as never, update as never)
+  ctx.pair(original, update, () => {
+    if (matchCombinedAgainstSingle(ctx, original, update)) return
+    if (original.kind !== update.kind) return kindChange(ctx, original, update)
+    ctx.enter(original, () => {
+      annotationChanges(ctx, original, update)
+      const families = (RULES[original.kind] ?? []) as readonly RuleFamily<Kind>[]
+      for (const family of families) family.check(ctx, original as never, update as never)
+    })
   })
 }
 
