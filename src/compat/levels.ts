@@ -77,7 +77,7 @@ export function checkPair(
   const found: DirectedViolation[] = []
   for (const direction of directions) {
     const [reader, writer] = direction === 'backward' ? [candidate, previous] : [previous, candidate]
-    for (const v of format.checkCompatibility(reader, writer, options)) found.push({ ...v, direction })
+    for (const v of format.checkCompatibility(reader, writer, { ...options, direction })) found.push({ ...v, direction })
   }
   return found
 }

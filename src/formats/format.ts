@@ -51,6 +51,11 @@ export interface Violation {
 export interface CompatOptions {
   /** Config `compatibilityPolicy`: STRICT (default) or LENIENT for JSON Schema; WIRE_JSON for Protobuf. */
   readonly policy?: string
+  /**
+   * Which check this is, set by `compat/levels.ts`: `backward` means the reader is the new schema.
+   * Confluent's metadata rules (`confluent:reserved`) only look for removals in that direction.
+   */
+  readonly direction?: 'backward' | 'forward'
 }
 
 export interface CanonicalOptions {

@@ -38,5 +38,5 @@ export const protobufFormat: SchemaFormat<ProtobufSchema> = {
     return undefined
   },
   checkCompatibility: (reader, writer, options) =>
-    checkProtobufCompatibility(reader, writer, options?.policy === 'WIRE_JSON' ? 'WIRE_JSON' : ('DEFAULT' satisfies Policy)),
+    checkProtobufCompatibility(reader, writer, options?.policy === 'WIRE_JSON' ? 'WIRE_JSON' : ('DEFAULT' satisfies Policy), options?.direction),
 }

@@ -81,10 +81,10 @@ function compareScalars(ctx: DiffContext, ol: Label | undefined, ul: Label | und
     ctx.add('FIELD_SCALAR_KIND_CHANGED')
     return
   }
+  if (ol !== undefined && ul !== undefined && ol !== ul) {
+    ctx.add(of === 'STRING_OR_BYTES' ? 'FIELD_STRING_OR_BYTES_LABEL_CHANGED' : 'FIELD_NUMERIC_LABEL_CHANGED')
+  }
   checkJsonType(ctx, ot, ut, isEnum(ctx, ot, 'original'), isEnum(ctx, ut, 'update'))
-  if (ol === undefined || ul === undefined || ol === ul) return
-  if (of === 'STRING_OR_BYTES') ctx.add('FIELD_STRING_OR_BYTES_LABEL_CHANGED')
-  else ctx.add('FIELD_NUMERIC_LABEL_CHANGED')
 }
 
 function originKey(o: TypeOrigin): string | undefined {

@@ -43,11 +43,16 @@ export function diffSchemas(original: Diffable, update: Diffable, policy: Policy
 }
 
 /** Can data written with `writer` be read with `reader`? The breaking differences, as violations. */
-export function checkProtobufCompatibility(reader: Diffable, writer: Diffable, policy: Policy = 'DEFAULT'): Violation[] {
+export function checkProtobufCompatibility(
+  reader: Diffable,
+  writer: Diffable,
+  policy: Policy = 'DEFAULT',
+  direction?: 'backward' | 'forward',
+): Violation[] {
   const breaking = diffSchemas(writer, reader, policy)
     .filter((d) => !isCompatible(d.type, policy))
     .map((d) => ({ rule: d.type, path: d.path, message: messageFor(d) }))
-  return [...checkReservedFields(reader, writer), ...breaking]
+  return [...checkReservedFields(reader, writer, direction), ...breaking]
 }
 
 export { DIFFERENCES, type Difference, type DifferenceType, type Policy } from './differences.js'

@@ -20,32 +20,22 @@ export interface WithMetadata {
 }
 
 /**
- * Confluent's metadata checks (`SchemaValidatorBuilder.canRead/canBeReadMetadataStrategy`):
- * RESERVED_FIELD_REMOVED when a name reserved by the writer is no longer reserved by the reader,
- * FIELD_CONFLICTS_WITH_RESERVED_FIELD when a top-level field uses a reserved name. The check
- * does not know the direction, so under FORWARD a reader that drops a reservation the writer
- * added is reported too.
+ * Confluent's metadata checks (`SchemaValidatorBuilder.canRead/canBeReadMetadataStrategy`).
+ * Backward (reader = new): RESERVED_FIELD_REMOVED for a name the old schema reserved that the
+ * new one no longer does, and FIELD_CONFLICTS_WITH_RESERVED_FIELD for a new top-level field
+ * using a name the new schema reserves. Forward (reader = old): the new schema's reserved names
+ * may not be top-level fields of either schema. Without a direction the check is backward.
  */
-export function checkReservedFields(reader: WithMetadata, writer: WithMetadata): Violation[] {
-  const readerReserved = reservedFieldNames(reader.metadata)
-  const writerReserved = reservedFieldNames(writer.metadata)
+export function checkReservedFields(reader: WithMetadata, writer: WithMetadata, direction: 'backward' | 'forward' = 'backward'): Violation[] {
+  const [newer, older] = direction === 'backward' ? [reader, writer] : [writer, reader]
+  const newReserved = reservedFieldNames(newer.metadata)
   const out: Violation[] = []
-  for (const name of writerReserved) {
-    if (!readerReserved.has(name)) {
-      out.push({ rule: 'RESERVED_FIELD_REMOVED', path: name, message: messageFor({ type: 'RESERVED_FIELD_REMOVED', path: name }) })
-    }
+  const report = (type: 'RESERVED_FIELD_REMOVED' | 'FIELD_CONFLICTS_WITH_RESERVED_FIELD', name: string) =>
+    out.push({ rule: type, path: name, message: messageFor({ type, path: name }) })
+  if (direction === 'backward') {
+    for (const name of reservedFieldNames(older.metadata)) if (!newReserved.has(name)) report('RESERVED_FIELD_REMOVED', name)
   }
-  const readerFields = topLevelFieldNames(reader.file)
-  const writerFields = topLevelFieldNames(writer.file)
-  const conflicts = new Set<string>()
-  for (const name of readerReserved) if (readerFields.has(name)) conflicts.add(name)
-  for (const name of writerReserved) if (readerFields.has(name) || writerFields.has(name)) conflicts.add(name)
-  for (const name of conflicts) {
-    out.push({
-      rule: 'FIELD_CONFLICTS_WITH_RESERVED_FIELD',
-      path: name,
-      message: messageFor({ type: 'FIELD_CONFLICTS_WITH_RESERVED_FIELD', path: name }),
-    })
-  }
+  const conflicting = direction === 'backward' ? [topLevelFieldNames(newer.file)] : [topLevelFieldNames(older.file), topLevelFieldNames(newer.file)]
+  for (const name of newReserved) if (conflicting.some((fields) => fields.has(name))) report('FIELD_CONFLICTS_WITH_RESERVED_FIELD', name)
   return out
 }
