@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SchemaRecord, Store, VersionRecord } from './store.js'
+import { GLOBAL_SCOPE } from './store.js'
+
+export interface StoreContractOptions {
+  /** Closes `store` and opens it again on the same data; omit for stores that keep nothing. */
+  readonly reopen?: (store: Store) => Promise<Store>
+}
+
+const schema = (id: number, over: Partial<SchemaRecord> = {}): SchemaRecord => ({
+  context: '.',
+  id,
+  schemaType: 'AVRO',
+  schema: `{"type":"fixed","name":"f${id}","size":${id}}`,
+  references: [],
+  guid: `00000000-0000-0000-0000-${String(id).padStart(12, '0')}`,
+  ...over,
+})
+
+const version = (subject: string, v: number, id: number, over: Partial<VersionRecord> = {}): VersionRecord => ({
+  subject,
+  version: v,
+  context: '.',
+  id,
+  deleted: false,
+  ts: 1_700_000_000_000 + v,
+  ...over,
+})
+
+/**
+ * The behaviour every {@link Store} shares, as one vitest block per store.
+ *
+ * @example
+ * describeStoreContract('MemoryStore', async () => new MemoryStore())
+ */
+export function describeStoreContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  cleanup?: () => Promise<void>,
+  options: StoreContractOptions = {},
+): void {
+  describe(`store contract: ${name}`, () => {
+    const open: Store[] = []
+    const make = async () => {
+      const s = await makeStore()
+      open.push(s)
+      await s.ready()
+      return s
+    }
+    afterEach(async () => {
+      for (const s of open.splice(0)) await s.close()
+      await cleanup?.()
+    })
+
+    it('starts empty and ready', async () => {
+      const s = await make()
+      expect([...s.subjects()]).toEqual([])
+      expect(s.maxId('.')).toBe(0)
+      expect(s.contexts()).toEqual(['.'])
+      expect(s.config(GLOBAL_SCOPE)).toBeUndefined()
+      expect(s.mode(GLOBAL_SCOPE)).toBeUndefined()
+    })
+
+    it('serves writes once the transaction resolves, with fn result', async () => {
+      const s = await make()
+      const out = await s.transaction((tx) => {
+        tx.putSchema(schema(1))
+        tx.putVersion(version('a', 1, 1))
+        return 'done'
+      })
+      expect(out).toBe('done')
+      expect(s.schemaById('.', 1)?.schema).toBe(schema(1).schema)
+      expect(s.versionsOf('a').map((v) => v.id)).toEqual([1])
+      expect(s.idByHash('.', 'AVRO', schema(1).guid)).toBe(1)
+      expect([...s.subjects()]).toEqual(['a'])
+    })
+
+    it('writes nothing when fn throws', async () => {
+      const s = await make()
+      await expect(
+        s.transaction((tx) => {
+          tx.putSchema(schema(1))
+          tx.putVersion(version('a', 1, 1))
+          throw new Error('refused')
+        }),
+      ).rejects.toThrow('refused')
+      expect(s.schemaById('.', 1)).toBeUndefined()
+      expect(s.versionsOf('a')).toEqual([])
+      expect(s.maxId('.')).toBe(0)
+    })
+
+    it('lets fn read the state before its own writes', async () => {
+      const s = await make()
+      await s.transaction((tx) => {
+        tx.putSchema(schema(1))
+        expect(tx.schemaById('.', 1)).toBeUndefined()
+      })
+      expect(s.schemaById('.', 1)).toBeDefined()
+    })
+
+    it('keeps the id high-water mark after versions are deleted', async () => {
+      const s = await make()
+      await s.transaction((tx) => {
+        tx.putSchema(schema(1))
+        tx.putSchema(schema(2))
+        tx.putVersion(version('a', 1, 1))
+        tx.putVersion(version('a', 2, 2))
+      })
+      await s.transaction((tx) => {
+        tx.deleteVersion('a', 2)
+        tx.deleteVersion('a', 1)
+      })
+      expect(s.versionsOf('a')).toEqual([])
+      expect([...s.subjects()]).toEqual([])
+      expect(s.maxId('.')).toBe(2)
+      expect(s.schemaById('.', 2)).toBeDefined()
+      expect(s.usesOf('.', 2)).toEqual([])
+    })
+
+    it('orders versions ascending and keeps soft-deleted ones', async () => {
+      const s = await make()
+      await s.transaction((tx) => {
+        tx.putSchema(schema(1))
+        tx.putSchema(schema(2))
+        tx.putVersion(version('a', 3, 2))
+        tx.putVersion(version('a', 1, 1))
+        tx.putVersion(version('a', 2, 1, { deleted: true }))
+      })
+      expect(s.versionsOf('a').map((v) => [v.version, v.deleted])).toEqual([
+        [1, false],
+        [2, true],
+        [3, false],
+      ])
+      await s.transaction((tx) => tx.putVersion(version('a', 1, 1, { deleted: true })))
+      expect(s.versionsOf('a').map((v) => v.deleted)).toEqual([true, true, false])
+      expect(s.usesOf('.', 1).map((v) => v.version).sort()).toEqual([1, 2])
+    })
+
+    it('indexes uses, referrers and hashes per context', async () => {
+      const s = await make()
+      await s.transaction((tx) => {
+        tx.putSchema(schema(1))
+        tx.putVersion(version('base', 1, 1))
+        tx.putSchema(schema(2, { references: [{ name: 'b', subject: 'base', version: 1 }] }))
+        tx.putVersion(version('top', 1, 2))
+        tx.putVersion(version('other', 1, 2))
+        tx.putSchema(schema(1, { context: '.ctx' }))
+        tx.putVersion(version(':.ctx:x', 1, 1, { context: '.ctx' }))
+      })
+      expect(s.referrersOf('base', 1)).toEqual([{ context: '.', id: 2 }])
+      expect(s.referrersOf('base', 2)).toEqual([])
+      expect(s.usesOf('.', 2).map((v) => v.subject).sort()).toEqual(['other', 'top'])
+      expect(s.idByHash('.ctx', 'AVRO', schema(1).guid)).toBe(1)
+      expect(s.idByHash('.', 'JSON', schema(1).guid)).toBeUndefined()
+      expect(s.maxId('.ctx')).toBe(1)
+      expect(s.contexts()).toEqual(['.', '.ctx'])
+      expect(s.usesOf('.ctx', 1).map((v) => v.subject)).toEqual([':.ctx:x'])
+    })
+
+    it('sets and clears config and mode per scope', async () => {
+      const s = await make()
+      await s.transaction((tx) => {
+        tx.putConfig(GLOBAL_SCOPE, { compatibilityLevel: 'FULL' })
+        tx.putConfig('a', { compatibilityLevel: 'NONE', normalize: true })
+        tx.putConfig(':.ctx:', { compatibilityLevel: 'FORWARD' })
+        tx.putMode(GLOBAL_SCOPE, 'READONLY')
+        tx.putMode('a', 'IMPORT')
+      })
+      expect(s.config(GLOBAL_SCOPE)).toEqual({ compatibilityLevel: 'FULL' })
+      expect(s.config('a')).toEqual({ compatibilityLevel: 'NONE', normalize: true })
+      expect(s.config(':.ctx:')).toEqual({ compatibilityLevel: 'FORWARD' })
+      expect(s.mode(GLOBAL_SCOPE)).toBe('READONLY')
+      expect(s.mode('a')).toBe('IMPORT')
+      await s.transaction((tx) => {
+        tx.putConfig('a', null)
+        tx.putMode(GLOBAL_SCOPE, null)
+      })
+      expect(s.config('a')).toBeUndefined()
+      expect(s.mode(GLOBAL_SCOPE)).toBeUndefined()
+      expect(s.mode('a')).toBe('IMPORT')
+    })
+
+    it('applies transactions in the order they were issued', async () => {
+      const s = await make()
+      await Promise.all(
+        [1, 2, 3, 4, 5].map((n) =>
+          s.transaction((tx) => {
+            const next = tx.maxId('.') + 1
+            tx.putSchema(schema(next))
+            tx.putVersion(version('seq', (tx.versionsOf('seq').at(-1)?.version ?? 0) + 1, next))
+            return n
+          }),
+        ),
+      )
+      expect(s.versionsOf('seq').map((v) => [v.version, v.id])).toEqual([
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [4, 4],
+        [5, 5],
+      ])
+    })
+
+    if (options.reopen) {
+      const reopen = options.reopen
+      it('keeps everything across close and re-open', async () => {
+        const s = await make()
+        await s.transaction((tx) => {
+          tx.putSchema(schema(1, { metadata: { properties: { owner: 'x' } }, ruleSet: { domainRules: [] } }))
+          tx.putSchema(schema(2))
+          tx.putVersion(version('a', 1, 1))
+          tx.putVersion(version('a', 2, 2, { deleted: true }))
+          tx.putConfig(GLOBAL_SCOPE, { compatibilityLevel: 'FULL' })
+          tx.putConfig('a', { compatibilityLevel: 'NONE' })
+          tx.putMode('a', 'READONLY')
+        })
+        await s.transaction((tx) => tx.deleteVersion('a', 2))
+        open.splice(open.indexOf(s), 1)
+        const again = await reopen(s)
+        open.push(again)
+        await again.ready()
+        expect(again.schemaById('.', 1)).toEqual(s.schemaById('.', 1))
+        expect(again.versionsOf('a')).toEqual(s.versionsOf('a'))
+        expect(again.maxId('.')).toBe(2)
+        expect(again.config(GLOBAL_SCOPE)).toEqual({ compatibilityLevel: 'FULL' })
+        expect(again.config('a')).toEqual({ compatibilityLevel: 'NONE' })
+        expect(again.mode('a')).toBe('READONLY')
+        expect(again.idByHash('.', 'AVRO', schema(2).guid)).toBe(2)
+      })
+    }
+  })
+}
