@@ -1,12 +1,30 @@
+import { check } from './check/command.js'
+import { EXIT, InfrastructureError } from './errors.js'
+import { exportCommand } from './transfer/export.js'
+import { importCommand } from './transfer/import.js'
+import { register } from './register.js'
+import { RegistryHttpError } from './rest.js'
 import { serve, UsageError } from './serve.js'
 
 const HELP = `Usage: registrum <command> [options]
 
-Commands:
-  serve     start the schema registry (registrum serve --help)
+A Confluent-compatible schema registry, and the tools to keep schemas compatible in CI.
 
-Run 'registrum <command> --help' for a command's options.
+Commands:
+  serve      start the schema registry
+  check      check schema files for compatibility, online or offline (git, directory, export)
+  register   register the project's schemas, references first (idempotent; --dry-run)
+  export     dump every subject, version, id, config and mode to a directory or JSON-lines file
+  import     load an export into a registry, keeping ids and versions (IMPORT mode)
+
+Run 'registrum <command> --help' for a command's options and examples.
+
+Exit codes:
+  0  success (every schema compatible)
+  1  a check failed: a schema is incompatible or invalid, or a registration was refused
+  2  usage error, or the command could not run (unreachable registry, unreadable file)
 `
+
 
 /** The `registrum` command: dispatches to a subcommand and maps failures to exit codes. */
 export async function main(argv: string[]): Promise<number> {
@@ -15,20 +33,32 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve':
         return await serve(rest)
+      case 'check':
+        return await check(rest)
+      case 'register':
+        return await register(rest)
+      case 'export':
+        return await exportCommand(rest)
+      case 'import':
+        return await importCommand(rest)
       case undefined:
       case '-h':
       case '--help':
       case 'help':
         process.stdout.write(HELP)
-        return command === undefined ? 2 : 0
+        return command === undefined ? EXIT.ERROR : EXIT.OK
       default:
         process.stderr.write(`registrum: unknown command '${command}'\n\n${HELP}`)
-        return 2
+        return EXIT.ERROR
     }
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`registrum: ${(e as Error).message}\n`)
-      return 2
+      return EXIT.ERROR
+    }
+    if (e instanceof InfrastructureError || e instanceof RegistryHttpError) {
+      process.stderr.write(`registrum: ${e.message}\n`)
+      return EXIT.ERROR
     }
     throw e
   }

@@ -1,0 +1,25 @@
+/** A progress bar on stderr, drawn only when stderr is a terminal (never in CI logs or pipes). */
+export interface Progress {
+  tick(note?: string): void
+  done(): void
+}
+
+const WIDTH = 30
+
+export function progress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY || total === 0) return { tick: () => {}, done: () => {} }
+  let count = 0
+  const draw = (note: string) => {
+    const filled = Math.round((count / total) * WIDTH)
+    const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${count}/${total} ${note}`
+    stream.write(`\r${line.slice(0, (stream.columns ?? 80) - 1).padEnd((stream.columns ?? 80) - 1)}`)
+  }
+  draw('')
+  return {
+    tick: (note = '') => {
+      count = Math.min(total, count + 1)
+      draw(note)
+    },
+    done: () => stream.write('\n'),
+  }
+}

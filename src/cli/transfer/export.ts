@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util'
+import type { SchemaType } from '../../formats/format.js'
+import { writeDump, type Dump, type DumpConfig, type DumpMode, type DumpSchema } from '../dump.js'
+import { EXIT } from '../errors.js'
+import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
+import { progress } from '../progress.js'
+import { enc, RestClient } from '../rest.js'
+import { UsageError } from '../serve.js'
+
+export const EXPORT_HELP = `Usage: registrum export PATH [options]
+
+Dumps a registry: every subject and version (soft-deleted ones included and flagged) with its id,
+schemaType, references, metadata and ruleSet, plus the global, context and subject configs and
+modes. Uses plain Confluent REST calls, so it works against any Confluent-compatible registry.
+
+PATH ending in .jsonl or .ndjson (or '-' for standard output) is written as one JSON-lines file;
+any other PATH as a directory (manifest.json plus subjects/<subject>/<version>.json).
+
+Options:
+      --layout LAYOUT   jsonl or dir, overriding what PATH suggests
+  -h, --help            show this help
+
+${CONNECTION_HELP}
+
+Examples:
+  registrum export backup.jsonl --registry http://old-registry:8081
+  registrum export ./registry-export --registry https://psrc-123.confluent.cloud -u KEY --password SECRET
+
+Exit codes:
+  0  exported
+  2  usage error, or the registry could not be read
+`
+
+interface VersionView {
+  subject: string
+  version: number
+  id: number
+  schemaType?: SchemaType
+  schema: string
+  references?: { name: string; subject: string; version: number }[]
+  metadata?: Record<string, unknown>
+  ruleSet?: Record<string, unknown>
+}
+
+/** Reads everything `import` needs from a registry. */
+export async function collectDump(rest: RestClient): Promise<Dump> {
+  const subjects = (await rest.get<string[]>('/subjects?deleted=true')).sort()
+  const bar = progress('export', subjects.length)
+  const schemas: DumpSchema[] = []
+  const configs: DumpConfig[] = []
+  const modes: DumpMode[] = []
+  configs.push({ kind: 'config', scope: '', config: await rest.get<Record<string, unknown>>('/config') })
+  const globalMode = await rest.get<{ mode: string }>('/mode')
+  modes.push({ kind: 'mode', scope: '', mode: globalMode.mode })
+  const contexts = (await rest.getOptional<string[]>('/contexts', [40401, 404]).catch(() => undefined)) ?? ['.']
+  for (const c of contexts.filter((c) => c !== '.')) {
+    const scope = `:${c}:`
+    const config = await rest.getOptional<Record<string, unknown>>(`/config/${enc(scope)}`, [40401, 40408])
+    if (config) configs.push({ kind: 'config', scope, config })
+    const mode = await rest.getOptional<{ mode: string }>(`/mode/${enc(scope)}`, [40401, 40409])
+    if (mode) modes.push({ kind: 'mode', scope, mode: mode.mode })
+  }
+  for (const subject of subjects) {
+    const s = enc(subject)
+    const all = (await rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401])) ?? []
+    const live = new Set((await rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401])) ?? [])
+    for (const version of all) {
+      const v = await rest.get<VersionView>(`/subjects/${s}/versions/${version}?deleted=true`)
+      schemas.push({
+        kind: 'schema',
+        subject,
+        version: v.version,
+        id: v.id,
+        schemaType: v.schemaType ?? 'AVRO',
+        schema: v.schema,
+        references: v.references ?? [],
+        ...(v.metadata ? { metadata: v.metadata } : {}),
+        ...(v.ruleSet ? { ruleSet: v.ruleSet } : {}),
+        deleted: !live.has(version),
+      })
+    }
+    const config = await rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408])
+    if (config) configs.push({ kind: 'config', scope: subject, config })
+    const mode = await rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409])
+    if (mode) modes.push({ kind: 'mode', scope: subject, mode: mode.mode })
+    bar.tick(subject)
+  }
+  bar.done()
+  return {
+    header: { kind: 'registrum-export', formatVersion: 1, source: rest.connection.url, exportedAt: new Date().toISOString() },
+    configs,
+    modes,
+    schemas,
+  }
+}
+
+/** `registrum export`. */
+export async function exportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...CONNECTION_OPTIONS, layout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  })
+  if (values.help) {
+    process.stdout.write(EXPORT_HELP)
+    return EXIT.OK
+  }
+  if (positionals.length !== 1) throw new UsageError('export needs exactly one PATH (a .jsonl file, a directory, or -)')
+  const path = positionals[0]!
+  const layout = values.layout ?? (path === '-' || /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'dir')
+  if (layout !== 'jsonl' && layout !== 'dir') throw new UsageError(`--layout must be jsonl or dir, got '${layout}'`)
+  if (path === '-' && layout !== 'jsonl') throw new UsageError("'-' writes JSON lines; --layout dir needs a directory")
+  const dump = await collectDump(new RestClient(requireConnection(values, process.env, 'export')))
+  writeDump(dump, path === '-' ? '/dev/stdout' : path, layout)
+  const deleted = dump.schemas.filter((s) => s.deleted).length
+  const subjects = new Set(dump.schemas.map((s) => s.subject)).size
+  process.stderr.write(
+    `exported ${dump.schemas.length} versions (${deleted} soft-deleted) of ${subjects} subjects, ${dump.configs.length} configs, ${dump.modes.length} modes${path === '-' ? '' : ` to ${path}`}\n`,
+  )
+  return EXIT.OK
+}

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util'
+import { readDump, referenceOrder, type Dump } from '../dump.js'
+import { EXIT } from '../errors.js'
+import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
+import { progress } from '../progress.js'
+import { enc, RegistryHttpError, RestClient } from '../rest.js'
+import { UsageError } from '../serve.js'
+
+export const IMPORT_HELP = `Usage: registrum import PATH [options]
+
+Loads an export (a JSON-lines file or directory written by 'registrum export') into a registry,
+keeping every id and version: the registry is put in IMPORT mode, versions are registered with
+their ids in an order that satisfies references, soft deletes are restored, then configs and
+modes, and the registry returns to its exported global mode (READWRITE unless it was otherwise).
+Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target.
+Running it again is harmless: versions already imported with the same id are left alone.
+
+Options:
+  -h, --help   show this help
+
+${CONNECTION_HELP}
+
+Examples:
+  registrum export backup.jsonl -r http://old-registry:8081
+  registrum import backup.jsonl -r http://new-registry:8081
+
+Exit codes:
+  0  everything imported
+  1  the registry refused some versions (each is reported; the rest were imported)
+  2  usage error, or the registry could not be reached
+`
+
+const scopePath = (scope: string) => (scope === '' ? '' : `/${enc(scope)}`)
+
+/** Loads `dump` into the registry behind `rest`; returns the refusals. */
+export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> {
+  const refused: string[] = []
+  const contexts = [...new Set(dump.schemas.map((s) => /^:(\.[^:]*):/.exec(s.subject)?.[1]).filter((c) => c !== undefined))]
+  const ordered = referenceOrder(dump.schemas)
+  await rest.put('/mode?force=true', { mode: 'IMPORT' })
+  for (const c of contexts) await rest.put(`/mode/${enc(`:${c}:`)}?force=true`, { mode: 'IMPORT' })
+  try {
+    const bar = progress('import', ordered.length)
+    for (const s of ordered) {
+      try {
+        await rest.post(`/subjects/${enc(s.subject)}/versions`, {
+          schema: s.schema,
+          schemaType: s.schemaType,
+          ...(s.references.length > 0 ? { references: s.references } : {}),
+          ...(s.metadata ? { metadata: s.metadata } : {}),
+          ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
+          id: s.id,
+          version: s.version,
+        })
+      } catch (e) {
+        if (!(e instanceof RegistryHttpError) || e.status >= 500) throw e
+        refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
+      }
+      bar.tick(s.subject)
+    }
+    bar.done()
+    // Referrers first, so a soft-deleted version is never still referenced by a live one.
+    for (const s of [...ordered].reverse().filter((x) => x.deleted)) {
+      try {
+        await rest.delete(`/subjects/${enc(s.subject)}/versions/${s.version}`)
+      } catch (e) {
+        // 40406: already soft-deleted (a repeated import).
+        if (!(e instanceof RegistryHttpError) || e.errorCode !== 40406) throw e
+      }
+    }
+    for (const c of dump.configs) {
+      const { compatibilityLevel, ...rest_ } = c.config
+      const body = Object.fromEntries(Object.entries({ ...rest_, compatibility: compatibilityLevel }).filter(([, v]) => v != null))
+      await rest.put(`/config${scopePath(c.scope)}`, body)
+    }
+  } finally {
+    const modeOf = (scope: string) => dump.modes.find((m) => m.scope === scope)?.mode
+    for (const m of dump.modes.filter((m) => m.scope !== '' && !contexts.some((c) => m.scope === `:${c}:`))) {
+      await rest.put(`/mode${scopePath(m.scope)}?force=true`, { mode: m.mode })
+    }
+    for (const c of contexts) {
+      const scope = `:${c}:`
+      const mode = modeOf(scope)
+      if (mode) await rest.put(`/mode${scopePath(scope)}?force=true`, { mode })
+      else await rest.delete(`/mode${scopePath(scope)}`)
+    }
+    await rest.put('/mode?force=true', { mode: modeOf('') ?? 'READWRITE' })
+  }
+  return refused
+}
+
+/** `registrum import`. */
+export async function importCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { ...CONNECTION_OPTIONS, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  })
+  if (values.help) {
+    process.stdout.write(IMPORT_HELP)
+    return EXIT.OK
+  }
+  if (positionals.length !== 1) throw new UsageError('import needs exactly one PATH (an export file or directory)')
+  const rest = new RestClient(requireConnection(values, process.env, 'import'))
+  const dump = readDump(positionals[0]!)
+  const refused = await loadDump(rest, dump)
+  for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
+  process.stderr.write(
+    `imported ${dump.schemas.length - refused.length} of ${dump.schemas.length} versions, ${dump.configs.length} configs, ${dump.modes.length} modes\n`,
+  )
+  return refused.length > 0 ? EXIT.FAILED : EXIT.OK
+}
