@@ -1,5 +1,6 @@
 import { SchemaParseError } from '../format.js'
 import { descriptorType, plainToOptions } from './descriptor-root.js'
+import { defaultJsonName } from './rules/wire-json.js'
 import type {
   EnumElement,
   ExtendElement,
@@ -177,12 +178,8 @@ function typeSimpleName(typeName: string): string {
 
 /** protoc fills `json_name` with the camel-case default; only a custom one is worth keeping. */
 function jsonName(f: D): { jsonName?: string } {
-  if (f.json_name === undefined || f.json_name === lowerCamel(f.name)) return {}
+  if (f.json_name === undefined || f.json_name === defaultJsonName(f.name)) return {}
   return { jsonName: f.json_name }
-}
-
-function lowerCamel(name: string): string {
-  return name.replace(/_+([a-zA-Z0-9]?)/g, (_, c: string) => c.toUpperCase())
 }
 
 function inclusive(r: D, endOffset: number): RangeValue {

@@ -11,6 +11,7 @@ import {
 } from './model.js'
 import { descriptorType, optionsToPlain } from './descriptor-root.js'
 import type { TypeTable } from './type-table.js'
+import { defaultJsonName } from './rules/wire-json.js'
 
 export { decodeFileDescriptor, looksLikeBase64Descriptor } from './descriptor-decode.js'
 
@@ -88,11 +89,12 @@ class Encoder {
       for (const f of o.fields) fields.push({ ...this.field(f, full, {}), oneof_index: i })
     })
     const groups = m.groups.map((g) => {
-      fields.push({ name: g.name.toLowerCase(), number: g.tag, label: label(g.label), type: 'TYPE_GROUP', type_name: `.${full}.${g.name}` })
+      fields.push({ name: g.name.toLowerCase(), number: g.tag, label: label(g.label), type: 'TYPE_GROUP', type_name: `.${full}.${g.name}`, json_name: defaultJsonName(g.name.toLowerCase()) })
       return { name: g.name, field: g.fields.map((f) => this.field(f, `${full}.${g.name}`, {})) }
     })
-    // protoc keeps the order of the synthetic oneofs last and their fields in declaration order.
-    fields.sort((a, b) => this.#order(m, a) - this.#order(m, b))
+    // The element model does not keep how oneof members interleave with other fields; number order
+    // is what such files almost always use.
+    fields.sort((a, b) => (a.number as number) - (b.number as number))
     return {
       name: m.name,
       field: fields,
@@ -109,11 +111,6 @@ class Encoder {
       reserved_name: m.reserved.flat().filter((r): r is string => typeof r === 'string'),
       ...opt(optionsToPlain(m.options, 'MessageOptions')),
     }
-  }
-
-  #order(m: MessageElement, f: Obj): number {
-    const i = [...m.fields, ...m.oneOfs.flatMap((o) => o.fields), ...m.groups].findIndex((x) => x.tag === f.number)
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i
   }
 
   field(f: FieldElement, scope: string, extra: { extendee?: string }): Obj {
@@ -136,7 +133,8 @@ class Encoder {
     if (f.defaultValue && f.defaultValue.kind !== 'MAP' && f.defaultValue.kind !== 'LIST' && f.defaultValue.kind !== 'OPTION') {
       out.default_value = f.defaultValue.value
     }
-    if (f.jsonName !== undefined) out.json_name = f.jsonName
+    // protoc always fills json_name, and @bufbuild/protobuf (the JS client) relies on it.
+    if (extra.extendee === undefined) out.json_name = f.jsonName ?? defaultJsonName(f.name)
     return { ...out, ...opt(optionsToPlain(f.options, 'FieldOptions')) }
   }
 

@@ -62,6 +62,7 @@ export function parseProtobuf(text: string, refs: ResolvedRefs, mode: 'new' | 's
 
 /** `.proto` text or base64 descriptor to the element model; every failure is a SchemaParseError. */
 export function parseSchemaText(text: string, where: string): ProtoFile {
+  if (text.trim() === '') throw new SchemaParseError(`Invalid Protobuf in ${where}: empty schema`)
   try {
     if (looksLikeBase64Descriptor(text)) return decodeFileDescriptor(text)
     return parseProtoText(text)
