@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { serveConfig } from '../../src/cli/serve.js'
+
+describe('serve hardening options', () => {
+  it('has the documented defaults', () => {
+    const c = serveConfig([], {})
+    expect(c).toMatchObject({ requestTimeout: 30_000, connectionTimeout: 0, maxConcurrency: 1024, audit: true, shutdownTimeout: 30_000 })
+    expect(c.authFile).toBeUndefined()
+    expect(c.tlsCert).toBeUndefined()
+  })
+
+  it('reads flags over environment variables', () => {
+    const env = {
+      REGISTRUM_AUTH_FILE: '/env/users.yaml',
+      REGISTRUM_TLS_CERT: 'c.pem',
+      REGISTRUM_TLS_KEY: 'k.pem',
+      REGISTRUM_TLS_CA: 'ca.pem',
+      REGISTRUM_MAX_CONCURRENCY: '5',
+      REGISTRUM_AUDIT: 'false',
+      REGISTRUM_REQUEST_TIMEOUT: '100',
+    }
+    const c = serveConfig(['--auth-file', 'users.yaml', '--max-concurrency', '7', '--shutdown-timeout', '0', '--connection-timeout', '9'], env)
+    expect(c).toMatchObject({
+      authFile: 'users.yaml',
+      tlsCert: 'c.pem',
+      tlsKey: 'k.pem',
+      tlsCa: 'ca.pem',
+      maxConcurrency: 7,
+      audit: false,
+      requestTimeout: 100,
+      connectionTimeout: 9,
+      shutdownTimeout: 0,
+    })
+    expect(serveConfig(['--no-audit'], {}).audit).toBe(false)
+  })
+
+  it('refuses a negative limit', () => {
+    expect(() => serveConfig(['--max-concurrency=-1'], {})).toThrow(/non-negative/)
+  })
+})
