@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto'
+import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs'
+import { BufferedTx } from '../state.js'
+import type { Store, StoreReader, StoreTx } from '../store.js'
+import { groupRecords, LogApplier } from './log-applier.js'
+import { Snapshot } from './snapshot.js'
+import { ensureTopic } from './topic.js'
+
+export interface KafkaStoreOptions {
+  /** `host:port` list of the Kafka cluster. */
+  readonly brokers: readonly string[]
+  /** State topic; Confluent's default `_schemas`. */
+  readonly topic?: string
+  /** SQLite file holding the state and offset reached, so a restart replays only the tail. */
+  readonly snapshot?: string
+  /** Attempts of one transaction before giving up when other nodes keep winning. */
+  readonly maxAttempts?: number
+  /** How long a write waits to see its own records come back. */
+  readonly writeTimeoutMs?: number
+  readonly clientId?: string
+}
+
+const DEFAULT_ATTEMPTS = 100
+const DEFAULT_WRITE_TIMEOUT_MS = 60_000
+
+/**
+ * Registry state in a single-partition compacted Kafka topic, in Confluent's `_schemas` record
+ * format, written from any node without a leader: a transaction is appended as one batch whose
+ * fate every node decides by the same rule (see {@link LogApplier}); the writer answers once its
+ * own reader has decided it, and runs `fn` again on the newer state when it lost.
+ *
+ * @example
+ * const store = new KafkaStore({ brokers: ['127.0.0.1:9092'], snapshot: './data/kafka.db' })
+ * await store.ready()
+ */
+export class KafkaStore implements Store {
+  readonly topic: string
+  readonly #opts: KafkaStoreOptions
+  readonly #node = randomUUID()
+  readonly #kafka: Kafka
+  readonly #admin: Admin
+  readonly #producer: Producer
+  readonly #consumer: Consumer
+  readonly #snapshot: Snapshot | undefined
+  readonly #applier: LogApplier
+  readonly #waiters = new Map<string, (won: boolean) => void>()
+  #seq = 0
+  #serial: Promise<unknown> = Promise.resolve()
+  #ready = false
+  #readyTarget = 0
+  #readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = []
+  #startError: unknown
+  #started: Promise<void>
+  #closed = false
+  #repairScheduled = false
+
+  constructor(opts: KafkaStoreOptions) {
+    this.#opts = opts
+    this.topic = opts.topic ?? '_schemas'
+    this.#kafka = new Kafka({
+      clientId: opts.clientId ?? 'registrum',
+      brokers: [...opts.brokers],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 5_000 },
+    })
+    this.#admin = this.#kafka.admin()
+    this.#producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+    this.#consumer = this.#kafka.consumer({
+      groupId: `registrum-${this.#node}`,
+      maxWaitTimeInMs: 250,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 2_000 },
+    })
+    this.#snapshot = opts.snapshot ? new Snapshot(opts.snapshot, this.topic) : undefined
+    this.#applier = new LogApplier({
+      applied: (m) => this.#snapshot?.record(m),
+      decided: (txn, won) => {
+        const w = this.#waiters.get(txn)
+        this.#waiters.delete(txn)
+        w?.(won)
+      },
+    })
+    const position = this.#snapshot?.load(this.#applier.state)
+    if (position) this.#applier.restore(position)
+    this.#started = this.#start()
+    this.#started.catch((e) => {
+      this.#startError = e
+      for (const w of this.#readyWaiters.splice(0)) w.reject(e)
+    })
+  }
+
+  async #start(): Promise<void> {
+    await this.#admin.connect()
+    await ensureTopic(this.#admin, this.topic)
+    await this.#producer.connect()
+    const [p0] = await this.#admin.fetchTopicOffsets(this.topic)
+    this.#readyTarget = Number(p0?.high ?? 0)
+    const low = Number(p0?.low ?? 0)
+    if (this.#applier.next > this.#readyTarget) {
+      throw new Error(
+        `snapshot ${this.#opts.snapshot} is at offset ${this.#applier.next} but topic ${this.topic} ends at ${this.#readyTarget}: it belongs to another topic or cluster`,
+      )
+    }
+    if (this.#applier.next < low) this.#applier.restore({ ...this.#applier.position, next: low })
+    await this.#consumer.connect()
+    await this.#consumer.subscribe({ topic: this.topic, fromBeginning: true })
+    // No committed offsets: every (re)join resumes exactly where this node's state stands.
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => {
+      this.#consumer.seek({ topic: this.topic, partition: 0, offset: String(this.#applier.next) })
+    })
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) this.#applier.handle(toIncoming(m))
+        this.#afterBatch()
+      },
+    })
+    this.#consumer.seek({ topic: this.topic, partition: 0, offset: String(this.#applier.next) })
+    this.#checkReady()
+  }
+
+  #afterBatch(): void {
+    if (!this.#ready && this.#applier.next >= this.#readyTarget) this.#applier.settle()
+    this.#snapshot?.flush(this.#applier.position)
+    this.#checkReady()
+    if (this.#ready && this.#applier.position.outstanding.length > 0) this.#scheduleRepair()
+  }
+
+  #checkReady(): void {
+    if (this.#ready || this.#applier.next < this.#readyTarget) return
+    this.#ready = true
+    for (const w of this.#readyWaiters.splice(0)) w.resolve()
+  }
+
+  /** Another node lost a write and left a stale record behind: rewrite it with the state's value. */
+  #scheduleRepair(): void {
+    if (this.#repairScheduled || this.#closed) return
+    this.#repairScheduled = true
+    setTimeout(() => {
+      this.#repairScheduled = false
+      if (this.#closed) return
+      this.transaction(() => undefined).catch(() => undefined)
+    }, 20 + Math.floor(Math.random() * 200)).unref()
+  }
+
+  /** True once the store has read the topic up to where it ended at start. */
+  isReady(): boolean {
+    return this.#ready
+  }
+
+  ready(): Promise<void> {
+    if (this.#ready) return Promise.resolve()
+    if (this.#startError) return Promise.reject(this.#startError)
+    return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }))
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => T): Promise<T> {
+    // One transaction at a time per node: this node's writes never race each other.
+    const run = this.#serial.then(() => this.#transact(fn))
+    this.#serial = run.catch(() => undefined)
+    return run
+  }
+
+  async #transact<T>(fn: (tx: StoreTx) => T): Promise<T> {
+    await this.ready()
+    const attempts = this.#opts.maxAttempts ?? DEFAULT_ATTEMPTS
+    let lastError: unknown
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (this.#closed) throw new Error('the Kafka store is closed')
+      const base = this.#applier.next
+      const tx = new BufferedTx(this.#applier.state)
+      const result = fn(tx)
+      const repairs = this.#applier.repairs()
+      if (tx.mutations.length === 0 && repairs.length === 0) return result
+      const txn = `${this.#node}:${++this.#seq}`
+      const fate = this.#fateOf(txn)
+      try {
+        await this.#producer.send({
+          topic: this.topic,
+          acks: -1,
+          messages: groupRecords(txn, base, tx.mutations, this.#applier.state, repairs).map((r) => ({ ...r, partition: 0 })),
+        })
+      } catch (e) {
+        // The batch may still land; if it does, its fate is decided like any other and the
+        // next attempt runs against the state that includes it, so nothing is written twice.
+        this.#waiters.delete(txn)
+        lastError = e
+        await sleep(Math.min(2_000, 100 * (attempt + 1)))
+        continue
+      }
+      if (await fate) return result
+      lastError = new Error('another node wrote first')
+    }
+    throw new Error(`the Kafka store gave up after ${attempts} attempts`, { cause: lastError })
+  }
+
+  #fateOf(txn: string): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(txn)
+        reject(new Error(`no answer from topic ${this.topic} for a write within ${this.#opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS} ms`))
+      }, this.#opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS)
+      this.#waiters.set(txn, (won) => {
+        clearTimeout(timer)
+        resolve(won)
+      })
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#started.catch(() => undefined)
+    await Promise.allSettled([this.#consumer.disconnect(), this.#producer.disconnect(), this.#admin.disconnect()])
+    this.#snapshot?.flush(this.#applier.position)
+    this.#snapshot?.close()
+    for (const w of this.#readyWaiters.splice(0)) w.reject(new Error('the Kafka store is closed'))
+  }
+
+  // Reads: served from the state this node built from the topic.
+  schemaById: StoreReader['schemaById'] = (c, id) => this.#applier.state.schemaById(c, id)
+  idByHash: StoreReader['idByHash'] = (c, t, g) => this.#applier.state.idByHash(c, t, g)
+  versionsOf: StoreReader['versionsOf'] = (s) => this.#applier.state.versionsOf(s)
+  subjects: StoreReader['subjects'] = () => this.#applier.state.subjects()
+  usesOf: StoreReader['usesOf'] = (c, id) => this.#applier.state.usesOf(c, id)
+  referrersOf: StoreReader['referrersOf'] = (s, v) => this.#applier.state.referrersOf(s, v)
+  maxId: StoreReader['maxId'] = (c) => this.#applier.state.maxId(c)
+  config: StoreReader['config'] = (s) => this.#applier.state.config(s)
+  mode: StoreReader['mode'] = (s) => this.#applier.state.mode(s)
+  contexts: StoreReader['contexts'] = () => this.#applier.state.contexts()
+}
+
+function toIncoming(m: KafkaMessage) {
+  const headers: Record<string, string> = {}
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    const one = Array.isArray(v) ? v[0] : v
+    if (one !== undefined) headers[k] = one.toString()
+  }
+  return {
+    offset: Number(m.offset),
+    key: m.key ? m.key.toString() : null,
+    value: m.value && m.value.length > 0 ? m.value.toString() : null,
+    headers,
+    timestamp: Number(m.timestamp),
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
