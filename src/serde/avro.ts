@@ -8,10 +8,10 @@ import { avroFormat, type AvroSchema } from '../formats/avro/index.js'
 import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
-  parseWithRefs, ReaderDecoders, WriterSchemas,
+  deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
-import { frame, HEADER_SIZE, readSchemaId, writeHeader } from './wire.js'
+import { frame, HEADER_SIZE, writeHeader } from './wire.js'
 
 type AvroParsed = AvroSchema
 
@@ -43,24 +43,7 @@ export interface AvroDeserializerConfig extends DeserializerConfig {
  */
 export function avroSerializer<T = unknown>(client: SchemaRegistryClient, config: AvroSerializerConfig = {}): Serializer<T> {
   const local = config.schema === undefined ? undefined : { schema: schemaText(config.schema), references: config.references }
-  const writers = new WriterSchemas(client, AVRO, config, local)
-  const encoders = new Map<string, (value: T) => Buffer>()
-  const encoderFor = async (topic: string): Promise<(value: T) => Buffer> => {
-    let enc = encoders.get(topic)
-    if (enc === undefined) {
-      const w = await writers.forTopic(topic)
-      enc = avroEncoder<T>(w.id, w.parsed.avscType)
-      encoders.set(topic, enc)
-    }
-    return enc
-  }
-  return {
-    encoderFor,
-    async serialize(topic, value) {
-      if (value === null || value === undefined) return null
-      return (encoders.get(topic) ?? await encoderFor(topic))(value)
-    },
-  }
+  return serializerFrom(new WriterSchemas(client, AVRO, config, local), (w) => avroEncoder<T>(w.id, w.parsed.avscType))
 }
 
 /**
@@ -83,22 +66,7 @@ export function avroDeserializer<T = unknown>(client: SchemaRegistryClient, conf
     const writer = await parseWithRefs(client, AVRO, info, `Schema id ${id}`)
     return avroDecoder<T>(id, writer.avscType, readerSchema === undefined ? undefined : (await readerType()).avscType)
   })
-  const decode = (payload: Uint8Array, d: (buf: Buffer) => T): T =>
-    d(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))
-  return {
-    async deserialize(_topic, payload) {
-      if (payload === null || payload === undefined) return null
-      const id = readSchemaId(payload)
-      return decode(payload, decoders.get(id) ?? await decoders.load(id))
-    },
-    deserializeSync(_topic, payload) {
-      if (payload === null || payload === undefined) return null
-      return decode(payload, decoders.require(readSchemaId(payload)))
-    },
-    async load(payloadOrId) {
-      await decoders.loadFor(payloadOrId)
-    },
-  }
+  return deserializerFrom(decoders)
 }
 
 /**
@@ -133,11 +101,11 @@ function avroEncoder<T>(id: number, type: AvscType): (value: T) => Buffer {
   }
 }
 
-function avroDecoder<T>(id: number, writer: AvscType, reader: AvscType | undefined): (buf: Buffer) => T {
+function avroDecoder<T>(id: number, writer: AvscType, reader: AvscType | undefined): (payload: Uint8Array) => T {
   if (writer.typeName === 'bytes') {
     const asString = reader?.typeName === 'string'
-    return (buf) => {
-      const raw = Buffer.from(buf.subarray(HEADER_SIZE))
+    return (payload) => {
+      const raw = Buffer.from(payload.subarray(HEADER_SIZE))
       return (asString ? raw.toString('utf8') : raw) as T
     }
   }
@@ -157,7 +125,8 @@ function avroDecoder<T>(id: number, writer: AvscType, reader: AvscType | undefin
   } else if (reader !== undefined) {
     target = reader
   }
-  return (buf) => {
+  return (payload) => {
+    const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
     let res: { value: unknown; offset: number }
     try {
       res = target.decode(buf, HEADER_SIZE, resolver)

@@ -7,10 +7,10 @@ import { parseJsonSchema, type JsonSchema } from '../formats/jsonschema/parse.js
 import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
-  parseWithRefs, ReaderDecoders, WriterSchemas,
+  deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
-import { HEADER_SIZE, readSchemaId, writeHeader } from './wire.js'
+import { HEADER_SIZE, writeHeader } from './wire.js'
 
 const JSON_FORMAT: FormatBinding<JsonSchema> = {
   type: 'JSON',
@@ -40,24 +40,7 @@ export function jsonSerializer<T = unknown>(client: SchemaRegistryClient, config
   const local = config.schema === undefined
     ? undefined
     : { schema: typeof config.schema === 'string' ? config.schema : JSON.stringify(config.schema), references: config.references }
-  const writers = new WriterSchemas(client, JSON_FORMAT, config, local)
-  const encoders = new Map<string, (value: T) => Buffer>()
-  const encoderFor = async (topic: string): Promise<(value: T) => Buffer> => {
-    let enc = encoders.get(topic)
-    if (enc === undefined) {
-      const w = await writers.forTopic(topic)
-      enc = jsonEncoder<T>(w.id, w.parsed, config.validate !== false)
-      encoders.set(topic, enc)
-    }
-    return enc
-  }
-  return {
-    encoderFor,
-    async serialize(topic, value) {
-      if (value === null || value === undefined) return null
-      return (encoders.get(topic) ?? await encoderFor(topic))(value)
-    },
-  }
+  return serializerFrom(new WriterSchemas(client, JSON_FORMAT, config, local), (w) => jsonEncoder<T>(w.id, w.parsed, config.validate !== false))
 }
 
 /**
@@ -70,20 +53,7 @@ export function jsonDeserializer<T = unknown>(client: SchemaRegistryClient, conf
     const parsed = await parseWithRefs(client, JSON_FORMAT, info, `Schema id ${id}`)
     return jsonDecoder<T>(id, parsed, config.validate === true)
   })
-  return {
-    async deserialize(_topic, payload) {
-      if (payload === null || payload === undefined) return null
-      const id = readSchemaId(payload)
-      return (decoders.get(id) ?? await decoders.load(id))(payload)
-    },
-    deserializeSync(_topic, payload) {
-      if (payload === null || payload === undefined) return null
-      return decoders.require(readSchemaId(payload))(payload)
-    },
-    async load(payloadOrId) {
-      await decoders.loadFor(payloadOrId)
-    },
-  }
+  return deserializerFrom(decoders)
 }
 
 function jsonEncoder<T>(id: number, schema: JsonSchema, validate: boolean): (value: T) => Buffer {

@@ -9,10 +9,10 @@ import { parseProtobuf, type ProtobufSchema } from '../formats/protobuf/parse.js
 import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
-  parseWithRefs, ReaderDecoders, WriterSchemas,
+  deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
-import { frame, HEADER_SIZE, readSchemaId, writeHeader } from './wire.js'
+import { frame, HEADER_SIZE, writeHeader } from './wire.js'
 
 export interface ProtobufSerializerConfig extends SerializerConfig {
   /** `.proto` text of the writer schema, unless `useLatestVersion`/`schemaId` supply it. */
@@ -36,7 +36,34 @@ interface RawWriter extends protobuf.Writer {
   _push?: (fn: (val: Uint8Array, buf: Uint8Array, pos: number) => void, len: number, val: Uint8Array) => protobuf.Writer
 }
 
-const copyBytes = (val: Uint8Array, buf: Uint8Array, pos: number): void => { buf.set(val, pos) }
+// A loop beats TypedArray#set for the few bytes of a prefix.
+const copyBytes = (val: Uint8Array, buf: Uint8Array, pos: number): void => {
+  for (let i = 0; i < val.length; i++) buf[pos + i] = val[i]!
+}
+
+interface ReaderState { pos: number; len: number; buf: Buffer & { utf8Slice(start: number, end: number): string }; uint32(): number }
+
+function checkedString(this: ReaderState): string {
+  const len = this.uint32()
+  const start = this.pos
+  if (start + len > this.len) throw new RangeError(`index out of range: ${start} + ${len} > ${this.len}`)
+  this.pos = start + len
+  return this.buf.utf8Slice(start, this.pos)
+}
+
+/**
+ * protobufjs' Buffer reader, except that a string running past the end of the payload is an
+ * error: BufferReader#string clamps it silently, which would hide a truncated payload. Written
+ * as an ES5 subclass like protobufjs' own readers: a `class ... extends` makes each
+ * construction several times slower.
+ */
+const CheckedReader = function CheckedReader(this: unknown, buf: Buffer) {
+  (protobuf.BufferReader as unknown as (this: unknown, buf: Buffer) => void).call(this, buf)
+} as unknown as new (buf: Buffer) => protobuf.BufferReader
+CheckedReader.prototype = Object.assign(Object.create(protobuf.BufferReader.prototype) as object, {
+  constructor: CheckedReader,
+  string: checkedString,
+})
 
 function binding(messageType: string | undefined): FormatBinding<ProtobufSchema> {
   return {
@@ -55,29 +82,14 @@ export function protobufSerializer<T = Record<string, unknown>>(
   client: SchemaRegistryClient, config: ProtobufSerializerConfig = {},
 ): Serializer<T> {
   const local = config.schema === undefined ? undefined : { schema: config.schema, references: config.references }
-  const writers = new WriterSchemas(client, binding(config.messageType), config, local)
-  const encoders = new Map<string, (value: T) => Buffer>()
-  const encoderFor = async (topic: string): Promise<(value: T) => Buffer> => {
-    let enc = encoders.get(topic)
-    if (enc === undefined) {
-      const w = await writers.forTopic(topic)
-      const name = config.messageType ?? firstMessage(w.parsed)
-      const type = w.parsed.lookupMessage(name)
-      if (type === undefined) {
-        throw new SerdeError('INVALID_SCHEMA', `Message '${name}' is not defined in schema id ${w.id} (subject '${w.subject}').`)
-      }
-      enc = protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), config.verify === true)
-      encoders.set(topic, enc)
+  return serializerFrom(new WriterSchemas(client, binding(config.messageType), config, local), (w) => {
+    const name = config.messageType ?? firstMessage(w.parsed)
+    const type = w.parsed.lookupMessage(name)
+    if (type === undefined) {
+      throw new SerdeError('INVALID_SCHEMA', `Message '${name}' is not defined in schema id ${w.id} (subject '${w.subject}').`)
     }
-    return enc
-  }
-  return {
-    encoderFor,
-    async serialize(topic, value) {
-      if (value === null || value === undefined) return null
-      return (encoders.get(topic) ?? await encoderFor(topic))(value)
-    },
-  }
+    return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), config.verify === true)
+  })
 }
 
 /**
@@ -93,20 +105,7 @@ export function protobufDeserializer<T = protobuf.Message>(
     const parsed = await parseWithRefs(client, PB, info, `Schema id ${id}`)
     return protobufDecoder<T>(id, parsed, config)
   })
-  return {
-    async deserialize(_topic, payload) {
-      if (payload === null || payload === undefined) return null
-      const id = readSchemaId(payload)
-      return (decoders.get(id) ?? await decoders.load(id))(payload)
-    },
-    deserializeSync(_topic, payload) {
-      if (payload === null || payload === undefined) return null
-      return decoders.require(readSchemaId(payload))(payload)
-    },
-    async load(payloadOrId) {
-      await decoders.loadFor(payloadOrId)
-    },
-  }
+  return deserializerFrom(decoders)
 }
 
 /** The prefix (header and indexes) is computed once; each message is then one protobufjs finish(). */
@@ -174,9 +173,7 @@ function protobufDecoder<T>(id: number, schema: ProtobufSchema, config: Protobuf
       pos = HEADER_SIZE + read.bytesRead
       type = fixed ?? typeAt(read.indexes)
     }
-    // The plain Reader, not the Buffer one: BufferReader clamps a string that runs past the end
-    // of the payload instead of reporting the truncation.
-    const reader = new protobuf.Reader(buf)
+    const reader = new CheckedReader(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength))
     reader.pos = pos
     let msg: protobuf.Message
     try {

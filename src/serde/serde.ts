@@ -125,8 +125,11 @@ export class WriterSchemas<P extends ParsedSchema> {
   }
 
   #parsedLocal(): Promise<P> {
-    this.#local ??= parseWithRefs(this.client, this.binding, this.#localInfo(), 'The serializer schema')
-    this.#local.catch(() => { this.#local = undefined })
+    if (this.#local === undefined) {
+      const p = parseWithRefs(this.client, this.binding, this.#localInfo(), 'The serializer schema')
+      this.#local = p
+      p.catch(() => { if (this.#local === p) this.#local = undefined })
+    }
     return this.#local
   }
 
@@ -162,10 +165,72 @@ export class WriterSchemas<P extends ParsedSchema> {
   }
 }
 
+/**
+ * A {@link Serializer} from the per-topic writer schemas and an encoder factory. Once a topic's
+ * encoder exists, `serialize` runs it without an async function frame: a message costs one
+ * encoding and one settled promise.
+ */
+export function serializerFrom<T, P extends ParsedSchema>(
+  writers: WriterSchemas<P>, build: (writer: WriterSchema<P>) => (value: T) => Buffer,
+): Serializer<T> {
+  const encoders = new Map<string, (value: T) => Buffer>()
+  let lastTopic: string | undefined
+  let last: ((value: T) => Buffer) | undefined
+  const encoderFor = async (topic: string): Promise<(value: T) => Buffer> => {
+    let enc = encoders.get(topic)
+    if (enc === undefined) {
+      enc = build(await writers.forTopic(topic))
+      encoders.set(topic, enc)
+    }
+    return enc
+  }
+  return {
+    encoderFor,
+    serialize(topic, value) {
+      if (value === null || value === undefined) return Promise.resolve(null)
+      let enc = topic === lastTopic ? last : encoders.get(topic)
+      if (enc === undefined) return encoderFor(topic).then((e) => e(value))
+      lastTopic = topic
+      last = enc
+      try {
+        return Promise.resolve(enc(value))
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    },
+  }
+}
+
+/** A {@link Deserializer} over decoders that each read a whole framed payload. */
+export function deserializerFrom<T>(decoders: ReaderDecoders<(payload: Uint8Array) => T>): Deserializer<T> {
+  return {
+    deserialize(_topic, payload) {
+      if (payload === null || payload === undefined) return Promise.resolve(null)
+      try {
+        const id = readSchemaId(payload)
+        const d = decoders.get(id)
+        return d === undefined ? decoders.load(id).then((dec) => dec(payload)) : Promise.resolve(d(payload))
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    },
+    deserializeSync(_topic, payload) {
+      if (payload === null || payload === undefined) return null
+      return decoders.require(readSchemaId(payload))(payload)
+    },
+    async load(payloadOrId) {
+      await decoders.loadFor(payloadOrId)
+    },
+  }
+}
+
 /** Decoders by schema id, each built once; concurrent first reads of an id share one load. */
 export class ReaderDecoders<D> {
   readonly #ready = new Map<number, D>()
   readonly #loading = new Map<number, Promise<D>>()
+  // Most topics carry one schema id: remember the last one read.
+  #lastId = Number.NaN
+  #last: D | undefined
 
   constructor(
     readonly client: SchemaRegistryClient,
@@ -174,7 +239,13 @@ export class ReaderDecoders<D> {
 
   /** The decoder of a loaded id, or undefined. */
   get(id: number): D | undefined {
-    return this.#ready.get(id)
+    if (id === this.#lastId) return this.#last
+    const d = this.#ready.get(id)
+    if (d !== undefined) {
+      this.#lastId = id
+      this.#last = d
+    }
+    return d
   }
 
   load(id: number): Promise<D> {
@@ -193,7 +264,7 @@ export class ReaderDecoders<D> {
 
   /** The decoder for a payload's id, or SCHEMA_NOT_LOADED. */
   require(id: number): D {
-    const d = this.#ready.get(id)
+    const d = this.get(id)
     if (d === undefined) {
       throw new SerdeError('SCHEMA_NOT_LOADED', `Schema id ${id} has not been loaded yet: call load() or deserialize() first.`)
     }
