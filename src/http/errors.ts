@@ -41,12 +41,12 @@ const FRAMEWORK: Record<string, readonly [number, string]> = {
 }
 
 /**
- * Codes answered outside the domain table: framework errors (400, 404, 405, 406, 413, 415, 422),
- * access denied (40301, Confluent RBAC's code),
- * access control (401, 403), overload (429, 503) and the unexpected (500). With ERROR_TABLE this is
- * every error_code the server sends; openapi.yaml's `ErrorCode` must list exactly these.
+ * Codes answered outside the domain table: framework errors (400, 404, 406, 413, 415, 422),
+ * authentication (401), access denied (40301, Confluent RBAC's code), overload (503) and the
+ * unexpected (500). With ERROR_TABLE this is every error_code the server sends; openapi.yaml's
+ * `ErrorCode` must list exactly these.
  */
-export const OTHER_ERROR_CODES = [400, 401, 403, 404, 40301, 405, 406, 413, 415, 422, 429, 500, 503] as const
+export const OTHER_ERROR_CODES = [400, 401, 404, 406, 413, 415, 422, 500, 503, 40301] as const
 
 export interface ErrorBody {
   readonly error_code: number
