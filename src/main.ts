@@ -4,6 +4,7 @@ import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
 import { createRegistry } from './registry/registry.js'
+import { KafkaStore } from './store/kafka/kafka-store.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
 
@@ -31,6 +32,14 @@ export interface ServerConfig {
   readonly maxConcurrency: number
   /** One log line per write request, at info whatever the log level. */
   readonly audit: boolean
+  /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
+  readonly store?: 'sqlite' | 'kafka'
+  /** Kafka bootstrap servers, comma-separated `host:port`. */
+  readonly bootstrap?: string
+  /** Kafka state topic (default `_schemas`). */
+  readonly topic?: string
+  /** Local SQLite snapshot of the Kafka state, so a restart reads only the tail. */
+  readonly snapshot?: string
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -59,8 +68,11 @@ export interface RunningServer {
 export async function startServer(config: Partial<ServerConfig> = {}, store?: Store): Promise<RunningServer> {
   const c = { ...DEFAULT_CONFIG, ...config }
   const security = loadSecurity(c)
-  const theStore = store ?? new SqliteStore(c.db)
-  await theStore.ready()
+  const theStore = store ?? openStore(c)
+  await theStore.ready().catch(async (e: unknown) => {
+    await theStore.close()
+    throw e
+  })
   const registry = createRegistry({
     store: theStore,
     options: { defaultCompatibility: c.defaultCompatibility, incompatibleErrorCode: c.incompatibleErrorCode },
@@ -91,6 +103,17 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
         await theStore.close()
       })()),
   }
+}
+
+function openStore(c: ServerConfig): Store {
+  if (c.store !== 'kafka') return new SqliteStore(c.db)
+  const brokers = (c.bootstrap ?? '').split(',').map((b) => b.trim()).filter((b) => b !== '')
+  if (brokers.length === 0) throw new Error('the Kafka store needs --bootstrap host:port')
+  return new KafkaStore({
+    brokers,
+    ...(c.topic !== undefined ? { topic: c.topic } : {}),
+    ...(c.snapshot !== undefined ? { snapshot: c.snapshot } : {}),
+  })
 }
 
 /** Users file and TLS material, read before the store opens so a bad file fails fast. */

@@ -29,6 +29,10 @@ Options (each also read from the environment variable shown):
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
   --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
                                                            REGISTRUM_SHUTDOWN_TIMEOUT (default 30000)
+  --store sqlite|kafka          where state lives          REGISTRUM_STORE  (default sqlite)
+  --bootstrap HOST:PORT[,...]   Kafka brokers (--store kafka)       REGISTRUM_BOOTSTRAP
+  --topic NAME                  Kafka state topic          REGISTRUM_TOPIC  (default _schemas)
+  --snapshot PATH               local SQLite snapshot of the Kafka state   REGISTRUM_SNAPSHOT
   -h, --help                    show this help
 `
 
@@ -55,6 +59,10 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       'max-concurrency': { type: 'string' },
       'no-audit': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
+      store: { type: 'string' },
+      bootstrap: { type: 'string' },
+      topic: { type: 'string' },
+      snapshot: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -69,6 +77,10 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   const levelRaw = pick(values['default-compatibility'], 'REGISTRUM_DEFAULT_COMPATIBILITY')
   const level = levelRaw === undefined ? DEFAULT_CONFIG.defaultCompatibility : parseLevel(levelRaw)
   if (!level) throw new UsageError(`--default-compatibility: unknown level '${levelRaw}'`)
+  const store = pick(values.store, 'REGISTRUM_STORE') ?? 'sqlite'
+  if (store !== 'sqlite' && store !== 'kafka') throw new UsageError(`--store must be sqlite or kafka, got '${store}'`)
+  const bootstrap = pick(values.bootstrap, 'REGISTRUM_BOOTSTRAP')
+  if (store === 'kafka' && !bootstrap) throw new UsageError('--store kafka needs --bootstrap HOST:PORT')
   const legacy =
     values['legacy-incompatible-code'] === true || env.REGISTRUM_LEGACY_INCOMPATIBLE_CODE?.toLowerCase() === 'true'
   return {
@@ -93,6 +105,10 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     maxConcurrency: int(pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'), '--max-concurrency', DEFAULT_CONFIG.maxConcurrency),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
     shutdownTimeout: int(pick(values['shutdown-timeout'], 'REGISTRUM_SHUTDOWN_TIMEOUT'), '--shutdown-timeout', 30_000),
+    store,
+    ...optional('bootstrap', bootstrap),
+    ...optional('topic', pick(values.topic, 'REGISTRUM_TOPIC')),
+    ...optional('snapshot', pick(values.snapshot, 'REGISTRUM_SNAPSHOT')),
   }
 }
 
@@ -111,7 +127,8 @@ export async function serve(argv: string[]): Promise<number> {
     return 0
   }
   const server = await startServer(config)
-  process.stdout.write(`registrum listening on ${server.url} (sqlite ${config.db})\n`)
+  const where = config.store === 'kafka' ? `kafka ${config.bootstrap} topic ${config.topic ?? '_schemas'}` : `sqlite ${config.db}`
+  process.stdout.write(`registrum listening on ${server.url} (${where})\n`)
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       process.stdout.write(`registrum: ${signal}, finishing in-flight requests\n`)

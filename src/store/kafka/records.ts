@@ -88,11 +88,11 @@ export function overlay(state: TruthReader, mutations: readonly Mutation[]): Tru
 
 /** The value the state holds for a key, as Confluent would write it; `null` when absent. */
 export function truthValue(state: TruthReader, k: RecordKey): string | null {
-  if (k.keytype === 'CONFIG') {
-    const c = state.config(k.scope)
-    return c ? configValue(k.scope, c) : null
-  }
-  if (k.keytype === 'MODE') {
+  if (k.keytype !== 'SCHEMA') {
+    if (k.keytype === 'CONFIG') {
+      const c = state.config(k.scope)
+      return c ? configValue(k.scope, c) : null
+    }
     const m = state.mode(k.scope)
     return m ? modeValue(k.scope, m) : null
   }

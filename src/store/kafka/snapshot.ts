@@ -8,6 +8,25 @@ import type { RegistryState } from '../state.js'
 import type { Mutation } from '../store.js'
 import type { LogPosition } from './log-applier.js'
 
+interface SchemaRow {
+  context: string
+  id: number
+  schema_type: string
+  schema: string
+  refs: string
+  metadata: string | null
+  rule_set: string | null
+  guid: string
+}
+interface VersionRow {
+  subject: string
+  version: number
+  context: string
+  id: number
+  deleted: number
+  ts: number
+}
+
 /**
  * A local SQLite copy of the state a node built from the topic, with the position it reached,
  * so a restart reads only the tail. Same tables as the SQLite store. It is a cache, never the
@@ -56,7 +75,7 @@ export class Snapshot {
       | { next_offset: number; last_write: number; outstanding: string }
       | undefined
     if (!row) return undefined
-    for (const r of this.#db.prepare('SELECT * FROM schemas ORDER BY context, id').all() as Record<string, never>[]) {
+    for (const r of this.#db.prepare('SELECT * FROM schemas ORDER BY context, id').all() as SchemaRow[]) {
       state.apply({
         kind: 'schema',
         record: {
@@ -71,7 +90,7 @@ export class Snapshot {
         },
       })
     }
-    for (const r of this.#db.prepare('SELECT * FROM versions ORDER BY subject, version').all() as Record<string, never>[]) {
+    for (const r of this.#db.prepare('SELECT * FROM versions ORDER BY subject, version').all() as VersionRow[]) {
       state.apply({
         kind: 'version',
         record: { subject: r.subject, version: r.version, context: r.context, id: r.id, deleted: r.deleted === 1, ts: r.ts },
