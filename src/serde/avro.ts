@@ -9,7 +9,7 @@ import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type Deserializer, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
 import { frame, HEADER_SIZE, writeHeader } from './wire.js'
 
@@ -27,7 +27,7 @@ export interface AvroSerializerConfig extends SerializerConfig {
   readonly references?: LocalSchema['references']
 }
 
-export interface AvroDeserializerConfig extends DeserializerConfig {
+export interface AvroDeserializerConfig {
   /**
    * Decode into this schema (Avro schema resolution, e.g. an older or newer version of the
    * record); default: the writer schema of each payload.

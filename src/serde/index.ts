@@ -15,7 +15,7 @@ export {
   subjectNameStrategy, topicNameStrategy, recordNameStrategy, topicRecordNameStrategy,
   type SubjectNameStrategy, type SubjectNameStrategyFn, type SubjectContext,
 } from './subject-strategy.js'
-export type { Serializer, Deserializer, SerializerConfig, DeserializerConfig } from './serde.js'
+export type { Serializer, Deserializer, SerializerConfig } from './serde.js'
 export { avroSerializer, avroDeserializer, type AvroSerializerConfig, type AvroDeserializerConfig } from './avro.js'
 export {
   protobufSerializer, protobufDeserializer, type ProtobufSerializerConfig, type ProtobufDeserializerConfig,

@@ -8,7 +8,7 @@ import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type Deserializer, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
 import { HEADER_SIZE, writeHeader } from './wire.js'
 
@@ -26,7 +26,7 @@ export interface JsonSerializerConfig extends SerializerConfig {
   readonly validate?: boolean
 }
 
-export interface JsonDeserializerConfig extends DeserializerConfig {
+export interface JsonDeserializerConfig {
   /** Validate each value against its writer schema after reading it (default false). */
   readonly validate?: boolean
 }

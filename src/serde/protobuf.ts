@@ -10,7 +10,7 @@ import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type Deserializer, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
 import { frame, HEADER_SIZE, writeHeader } from './wire.js'
 
@@ -24,7 +24,7 @@ export interface ProtobufSerializerConfig extends SerializerConfig {
   readonly verify?: boolean
 }
 
-export interface ProtobufDeserializerConfig extends DeserializerConfig {
+export interface ProtobufDeserializerConfig {
   /** Decode every payload as this message (full name); default: the message the indexes name. */
   readonly messageType?: string
   /** Return plain objects (`Type.toObject` with these options) instead of protobufjs messages. */

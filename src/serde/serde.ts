@@ -25,11 +25,6 @@ export interface SerializerConfig {
   readonly normalize?: boolean
 }
 
-export interface DeserializerConfig {
-  /** Deserialize Kafka keys rather than values (only matters for the subject of a reader schema). */
-  readonly isKey?: boolean
-}
-
 /**
  * @example
  * const serializer = avroSerializer<Tick>(client, { schema: tickSchema })
