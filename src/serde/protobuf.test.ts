@@ -82,6 +82,21 @@ describe('protobuf serde', () => {
     await expect(ser.serialize('t', { id: 'one' })).rejects.toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining('id: integer expected') })
   })
 
+  it('parses imports from references and well-known files', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const common = 'syntax = "proto3";\npackage acme.common;\n\nmessage Money {\n  int64 cents = 1;\n}\n'
+    await client.register('acme/common.proto', { schema: common, schemaType: 'PROTOBUF' })
+    const invoice = [
+      'syntax = "proto3";', 'package acme;', 'import "acme/common.proto";', 'import "google/protobuf/timestamp.proto";',
+      'message Invoice {', '  acme.common.Money total = 1;', '  google.protobuf.Timestamp at = 2;', '}', '',
+    ].join('\n')
+    const references = [{ name: 'acme/common.proto', subject: 'acme/common.proto', version: 1 }]
+    const bytes = await protobufSerializer(client, { schema: invoice, references }).serialize('invoices', { total: { cents: 250 }, at: { seconds: 5 } })
+    expect(bytes!.subarray(5).toString('hex')).toBe('00' + '0a03' + '08fa01' + '1202' + '0805')
+    expect(await protobufDeserializer(client, { toObject: { longs: Number } }).deserialize('invoices', bytes))
+      .toEqual({ total: { cents: 250 }, at: { seconds: 5 } })
+  })
+
   it('passes null through', async () => {
     const client = new InMemorySchemaRegistryClient()
     expect(await protobufSerializer(client, { schema: proto }).serialize('t', null)).toBeNull()
