@@ -8,3 +8,8 @@ export class InfrastructureError extends Error {
 
 /** Exit codes shared by every command. */
 export const EXIT = { OK: 0, FAILED: 1, ERROR: 2 } as const
+
+/** Bad flags or arguments: the command prints the message and exits with 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}

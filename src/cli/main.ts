@@ -1,10 +1,9 @@
 import { check } from './check/command.js'
-import { EXIT, InfrastructureError } from './errors.js'
+import { EXIT, InfrastructureError, UsageError } from './errors.js'
 import { exportCommand } from './transfer/export.js'
 import { importCommand } from './transfer/import.js'
 import { register } from './register.js'
 import { RegistryHttpError } from './rest.js'
-import { serve, UsageError } from './serve.js'
 
 const HELP = `Usage: registrum <command> [options]
 
@@ -31,8 +30,16 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   try {
     switch (command) {
-      case 'serve':
-        return await serve(rest)
+      case 'serve': {
+        // Loaded only here, so the CI commands never load the server and its stores.
+        const { serve, UsageError: ServeUsageError } = await import('./serve.js')
+        try {
+          return await serve(rest)
+        } catch (e) {
+          if (e instanceof ServeUsageError) throw new UsageError(e.message)
+          throw e
+        }
+      }
       case 'check':
         return await check(rest)
       case 'register':

@@ -1,4 +1,4 @@
-import { UsageError } from './serve.js'
+import { UsageError } from './errors.js'
 import type { Connection } from './rest.js'
 
 /** `parseArgs` option specs for reaching a registry, shared by every networked command. */

@@ -2,11 +2,10 @@ import { parseArgs } from 'node:util'
 import type { ResolvedRef } from '../formats/format.js'
 import { formatFor } from '../formats/index.js'
 import { requestBody } from './check/online.js'
-import { EXIT, InfrastructureError } from './errors.js'
+import { EXIT, InfrastructureError, UsageError } from './errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from './options.js'
 import { displayPath, findProjectFile, loadProject, type Project, type ProjectSubject } from './project.js'
 import { enc, RegistryHttpError, RestClient } from './rest.js'
-import { UsageError } from './serve.js'
 import { readFileSync } from 'node:fs'
 
 export const REGISTER_HELP = `Usage: registrum register [options]

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseLevel, type CompatibilityLevel } from '../../compat/levels.js'
 import { isDump, readDump } from '../dump.js'
-import { EXIT, InfrastructureError } from '../errors.js'
+import { EXIT, InfrastructureError, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, connectionFrom } from '../options.js'
 import {
   dependencyOrder,
@@ -18,7 +18,6 @@ import {
 } from '../project.js'
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js'
 import { RestClient } from '../rest.js'
-import { UsageError } from '../serve.js'
 import { directoryVersions, gitHistory } from './baseline.js'
 import { parseMessages } from './messages.js'
 import { fragments, lineOf } from './locate.js'

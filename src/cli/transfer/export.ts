@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util'
 import type { SchemaType } from '../../formats/format.js'
 import { writeDump, type Dump, type DumpConfig, type DumpMode, type DumpSchema } from '../dump.js'
-import { EXIT } from '../errors.js'
+import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, RestClient } from '../rest.js'
-import { UsageError } from '../serve.js'
 
 export const EXPORT_HELP = `Usage: registrum export PATH [options]
 

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util'
 import { readDump, referenceOrder, type Dump } from '../dump.js'
-import { EXIT } from '../errors.js'
+import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, RegistryHttpError, RestClient } from '../rest.js'
-import { UsageError } from '../serve.js'
 
 export const IMPORT_HELP = `Usage: registrum import PATH [options]
 
