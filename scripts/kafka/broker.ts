@@ -23,6 +23,8 @@ export interface KafkaBroker {
   readonly bootstrap: string
   /** Stops the broker (SIGTERM, then SIGKILL after a grace period) and removes its files. */
   stop(): Promise<void>
+  /** Kills the broker (SIGKILL) and starts it again on the same ports and log dir. */
+  restart(): Promise<void>
 }
 
 export interface StartKafkaOptions {
@@ -75,12 +77,18 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     rmSync(dir, { recursive: true, force: true })
     throw new Error(`kafka-storage format failed (exit ${format.status}): ${format.stderr}${format.stdout}`)
   }
-  const out = openSync(logFile, 'a')
-  const child = spawn('java', [...jvm, 'kafka.Kafka', props], { stdio: ['ignore', out, out] })
-  closeSync(out)
+  let child!: ChildProcess
+  let exited!: Promise<void>
   const killOnExit = () => child.kill('SIGKILL')
   process.once('exit', killOnExit)
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const launch = () => {
+    const out = openSync(logFile, 'a')
+    child = spawn('java', [...jvm, 'kafka.Kafka', props], { stdio: ['ignore', out, out] })
+    closeSync(out)
+    const c = child
+    exited = new Promise<void>((resolve) => c.once('exit', () => resolve()))
+  }
+  launch()
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -93,6 +101,13 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     rmSync(dir, { recursive: true, force: true })
   }
 
+  const restart = async (): Promise<void> => {
+    child.kill('SIGKILL')
+    await exited
+    launch()
+    await waitForPort(port!, child, START_TIMEOUT_MS)
+  }
+
   try {
     await waitForPort(port!, child, START_TIMEOUT_MS)
   } catch (err) {
@@ -100,7 +115,7 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     await stop()
     throw new Error(`${(err as Error).message}\n--- broker log (tail) ---\n${log.slice(-4000)}`)
   }
-  return { bootstrap: `127.0.0.1:${port}`, stop }
+  return { bootstrap: `127.0.0.1:${port}`, stop, restart }
 }
 
 function serverProperties(o: { port: number; controllerPort: number; logDir: string; partitions: number }): string {

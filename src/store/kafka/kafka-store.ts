@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs'
+import kafkajs, { type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs'
 import { BufferedTx } from '../state.js'
 import type { Store, StoreReader, StoreTx } from '../store.js'
 import { groupRecords, LogApplier } from './log-applier.js'
@@ -20,6 +20,9 @@ export interface KafkaStoreOptions {
   readonly clientId?: string
 }
 
+// kafkajs is CommonJS: Node's ESM loader only sees its default export.
+const { Kafka, logLevel } = kafkajs
+
 const DEFAULT_ATTEMPTS = 100
 const DEFAULT_WRITE_TIMEOUT_MS = 60_000
 
@@ -37,7 +40,7 @@ export class KafkaStore implements Store {
   readonly topic: string
   readonly #opts: KafkaStoreOptions
   readonly #node = randomUUID()
-  readonly #kafka: Kafka
+  readonly #kafka: InstanceType<typeof Kafka>
   readonly #admin: Admin
   readonly #producer: Producer
   readonly #consumer: Consumer

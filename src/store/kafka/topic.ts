@@ -1,4 +1,7 @@
-import { ConfigResourceTypes, type Admin } from 'kafkajs'
+import kafkajs, { type Admin } from 'kafkajs'
+
+// kafkajs is CommonJS: Node's ESM loader only sees its default export.
+const { ConfigResourceTypes } = kafkajs
 
 export class TopicConfigError extends Error {}
 
