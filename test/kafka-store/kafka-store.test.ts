@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeStoreContract } from '../../src/store/store-contract.js'
 import { KafkaStore } from '../../src/store/kafka/kafka-store.js'
 import { startServer } from '../../src/main.js'
+import { schemaGuid } from '../../src/registry/guid.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 
 let kafka: KafkaBroker | undefined
@@ -73,6 +74,93 @@ describeKafka('KafkaStore on a real broker', () => {
       const again = new KafkaStore({ brokers: [broker()], topic, snapshot: snap })
       await expect(again.ready()).rejects.toThrow(/snapshot .* is at offset 2 but topic .* ends at 0/)
       await again.close()
+    })
+  })
+
+  describe("the incumbent's _schemas format", () => {
+    const j = (v: unknown) => JSON.stringify(v)
+    const orders = j({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] })
+    const orders2 = j({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }, { name: 'n', type: ['null', 'int'], default: null }] })
+    const proto = 'syntax = "proto3";\npackage t;\n\nmessage Thing {\n  string name = 1;\n}\n'
+
+    /** Records as Confluent Schema Registry and Karapace write them. */
+    const incumbent: { key: string; value: string | null }[] = [
+      { key: j({ keytype: 'CONFIG', magic: 0 }), value: j({ compatibilityLevel: 'FULL' }) },
+      { key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 1, magic: 1 }), value: j({ subject: 'orders-value', version: 1, id: 7, schema: orders, deleted: false }) },
+      { key: j({ keytype: 'NOOP', magic: 0 }), value: null },
+      { key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 2, magic: 1 }), value: j({ subject: 'orders-value', version: 2, id: 9, schema: orders2, deleted: false }) },
+      // Karapace's older key order: the same logical key.
+      { key: j({ subject: 'payments-value', version: 1, magic: 1, keytype: 'SCHEMA' }), value: j({ subject: 'payments-value', version: 1, id: 7, schema: orders, deleted: false }) },
+      { key: j({ keytype: 'SCHEMA', subject: ':.ctx:thing', version: 1, magic: 1 }), value: j({ subject: ':.ctx:thing', version: 1, id: 1, schemaType: 'PROTOBUF', schema: proto, deleted: false }) },
+      { key: j({ keytype: 'SCHEMA', subject: 'gone', version: 1, magic: 1 }), value: j({ subject: 'gone', version: 1, id: 8, schema: orders2, deleted: true }) },
+      { key: j({ keytype: 'SCHEMA', subject: 'gone', version: 1, magic: 1 }), value: null },
+      { key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 2, magic: 1 }), value: j({ subject: 'orders-value', version: 2, id: 9, schema: orders2, deleted: true }) },
+      { key: j({ keytype: 'CONFIG', subject: 'payments-value', magic: 0 }), value: j({ subject: 'payments-value', compatibilityLevel: 'NONE' }) },
+      { key: j({ keytype: 'MODE', subject: 'payments-value', magic: 0 }), value: j({ subject: 'payments-value', mode: 'READONLY' }) },
+    ]
+
+    it('serves a topic the incumbent wrote with the same ids, and writes records it can read', async () => {
+      const topic = 'incumbent-schemas'
+      const client = new Kafka({ brokers: [broker()], logLevel: logLevel.NOTHING })
+      const admin = client.admin()
+      await admin.connect()
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+      await admin.disconnect()
+      const producer = client.producer()
+      await producer.connect()
+      for (const r of incumbent) await producer.send({ topic, messages: [r] })
+      await producer.disconnect()
+
+      const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false }, new KafkaStore({ brokers: [broker()], topic }))
+      const get = async (path: string) => {
+        const res = await fetch(server.url + path)
+        return { status: res.status, json: (await res.json()) as any }
+      }
+      expect((await get('/schemas/ids/7')).json.schema).toBe(orders)
+      expect((await get('/schemas/ids/9')).json.schema).toBe(orders2)
+      // Hard-deleted everywhere: not served, but its id stays taken.
+      expect((await get('/schemas/ids/8')).status).toBe(404)
+      expect(server.store.maxId('.')).toBe(9)
+      expect((await get('/subjects/orders-value/versions')).json).toEqual([1])
+      expect((await get('/subjects/orders-value/versions?deleted=true')).json).toEqual([1, 2])
+      expect((await get('/subjects/payments-value/versions/1')).json.id).toBe(7)
+      expect((await get('/subjects/gone/versions')).status).toBe(404)
+      expect((await get('/config')).json.compatibilityLevel).toBe('FULL')
+      expect((await get('/config/payments-value')).json.compatibilityLevel).toBe('NONE')
+      expect((await get('/mode/payments-value')).json.mode).toBe('READONLY')
+      expect((await get('/schemas/ids/1?subject=:.ctx:thing')).json.schemaType).toBe('PROTOBUF')
+      expect(server.store.schemaById('.', 7)?.guid).toBe(schemaGuid(orders, []))
+
+      const posted = await fetch(`${server.url}/subjects/fresh-value/versions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: j({ schema: j({ type: 'record', name: 'Fresh', fields: [{ name: 'a', type: 'long' }] }) }),
+      })
+      const { id } = (await posted.json()) as { id: number }
+      // Ids continue after the incumbent's highest, hard-deleted ones included.
+      expect(id).toBe(10)
+      await server.close()
+
+      // What we wrote, read back raw: Confluent's key bytes and SchemaValue fields.
+      const consumer = client.consumer({ groupId: `raw-${process.pid}` })
+      await consumer.connect()
+      await consumer.subscribe({ topic, fromBeginning: true })
+      const seen: { key: string; value: string | null }[] = []
+      await new Promise<void>((resolve) => {
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            seen.push({ key: message.key!.toString(), value: message.value?.toString() ?? null })
+            if (seen.some((r) => r.key.includes('fresh-value'))) resolve()
+          },
+        })
+      })
+      await consumer.disconnect()
+      const ours = seen.find((r) => r.key.includes('fresh-value'))!
+      expect(ours.key).toBe('{"keytype":"SCHEMA","subject":"fresh-value","version":1,"magic":1}')
+      const value = JSON.parse(ours.value!)
+      expect(value).toMatchObject({ subject: 'fresh-value', version: 1, id: 10, deleted: false })
+      expect(value.schemaType).toBeUndefined()
+      expect(JSON.parse(value.schema)).toEqual({ type: 'record', name: 'Fresh', fields: [{ name: 'a', type: 'long' }] })
     })
   })
 
