@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest'
+import type { Mutation, SchemaRecord, VersionRecord } from '../store.js'
+import { groupRecords, LogApplier, type IncomingRecord } from './log-applier.js'
+import { encodeKey } from './records.js'
+
+const schema = (id: number): SchemaRecord => ({
+  context: '.',
+  id,
+  schemaType: 'AVRO',
+  schema: `"s${id}"`,
+  references: [],
+  guid: `g${id}`,
+})
+const version = (subject: string, v: number, id: number): VersionRecord => ({ subject, version: v, context: '.', id, deleted: false, ts: 1 })
+const registerMutations = (subject: string, v: number, id: number): Mutation[] => [
+  { kind: 'schema', record: schema(id) },
+  { kind: 'version', record: version(subject, v, id) },
+]
+
+/** A log: appends groups built against a given applier's state, as a writing node would. */
+class Log {
+  readonly records: IncomingRecord[] = []
+  append(txn: string, base: number, mutations: Mutation[], writer: LogApplier): void {
+    for (const r of groupRecords(txn, base, mutations, writer.state, writer.repairs())) {
+      this.records.push({ offset: this.records.length, key: r.key, value: r.value, headers: r.headers, timestamp: 0 })
+    }
+  }
+  feed(a: LogApplier): void {
+    for (const r of this.records) a.handle(r)
+  }
+}
+
+describe('LogApplier', () => {
+  it('lets the first of two writes based on the same state win, on every reader', () => {
+    const log = new Log()
+    const writer = new LogApplier()
+    // Two nodes read the empty state and both take id 1 for different schemas.
+    log.append('n1:1', 0, registerMutations('a', 1, 1), writer)
+    log.append('n2:1', 0, [{ kind: 'schema', record: { ...schema(1), schema: '"other"', guid: 'other' } }, { kind: 'version', record: version('b', 1, 1) }], writer)
+    const fates: [string, boolean][] = []
+    const readers = [new LogApplier({ decided: (t, w) => fates.push([t, w]) }), new LogApplier()]
+    for (const r of readers) log.feed(r)
+    expect(fates).toEqual([
+      ['n1:1', true],
+      ['n2:1', false],
+    ])
+    for (const r of readers) {
+      expect(r.state.schemaById('.', 1)?.schema).toBe('"s1"')
+      expect([...r.state.subjects()]).toEqual(['a'])
+    }
+  })
+
+  it('marks a losing record that differs from the state outstanding, and a later winner repairs it', () => {
+    const log = new Log()
+    const a = new LogApplier()
+    log.append('n1:1', 0, registerMutations('a', 1, 1), a)
+    log.append('n2:1', 0, registerMutations('a', 1, 2), a) // same key, loses
+    log.feed(a)
+    const stale = encodeKey({ keytype: 'SCHEMA', subject: 'a', version: 1 })
+    expect(a.position.outstanding).toEqual([stale])
+    // The next write from any node carries the state's value for the stale key.
+    log.append('n2:2', a.next, [{ kind: 'mode', scope: 'x', mode: 'READONLY' }], a)
+    log.feed(a)
+    expect(a.position.outstanding).toEqual([])
+    const last = log.records.filter((r) => r.key === stale).at(-1)!
+    expect(JSON.parse(last.value!).id).toBe(1)
+  })
+
+  it('does not mark a loser that wrote what the state holds', () => {
+    const log = new Log()
+    const a = new LogApplier()
+    log.append('n1:1', 0, [{ kind: 'mode', scope: 'x', mode: 'READONLY' }], a)
+    log.append('n2:1', 0, [{ kind: 'mode', scope: 'x', mode: 'READONLY' }], a)
+    log.feed(a)
+    expect(a.position.outstanding).toEqual([])
+  })
+
+  it('applies records without our headers as the incumbent does, and they count as writes', () => {
+    const a = new LogApplier()
+    const fates: boolean[] = []
+    const b = new LogApplier({ decided: (_t, w) => fates.push(w) })
+    const log = new Log()
+    log.records.push({
+      offset: 0,
+      key: '{"keytype":"SCHEMA","subject":"a","version":1,"magic":1}',
+      value: '{"subject":"a","version":1,"id":5,"schema":"\\"int\\"","deleted":false}',
+      headers: {},
+      timestamp: 42,
+    })
+    log.append('n1:1', 0, registerMutations('a', 1, 1), a) // based before the foreign write
+    log.feed(b)
+    expect(fates).toEqual([false])
+    expect(b.state.versionsOf('a')).toEqual([{ subject: 'a', version: 1, context: '.', id: 5, deleted: false, ts: 42 }])
+    expect(b.state.maxId('.')).toBe(5)
+  })
+
+  it('resumes from a position and skips what it already applied', () => {
+    const log = new Log()
+    const w = new LogApplier()
+    log.append('n1:1', 0, registerMutations('a', 1, 1), w)
+    const first = new LogApplier()
+    log.feed(first)
+    log.append('n1:2', first.next, registerMutations('a', 2, 2), first)
+    const resumed = new LogApplier()
+    for (const m of registerMutations('a', 1, 1)) resumed.state.apply(m)
+    resumed.restore(first.position)
+    log.feed(resumed)
+    expect(resumed.state.versionsOf('a').map((v) => v.id)).toEqual([1, 2])
+  })
+
+  it('applies what is left of a group that compaction cut short, as the incumbent would', () => {
+    const log = new Log()
+    const w = new LogApplier()
+    log.append('n1:1', 0, [...registerMutations('a', 1, 1), ...registerMutations('b', 1, 2)], w)
+    // Compaction removed the record for `a` (a later record superseded it).
+    const cut = log.records.filter((r) => !r.key?.includes('"a"'))
+    const r = new LogApplier()
+    for (const rec of cut) r.handle(rec)
+    r.settle()
+    expect([...r.state.subjects()]).toEqual(['b'])
+    expect(r.state.schemaById('.', 2)).toBeDefined()
+  })
+})
