@@ -169,6 +169,7 @@ class Decoder {
 
 function typeOf(f: D): string {
   if (f.type && f.type !== 'TYPE_MESSAGE' && f.type !== 'TYPE_ENUM' && f.type !== 'TYPE_GROUP') return String(f.type).slice(5).toLowerCase()
+  if (typeof f.type_name !== 'string' || f.type_name === '') throw new SchemaParseError(`field '${f.name}' has neither a type nor a type name`)
   return f.type_name
 }
 

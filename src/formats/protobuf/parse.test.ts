@@ -122,3 +122,11 @@ describe('parseProtobuf', () => {
     expect(s.file.types).toHaveLength(50)
   })
 })
+
+describe('parseProtobuf with descriptors', () => {
+  it('rejects a descriptor whose field has no type with SchemaParseError', () => {
+    // FileDescriptorProto { message_type { name: "A" field { name: "f" number: 1 } } }
+    const bytes = Buffer.from([0x22, 0x0a, 0x0a, 0x01, 0x41, 0x12, 0x05, 0x0a, 0x01, 0x66, 0x18, 0x01])
+    expect(() => parseProtobuf(bytes.toString('base64'), [], 'new')).toThrow(SchemaParseError)
+  })
+})

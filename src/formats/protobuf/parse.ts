@@ -37,6 +37,16 @@ export interface ProtobufSchema extends ParsedSchema {
  * with its imports taken from `refs` (by import path) or the built-in files.
  */
 export function parseProtobuf(text: string, refs: ResolvedRefs, mode: 'new' | 'stored'): ProtobufSchema {
+  try {
+    return parseUnchecked(text, refs, mode)
+  } catch (e) {
+    if (e instanceof SchemaParseError) throw e
+    // A descriptor or file shaped in a way no check anticipated must still be a 42201, not a 500.
+    throw new SchemaParseError(`Invalid Protobuf: ${(e as Error).message}`, { cause: e })
+  }
+}
+
+function parseUnchecked(text: string, refs: ResolvedRefs, mode: 'new' | 'stored'): ProtobufSchema {
   const file = parseSchemaText(text, 'the schema')
   const dependencies = collectDependencies(file, refs, mode)
   const table = new TypeTable(dependencies, file)
