@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { create, createFileRegistry, fromBinary } from '@bufbuild/protobuf'
+import { create, createFileRegistry, createMutableRegistry, fromBinary } from '@bufbuild/protobuf'
 import { FieldDescriptorProto_Label, FieldDescriptorProto_Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt'
 import { ProtobufDeserializer, ProtobufSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -54,10 +54,12 @@ const orderFile = create(FileDescriptorProtoSchema, {
     { name: 'Receipt', field: [f('order_id', 1, TYPE_STRING)] },
   ],
 })
-const registry = createFileRegistry(orderFile, (name) => (name === 'acme/common.proto' ? commonFile : undefined))
-const OrderDesc = registry.getMessage('acme.Order')!
-const LineDesc = registry.getMessage('acme.Order.Line')!
-const ReceiptDesc = registry.getMessage('acme.Receipt')!
+const files = createFileRegistry(orderFile, (name) => (name === 'acme/common.proto' ? commonFile : undefined))
+const OrderDesc = files.getMessage('acme.Order')!
+const LineDesc = files.getMessage('acme.Order.Line')!
+const ReceiptDesc = files.getMessage('acme.Receipt')!
+/** The serializer looks message types up here by `$typeName`. */
+const registry = createMutableRegistry(files)
 
 /** The same two files as .proto text, for registering through REST and for our serde. */
 const COMMON_PROTO = 'syntax = "proto3";\npackage acme.common;\n\nmessage Address {\n  string city = 1;\n  repeated string lines = 2;\n}\n'
