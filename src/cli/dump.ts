@@ -58,10 +58,14 @@ export interface Dump {
 
 export const MANIFEST = 'manifest.json'
 
+/** The JSON-lines text of an export. */
+export function dumpLines(dump: Dump): string {
+  return `${[dump.header, ...dump.configs, ...dump.modes, ...dump.schemas].map((r) => JSON.stringify(r)).join('\n')}\n`
+}
+
 export function writeDump(dump: Dump, target: string, layout: 'jsonl' | 'dir'): void {
   if (layout === 'jsonl') {
-    const lines = [dump.header, ...dump.configs, ...dump.modes, ...dump.schemas].map((r) => JSON.stringify(r))
-    writeFileSync(target, `${lines.join('\n')}\n`)
+    writeFileSync(target, dumpLines(dump))
     return
   }
   mkdirSync(join(target, 'subjects'), { recursive: true })

@@ -39,7 +39,7 @@ describe('registrum register', () => {
       'added     order-value  version 1, id 2',
     ])
     expect(await get('/config/order-value')).toEqual({ compatibilityLevel: 'FULL' })
-    expect((await get('/subjects/order-value/versions/1')).references).toEqual([
+    expect(((await get('/subjects/order-value/versions/1')) as { references: unknown }).references).toEqual([
       { name: 'acme.Address', subject: 'address-value', version: 1 },
     ])
 

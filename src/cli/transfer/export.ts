@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { SchemaType } from '../../formats/format.js'
-import { writeDump, type Dump, type DumpConfig, type DumpMode, type DumpSchema } from '../dump.js'
+import { dumpLines, writeDump, type Dump, type DumpConfig, type DumpMode, type DumpSchema } from '../dump.js'
 import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
@@ -111,7 +111,8 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (layout !== 'jsonl' && layout !== 'dir') throw new UsageError(`--layout must be jsonl or dir, got '${layout}'`)
   if (path === '-' && layout !== 'jsonl') throw new UsageError("'-' writes JSON lines; --layout dir needs a directory")
   const dump = await collectDump(new RestClient(requireConnection(values, process.env, 'export')))
-  writeDump(dump, path === '-' ? '/dev/stdout' : path, layout)
+  if (path === '-') await new Promise<void>((done) => process.stdout.write(dumpLines(dump), () => done()))
+  else writeDump(dump, path, layout)
   const deleted = dump.schemas.filter((s) => s.deleted).length
   const subjects = new Set(dump.schemas.map((s) => s.subject)).size
   process.stderr.write(

@@ -38,9 +38,19 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> 
   const ordered = referenceOrder(dump.schemas)
   await rest.put('/mode?force=true', { mode: 'IMPORT' })
   for (const c of contexts) await rest.put(`/mode/${enc(`:${c}:`)}?force=true`, { mode: 'IMPORT' })
+  // A subject mode (READONLY, say, from an earlier import) would block writes under it until restored.
+  const subjectModes = dump.modes.filter((m) => m.scope !== '' && !contexts.some((c) => m.scope === `:${c}:`))
+  for (const m of subjectModes) await rest.put(`/mode${scopePath(m.scope)}?force=true`, { mode: 'IMPORT' })
   try {
     const bar = progress('import', ordered.length)
+    const present = await presentVersions(rest, dump)
     for (const s of ordered) {
+      const there = present.get(`${s.subject}\u0000${s.version}`)
+      if (there !== undefined) {
+        if (there !== s.id) refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
+        bar.tick(s.subject)
+        continue
+      }
       try {
         await rest.post(`/subjects/${enc(s.subject)}/versions`, {
           schema: s.schema,
@@ -74,7 +84,7 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> 
     }
   } finally {
     const modeOf = (scope: string) => dump.modes.find((m) => m.scope === scope)?.mode
-    for (const m of dump.modes.filter((m) => m.scope !== '' && !contexts.some((c) => m.scope === `:${c}:`))) {
+    for (const m of subjectModes) {
       await rest.put(`/mode${scopePath(m.scope)}?force=true`, { mode: m.mode })
     }
     for (const c of contexts) {
@@ -86,6 +96,21 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> 
     await rest.put('/mode?force=true', { mode: modeOf('') ?? 'READWRITE' })
   }
   return refused
+}
+
+/** Subject-versions of the dump the target already holds (a repeated import), with their ids. */
+async function presentVersions(rest: RestClient, dump: Dump): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  const wanted = new Set(dump.schemas.map((s) => s.subject))
+  const existing = (await rest.get<string[]>('/subjects?deleted=true')).filter((s) => wanted.has(s))
+  for (const subject of existing) {
+    const versions = (await rest.getOptional<number[]>(`/subjects/${enc(subject)}/versions?deleted=true`, [40401])) ?? []
+    for (const v of versions) {
+      const view = await rest.get<{ id: number }>(`/subjects/${enc(subject)}/versions/${v}?deleted=true`)
+      out.set(`${subject}\u0000${v}`, view.id)
+    }
+  }
+  return out
 }
 
 /** `registrum import`. */
