@@ -1,13 +1,11 @@
 import type { CompatibilityLevel } from '../../compat/levels.js'
-import type { Dump } from '../dump.js'
-import { createRegistry, type Registry } from '../../registry/registry.js'
+import type { SchemaType } from '../../formats/format.js'
 import { RegistryError } from '../../registry/errors.js'
+import { createRegistry, type Registry } from '../../registry/registry.js'
 import { MemoryStore } from '../../store/memory/memory-store.js'
 import { GLOBAL_SCOPE } from '../../store/store.js'
-
-import { referenceOrder } from '../dump.js'
+import { referenceOrder, type Dump } from '../dump.js'
 import type { ProjectReference } from '../project.js'
-import type { SchemaType } from '../../formats/format.js'
 import type { Candidate, CompatEngine, Verdict } from './outcome.js'
 
 const refsOf = (references: readonly ProjectReference[]) =>
