@@ -23,8 +23,10 @@ export class RegistryState implements StoreReader {
   readonly #maxId = new Map<string, number>()
   readonly #configs = new Map<string, ConfigRecord>()
   readonly #modes = new Map<string, string>()
+  #generation = 0
 
   apply(m: Mutation): void {
+    this.#generation++
     switch (m.kind) {
       case 'schema':
         return this.#putSchema(m.record)
@@ -120,6 +122,10 @@ export class RegistryState implements StoreReader {
     return this.#modes.get(scope)
   }
 
+  generation(): number {
+    return this.#generation
+  }
+
   contexts(): string[] {
     const found = new Set<string>(['.'])
     for (const list of this.#versions.values()) for (const v of list) found.add(v.context)
@@ -158,4 +164,5 @@ export class BufferedTx implements StoreTx {
   config = (scope: string) => this.state.config(scope)
   mode = (scope: string) => this.state.mode(scope)
   contexts = () => this.state.contexts()
+  generation = () => this.state.generation()
 }

@@ -73,6 +73,8 @@ export interface StoreReader {
   mode(scope: string): string | undefined
   /** Contexts that hold at least one version, `.` always included. */
   contexts(): string[]
+  /** A number that changes whenever the state changes: lets readers cache derived answers. */
+  generation(): number
 }
 
 /** A transaction: reads see the state before the transaction; writes are buffered. */

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { Registry } from '../../registry/registry.js'
 import { schemaDto, schemaStringDto } from '../dto.js'
 import { bool, int, page, type Query, str } from '../input.js'
+import { ResponseCache } from '../response-cache.js'
 
 type IdParams = { Params: { id: string }; Querystring: Query }
 
@@ -14,7 +15,10 @@ export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (
       fetchMaxId: bool(q, 'fetchMaxId'),
     })
 
-  app.get<IdParams>('/schemas/ids/:id', async (req) => schemaStringDto(byId(req.params.id, req.query)))
+  const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
+  app.get<IdParams>('/schemas/ids/:id', async (req) =>
+    cache.json(req.url, () => schemaStringDto(byId(req.params.id, req.query))),
+  )
 
   app.get<IdParams>('/schemas/ids/:id/schema', async (req, reply) => {
     reply.send(byId(req.params.id, req.query).schema)

@@ -3,6 +3,7 @@ import { parseVersion } from '../../registry/reads.js'
 import type { Registry } from '../../registry/registry.js'
 import { registerDto, schemaDto } from '../dto.js'
 import { bool, page, type Query, schemaRequest, str } from '../input.js'
+import { ResponseCache } from '../response-cache.js'
 
 type Subject = { Params: { subject: string }; Querystring: Query }
 type SubjectVersion = { Params: { subject: string; version: string }; Querystring: Query }
@@ -59,8 +60,9 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
   const version = (req: { params: { subject: string; version: string }; query: Query }) =>
     registry.getVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'deleted'))
 
+  const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
   app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) =>
-    schemaDto(registry.versionView(version(req), str(req.query, 'format'))),
+    cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format')))),
   )
 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/schema', async (req, reply) => {

@@ -230,6 +230,7 @@ export class KafkaStore implements Store {
   config: StoreReader['config'] = (s) => this.#applier.state.config(s)
   mode: StoreReader['mode'] = (s) => this.#applier.state.mode(s)
   contexts: StoreReader['contexts'] = () => this.#applier.state.contexts()
+  generation: StoreReader['generation'] = () => this.#applier.state.generation()
 }
 
 function toIncoming(m: KafkaMessage) {
