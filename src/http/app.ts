@@ -6,7 +6,7 @@ import { installContentTypes } from './content-type.js'
 import { installErrorHandling } from './errors.js'
 import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
-import { installConcurrencyLimit } from './observability/limits.js'
+import { installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
 import { rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
@@ -83,12 +83,12 @@ export async function buildApp({
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
   })
   app.decorate('registrumRoutes', routes)
-  installConcurrencyLimit(app, maxConcurrency)
+  const inFlight = installInFlight(app, maxConcurrency)
   installContentTypes(app)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
   installRequestLogging(app, { audit })
   if (auth) installAuth(app, auth, registry)
-  installMetrics(app, registry)
+  installMetrics(app, registry, inFlight)
   installHealth(app, store)
   const opts = { registry }
   await app.register(rootRoutes, { registry, clusterId })

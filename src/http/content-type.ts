@@ -66,12 +66,13 @@ export function installContentTypes(app: FastifyInstance): void {
       done(e as Error, undefined)
     }
   })
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const type = negotiate(request.headers.accept)
     if (!type) {
       reply.code(406).type(V1_JSON).send({ error_code: 406, message: 'HTTP 406 Not Acceptable' })
-      return reply
+      return
     }
     reply.type(type)
+    done()
   })
 }

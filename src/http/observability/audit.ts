@@ -26,10 +26,12 @@ function isWrite(request: FastifyRequest): boolean {
 export function installRequestLogging(app: FastifyInstance, { audit = true }: { audit?: boolean } = {}): void {
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined)
   const auditLog = app.log.child({ audit: true }, { level: audit ? 'info' : 'silent' })
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    done()
     if (!isWrite(request)) return
     const raw = (request.params as { subject?: string } | undefined)?.subject
     auditLog.info(

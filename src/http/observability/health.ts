@@ -21,9 +21,9 @@ export function installHealth(app: FastifyInstance, store: Readiness | undefined
   })
   // Answers given while closing end their keep-alive connection, so close need not wait for
   // the client's idle timeout.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
 
   const storeReady = async (): Promise<boolean> => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { Counter, Gauge, Histogram, Registry as MetricsRegistry } from 'prom-client'
+import { Counter, Gauge, Registry as MetricsRegistry } from 'prom-client'
 import type { Registry } from '../../registry/registry.js'
+import { RequestStats } from './request-stats.js'
 
 const REGISTER_ROUTE = '/subjects/:subject/versions'
 const COMPATIBILITY_PREFIX = '/compatibility/'
@@ -10,22 +11,10 @@ const COMPATIBILITY_PREFIX = '/compatibility/'
  * histograms, schema and subject counts, compatibility checks and failures. Each app has its
  * own metrics registry, so several apps in one process never share counters.
  */
-export function installMetrics(app: FastifyInstance, registry: Registry): MetricsRegistry {
+export function installMetrics(app: FastifyInstance, registry: Registry, inFlight: () => number): MetricsRegistry {
   const metrics = new MetricsRegistry()
-  const labelNames = ['method', 'route', 'status'] as const
-  const requests = new Counter({
-    name: 'registrum_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status.',
-    labelNames,
-    registers: [metrics],
-  })
-  const latency = new Histogram({
-    name: 'registrum_http_request_duration_seconds',
-    help: 'Time from request received to response sent, by method, route pattern and status.',
-    labelNames,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [metrics],
-  })
+  const stats = new RequestStats()
+  stats.register(metrics, 'registrum_http')
   const checks = new Counter({
     name: 'registrum_compatibility_checks_total',
     help: 'Compatibility checks: registrations answered 200 or 409, and compatibility endpoint calls.',
@@ -38,10 +27,13 @@ export function installMetrics(app: FastifyInstance, registry: Registry): Metric
     labelNames: ['source'],
     registers: [metrics],
   })
-  const inFlight = new Gauge({
+  new Gauge({
     name: 'registrum_http_requests_in_flight',
     help: 'Requests received and not yet answered.',
     registers: [metrics],
+    collect() {
+      this.set(inFlight())
+    },
   })
   new Gauge({
     name: 'registrum_schemas',
@@ -65,32 +57,28 @@ export function installMetrics(app: FastifyInstance, registry: Registry): Metric
     failures.inc({ source }, 0)
   }
 
-  const open = new WeakSet<object>()
-  app.addHook('onRequest', async (request) => {
-    open.add(request)
-    inFlight.inc()
-  })
-  app.addHook('onRequestAbort', async (request) => {
-    if (open.delete(request)) inFlight.dec()
-  })
-
-  app.addHook('preSerialization', async (request, reply, payload: unknown) => {
-    if (request.routeOptions.url?.startsWith(COMPATIBILITY_PREFIX) && reply.statusCode === 200) {
+  // These hooks run on every request: callback style, as an async hook costs a promise each time.
+  // Only the compatibility routes need to see their answer.
+  const countEndpointCheck = (_request: unknown, reply: { statusCode: number }, payload: unknown, done: (err: null, p: unknown) => void) => {
+    if (reply.statusCode === 200) {
       const compatible = (payload as { is_compatible?: unknown } | null)?.is_compatible
       if (typeof compatible === 'boolean') {
         checks.inc({ source: 'endpoint' })
         if (!compatible) failures.inc({ source: 'endpoint' })
       }
     }
-    return payload
+    done(null, payload)
+  }
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(COMPATIBILITY_PREFIX)) return
+    const existing = route.preSerialization
+    route.preSerialization = [...(existing ? [existing].flat() : []), countEndpointCheck as never]
   })
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (open.delete(request)) inFlight.dec()
+  app.addHook('onResponse', (request, reply, done) => {
+    done()
     const route = request.routeOptions.url ?? 'unmatched'
-    const labels = { method: request.method, route, status: String(reply.statusCode) }
-    requests.inc(labels)
-    latency.observe(labels, reply.elapsedTime / 1000)
+    stats.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
     if (route === REGISTER_ROUTE && request.method === 'POST' && (reply.statusCode === 200 || reply.statusCode === 409)) {
       checks.inc({ source: 'register' })
       if (reply.statusCode === 409) failures.inc({ source: 'register' })
