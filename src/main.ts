@@ -4,7 +4,6 @@ import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
 import { createRegistry } from './registry/registry.js'
-import { KafkaStore } from './store/kafka/kafka-store.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
 
@@ -68,7 +67,7 @@ export interface RunningServer {
 export async function startServer(config: Partial<ServerConfig> = {}, store?: Store): Promise<RunningServer> {
   const c = { ...DEFAULT_CONFIG, ...config }
   const security = loadSecurity(c)
-  const theStore = store ?? openStore(c)
+  const theStore = store ?? (await openStore(c))
   await theStore.ready().catch(async (e: unknown) => {
     await theStore.close()
     throw e
@@ -105,10 +104,12 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
   }
 }
 
-function openStore(c: ServerConfig): Store {
+/** The configured store; the Kafka one is loaded only when asked for, so kafkajs stays out of SQLite servers. */
+async function openStore(c: ServerConfig): Promise<Store> {
   if (c.store !== 'kafka') return new SqliteStore(c.db)
   const brokers = (c.bootstrap ?? '').split(',').map((b) => b.trim()).filter((b) => b !== '')
   if (brokers.length === 0) throw new Error('the Kafka store needs --bootstrap host:port')
+  const { KafkaStore } = await import('./store/kafka/kafka-store.js')
   return new KafkaStore({
     brokers,
     ...(c.topic !== undefined ? { topic: c.topic } : {}),
