@@ -121,6 +121,9 @@ export function findMatchingVersion(
     if (record.schemaType !== prepared.type) continue
     if (!ignoreDataContract && prepared.metadata && !sameJson(prepared.metadata, record.metadata)) continue
     if (!ignoreDataContract && prepared.ruleSet && !sameJson(prepared.ruleSet, record.ruleSet)) continue
+    // A request naming references must name the same ones (after -1 became a version); one with
+    // none may match a stored version whose referenced types it inlines.
+    if (prepared.references.length > 0 && !sameJson(prepared.references, record.references)) continue
     if (record.schema === prepared.canonical) return v
     if (prepared.format.equivalent(prepared.parsed, core.parseStored(record))) return v
   }

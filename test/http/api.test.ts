@@ -308,3 +308,26 @@ describe('normalize', () => {
     expect((await call('GET', '/config/norm2')).body).toEqual({ compatibilityLevel: 'BACKWARD', normalize: true })
   })
 })
+
+describe('references in lookup and re-registration', () => {
+  it('a referrer registered against a newer referenced version becomes a new version', async () => {
+    await call('PUT', '/config/ref-base', { compatibility: 'NONE' })
+    const base1 = { type: 'record', name: 'Base', namespace: 'r', fields: [{ name: 'a', type: 'int' }] }
+    const base2 = { ...base1, fields: [...base1.fields, { name: 'b', type: 'int', default: 0 }] }
+    await call('POST', '/subjects/ref-base/versions', avro(base1))
+    const user = JSON.stringify({ type: 'record', name: 'User', namespace: 'r', fields: [{ name: 'base', type: 'r.Base' }] })
+    const v1 = await call('POST', '/subjects/ref-user/versions', {
+      schema: user,
+      references: [{ name: 'r.Base', subject: 'ref-base', version: -1 }],
+    })
+    expect(v1.body).toMatchObject({ version: 1, references: [{ name: 'r.Base', subject: 'ref-base', version: 1 }] })
+    await call('POST', '/subjects/ref-base/versions', avro(base2))
+    const latestRefs = { schema: user, references: [{ name: 'r.Base', subject: 'ref-base', version: -1 }] }
+    expect(await call('POST', '/subjects/ref-user', latestRefs)).toMatchObject({ status: 404, body: { error_code: 40403 } })
+    const v2 = await call('POST', '/subjects/ref-user/versions', latestRefs)
+    expect(v2.body).toMatchObject({ version: 2, references: [{ name: 'r.Base', subject: 'ref-base', version: 2 }] })
+    expect(v2.body.id).not.toBe(v1.body.id)
+    const pinned = { schema: user, references: [{ name: 'r.Base', subject: 'ref-base', version: 1 }] }
+    expect((await call('POST', '/subjects/ref-user', pinned)).body).toMatchObject({ version: 1, id: v1.body.id })
+  })
+})
