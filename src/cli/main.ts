@@ -2,6 +2,7 @@ import { check } from './check/command.js'
 import { EXIT, InfrastructureError, UsageError } from './errors.js'
 import { exportCommand } from './transfer/export.js'
 import { importCommand } from './transfer/import.js'
+import { hashPasswordCommand } from './hash-password.js'
 import { register } from './register.js'
 import { RegistryHttpError } from './rest.js'
 
@@ -15,6 +16,7 @@ Commands:
   register   register the project's schemas, references first (idempotent; --dry-run)
   export     dump every subject, version, id, config and mode to a directory or JSON-lines file
   import     load an export into a registry, keeping ids and versions (IMPORT mode)
+  hash-password  print the scrypt hash of a password read from standard input, for the users file
 
 Run 'registrum <command> --help' for a command's options and examples.
 
@@ -32,14 +34,11 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'serve': {
         // Loaded only here, so the CI commands never load the server and its stores.
-        const { serve, UsageError: ServeUsageError } = await import('./serve.js')
-        try {
-          return await serve(rest)
-        } catch (e) {
-          if (e instanceof ServeUsageError) throw new UsageError(e.message)
-          throw e
-        }
+        const { serve } = await import('./serve.js')
+        return await serve(rest)
       }
+      case 'hash-password':
+        return await hashPasswordCommand(rest)
       case 'check':
         return await check(rest)
       case 'register':

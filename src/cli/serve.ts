@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { parseLevel } from '../compat/levels.js'
 import { DEFAULT_CONFIG, startServer, type ServerConfig } from '../main.js'
+import { UsageError } from './errors.js'
 
 export const SERVE_HELP = `Usage: registrum serve [options]
 
@@ -36,7 +37,6 @@ Options (each also read from the environment variable shown):
   -h, --help                    show this help
 `
 
-export class UsageError extends Error {}
 
 /** Flags over environment over defaults. */
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean; shutdownTimeout: number } {
