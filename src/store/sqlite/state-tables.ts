@@ -1,0 +1,112 @@
+import type { Database, Statement } from 'better-sqlite3'
+import type { SchemaType } from '../../formats/format.js'
+import type { RegistryState } from '../state.js'
+import type { Mutation } from '../store.js'
+
+interface SchemaRow {
+  context: string
+  id: number
+  schema_type: string
+  schema: string
+  refs: string
+  metadata: string | null
+  rule_set: string | null
+  guid: string
+}
+interface VersionRow {
+  subject: string
+  version: number
+  context: string
+  id: number
+  deleted: number
+  ts: number
+}
+
+/**
+ * The registry state's tables (migrations/0001_init.sql): loading them into a RegistryState and
+ * writing mutations to them, with statements prepared once. Shared by the SQLite store and the
+ * Kafka store's snapshot, so the row format lives in one place.
+ */
+export class StateTables {
+  readonly #s: Record<
+    'putSchema' | 'putVersion' | 'deleteVersion' | 'putConfig' | 'deleteConfig' | 'putMode' | 'deleteMode',
+    Statement
+  >
+
+  constructor(readonly db: Database) {
+    this.#s = {
+      putSchema: db.prepare(
+        `INSERT OR REPLACE INTO schemas (context, id, schema_type, schema, refs, metadata, rule_set, guid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      putVersion: db.prepare(
+        'INSERT OR REPLACE INTO versions (subject, version, context, id, deleted, ts) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      deleteVersion: db.prepare('DELETE FROM versions WHERE subject = ? AND version = ?'),
+      putConfig: db.prepare('INSERT OR REPLACE INTO configs (scope, config) VALUES (?, ?)'),
+      deleteConfig: db.prepare('DELETE FROM configs WHERE scope = ?'),
+      putMode: db.prepare('INSERT OR REPLACE INTO modes (scope, mode) VALUES (?, ?)'),
+      deleteMode: db.prepare('DELETE FROM modes WHERE scope = ?'),
+    }
+  }
+
+  /** Applies every stored row to `state`: schemas, then versions, configs and modes. */
+  load(state: RegistryState): void {
+    for (const r of this.db.prepare('SELECT * FROM schemas ORDER BY context, id').all() as SchemaRow[]) {
+      state.apply({
+        kind: 'schema',
+        record: {
+          context: r.context,
+          id: r.id,
+          schemaType: r.schema_type as SchemaType,
+          schema: r.schema,
+          references: JSON.parse(r.refs),
+          ...(r.metadata ? { metadata: JSON.parse(r.metadata) } : {}),
+          ...(r.rule_set ? { ruleSet: JSON.parse(r.rule_set) } : {}),
+          guid: r.guid,
+        },
+      })
+    }
+    for (const r of this.db.prepare('SELECT * FROM versions ORDER BY subject, version').all() as VersionRow[]) {
+      state.apply({
+        kind: 'version',
+        record: { subject: r.subject, version: r.version, context: r.context, id: r.id, deleted: r.deleted === 1, ts: r.ts },
+      })
+    }
+    for (const r of this.db.prepare('SELECT scope, config FROM configs').all() as { scope: string; config: string }[]) {
+      state.apply({ kind: 'config', scope: r.scope, config: JSON.parse(r.config) })
+    }
+    for (const r of this.db.prepare('SELECT scope, mode FROM modes').all() as { scope: string; mode: string }[]) {
+      state.apply({ kind: 'mode', scope: r.scope, mode: r.mode })
+    }
+  }
+
+  /** Writes one mutation; the caller wraps a batch in a transaction. */
+  persist(m: Mutation): void {
+    const s = this.#s
+    switch (m.kind) {
+      case 'schema': {
+        const r = m.record
+        const json = (v: unknown) => (v ? JSON.stringify(v) : null)
+        s.putSchema.run(r.context, r.id, r.schemaType, r.schema, JSON.stringify(r.references), json(r.metadata), json(r.ruleSet), r.guid)
+        return
+      }
+      case 'version': {
+        const r = m.record
+        s.putVersion.run(r.subject, r.version, r.context, r.id, r.deleted ? 1 : 0, r.ts)
+        return
+      }
+      case 'deleteVersion':
+        s.deleteVersion.run(m.subject, m.version)
+        return
+      case 'config':
+        if (m.config === null) s.deleteConfig.run(m.scope)
+        else s.putConfig.run(m.scope, JSON.stringify(m.config))
+        return
+      case 'mode':
+        if (m.mode === null) s.deleteMode.run(m.scope)
+        else s.putMode.run(m.scope, m.mode)
+        return
+    }
+  }
+}
