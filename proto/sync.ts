@@ -7,36 +7,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { WELL_KNOWN_FILES } from '../src/formats/protobuf/well-known.js'
 
-export const GOOGLE_BUILTINS = [
-  'google/protobuf/any.proto',
-  'google/protobuf/api.proto',
-  'google/protobuf/descriptor.proto',
-  'google/protobuf/duration.proto',
-  'google/protobuf/empty.proto',
-  'google/protobuf/field_mask.proto',
-  'google/protobuf/source_context.proto',
-  'google/protobuf/struct.proto',
-  'google/protobuf/timestamp.proto',
-  'google/protobuf/type.proto',
-  'google/protobuf/wrappers.proto',
-  'google/type/calendar_period.proto',
-  'google/type/color.proto',
-  'google/type/date.proto',
-  'google/type/datetime.proto',
-  'google/type/dayofweek.proto',
-  'google/type/decimal.proto',
-  'google/type/expr.proto',
-  'google/type/fraction.proto',
-  'google/type/interval.proto',
-  'google/type/latlng.proto',
-  'google/type/money.proto',
-  'google/type/month.proto',
-  'google/type/phone_number.proto',
-  'google/type/postal_address.proto',
-  'google/type/quaternion.proto',
-  'google/type/timeofday.proto',
-]
+/** The Google files among the built-in imports; the list itself lives with the Protobuf format. */
+export const GOOGLE_BUILTINS = WELL_KNOWN_FILES.filter((path) => path.startsWith('google/'))
 
 const here = dirname(fileURLToPath(import.meta.url))
 const source = dirname(createRequire(import.meta.url).resolve('google-proto-files/package.json'))
