@@ -24,18 +24,24 @@ export function renderSchema(core: RegistryCore, record: SchemaRecord, format: s
   return rendered ?? record.schema
 }
 
-export function versionView(core: RegistryCore, v: VersionRecord, format?: string): SchemaView {
-  const record = core.schemaOf(v)
+/** What every view of a stored schema carries, whichever way it was reached. */
+function schemaFields(core: RegistryCore, record: SchemaRecord, format: string | undefined) {
   return {
-    subject: v.subject,
-    version: v.version,
-    id: v.id,
+    id: record.id,
     guid: record.guid,
     schemaType: record.schemaType,
     schema: renderSchema(core, record, format),
     references: record.references,
     ...(record.metadata ? { metadata: record.metadata } : {}),
     ...(record.ruleSet ? { ruleSet: record.ruleSet } : {}),
+  }
+}
+
+export function versionView(core: RegistryCore, v: VersionRecord, format?: string): SchemaView {
+  return {
+    subject: v.subject,
+    version: v.version,
+    ...schemaFields(core, core.schemaOf(v), format),
     ts: v.ts,
     deleted: v.deleted,
   }
@@ -111,13 +117,7 @@ export function schemaById(
     const use = own.find((u) => !u.deleted) ?? own[0]
     return {
       ...(subject ? { subject: use?.subject ?? uses[0]!.subject, version: use?.version ?? uses[0]!.version } : {}),
-      id,
-      guid: record.guid,
-      schemaType: record.schemaType,
-      schema: renderSchema(core, record, format),
-      references: record.references,
-      ...(record.metadata ? { metadata: record.metadata } : {}),
-      ...(record.ruleSet ? { ruleSet: record.ruleSet } : {}),
+      ...schemaFields(core, record, format),
       ...(fetchMaxId ? { maxId: core.store.maxId(context) } : {}),
       ts: Math.min(...uses.map((u) => u.ts)),
       deleted: uses.every((u) => u.deleted),
