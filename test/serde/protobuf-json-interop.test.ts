@@ -13,24 +13,8 @@ import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 import { startServer, type TestServer } from '../support/server.js'
+import { ORDERS_PROTO } from './fixtures.js'
 
-const ORDERS_PROTO = `syntax = "proto3";
-package acme;
-
-message Todo {
-  int32 id = 1;
-  string content = 2;
-}
-
-message Order {
-  message Line {
-    string sku = 1;
-    int32 qty = 2;
-  }
-  int32 id = 1;
-  repeated Line lines = 2;
-}
-`
 
 const PRODUCT = {
   $schema: 'http://json-schema.org/draft-07/schema#',

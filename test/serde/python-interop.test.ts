@@ -8,6 +8,7 @@ import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 import { startServer, type TestServer } from '../support/server.js'
+import { ORDERS_PROTO } from './fixtures.js'
 import { describePython, startPythonSerde, type PythonSerde } from './python.js'
 
 const tick = {
@@ -19,23 +20,6 @@ const tick = {
   ],
 }
 
-const ORDERS_PROTO = `syntax = "proto3";
-package acme;
-
-message Todo {
-  int32 id = 1;
-  string content = 2;
-}
-
-message Order {
-  message Line {
-    string sku = 1;
-    int32 qty = 2;
-  }
-  int32 id = 1;
-  repeated Line lines = 2;
-}
-`
 /** The same file as ORDERS_PROTO, described for the Python side's descriptor builder. */
 const ORDERS_DESCRIPTION = {
   name: 'orders.proto',
