@@ -4,7 +4,6 @@ import {
   type EnumElement,
   type FieldElement,
   type MessageElement,
-  type OptionValue,
   type ProtoFile,
   type RangeValue,
   type ServiceElement,
