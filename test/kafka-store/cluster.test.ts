@@ -3,6 +3,7 @@
  * a node killed with SIGKILL and restarted from its snapshot, and the broker restarted under
  * load. One broker for the whole file.
  */
+import Database from 'better-sqlite3'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -136,10 +137,20 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
     for (let i = 0; i < 5; i++) expect((await register(child.url, 'k', record(`K${i}`, ['a']))).status).toBe(200)
     child.process.kill('SIGKILL')
     await new Promise((r) => child.process.once('exit', r))
+    const saved = new Database(snapshot, { readonly: true })
+    const { next_offset: savedAt } = saved.prepare('SELECT next_offset FROM kafka_position').get() as { next_offset: number }
+    saved.close()
+    expect(savedAt).toBeGreaterThan(0)
 
     for (let i = 5; i < 10; i++) expect((await register(peer.url, 'k', record(`K${i}`, ['a']))).status).toBe(200)
     child = await serveChild(topic, snapshot)
     await barrier([child.url])
+    // It resumed from its snapshot, past the five versions it wrote itself, and read only the tail.
+    const health = await call(child.url, 'GET', '/health/ready')
+    expect(health.status).toBe(200)
+    const position = health.json.store as { resumedFrom: number; next: number; end: number }
+    expect(position.resumedFrom).toBe(savedAt)
+    expect(position.next).toBeGreaterThanOrEqual(position.end)
     const versions = await call(child.url, 'GET', '/subjects/k/versions')
     expect(versions.json).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
     const next = await register(child.url, 'k', record('K10', ['a']))

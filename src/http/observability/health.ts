@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify'
 export interface Readiness {
   ready?(): Promise<void>
   isReady?(): boolean
+  /** Store-specific facts shown by `/health/ready` (the Kafka store's log position). */
+  status?(): Record<string, unknown>
 }
 
 /** How long `/health/ready` waits for the store before answering 503. */
@@ -45,6 +47,7 @@ export function installHealth(app: FastifyInstance, store: Readiness | undefined
   app.get('/health/ready', async (_request, reply) => {
     const ready = !draining && (await storeReady())
     reply.code(ready ? 200 : 503)
-    return ready ? { status: 'UP' } : { status: 'DOWN', reason: draining ? 'shutting down' : 'store not ready' }
+    const about = typeof store?.status === 'function' ? { store: store.status() } : {}
+    return ready ? { status: 'UP', ...about } : { status: 'DOWN', reason: draining ? 'shutting down' : 'store not ready', ...about }
   })
 }

@@ -56,6 +56,8 @@ export class KafkaStore implements Store {
   #started: Promise<void>
   #closed = false
   #repairScheduled = false
+  /** The offset this process started reading at: the snapshot's position, or the log start. */
+  #resumedFrom = 0
 
   constructor(opts: KafkaStoreOptions) {
     this.#opts = opts
@@ -104,6 +106,7 @@ export class KafkaStore implements Store {
       )
     }
     if (this.#applier.next < low) this.#applier.restore({ ...this.#applier.position, next: low })
+    this.#resumedFrom = this.#applier.next
     await this.#consumer.connect()
     await this.#consumer.subscribe({ topic: this.topic, fromBeginning: true })
     // No committed offsets: every (re)join resumes exactly where this node's state stands.
@@ -146,6 +149,11 @@ export class KafkaStore implements Store {
   }
 
   /** True once the store has read the topic up to where it ended at start. */
+  /** Where this node stands in the log, for `/health/ready`: a restart from a snapshot reads only the tail. */
+  status(): { topic: string; resumedFrom: number; next: number; end: number } {
+    return { topic: this.topic, resumedFrom: this.#resumedFrom, next: this.#applier.next, end: this.#readyTarget }
+  }
+
   isReady(): boolean {
     return this.#ready
   }
