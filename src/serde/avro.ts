@@ -9,9 +9,9 @@ import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Deserializer, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
-import { frame, HEADER_SIZE, writeHeader } from './wire.js'
+import { describeRef, frame, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
 type AvroParsed = AvroSchema
 
@@ -27,7 +27,7 @@ export interface AvroSerializerConfig extends SerializerConfig {
   readonly references?: LocalSchema['references']
 }
 
-export interface AvroDeserializerConfig {
+export interface AvroDeserializerConfig extends DeserializerConfig {
   /**
    * Decode into this schema (Avro schema resolution, e.g. an older or newer version of the
    * record); default: the writer schema of each payload.
@@ -62,11 +62,11 @@ export function avroDeserializer<T = unknown>(client: SchemaRegistryClient, conf
     }
     return reader
   }
-  const decoders = new ReaderDecoders(client, async (id, info) => {
-    const writer = await parseWithRefs(client, AVRO, info, `Schema id ${id}`)
-    return avroDecoder<T>(id, writer.avscType, readerSchema === undefined ? undefined : (await readerType()).avscType)
+  const decoders = new ReaderDecoders(client, async (ref, info) => {
+    const writer = await parseWithRefs(client, AVRO, info, describeRef(ref, true))
+    return avroDecoder<T>(ref, writer.avscType, readerSchema === undefined ? undefined : (await readerType()).avscType)
   })
-  return deserializerFrom(decoders)
+  return deserializerFrom(decoders, config)
 }
 
 /**
@@ -101,11 +101,11 @@ function avroEncoder<T>(id: number, type: AvscType): (value: T) => Buffer {
   }
 }
 
-function avroDecoder<T>(id: number, writer: AvscType, reader: AvscType | undefined): (payload: Uint8Array) => T {
+function avroDecoder<T>(ref: SchemaRef, writer: AvscType, reader: AvscType | undefined): Decoder<T> {
   if (writer.typeName === 'bytes') {
     const asString = reader?.typeName === 'string'
-    return (payload) => {
-      const raw = Buffer.from(payload.subarray(HEADER_SIZE))
+    return (payload, start) => {
+      const raw = Buffer.from(payload.subarray(start))
       return (asString ? raw.toString('utf8') : raw) as T
     }
   }
@@ -117,7 +117,7 @@ function avroDecoder<T>(id: number, writer: AvscType, reader: AvscType | undefin
     } catch (cause) {
       throw new SerdeError(
         'INVALID_SCHEMA',
-        `The reader schema cannot read data written with schema id ${id}: ${(cause as Error).message}`,
+        `The reader schema cannot read data written with ${describeRef(ref)}: ${(cause as Error).message}`,
         { cause },
       )
     }
@@ -125,16 +125,16 @@ function avroDecoder<T>(id: number, writer: AvscType, reader: AvscType | undefin
   } else if (reader !== undefined) {
     target = reader
   }
-  return (payload) => {
+  return (payload, start) => {
     const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
     let res: { value: unknown; offset: number }
     try {
-      res = target.decode(buf, HEADER_SIZE, resolver)
+      res = target.decode(buf, start, resolver)
     } catch (cause) {
-      throw new SerdeError('INVALID_PAYLOAD', `Payload does not decode with Avro schema id ${id}: ${(cause as Error).message}`, { cause })
+      throw new SerdeError('INVALID_PAYLOAD', `Payload does not decode with Avro ${describeRef(ref)}: ${(cause as Error).message}`, { cause })
     }
     if (res.offset < 0) {
-      throw new SerdeError('TRUNCATED', `Payload of ${buf.length} bytes ends before the Avro datum of schema id ${id} is complete.`)
+      throw new SerdeError('TRUNCATED', `Payload of ${buf.length} bytes ends before the Avro datum of ${describeRef(ref)} is complete.`)
     }
     return res.value as T
   }

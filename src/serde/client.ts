@@ -21,6 +21,8 @@ export interface SchemaInfo {
   /** Absent means AVRO, as on the wire. */
   readonly schemaType?: SchemaType
   readonly references?: readonly SchemaReference[]
+  /** The schema's GUID (Confluent 8), when the registry reports one. */
+  readonly guid?: string
 }
 
 /** A schema registered under a subject. */
@@ -46,6 +48,8 @@ export interface SchemaRegistryClient {
   lookup(subject: string, schema: SchemaInfo, options?: { normalize?: boolean }): Promise<RegisteredSchema>
   /** The schema with a global id (`GET /schemas/ids/{id}`). */
   getSchemaById(id: number, subject?: string): Promise<SchemaInfo>
+  /** The schema with a GUID (`GET /schemas/guids/{guid}`), for GUID-framed payloads. */
+  getSchemaByGuid(guid: string): Promise<SchemaInfo>
   /** The latest live version of `subject`. */
   getLatest(subject: string): Promise<RegisteredSchema>
   /** One version of `subject`. */
@@ -93,6 +97,11 @@ export function isNotFound(err: unknown): boolean {
 /** The registry's 40403 for an id seen in a payload, as the serde error that names the id. */
 export function unknownSchemaId(id: number, cause: unknown): SerdeError {
   return new SerdeError('UNKNOWN_SCHEMA_ID', `Schema id ${id} is not known to the schema registry.`, { cause })
+}
+
+/** The registry's 40403 for a GUID seen in a payload or header. */
+export function unknownGuid(guid: string, cause: unknown): SerdeError {
+  return new SerdeError('UNKNOWN_GUID', `Schema GUID ${guid} is not known to the schema registry.`, { cause })
 }
 
 /** The cache key of a schema under a subject: text, type and references all count. */

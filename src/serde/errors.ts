@@ -1,6 +1,6 @@
 /** Why a serializer, deserializer or registry call failed. */
 export type SerdeErrorCode =
-  /** The first byte of a payload is not the Confluent magic byte 0. */
+  /** The first byte of a payload is neither magic byte 0 (schema id) nor 1 (GUID). */
   | 'UNKNOWN_MAGIC_BYTE'
   /** The payload ends before the header, the message indexes or the datum are complete. */
   | 'TRUNCATED'
@@ -8,6 +8,10 @@ export type SerdeErrorCode =
   | 'INVALID_MESSAGE_INDEXES'
   /** The registry does not know the schema id found in a payload. */
   | 'UNKNOWN_SCHEMA_ID'
+  /** Magic byte 0x01 is not followed by a whole 16-byte GUID, or a GUID string is malformed. */
+  | 'INVALID_GUID'
+  /** The registry does not know the GUID found in a payload or record header. */
+  | 'UNKNOWN_GUID'
   /** The payload bytes do not decode under the writer schema. */
   | 'INVALID_PAYLOAD'
   /** A value does not fit the schema it is serialized with. */

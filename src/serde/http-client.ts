@@ -45,6 +45,7 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
   readonly #httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 })
   readonly #httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 })
   readonly #ids = new LoadingCache<SchemaInfo>()
+  readonly #guids = new LoadingCache<SchemaInfo>()
   readonly #registered = new LoadingCache<number>()
   readonly #lookups = new LoadingCache<RegisteredSchema>()
   readonly #versions = new LoadingCache<RegisteredSchema>()
@@ -67,9 +68,11 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   register(subject: string, schema: SchemaInfo, options: { normalize?: boolean } = {}): Promise<number> {
     return this.#registered.get(schemaKey(subject, schema, options.normalize), async () => {
-      const res = await this.#request<{ id: number }>('POST', `subjects/${enc(subject)}/versions${normalizeQuery(options)}`, body(schema))
+      const res = await this.#request<{ id: number; guid?: string }>('POST', `subjects/${enc(subject)}/versions${normalizeQuery(options)}`, body(schema))
       // The id's schema is what was just sent; a consumer in the same process need not fetch it.
-      this.#ids.set(String(res.id), info(schema))
+      const sent = info({ ...schema, guid: res.guid })
+      this.#ids.set(String(res.id), sent)
+      if (res.guid !== undefined) this.#guids.set(res.guid, sent)
       return res.id
     })
   }
@@ -84,6 +87,10 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     // Ids are global per context; only a context-qualified subject (":.ctx:s") changes the answer.
     const key = subject !== undefined && subject.startsWith(':.') ? `${id}${subject}` : String(id)
     return this.#ids.get(key, () => this.#request<SchemaInfo>('GET', `schemas/ids/${id}${query}`).then(info))
+  }
+
+  getSchemaByGuid(guid: string): Promise<SchemaInfo> {
+    return this.#guids.get(guid, () => this.#request<SchemaInfo>('GET', `schemas/guids/${enc(guid)}`).then(info))
   }
 
   getLatest(subject: string): Promise<RegisteredSchema> {
@@ -180,7 +187,8 @@ function body(schema: SchemaInfo): string {
 }
 
 function info(res: SchemaInfo): SchemaInfo {
-  return { schema: res.schema, schemaType: res.schemaType ?? 'AVRO', references: res.references ?? [] }
+  const out = { schema: res.schema, schemaType: res.schemaType ?? 'AVRO', references: res.references ?? [] }
+  return res.guid === undefined ? out : { ...out, guid: res.guid }
 }
 
 function registered(res: RegisteredSchema): RegisteredSchema {

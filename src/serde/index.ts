@@ -4,7 +4,11 @@
  * server (fastify, SQLite).
  */
 export { SerdeError, SchemaRegistryError, type SerdeErrorCode } from './errors.js'
-export { MAGIC_BYTE, HEADER_SIZE, readSchemaId, frame } from './wire.js'
+export {
+  MAGIC_BYTE, MAGIC_BYTE_GUID, HEADER_SIZE, GUID_HEADER_SIZE, KEY_SCHEMA_ID_HEADER, VALUE_SCHEMA_ID_HEADER,
+  readSchemaId, readSchemaRef, readFraming, frame, guidHeader,
+  type SchemaRef, type Framing, type RecordHeaders, type WritableHeaders,
+} from './wire.js'
 export {
   resolveReferences,
   type SchemaRegistryClient, type SchemaInfo, type RegisteredSchema, type SchemaReference, type SchemaType,
@@ -15,7 +19,7 @@ export {
   subjectNameStrategy, topicNameStrategy, recordNameStrategy, topicRecordNameStrategy,
   type SubjectNameStrategy, type SubjectNameStrategyFn, type SubjectContext,
 } from './subject-strategy.js'
-export type { Serializer, Deserializer, SerializerConfig } from './serde.js'
+export type { Serializer, Deserializer, SerializerConfig, DeserializerConfig, Encoder } from './serde.js'
 export { avroSerializer, avroDeserializer, type AvroSerializerConfig, type AvroDeserializerConfig } from './avro.js'
 export {
   protobufSerializer, protobufDeserializer, type ProtobufSerializerConfig, type ProtobufDeserializerConfig,

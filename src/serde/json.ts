@@ -8,9 +8,9 @@ import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Deserializer, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
-import { HEADER_SIZE, writeHeader } from './wire.js'
+import { describeRef, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
 const JSON_FORMAT: FormatBinding<JsonSchema> = {
   type: 'JSON',
@@ -26,7 +26,7 @@ export interface JsonSerializerConfig extends SerializerConfig {
   readonly validate?: boolean
 }
 
-export interface JsonDeserializerConfig {
+export interface JsonDeserializerConfig extends DeserializerConfig {
   /** Validate each value against its writer schema after reading it (default false). */
   readonly validate?: boolean
 }
@@ -49,11 +49,11 @@ export function jsonSerializer<T = unknown>(client: SchemaRegistryClient, config
  * const event = await de.deserialize('products.created', message.value)
  */
 export function jsonDeserializer<T = unknown>(client: SchemaRegistryClient, config: JsonDeserializerConfig = {}): Deserializer<T> {
-  const decoders = new ReaderDecoders(client, async (id, info) => {
-    const parsed = await parseWithRefs(client, JSON_FORMAT, info, `Schema id ${id}`)
-    return jsonDecoder<T>(id, parsed, config.validate === true)
+  const decoders = new ReaderDecoders(client, async (ref, info) => {
+    const parsed = await parseWithRefs(client, JSON_FORMAT, info, describeRef(ref, true))
+    return jsonDecoder<T>(ref, parsed, config.validate === true)
   })
-  return deserializerFrom(decoders)
+  return deserializerFrom(decoders, config)
 }
 
 function jsonEncoder<T>(id: number, schema: JsonSchema, validate: boolean): (value: T) => Buffer {
@@ -72,33 +72,33 @@ function jsonEncoder<T>(id: number, schema: JsonSchema, validate: boolean): (val
   }
 }
 
-function jsonDecoder<T>(id: number, schema: JsonSchema, validate: boolean): (buf: Uint8Array) => T {
-  const validator = validate ? compiled(schema, id) : undefined
-  return (buf) => {
+function jsonDecoder<T>(ref: SchemaRef, schema: JsonSchema, validate: boolean): Decoder<T> {
+  const validator = validate ? compiled(schema, ref) : undefined
+  return (buf, start) => {
     const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
     let value: unknown
     try {
-      value = JSON.parse(bytes.toString('utf8', HEADER_SIZE))
+      value = JSON.parse(bytes.toString('utf8', start))
     } catch (cause) {
-      throw new SerdeError('INVALID_PAYLOAD', `Payload after the header of schema id ${id} is not JSON: ${(cause as Error).message}`, { cause })
+      throw new SerdeError('INVALID_PAYLOAD', `Payload after the header of ${describeRef(ref)} is not JSON: ${(cause as Error).message}`, { cause })
     }
     if (validator !== undefined) {
       const res = validator(value)
-      if (!res.valid) throw invalid(schema, id, res.errors, 'Payload does not match')
+      if (!res.valid) throw invalid(schema, ref, res.errors, 'Payload does not match')
     }
     return value as T
   }
 }
 
-function compiled(schema: JsonSchema, id: number): ReturnType<JsonSchema['validator']> {
+function compiled(schema: JsonSchema, ref: SchemaRef): ReturnType<JsonSchema['validator']> {
   try {
     return schema.validator()
   } catch (cause) {
-    throw new SerdeError('INVALID_SCHEMA', `JSON Schema id ${id} cannot be compiled: ${(cause as Error).message}`, { cause })
+    throw new SerdeError('INVALID_SCHEMA', `JSON ${describeRef(ref, true)} cannot be compiled: ${(cause as Error).message}`, { cause })
   }
 }
 
-function invalid(schema: JsonSchema, id: number, errors: readonly string[], what: string): SerdeError {
-  const name = schema.title === undefined ? `schema id ${id}` : `'${schema.title}' (schema id ${id})`
+function invalid(schema: JsonSchema, ref: SchemaRef, errors: readonly string[], what: string): SerdeError {
+  const name = schema.title === undefined ? describeRef(ref) : `'${schema.title}' (${describeRef(ref)})`
   return new SerdeError('INVALID_VALUE', `${what} JSON Schema ${name}: ${errors.slice(0, 5).join('; ')}`)
 }

@@ -4,7 +4,7 @@
  */
 import type { Batch, EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Message, ProducerRecord } from 'kafkajs'
 import type { Deserializer, Serializer } from './serde.js'
-import { readSchemaId } from './wire.js'
+import { readFraming, type SchemaRef } from './wire.js'
 
 /** Serializers for a topic's keys (optional: keys then go out as given) and values. */
 export interface Serializers<K, V> {
@@ -42,15 +42,18 @@ export async function serializeMessages<K, V>(
 ): Promise<Message[]> {
   const encodeValue = await serializers.value.encoderFor(topic)
   const encodeKey = serializers.key === undefined ? undefined : await serializers.key.encoderFor(topic)
+  // Header framing writes the schema id into each message's own copy of its headers.
+  const withHeaders = serializers.value.schemaIdFraming === 'header' || serializers.key?.schemaIdFraming === 'header'
   return messages.map((m) => {
+    const headers: IHeaders | undefined = withHeaders ? { ...m.headers } : m.headers
     const out: Message = {
-      value: m.value === null || m.value === undefined ? null : encodeValue(m.value),
+      value: m.value === null || m.value === undefined ? null : encodeValue(m.value, headers),
     }
     if (m.key !== undefined) {
-      out.key = m.key === null ? null : encodeKey === undefined ? (m.key as unknown as Buffer | string) : encodeKey(m.key)
+      out.key = m.key === null ? null : encodeKey === undefined ? (m.key as unknown as Buffer | string) : encodeKey(m.key, headers)
     }
     if (m.partition !== undefined) out.partition = m.partition
-    if (m.headers !== undefined) out.headers = m.headers
+    if (headers !== undefined && (m.headers !== undefined || Object.keys(headers).length > 0)) out.headers = headers
     if (m.timestamp !== undefined) out.timestamp = m.timestamp
     return out
   })
@@ -63,12 +66,16 @@ export async function serializeRecord<K, V>(
   return { topic, messages: await serializeMessages(topic, messages, serializers) }
 }
 
-/** Decodes one consumed message's key (when a key deserializer is given) and value. */
+/**
+ * Decodes one consumed message's key (when a key deserializer is given) and value. The message's
+ * headers go along, so header-framed (GUID) records decode too; a key deserializer needs
+ * `isKey: true` to read `__key_schema_id`.
+ */
 export async function deserializeMessage<K, V>(
   topic: string, message: KafkaMessage, deserializers: Deserializers<K, V>,
 ): Promise<DecodedMessage<K, V>> {
-  const value = await deserializers.value.deserialize(topic, message.value)
-  const key = deserializers.key === undefined ? message.key : await deserializers.key.deserialize(topic, message.key)
+  const value = await deserializers.value.deserialize(topic, message.value, message.headers)
+  const key = deserializers.key === undefined ? message.key : await deserializers.key.deserialize(topic, message.key, message.headers)
   return { ...message, key, value }
 }
 
@@ -82,13 +89,13 @@ export async function deserializeMessage<K, V>(
 export async function deserializeBatch<K, V>(batch: Batch, deserializers: Deserializers<K, V>): Promise<DecodedMessage<K, V>[]> {
   const { topic, messages } = batch
   await Promise.all([
-    loadIds(messages.map((m) => m.value), deserializers.value),
-    deserializers.key === undefined ? undefined : loadIds(messages.map((m) => m.key), deserializers.key),
+    loadSchemas(messages, 'value', deserializers.value),
+    deserializers.key === undefined ? undefined : loadSchemas(messages, 'key', deserializers.key),
   ])
   return messages.map((m) => ({
     ...m,
-    key: deserializers.key === undefined ? m.key : deserializers.key.deserializeSync(topic, m.key),
-    value: deserializers.value.deserializeSync(topic, m.value),
+    key: deserializers.key === undefined ? m.key : deserializers.key.deserializeSync(topic, m.key, m.headers),
+    value: deserializers.value.deserializeSync(topic, m.value, m.headers),
   }))
 }
 
@@ -120,8 +127,11 @@ export function decodingEachBatch<K, V>(
   }
 }
 
-async function loadIds(payloads: readonly (Buffer | null)[], deserializer: Deserializer<unknown>): Promise<void> {
-  const ids = new Set<number>()
-  for (const p of payloads) if (p !== null) ids.add(readSchemaId(p))
-  await Promise.all([...ids].map((id) => deserializer.load(id)))
+async function loadSchemas(messages: readonly KafkaMessage[], part: 'key' | 'value', deserializer: Deserializer<unknown>): Promise<void> {
+  const refs = new Set<SchemaRef>()
+  for (const m of messages) {
+    const p = m[part]
+    if (p !== null) refs.add(readFraming(p, m.headers, deserializer.isKey).ref)
+  }
+  await Promise.all([...refs].map((ref) => deserializer.load(ref)))
 }

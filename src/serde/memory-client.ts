@@ -1,8 +1,10 @@
 /**
  * An in-process registry for unit tests (Confluent's `MockSchemaRegistryClient`): global ids,
- * versions per subject, the same schema (text, type, references) reusing its id. No
+ * versions per subject, the same schema (text, type, references) reusing its id and GUID (an MD5
+ * of the three, as a UUID). No
  * compatibility checks, no canonicalization: schemas match by exact text.
  */
+import { createHash } from 'node:crypto'
 import type { RegisteredSchema, SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SchemaRegistryError, SCHEMA_NOT_FOUND, SUBJECT_NOT_FOUND, VERSION_NOT_FOUND } from './errors.js'
 
@@ -15,22 +17,25 @@ interface Entry { readonly id: number; readonly info: SchemaInfo }
  */
 export class InMemorySchemaRegistryClient implements SchemaRegistryClient {
   readonly #byId = new Map<number, SchemaInfo>()
+  readonly #byGuid = new Map<string, SchemaInfo>()
   readonly #idByText = new Map<string, number>()
   readonly #subjects = new Map<string, Entry[]>()
   #nextId = 1
   /** Registry calls made so far, by method name: tests use it to see what a cache saved. */
-  readonly calls = { register: 0, lookup: 0, getSchemaById: 0, getLatest: 0, getVersion: 0 }
+  readonly calls = { register: 0, lookup: 0, getSchemaById: 0, getSchemaByGuid: 0, getLatest: 0, getVersion: 0 }
 
   async register(subject: string, schema: SchemaInfo): Promise<number> {
     this.calls.register++
-    const info = normalized(schema)
-    const key = identity(info)
+    const key = identity(normalized(schema))
     let id = this.#idByText.get(key)
     if (id === undefined) {
       id = this.#nextId++
+      const guid = guidOf(key)
       this.#idByText.set(key, id)
-      this.#byId.set(id, info)
+      this.#byId.set(id, { ...normalized(schema), guid })
+      this.#byGuid.set(guid, this.#byId.get(id)!)
     }
+    const info = this.#byId.get(id)!
     const versions = this.#subjects.get(subject) ?? []
     if (!versions.some((v) => v.id === id)) versions.push({ id, info })
     this.#subjects.set(subject, versions)
@@ -50,6 +55,13 @@ export class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     this.calls.getSchemaById++
     const info = this.#byId.get(id)
     if (info === undefined) throw new SchemaRegistryError(404, SCHEMA_NOT_FOUND, 'Schema not found')
+    return info
+  }
+
+  async getSchemaByGuid(guid: string): Promise<SchemaInfo> {
+    this.calls.getSchemaByGuid++
+    const info = this.#byGuid.get(guid)
+    if (info === undefined) throw new SchemaRegistryError(404, SCHEMA_NOT_FOUND, `Schema ${guid} not found`)
     return info
   }
 
@@ -91,4 +103,9 @@ function normalized(schema: SchemaInfo): SchemaInfo {
 
 function identity(info: SchemaInfo): string {
   return JSON.stringify([info.schemaType, info.schema, info.references])
+}
+
+function guidOf(identity: string): string {
+  const hex = createHash('md5').update(identity).digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }

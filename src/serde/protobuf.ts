@@ -10,9 +10,10 @@ import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Deserializer, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type WriterSchema,
 } from './serde.js'
-import { frame, HEADER_SIZE, writeHeader } from './wire.js'
+import { describeRef, frame, GUID_HEADER_SIZE, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
 export interface ProtobufSerializerConfig extends SerializerConfig {
   /** `.proto` text of the writer schema, unless `useLatestVersion`/`schemaId` supply it. */
@@ -24,7 +25,7 @@ export interface ProtobufSerializerConfig extends SerializerConfig {
   readonly verify?: boolean
 }
 
-export interface ProtobufDeserializerConfig {
+export interface ProtobufDeserializerConfig extends DeserializerConfig {
   /** Decode every payload as this message (full name); default: the message the indexes name. */
   readonly messageType?: string
   /** Return plain objects (`Type.toObject` with these options) instead of protobufjs messages. */
@@ -82,14 +83,15 @@ export function protobufSerializer<T = Record<string, unknown>>(
   client: SchemaRegistryClient, config: ProtobufSerializerConfig = {},
 ): Serializer<T> {
   const local = config.schema === undefined ? undefined : { schema: config.schema, references: config.references }
+  const messageName = (w: WriterSchema<ProtobufSchema>): string => config.messageType ?? firstMessage(w.parsed)
   return serializerFrom(new WriterSchemas(client, binding(config.messageType), config, local), (w) => {
-    const name = config.messageType ?? firstMessage(w.parsed)
+    const name = messageName(w)
     const type = w.parsed.lookupMessage(name)
     if (type === undefined) {
       throw new SerdeError('INVALID_SCHEMA', `Message '${name}' is not defined in schema id ${w.id} (subject '${w.subject}').`)
     }
     return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), config.verify === true)
-  })
+  }, (w) => encodeMessageIndexes(messageIndexes(w.parsed.file, messageName(w))))
 }
 
 /**
@@ -101,11 +103,11 @@ export function protobufDeserializer<T = protobuf.Message>(
   client: SchemaRegistryClient, config: ProtobufDeserializerConfig = {},
 ): Deserializer<T> {
   const PB = binding(config.messageType)
-  const decoders = new ReaderDecoders(client, async (id, info) => {
-    const parsed = await parseWithRefs(client, PB, info, `Schema id ${id}`)
-    return protobufDecoder<T>(id, parsed, config)
+  const decoders = new ReaderDecoders(client, async (ref, info) => {
+    const parsed = await parseWithRefs(client, PB, info, describeRef(ref, true))
+    return protobufDecoder<T>(ref, parsed, config)
   })
-  return deserializerFrom(decoders)
+  return deserializerFrom(decoders, config)
 }
 
 /** The prefix (header and indexes) is computed once; each message is then one protobufjs finish(). */
@@ -133,10 +135,11 @@ function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], 
   }
 }
 
-function protobufDecoder<T>(id: number, schema: ProtobufSchema, config: ProtobufDeserializerConfig): (buf: Uint8Array) => T {
+function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: ProtobufDeserializerConfig): Decoder<T> {
+  const what = describeRef(ref)
   const fixed = config.messageType === undefined ? undefined : schema.lookupMessage(config.messageType)
   if (config.messageType !== undefined && fixed === undefined) {
-    throw new SerdeError('INVALID_SCHEMA', `Message '${config.messageType}' is not defined in schema id ${id}.`)
+    throw new SerdeError('INVALID_SCHEMA', `Message '${config.messageType}' is not defined in ${what}.`)
   }
   const byPath = new Map<string, protobuf.Type>()
   const typeAt = (indexes: number[]): protobuf.Type => {
@@ -147,31 +150,44 @@ function protobufDecoder<T>(id: number, schema: ProtobufSchema, config: Protobuf
       try {
         name = messageNameAt(schema.file, indexes)
       } catch (cause) {
-        throw new SerdeError('INVALID_MESSAGE_INDEXES', `Message indexes [${indexes.join(', ')}] name no message of schema id ${id}.`, { cause })
+        throw new SerdeError('INVALID_MESSAGE_INDEXES', `Message indexes [${indexes.join(', ')}] name no message of ${what}.`, { cause })
       }
       type = schema.lookupMessage(name)
-      if (type === undefined) throw new SerdeError('INVALID_SCHEMA', `Message '${name}' of schema id ${id} cannot be loaded.`)
+      if (type === undefined) throw new SerdeError('INVALID_SCHEMA', `Message '${name}' of ${what} cannot be loaded.`)
       byPath.set(key, type)
     }
     return type
   }
   const first = fixed ?? typeAt([0])
   const toObject = config.toObject
-  return (buf) => {
-    let type = first
-    let pos = HEADER_SIZE + 1
-    if (buf.length <= HEADER_SIZE) {
-      throw new SerdeError('TRUNCATED', `Payload of ${buf.length} bytes ends before the Protobuf message indexes.`)
+  /** The message the index list at `at` of `bytes` names, and where the list ends. */
+  const indexed = (bytes: Uint8Array, at: number): { type: protobuf.Type; end: number } => {
+    if (bytes.length <= at) {
+      throw new SerdeError('TRUNCATED', `${bytes.length} bytes end before the Protobuf message indexes of ${what}.`)
     }
-    if (buf[HEADER_SIZE] !== 0) {
-      let read: { indexes: number[]; bytesRead: number }
-      try {
-        read = decodeMessageIndexes(buf, HEADER_SIZE)
-      } catch (cause) {
-        throw new SerdeError('INVALID_MESSAGE_INDEXES', `Invalid Protobuf message indexes after schema id ${id}: ${(cause as Error).message}.`, { cause })
+    if (bytes[at] === 0) return { type: first, end: at + 1 }
+    let read: { indexes: number[]; bytesRead: number }
+    try {
+      read = decodeMessageIndexes(bytes, at)
+    } catch (cause) {
+      throw new SerdeError('INVALID_MESSAGE_INDEXES', `Invalid Protobuf message indexes after ${what}: ${(cause as Error).message}.`, { cause })
+    }
+    return { type: fixed ?? typeAt(read.indexes), end: at + read.bytesRead }
+  }
+  return (buf, start, header) => {
+    let type: protobuf.Type
+    let pos: number
+    if (header === undefined) {
+      if (buf.length > start && buf[start] === 0) {
+        type = first
+        pos = start + 1
+      } else {
+        ({ type, end: pos } = indexed(buf, start))
       }
-      pos = HEADER_SIZE + read.bytesRead
-      type = fixed ?? typeAt(read.indexes)
+    } else {
+      // Header framing: the indexes follow the id or GUID in the header; the payload is bare.
+      type = indexed(header, header[0] === 0 ? HEADER_SIZE : GUID_HEADER_SIZE).type
+      pos = start
     }
     const reader = new CheckedReader(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength))
     reader.pos = pos
@@ -182,7 +198,7 @@ function protobufDecoder<T>(id: number, schema: ProtobufSchema, config: Protobuf
       const truncated = cause instanceof RangeError
       throw new SerdeError(
         truncated ? 'TRUNCATED' : 'INVALID_PAYLOAD',
-        `Payload does not decode as ${type.fullName.slice(1)} (schema id ${id}): ${(cause as Error).message}`,
+        `Payload does not decode as ${type.fullName.slice(1)} (${what}): ${(cause as Error).message}`,
         { cause },
       )
     }

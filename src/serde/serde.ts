@@ -4,10 +4,13 @@
  * avro.ts, protobuf.ts and json.ts plug a {@link FormatBinding} into it.
  */
 import type { ParsedSchema, ResolvedRefs, SchemaType } from '../formats/format.js'
-import { isNotFound, resolveReferences, unknownSchemaId, type SchemaInfo, type SchemaReference, type SchemaRegistryClient } from './client.js'
+import { isNotFound, resolveReferences, unknownGuid, unknownSchemaId, type SchemaInfo, type SchemaReference, type SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
-import { readSchemaId } from './wire.js'
+import {
+  guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, readFraming, VALUE_SCHEMA_ID_HEADER,
+  type RecordHeaders, type SchemaRef, type WritableHeaders,
+} from './wire.js'
 
 /** How a serializer picks the schema id it writes. */
 export interface SerializerConfig {
@@ -23,7 +26,25 @@ export interface SerializerConfig {
   readonly schemaId?: number
   /** Ask the registry to normalize the schema on register/lookup. */
   readonly normalize?: boolean
+  /**
+   * Where the schema is named: `'prefix'` (default) writes `[0x00][id]` before the payload;
+   * `'header'` writes `[0x01][GUID]` (plus Protobuf indexes) into the `__value_schema_id` /
+   * `__key_schema_id` record header and a bare payload, as Confluent's `HeaderSchemaIdSerializer`.
+   */
+  readonly schemaIdFraming?: 'prefix' | 'header'
 }
+
+/** What every deserializer accepts. */
+export interface DeserializerConfig {
+  /** Reads Kafka keys: the `__key_schema_id` header rather than `__value_schema_id`. */
+  readonly isKey?: boolean
+}
+
+/** Encodes one value; with header framing it also sets the schema-id header in `headers`. */
+export type Encoder<T> = (value: T, headers?: WritableHeaders) => Buffer
+
+/** Decodes a payload whose bytes after the id or GUID start at `start`; `header` is the schema-id header, if any. */
+export type Decoder<T> = (payload: Uint8Array, start: number, header?: Uint8Array) => T
 
 /**
  * @example
@@ -31,25 +52,33 @@ export interface SerializerConfig {
  * await producer.send({ topic, messages: [{ value: await serializer.serialize(topic, tick) }] })
  */
 export interface Serializer<T> {
+  readonly isKey: boolean
+  /** `'header'` when the schema id goes into a record header (then `headers` must be given). */
+  readonly schemaIdFraming: 'prefix' | 'header'
   /** The framed bytes of `value`; null and undefined pass through as null (tombstones). */
-  serialize(topic: string, value: T | null | undefined): Promise<Buffer | null>
+  serialize(topic: string, value: T | null | undefined, headers?: WritableHeaders): Promise<Buffer | null>
   /**
    * A synchronous encoder bound to the schema id this serializer uses for `topic`: one registry
    * round trip (or none, once cached), then pure encoding.
    */
-  encoderFor(topic: string): Promise<(value: T) => Buffer>
+  encoderFor(topic: string): Promise<Encoder<T>>
 }
 
 export interface Deserializer<T> {
-  /** The value a framed payload holds; null passes through as null. */
-  deserialize(topic: string, payload: Uint8Array | null | undefined): Promise<T | null>
+  readonly isKey: boolean
   /**
-   * Like `deserialize`, without awaiting: works once the payload's schema id has been loaded
+   * The value a framed payload holds; null passes through as null. The schema is named by the
+   * `__value_schema_id` (or, for keys, `__key_schema_id`) header when `headers` carry one, else by
+   * the payload's prefix (magic 0 + id or magic 1 + GUID), as Confluent's `DualSchemaIdDeserializer`.
+   */
+  deserialize(topic: string, payload: Uint8Array | null | undefined, headers?: RecordHeaders): Promise<T | null>
+  /**
+   * Like `deserialize`, without awaiting: works once the payload's schema has been loaded
    * (`load`, or an earlier `deserialize`), else throws SCHEMA_NOT_LOADED.
    */
-  deserializeSync(topic: string, payload: Uint8Array | null | undefined): T | null
-  /** Fetches and compiles the schema of a payload (or of an id) so `deserializeSync` can read it. */
-  load(payloadOrId: Uint8Array | number): Promise<void>
+  deserializeSync(topic: string, payload: Uint8Array | null | undefined, headers?: RecordHeaders): T | null
+  /** Fetches and compiles the schema of a payload (or of an id or GUID) so `deserializeSync` can read it. */
+  load(payloadOrRef: Uint8Array | SchemaRef, headers?: RecordHeaders): Promise<void>
 }
 
 /** What one schema language contributes to the shared machinery. */
@@ -63,14 +92,21 @@ export interface FormatBinding<P extends ParsedSchema> {
 /** The schema a serializer writes for a topic. */
 export interface WriterSchema<P> {
   readonly id: number
+  /** Known when the serializer writes header (GUID) framing. */
+  readonly guid?: string
   readonly subject: string
   readonly parsed: P
 }
 
-/** A schema given by the application: text plus the references it needs. */
+/**
+ * A schema given by the application: text plus the references it needs. `prepareReferences`
+ * (Protobuf imports given as text) registers or looks up the referenced schemas first and
+ * returns the references to register the schema with.
+ */
 export interface LocalSchema {
   readonly schema: string
   readonly references?: readonly SchemaReference[]
+  readonly prepareReferences?: (client: SchemaRegistryClient, options: { register: boolean; normalize: boolean }) => Promise<readonly SchemaReference[]>
 }
 
 /** Parses a schema text with its references fetched from the registry; parse failures are INVALID_SCHEMA. */
@@ -92,7 +128,7 @@ export async function parseWithRefs<P extends ParsedSchema>(
 /** Resolves, once per topic, the schema id and parsed schema a serializer writes with. */
 export class WriterSchemas<P extends ParsedSchema> {
   readonly #byTopic = new Map<string, Promise<WriterSchema<P>>>()
-  #local: Promise<P> | undefined
+  #local: Promise<{ info: SchemaInfo; parsed: P }> | undefined
 
   constructor(
     readonly client: SchemaRegistryClient,
@@ -115,13 +151,20 @@ export class WriterSchemas<P extends ParsedSchema> {
     return p
   }
 
-  #localInfo(): SchemaInfo {
-    return { schema: this.local!.schema, schemaType: this.binding.type, references: this.local!.references ?? [] }
-  }
-
-  #parsedLocal(): Promise<P> {
+  /** The local schema with its references (prepared first when they come as texts), parsed. */
+  #parsedLocal(): Promise<{ info: SchemaInfo; parsed: P }> {
     if (this.#local === undefined) {
-      const p = parseWithRefs(this.client, this.binding, this.#localInfo(), 'The serializer schema')
+      const p = (async () => {
+        const local = this.local!
+        const writes = this.config.useLatestVersion !== true && this.config.schemaId === undefined
+        const references = local.prepareReferences === undefined
+          ? local.references ?? []
+          : await local.prepareReferences(this.client, {
+            register: writes && this.config.autoRegister !== false, normalize: this.config.normalize === true,
+          })
+        const info: SchemaInfo = { schema: local.schema, schemaType: this.binding.type, references }
+        return { info, parsed: await parseWithRefs(this.client, this.binding, info, 'The serializer schema') }
+      })()
       this.#local = p
       p.catch(() => { if (this.#local === p) this.#local = undefined })
     }
@@ -129,26 +172,36 @@ export class WriterSchemas<P extends ParsedSchema> {
   }
 
   async #resolve(topic: string): Promise<WriterSchema<P>> {
+    const writer = await this.#resolveId(topic)
+    if (this.config.schemaIdFraming !== 'header' || writer.guid !== undefined) return writer
+    const guid = (await this.#byId(writer.id)).guid
+    if (guid === undefined) {
+      throw new SerdeError('INVALID_GUID', `The schema registry reports no GUID for schema id ${writer.id}; header framing needs one (Confluent 8+).`)
+    }
+    return { ...writer, guid }
+  }
+
+  async #resolveId(topic: string): Promise<WriterSchema<P>> {
     const { client, config, binding } = this
     const local = this.local === undefined ? undefined : await this.#parsedLocal()
     const subject = subjectNameStrategy(config.subjectNameStrategy)({
-      topic, isKey: config.isKey === true, recordName: local === undefined ? undefined : binding.recordName(local),
+      topic, isKey: config.isKey === true, recordName: local === undefined ? undefined : binding.recordName(local.parsed),
     })
     if (config.schemaId !== undefined) {
-      const parsed = local ?? await parseWithRefs(client, binding, await this.#byId(config.schemaId), `Schema id ${config.schemaId}`)
+      const parsed = local?.parsed ?? await parseWithRefs(client, binding, await this.#byId(config.schemaId), `Schema id ${config.schemaId}`)
       return { id: config.schemaId, subject, parsed }
     }
     if (config.useLatestVersion === true) {
       const latest = await client.getLatest(subject)
       const parsed = await parseWithRefs(client, binding, latest, `The latest schema of subject '${subject}'`)
-      return { id: latest.id, subject, parsed }
+      return withGuid({ id: latest.id, subject, parsed }, latest.guid)
     }
-    const info = this.#localInfo()
     const normalize = { normalize: config.normalize === true }
-    const id = config.autoRegister === false
-      ? (await client.lookup(subject, info, normalize)).id
-      : await client.register(subject, info, normalize)
-    return { id, subject, parsed: local! }
+    if (config.autoRegister === false) {
+      const found = await client.lookup(subject, local!.info, normalize)
+      return withGuid({ id: found.id, subject, parsed: local!.parsed }, found.guid)
+    }
+    return { id: await client.register(subject, local!.info, normalize), subject, parsed: local!.parsed }
   }
 
   async #byId(id: number): Promise<SchemaInfo> {
@@ -160,35 +213,59 @@ export class WriterSchemas<P extends ParsedSchema> {
   }
 }
 
+function withGuid<P>(writer: WriterSchema<P>, guid: string | undefined): WriterSchema<P> {
+  return guid === undefined ? writer : { ...writer, guid }
+}
+
 /**
- * A {@link Serializer} from the per-topic writer schemas and an encoder factory. Once a topic's
- * encoder exists, `serialize` runs it without an async function frame: a message costs one
- * encoding and one settled promise.
+ * A {@link Serializer} from the per-topic writer schemas and a prefix-framing encoder factory.
+ * Once a topic's encoder exists, `serialize` runs it without an async function frame: a message
+ * costs one encoding and one settled promise. With header framing the prefix the encoder wrote
+ * (id plus the `suffixOf(writer)` bytes, Protobuf's indexes) moves into the record header.
  */
 export function serializerFrom<T, P extends ParsedSchema>(
-  writers: WriterSchemas<P>, build: (writer: WriterSchema<P>) => (value: T) => Buffer,
+  writers: WriterSchemas<P>,
+  build: (writer: WriterSchema<P>) => (value: T) => Buffer,
+  suffixOf?: (writer: WriterSchema<P>) => Uint8Array,
 ): Serializer<T> {
-  const encoders = new Map<string, (value: T) => Buffer>()
+  const isKey = writers.config.isKey === true
+  const schemaIdFraming = writers.config.schemaIdFraming ?? 'prefix'
+  const encoders = new Map<string, Encoder<T>>()
   let lastTopic: string | undefined
-  let last: ((value: T) => Buffer) | undefined
-  const encoderFor = async (topic: string): Promise<(value: T) => Buffer> => {
+  let last: Encoder<T> | undefined
+  const make = (w: WriterSchema<P>): Encoder<T> => {
+    const enc = build(w)
+    if (schemaIdFraming === 'prefix') return enc
+    const suffix = suffixOf?.(w) ?? new Uint8Array(0)
+    const header = guidHeader(w.guid!, suffix)
+    const name = isKey ? KEY_SCHEMA_ID_HEADER : VALUE_SCHEMA_ID_HEADER
+    return (value, headers) => {
+      if (headers === undefined) throw new TypeError(`Header framing needs a headers object to write '${name}' into.`)
+      const framed = enc(value)
+      headers[name] = header
+      return framed.subarray(HEADER_SIZE + suffix.length)
+    }
+  }
+  const encoderFor = async (topic: string): Promise<Encoder<T>> => {
     let enc = encoders.get(topic)
     if (enc === undefined) {
-      enc = build(await writers.forTopic(topic))
+      enc = make(await writers.forTopic(topic))
       encoders.set(topic, enc)
     }
     return enc
   }
   return {
+    isKey,
+    schemaIdFraming,
     encoderFor,
-    serialize(topic, value) {
+    serialize(topic, value, headers) {
       if (value === null || value === undefined) return Promise.resolve(null)
-      let enc = topic === lastTopic ? last : encoders.get(topic)
-      if (enc === undefined) return encoderFor(topic).then((e) => e(value))
+      const enc = topic === lastTopic ? last : encoders.get(topic)
+      if (enc === undefined) return encoderFor(topic).then((e) => e(value, headers))
       lastTopic = topic
       last = enc
       try {
-        return Promise.resolve(enc(value))
+        return Promise.resolve(enc(value, headers))
       } catch (err) {
         return Promise.reject(err)
       }
@@ -196,88 +273,88 @@ export function serializerFrom<T, P extends ParsedSchema>(
   }
 }
 
-/** A {@link Deserializer} over decoders that each read a whole framed payload. */
-export function deserializerFrom<T>(decoders: ReaderDecoders<(payload: Uint8Array) => T>): Deserializer<T> {
+/** A {@link Deserializer} over decoders by schema id or GUID. */
+export function deserializerFrom<T>(decoders: ReaderDecoders<Decoder<T>>, config: DeserializerConfig = {}): Deserializer<T> {
+  const isKey = config.isKey === true
   return {
-    deserialize(_topic, payload) {
+    isKey,
+    deserialize(_topic, payload, headers) {
       if (payload === null || payload === undefined) return Promise.resolve(null)
       try {
-        const id = readSchemaId(payload)
-        const d = decoders.get(id)
-        return d === undefined ? decoders.load(id).then((dec) => dec(payload)) : Promise.resolve(d(payload))
+        const { ref, start, header } = readFraming(payload, headers, isKey)
+        const d = decoders.get(ref)
+        return d === undefined ? decoders.load(ref).then((dec) => dec(payload, start, header)) : Promise.resolve(d(payload, start, header))
       } catch (err) {
         return Promise.reject(err)
       }
     },
-    deserializeSync(_topic, payload) {
+    deserializeSync(_topic, payload, headers) {
       if (payload === null || payload === undefined) return null
-      return decoders.require(readSchemaId(payload))(payload)
+      const { ref, start, header } = readFraming(payload, headers, isKey)
+      return decoders.require(ref)(payload, start, header)
     },
-    async load(payloadOrId) {
-      await decoders.loadFor(payloadOrId)
+    async load(payloadOrRef, headers) {
+      await decoders.load(typeof payloadOrRef === 'object' ? readFraming(payloadOrRef, headers, isKey).ref : payloadOrRef)
     },
   }
 }
 
-/** Decoders by schema id, each built once; concurrent first reads of an id share one load. */
+/** Decoders by schema id or GUID, each built once; concurrent first reads of one share one load. */
 export class ReaderDecoders<D> {
-  readonly #ready = new Map<number, D>()
-  readonly #loading = new Map<number, Promise<D>>()
-  // Most topics carry one schema id: remember the last one read.
-  #lastId = Number.NaN
+  readonly #ready = new Map<SchemaRef, D>()
+  readonly #loading = new Map<SchemaRef, Promise<D>>()
+  // Most topics carry one schema: remember the last one read.
+  #lastRef: SchemaRef = Number.NaN
   #last: D | undefined
 
   constructor(
     readonly client: SchemaRegistryClient,
-    readonly build: (id: number, info: SchemaInfo) => Promise<D>,
+    readonly build: (ref: SchemaRef, info: SchemaInfo) => Promise<D>,
   ) {}
 
-  /** The decoder of a loaded id, or undefined. */
-  get(id: number): D | undefined {
-    if (id === this.#lastId) return this.#last
-    const d = this.#ready.get(id)
+  /** The decoder of a loaded id or GUID, or undefined. */
+  get(ref: SchemaRef): D | undefined {
+    if (ref === this.#lastRef) return this.#last
+    const d = this.#ready.get(ref)
     if (d !== undefined) {
-      this.#lastId = id
+      this.#lastRef = ref
       this.#last = d
     }
     return d
   }
 
-  load(id: number): Promise<D> {
-    const ready = this.#ready.get(id)
+  load(ref: SchemaRef): Promise<D> {
+    const ready = this.#ready.get(ref)
     if (ready !== undefined) return Promise.resolve(ready)
-    let p = this.#loading.get(id)
+    let p = this.#loading.get(ref)
     if (p === undefined) {
-      p = this.#fetch(id).then(
-        (d) => { this.#ready.set(id, d); this.#loading.delete(id); return d },
-        (err: unknown) => { this.#loading.delete(id); throw err },
+      p = this.#fetch(ref).then(
+        (d) => { this.#ready.set(ref, d); this.#loading.delete(ref); return d },
+        (err: unknown) => { this.#loading.delete(ref); throw err },
       )
-      this.#loading.set(id, p)
+      this.#loading.set(ref, p)
     }
     return p
   }
 
-  /** The decoder for a payload's id, or SCHEMA_NOT_LOADED. */
-  require(id: number): D {
-    const d = this.get(id)
+  /** The decoder for a payload's id or GUID, or SCHEMA_NOT_LOADED. */
+  require(ref: SchemaRef): D {
+    const d = this.get(ref)
     if (d === undefined) {
-      throw new SerdeError('SCHEMA_NOT_LOADED', `Schema id ${id} has not been loaded yet: call load() or deserialize() first.`)
+      const what = typeof ref === 'number' ? `Schema id ${ref}` : `Schema GUID ${ref}`
+      throw new SerdeError('SCHEMA_NOT_LOADED', `${what} has not been loaded yet: call load() or deserialize() first.`)
     }
     return d
   }
 
-  /** `load` for either a payload or an id. */
-  loadFor(payloadOrId: Uint8Array | number): Promise<D> {
-    return this.load(typeof payloadOrId === 'number' ? payloadOrId : readSchemaId(payloadOrId))
-  }
-
-  async #fetch(id: number): Promise<D> {
+  async #fetch(ref: SchemaRef): Promise<D> {
     let info: SchemaInfo
     try {
-      info = await this.client.getSchemaById(id)
+      info = typeof ref === 'number' ? await this.client.getSchemaById(ref) : await this.client.getSchemaByGuid(ref)
     } catch (err) {
-      throw isNotFound(err) ? unknownSchemaId(id, err) : err
+      if (!isNotFound(err)) throw err
+      throw typeof ref === 'number' ? unknownSchemaId(ref, err) : unknownGuid(ref, err)
     }
-    return this.build(id, info)
+    return this.build(ref, info)
   }
 }
