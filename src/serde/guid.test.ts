@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { avroDeserializer, avroSerializer } from './avro.js'
 import { jsonDeserializer } from './json.js'
+import { deserializeBatch, deserializeMessage, serializeMessages } from './kafkajs.js'
 import { InMemorySchemaRegistryClient } from './memory-client.js'
 import { protobufDeserializer, protobufSerializer } from './protobuf.js'
 import { guidHeader, readFraming, readSchemaRef, type WritableHeaders } from './wire.js'
@@ -69,5 +70,22 @@ describe('GUID framing', () => {
     expect(Object.keys(headers)).toEqual(['__key_schema_id'])
     expect(await avroDeserializer(client, { isKey: true }).deserialize('t', key, headers)).toBe('k')
     await expect(jsonDeserializer(client).deserialize('t', key, headers)).rejects.toMatchObject({ code: 'UNKNOWN_MAGIC_BYTE' })
+  })
+
+  it('kafkajs helpers write headers per message and decode header-framed batches', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const value = avroSerializer<string>(client, { schema: '"string"', schemaIdFraming: 'header' })
+    const key = avroSerializer<number>(client, { schema: '"int"', isKey: true })
+    const out = await serializeMessages('t', [{ key: 1, value: 'a', headers: { trace: 'x' } }, { key: 2, value: 'b' }], { key, value })
+    expect(out[0]!.headers).toMatchObject({ trace: 'x', __value_schema_id: expect.any(Buffer) })
+    expect(out[1]!.headers).not.toHaveProperty('trace')
+    const messages = out.map((m, i) => ({
+      key: m.key as Buffer, value: m.value as Buffer, headers: m.headers ?? {}, offset: String(i),
+      timestamp: '0', attributes: 0,
+    }))
+    const deserializers = { key: avroDeserializer<number>(client, { isKey: true }), value: avroDeserializer<string>(client) }
+    const batch = { topic: 't', partition: 0, messages } as unknown as Parameters<typeof deserializeBatch>[0]
+    expect((await deserializeBatch(batch, deserializers)).map((m) => [m.key, m.value])).toEqual([[1, 'a'], [2, 'b']])
+    expect((await deserializeMessage('t', messages[1]!, deserializers)).value).toBe('b')
   })
 })

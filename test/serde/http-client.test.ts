@@ -31,6 +31,16 @@ describe('HttpSchemaRegistryClient against the registry', () => {
     expect(await client.getVersion('people-value', 1)).toMatchObject({ id, version: 1 })
   })
 
+  it('reads a schema by the GUID register reported, and 40403 for an unknown GUID', async () => {
+    const id = await client.register('guids-value', { schema: '"bytes"' })
+    const { guid } = await client.getSchemaById(id)
+    expect(guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    const other = new HttpSchemaRegistryClient({ baseUrl: server.url, maxRetries: 0 })
+    expect(await other.getSchemaByGuid(guid!)).toMatchObject({ schema: '"bytes"', schemaType: 'AVRO', guid })
+    await expect(other.getSchemaByGuid('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ errorCode: 40403 })
+    other.close()
+  })
+
   it('surfaces registry errors with status and error_code', async () => {
     const err = await client.getSchemaById(987654).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SchemaRegistryError)
@@ -133,6 +143,30 @@ describe('HttpSchemaRegistryClient transport', () => {
     await c.getSchemaById(7)
     expect(reg.seen).toHaveLength(1)
     expect(reg.seen[0]!.url).toBe('/subjects/s/versions')
+    c.close()
+    reg.server.close()
+  })
+
+  it('fetches a GUID once for concurrent misses and keeps it cached', async () => {
+    const guid = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'
+    const reg = await scriptedRegistry(() => [200, { schema: '"int"', guid }])
+    const c = new HttpSchemaRegistryClient({ baseUrl: reg.url })
+    const all = await Promise.all(Array.from({ length: 5 }, () => c.getSchemaByGuid(guid)))
+    expect(all.every((s) => s.schema === '"int"')).toBe(true)
+    await c.getSchemaByGuid(guid)
+    expect(reg.seen.map((r) => r.url)).toEqual([`/schemas/guids/${guid}`])
+    c.close()
+    reg.server.close()
+  })
+
+  it('serves the GUID of a schema it registered without asking again', async () => {
+    const guid = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'
+    const reg = await scriptedRegistry(() => [200, { id: 3, guid }])
+    const c = new HttpSchemaRegistryClient({ baseUrl: reg.url })
+    await c.register('s', { schema: '"int"' })
+    expect(await c.getSchemaByGuid(guid)).toMatchObject({ schema: '"int"', guid })
+    expect((await c.getSchemaById(3)).guid).toBe(guid)
+    expect(reg.seen).toHaveLength(1)
     c.close()
     reg.server.close()
   })
