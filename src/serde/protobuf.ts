@@ -7,6 +7,7 @@ import protobuf from 'protobufjs'
 import { decodeMessageIndexes, encodeMessageIndexes, messageIndexes, messageNameAt } from '../formats/protobuf/message-indexes.js'
 import { parseProtobuf, type ProtobufSchema } from '../formats/protobuf/parse.js'
 import type { SchemaRegistryClient } from './client.js'
+import { importReferences } from './protobuf-imports.js'
 import { SerdeError } from './errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
@@ -19,6 +20,13 @@ export interface ProtobufSerializerConfig extends SerializerConfig {
   /** `.proto` text of the writer schema, unless `useLatestVersion`/`schemaId` supply it. */
   readonly schema?: string
   readonly references?: LocalSchema['references']
+  /**
+   * Texts of the files `schema` imports, by import path (`'acme/common.proto': '...'`), also for
+   * their own imports. Each is registered (or, with `autoRegister: false`, looked up) under a
+   * subject named like its path before the schema, which then references them. Built-in
+   * google/confluent files need no entry.
+   */
+  readonly dependencies?: Readonly<Record<string, string>>
   /** Full name of the message to write (`acme.Todo`); default: the file's first message. */
   readonly messageType?: string
   /** Check values with protobufjs `verify` before encoding (default false, as the Confluent clients). */
@@ -82,7 +90,13 @@ function binding(messageType: string | undefined): FormatBinding<ProtobufSchema>
 export function protobufSerializer<T = Record<string, unknown>>(
   client: SchemaRegistryClient, config: ProtobufSerializerConfig = {},
 ): Serializer<T> {
-  const local = config.schema === undefined ? undefined : { schema: config.schema, references: config.references }
+  const local: LocalSchema | undefined = config.schema === undefined ? undefined : {
+    schema: config.schema,
+    references: config.references,
+    prepareReferences: config.dependencies === undefined
+      ? undefined
+      : importReferences(config.schema, config.dependencies, config.references ?? []),
+  }
   const messageName = (w: WriterSchema<ProtobufSchema>): string => config.messageType ?? firstMessage(w.parsed)
   return serializerFrom(new WriterSchemas(client, binding(config.messageType), config, local), (w) => {
     const name = messageName(w)
