@@ -1,5 +1,7 @@
 import { SchemaParseError } from '../format.js'
 import { tokenize, type Token } from './lexer.js'
+import { parseOption } from './option-values.js'
+import { TokenCursor } from './token-cursor.js'
 import type {
   EnumConstantElement,
   EnumElement,
@@ -34,8 +36,10 @@ export function parseProtoText(text: string): ProtoFile {
 }
 
 class Parser {
-  #pos = 0
-  constructor(readonly tokens: readonly Token[]) {}
+  readonly #c: TokenCursor
+  constructor(tokens: readonly Token[]) {
+    this.#c = new TokenCursor(tokens)
+  }
 
   file(): ProtoFile {
     const file: Mutable<ProtoFile> = {
@@ -48,36 +52,36 @@ class Parser {
       extendDeclarations: [],
     }
     let first = true
-    while (!this.#atEnd()) {
-      const t = this.#next()
+    while (!this.#c.atEnd()) {
+      const t = this.#c.next()
       if (t.text === ';' && t.kind === 'punct') continue
-      if (t.kind !== 'ident') this.#fail(t, `unexpected '${t.text}'`)
+      if (t.kind !== 'ident') this.#c.fail(t, `unexpected '${t.text}'`)
       switch (t.text) {
         case 'syntax': {
-          if (!first) this.#fail(t, "'syntax' must be the first statement")
-          this.#expect('=')
-          const s = this.#string()
-          if (s !== 'proto2' && s !== 'proto3') this.#fail(t, `unsupported syntax "${s}"`)
+          if (!first) this.#c.fail(t, "'syntax' must be the first statement")
+          this.#c.expect('=')
+          const s = this.#c.string()
+          if (s !== 'proto2' && s !== 'proto3') this.#c.fail(t, `unsupported syntax "${s}"`)
           file.syntax = s
-          this.#expect(';')
+          this.#c.expect(';')
           break
         }
         case 'edition':
-          this.#fail(t, 'protobuf editions are not supported')
+          this.#c.fail(t, 'protobuf editions are not supported')
           break
         case 'package':
-          if (file.packageName !== undefined) this.#fail(t, 'duplicate package statement')
-          file.packageName = this.#ident()
-          this.#expect(';')
+          if (file.packageName !== undefined) this.#c.fail(t, 'duplicate package statement')
+          file.packageName = this.#c.ident()
+          this.#c.expect(';')
           break
         case 'import': {
-          const kind = this.#peek()?.kind === 'ident' ? this.#ident() : ''
-          const path = this.#string()
+          const kind = this.#c.peek()?.kind === 'ident' ? this.#c.ident() : ''
+          const path = this.#c.string()
           if (kind === 'public') file.publicImports.push(path)
           else if (kind === 'weak') file.weakImports.push(path)
           else if (kind === '') file.imports.push(path)
-          else this.#fail(t, `unexpected '${kind}' in import`)
-          this.#expect(';')
+          else this.#c.fail(t, `unexpected '${kind}' in import`)
+          this.#c.expect(';')
           break
         }
         case 'option':
@@ -96,7 +100,7 @@ class Parser {
           file.extendDeclarations.push(this.#extend())
           break
         default:
-          this.#fail(t, `unexpected '${t.text}'`)
+          this.#c.fail(t, `unexpected '${t.text}'`)
       }
       first = false
     }
@@ -104,7 +108,7 @@ class Parser {
   }
 
   #message(): MessageElement {
-    const name = this.#simpleName()
+    const name = this.#c.simpleName()
     const m: Mutable<MessageElement> = {
       kind: 'message',
       name,
@@ -117,32 +121,32 @@ class Parser {
       extendDeclarations: [],
       options: [],
     }
-    this.#expect('{')
-    while (!this.#accept('}')) {
-      const t = this.#peekOrFail('message body')
-      if (this.#accept(';')) continue
-      const next = this.tokens[this.#pos + 1]
+    this.#c.expect('{')
+    while (!this.#c.accept('}')) {
+      const t = this.#c.peekOrFail('message body')
+      if (this.#c.accept(';')) continue
+      const next = this.#c.peekAt(1)
       const keyword = t.kind === 'ident' && next !== undefined && next.kind === 'ident' ? t.text : ''
       if (t.text === 'option' && t.kind === 'ident') {
-        this.#next()
+        this.#c.next()
         m.options.push(this.#optionStatement())
       } else if (t.text === 'reserved' && t.kind === 'ident' && next?.text !== '=') {
-        this.#next()
+        this.#c.next()
         m.reserved.push(this.#ranges(true, MAX_TAG_VALUE))
       } else if (t.text === 'extensions' && t.kind === 'ident' && next?.kind === 'number') {
-        this.#next()
+        this.#c.next()
         m.extensions.push(this.#ranges(false, MAX_TAG_VALUE))
       } else if (keyword === 'message') {
-        this.#next()
+        this.#c.next()
         m.nested.push(this.#message())
       } else if (keyword === 'enum') {
-        this.#next()
+        this.#c.next()
         m.nested.push(this.#enum())
       } else if (keyword === 'extend') {
-        this.#next()
+        this.#c.next()
         m.extendDeclarations.push(this.#extend())
       } else if (keyword === 'oneof') {
-        this.#next()
+        this.#c.next()
         m.oneOfs.push(this.#oneOf())
       } else {
         const member = this.#fieldOrGroup(true)
@@ -154,13 +158,13 @@ class Parser {
   }
 
   #oneOf(): OneOfElement {
-    const o: Mutable<OneOfElement> = { name: this.#simpleName(), fields: [], groups: [], options: [] }
-    this.#expect('{')
-    while (!this.#accept('}')) {
-      if (this.#accept(';')) continue
-      const t = this.#peekOrFail('oneof')
-      if (t.text === 'option' && this.tokens[this.#pos + 1]?.kind === 'ident') {
-        this.#next()
+    const o: Mutable<OneOfElement> = { name: this.#c.simpleName(), fields: [], groups: [], options: [] }
+    this.#c.expect('{')
+    while (!this.#c.accept('}')) {
+      if (this.#c.accept(';')) continue
+      const t = this.#c.peekOrFail('oneof')
+      if (t.text === 'option' && this.#c.peekAt(1)?.kind === 'ident') {
+        this.#c.next()
         o.options.push(this.#optionStatement())
         continue
       }
@@ -173,31 +177,31 @@ class Parser {
 
   #fieldOrGroup(allowLabel: boolean): FieldElement | GroupElement {
     let label: Label | undefined
-    const start = this.#peekOrFail('field')
-    if (allowLabel && start.kind === 'ident' && LABELS.has(start.text) && this.tokens[this.#pos + 1]?.kind === 'ident') {
-      label = this.#next().text as Label
+    const start = this.#c.peekOrFail('field')
+    if (allowLabel && start.kind === 'ident' && LABELS.has(start.text) && this.#c.peekAt(1)?.kind === 'ident') {
+      label = this.#c.next().text as Label
     }
-    let type = this.#typeName()
-    if (type === 'group' && this.#peek()?.kind === 'ident' && this.tokens[this.#pos + 1]?.text === '=') {
-      const name = this.#simpleName()
-      this.#expect('=')
-      const tag = this.#integer()
-      if (this.#peek()?.text === '[') this.#fieldOptions()
+    let type = this.#c.typeName()
+    if (type === 'group' && this.#c.peek()?.kind === 'ident' && this.#c.peekAt(1)?.text === '=') {
+      const name = this.#c.simpleName()
+      this.#c.expect('=')
+      const tag = this.#c.integer()
+      if (this.#c.peek()?.text === '[') this.#fieldOptions()
       const body = this.#extendBody()
       return label ? { label, name, tag, fields: body } : { name, tag, fields: body }
     }
-    if (type === 'map' && this.#accept('<')) {
-      const key = this.#typeName()
-      this.#expect(',')
-      const value = this.#typeName()
-      this.#expect('>')
+    if (type === 'map' && this.#c.accept('<')) {
+      const key = this.#c.typeName()
+      this.#c.expect(',')
+      const value = this.#c.typeName()
+      this.#c.expect('>')
       type = `map<${key}, ${value}>`
     }
-    const name = this.#simpleName()
-    this.#expect('=')
-    const tag = this.#integer()
-    const opts = this.#peek()?.text === '[' ? this.#fieldOptions() : []
-    this.#expect(';')
+    const name = this.#c.simpleName()
+    this.#c.expect('=')
+    const tag = this.#c.integer()
+    const opts = this.#c.peek()?.text === '[' ? this.#fieldOptions() : []
+    this.#c.expect(';')
     let defaultValue: OptionValue | undefined
     let jsonName: string | undefined
     const options: OptionElement[] = []
@@ -218,31 +222,31 @@ class Parser {
   }
 
   #fieldOptions(): OptionElement[] {
-    this.#expect('[')
+    this.#c.expect('[')
     const out: OptionElement[] = []
     do {
-      out.push(this.#option())
-    } while (this.#accept(','))
-    this.#expect(']')
+      out.push(parseOption(this.#c))
+    } while (this.#c.accept(','))
+    this.#c.expect(']')
     return out
   }
 
   #enum(): EnumElement {
-    const e: Mutable<EnumElement> = { kind: 'enum', name: this.#simpleName(), constants: [], reserved: [], options: [] }
-    this.#expect('{')
-    while (!this.#accept('}')) {
-      if (this.#accept(';')) continue
-      const t = this.#next()
-      if (t.kind !== 'ident') this.#fail(t, `unexpected '${t.text}' in enum`)
-      const isValue = this.#peek()?.text === '='
+    const e: Mutable<EnumElement> = { kind: 'enum', name: this.#c.simpleName(), constants: [], reserved: [], options: [] }
+    this.#c.expect('{')
+    while (!this.#c.accept('}')) {
+      if (this.#c.accept(';')) continue
+      const t = this.#c.next()
+      if (t.kind !== 'ident') this.#c.fail(t, `unexpected '${t.text}' in enum`)
+      const isValue = this.#c.peek()?.text === '='
       if (t.text === 'option' && !isValue) e.options.push(this.#optionStatement())
       else if (t.text === 'reserved' && !isValue) e.reserved.push(this.#ranges(true, MAX_ENUM_VALUE))
       else {
-        if (t.text.includes('.')) this.#fail(t, `invalid enum constant name '${t.text}'`)
-        this.#expect('=')
-        const tag = this.#integer()
-        const options = this.#peek()?.text === '[' ? this.#fieldOptions() : []
-        this.#expect(';')
+        if (t.text.includes('.')) this.#c.fail(t, `invalid enum constant name '${t.text}'`)
+        this.#c.expect('=')
+        const tag = this.#c.integer()
+        const options = this.#c.peek()?.text === '[' ? this.#fieldOptions() : []
+        this.#c.expect(';')
         const c: EnumConstantElement = { name: t.text, tag, options }
         e.constants.push(c)
       }
@@ -251,60 +255,60 @@ class Parser {
   }
 
   #service(): ServiceElement {
-    const s: Mutable<ServiceElement> = { name: this.#simpleName(), rpcs: [], options: [] }
-    this.#expect('{')
-    while (!this.#accept('}')) {
-      if (this.#accept(';')) continue
-      const t = this.#next()
+    const s: Mutable<ServiceElement> = { name: this.#c.simpleName(), rpcs: [], options: [] }
+    this.#c.expect('{')
+    while (!this.#c.accept('}')) {
+      if (this.#c.accept(';')) continue
+      const t = this.#c.next()
       if (t.text === 'option') s.options.push(this.#optionStatement())
       else if (t.text === 'rpc') s.rpcs.push(this.#rpc())
-      else this.#fail(t, `unexpected '${t.text}' in service`)
+      else this.#c.fail(t, `unexpected '${t.text}' in service`)
     }
     return s
   }
 
   #rpc(): RpcElement {
-    const name = this.#simpleName()
+    const name = this.#c.simpleName()
     const side = (): [string, boolean] => {
-      this.#expect('(')
+      this.#c.expect('(')
       let streaming = false
-      if (this.#peek()?.text === 'stream' && this.tokens[this.#pos + 1]?.kind === 'ident') {
-        this.#next()
+      if (this.#c.peek()?.text === 'stream' && this.#c.peekAt(1)?.kind === 'ident') {
+        this.#c.next()
         streaming = true
       }
-      const type = this.#typeName()
-      this.#expect(')')
+      const type = this.#c.typeName()
+      this.#c.expect(')')
       return [type, streaming]
     }
     const [requestType, requestStreaming] = side()
-    const r = this.#next()
-    if (r.text !== 'returns') this.#fail(r, "expected 'returns'")
+    const r = this.#c.next()
+    if (r.text !== 'returns') this.#c.fail(r, "expected 'returns'")
     const [responseType, responseStreaming] = side()
     const options: OptionElement[] = []
-    if (this.#accept('{')) {
-      while (!this.#accept('}')) {
-        if (this.#accept(';')) continue
-        const t = this.#next()
-        if (t.text !== 'option') this.#fail(t, `unexpected '${t.text}' in rpc`)
+    if (this.#c.accept('{')) {
+      while (!this.#c.accept('}')) {
+        if (this.#c.accept(';')) continue
+        const t = this.#c.next()
+        if (t.text !== 'option') this.#c.fail(t, `unexpected '${t.text}' in rpc`)
         options.push(this.#optionStatement())
       }
-      this.#accept(';')
+      this.#c.accept(';')
     } else {
-      this.#expect(';')
+      this.#c.expect(';')
     }
     return { name, requestType, requestStreaming, responseType, responseStreaming, options }
   }
 
   #extend(): ExtendElement {
-    const name = this.#typeName()
+    const name = this.#c.typeName()
     return { name, fields: this.#extendBody() }
   }
 
   #extendBody(): FieldElement[] {
     const fields: FieldElement[] = []
-    this.#expect('{')
-    while (!this.#accept('}')) {
-      if (this.#accept(';')) continue
+    this.#c.expect('{')
+    while (!this.#c.accept('}')) {
+      if (this.#c.accept(';')) continue
       const member = this.#fieldOrGroup(true)
       if (!('fields' in member)) fields.push(member)
     }
@@ -314,198 +318,35 @@ class Parser {
   #ranges(allowNames: boolean, max: number): RangeValue[] {
     const out: RangeValue[] = []
     do {
-      const t = this.#peekOrFail('range')
+      const t = this.#c.peekOrFail('range')
       if (t.kind === 'string') {
-        if (!allowNames) this.#fail(t, 'names are not allowed here')
-        out.push(this.#string())
+        if (!allowNames) this.#c.fail(t, 'names are not allowed here')
+        out.push(this.#c.string())
         continue
       }
-      const start = this.#integer()
-      if (this.#peek()?.text === 'to') {
-        this.#next()
-        const endToken = this.#peekOrFail('range end')
-        const end = endToken.text === 'max' ? (this.#next(), max) : this.#integer()
-        if (end < start) this.#fail(endToken, `range ${start} to ${end} is empty`)
+      const start = this.#c.integer()
+      if (this.#c.peek()?.text === 'to') {
+        this.#c.next()
+        const endToken = this.#c.peekOrFail('range end')
+        const end = endToken.text === 'max' ? (this.#c.next(), max) : this.#c.integer()
+        if (end < start) this.#c.fail(endToken, `range ${start} to ${end} is empty`)
         out.push({ start, end })
       } else {
         out.push(start)
       }
-    } while (this.#accept(','))
+    } while (this.#c.accept(','))
     // Extension-range options (`[declaration = {…}]`) only matter to protoc plugins.
-    if (!allowNames && this.#peek()?.text === '[') this.#fieldOptions()
-    this.#expect(';')
+    if (!allowNames && this.#c.peek()?.text === '[') this.#fieldOptions()
+    this.#c.expect(';')
     return out
   }
 
   #optionStatement(): OptionElement {
-    const o = this.#option()
-    this.#expect(';')
+    const o = parseOption(this.#c)
+    this.#c.expect(';')
     return o
   }
 
-  /** `name = value` where name is `ident`, `(ext.name)` or `(ext.name).sub.path`. */
-  #option(): OptionElement {
-    const t = this.#peekOrFail('option')
-    let name: string
-    let parenthesized = false
-    let subPath: string[] = []
-    if (this.#accept('(')) {
-      name = this.#typeName()
-      parenthesized = true
-      this.#expect(')')
-      const sub = this.#peek()
-      if (sub?.kind === 'ident' && sub.text.startsWith('.')) {
-        this.#next()
-        subPath = sub.text.slice(1).split('.')
-      }
-    } else {
-      name = this.#ident()
-    }
-    if (!name) this.#fail(t, 'expected an option name')
-    this.#expect('=')
-    const value = this.#peek()?.text === '{' ? this.#aggregate() : this.#scalar()
-    let nested: OptionValue = value
-    for (let i = subPath.length - 1; i >= 1; i--) nested = { kind: 'OPTION', value: { name: subPath[i]!, parenthesized: false, value: nested } }
-    if (subPath.length > 0) return { name, parenthesized, value: { kind: 'OPTION', value: { name: subPath[0]!, parenthesized: false, value: nested } } }
-    return { name, parenthesized, value }
-  }
-
-  #scalar(): OptionValue {
-    const t = this.#next()
-    if (t.kind === 'string') {
-      let value = t.text
-      while (this.#peek()?.kind === 'string') value += this.#next().text
-      return { kind: 'STRING', value }
-    }
-    if (t.text === '-' || t.text === '+') {
-      const n = this.#next()
-      if (n.kind !== 'number' && n.text !== 'inf' && n.text !== 'nan') this.#fail(n, 'expected a number')
-      return { kind: 'NUMBER', value: (t.text === '-' ? '-' : '') + n.text }
-    }
-    if (t.kind === 'number') return { kind: 'NUMBER', value: t.text }
-    if (t.kind === 'ident') {
-      if (t.text === 'true' || t.text === 'false') return { kind: 'BOOLEAN', value: t.text }
-      if (t.text === 'inf' || t.text === 'nan') return { kind: 'NUMBER', value: t.text }
-      return { kind: 'ENUM', value: t.text }
-    }
-    return this.#fail(t, `unexpected '${t.text}' in option value`)
-  }
-
-  /** A text-format message literal `{ a: 1, b { … }, c: [ … ], [ext.x]: 2 }`. */
-  #aggregate(): OptionValue {
-    const open = this.#next()
-    const close = open.text === '<' ? '>' : '}'
-    const map = new Map<string, OptionValue>()
-    while (!this.#accept(close)) {
-      let key: string
-      if (this.#accept('[')) {
-        key = `[${this.#typeName()}]`
-        this.#expect(']')
-      } else {
-        key = this.#ident()
-      }
-      const hasColon = this.#accept(':')
-      const next = this.#peekOrFail('option value')
-      let value: OptionValue
-      if (next.text === '{' || next.text === '<') value = this.#aggregate()
-      else if (next.text === '[') value = this.#list()
-      else if (hasColon) value = this.#scalar()
-      else return this.#fail(next, `expected ':' after '${key}'`)
-      const prior = map.get(key)
-      if (prior === undefined) map.set(key, value)
-      else {
-        const items = (v: OptionValue) => (v.kind === 'LIST' ? v.value : [v])
-        map.set(key, { kind: 'LIST', value: [...items(prior), ...items(value)] })
-      }
-      if (!this.#accept(',')) this.#accept(';')
-    }
-    return { kind: 'MAP', value: map }
-  }
-
-  #list(): OptionValue {
-    this.#expect('[')
-    const items: OptionValue[] = []
-    while (!this.#accept(']')) {
-      const t = this.#peekOrFail('list')
-      items.push(t.text === '{' || t.text === '<' ? this.#aggregate() : this.#scalar())
-      this.#accept(',')
-    }
-    return { kind: 'LIST', value: items }
-  }
-
-  #typeName(): string {
-    const t = this.#next()
-    if (t.kind !== 'ident') this.#fail(t, `expected a type name, found '${t.text}'`)
-    return t.text
-  }
-
-  #simpleName(): string {
-    const t = this.#next()
-    if (t.kind !== 'ident' || t.text.includes('.')) this.#fail(t, `expected a name, found '${t.text}'`)
-    return t.text
-  }
-
-  #ident(): string {
-    const t = this.#next()
-    if (t.kind !== 'ident' || t.text.startsWith('.')) this.#fail(t, `expected an identifier, found '${t.text}'`)
-    return t.text
-  }
-
-  #string(): string {
-    const t = this.#next()
-    if (t.kind !== 'string') this.#fail(t, `expected a string, found '${t.text}'`)
-    let value = t.text
-    while (this.#peek()?.kind === 'string') value += this.#next().text
-    return value
-  }
-
-  #integer(): number {
-    const neg = this.#accept('-')
-    const t = this.#next()
-    if (t.kind !== 'number' || !/^(0[xX][0-9a-fA-F]+|\d+)$/.test(t.text)) this.#fail(t, `expected an integer, found '${t.text}'`)
-    const n = /^0[xX]/.test(t.text) ? parseInt(t.text, 16) : /^0\d/.test(t.text) ? parseInt(t.text, 8) : Number(t.text)
-    if (!Number.isSafeInteger(n) || n > 0xffffffff) this.#fail(t, `integer ${t.text} is out of range`)
-    return neg ? -n : n
-  }
-
-  #expect(text: string): void {
-    const t = this.#next()
-    if (t.kind === 'string' || t.text !== text) this.#fail(t, `expected '${text}', found '${t.text}'`)
-  }
-
-  #accept(text: string): boolean {
-    const t = this.tokens[this.#pos]
-    if (t && t.kind === 'punct' && t.text === text) {
-      this.#pos++
-      return true
-    }
-    return false
-  }
-
-  #peek(): Token | undefined {
-    return this.tokens[this.#pos]
-  }
-
-  #peekOrFail(where: string): Token {
-    const t = this.tokens[this.#pos]
-    if (!t) throw new SchemaParseError(`unexpected end of input in ${where}`)
-    return t
-  }
-
-  #next(): Token {
-    const t = this.tokens[this.#pos]
-    if (!t) throw new SchemaParseError('unexpected end of input')
-    this.#pos++
-    return t
-  }
-
-  #atEnd(): boolean {
-    return this.#pos >= this.tokens.length
-  }
-
-  #fail(t: Token, message: string): never {
-    throw new SchemaParseError(`line ${t.line}:${t.column}: ${message}`)
-  }
 }
 
 export type { TypeElement }
