@@ -8,7 +8,7 @@ import { isNotFound, resolveReferences, unknownGuid, unknownSchemaId, type Schem
 import { SerdeError } from './errors.js'
 import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
 import {
-  guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, readFraming, VALUE_SCHEMA_ID_HEADER,
+  guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, MAGIC_BYTE, readFraming, VALUE_SCHEMA_ID_HEADER,
   type RecordHeaders, type SchemaRef, type WritableHeaders,
 } from './wire.js'
 
@@ -290,6 +290,12 @@ export function deserializerFrom<T>(decoders: ReaderDecoders<Decoder<T>>, config
     },
     deserializeSync(_topic, payload, headers) {
       if (payload === null || payload === undefined) return null
+      // The common framing (magic 0, no headers) without building a framing object: this path
+      // runs once per record in a batch.
+      if (headers === undefined && payload.length >= HEADER_SIZE && payload[0] === MAGIC_BYTE) {
+        const id = (payload[1]! << 24) | (payload[2]! << 16) | (payload[3]! << 8) | payload[4]!
+        return decoders.require(id)(payload, HEADER_SIZE, undefined)
+      }
       const { ref, start, header } = readFraming(payload, headers, isKey)
       return decoders.require(ref)(payload, start, header)
     },
