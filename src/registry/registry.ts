@@ -1,6 +1,6 @@
 import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.js'
 import type { SchemaFormat } from '../formats/format.js'
-import type { ConfigRecord, Store, VersionRecord } from '../store/store.js'
+import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
 import { deleteConfig, getConfig, putConfig } from './config.js'
 import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
@@ -29,8 +29,7 @@ export interface CreateRegistryOptions {
  */
 export function createRegistry({ store, formatFor = defaultFormatFor, now = Date.now, options = {} }: CreateRegistryOptions) {
   const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
-  const write = <T>(fn: Parameters<Store['transaction']>[0] extends (tx: infer X) => unknown ? (tx: X) => T : never) =>
-    store.transaction(fn)
+  const write = <T>(fn: (tx: StoreTx) => T): Promise<T> => store.transaction(fn)
 
   return {
     core,
