@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { RegistryError, type RegistryErrorCode } from '../registry/errors.js'
-import { negotiate } from './content-type.js'
+import { negotiate, V1_JSON } from './content-type.js'
 
 /** The one table from domain error to HTTP status and Confluent `error_code`. */
 export const ERROR_TABLE: Record<RegistryErrorCode, readonly [status: number, errorCode: number]> = {
@@ -75,14 +75,13 @@ export function installErrorHandling(app: FastifyInstance, incompatibleErrorCode
       status = 500
       body = { error_code: 500, message: 'Internal Server Error' }
     }
-    reply.code(status).type(negotiate(request.headers.accept) ?? DEFAULT_TYPE).send(body)
+    reply.code(status).type(negotiate(request.headers.accept) ?? V1_JSON).send(body)
   })
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)
-      .type(negotiate(request.headers.accept) ?? DEFAULT_TYPE)
+      .type(negotiate(request.headers.accept) ?? V1_JSON)
       .send({ error_code: 404, message: 'HTTP 404 Not Found' })
   })
 }
 
-const DEFAULT_TYPE = 'application/vnd.schemaregistry.v1+json'
