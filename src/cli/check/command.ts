@@ -20,7 +20,7 @@ import { renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index
 import { RestClient } from '../rest.js'
 import { directoryVersions, gitHistory } from './baseline.js'
 import { parseMessages } from './messages.js'
-import { fragments, lineOf } from './locate.js'
+import { explain } from './locate.js'
 import { OfflineEngine } from './offline.js'
 import { OnlineEngine } from './online.js'
 import type { Candidate, CheckOutcome, CompatEngine, Finding, Verdict } from './outcome.js'
@@ -227,16 +227,7 @@ function toOutcome(c: Candidate, v: Verdict): CheckOutcome {
   if (v.compatible) return { ...base, status: 'compatible', findings: [] }
   const parsed = parseMessages(v.messages)
   if (parsed.onlyFreeText) return { ...base, status: 'invalid', error: v.messages.join('; '), findings: [] }
-  const findings = parsed.violations.map((x): Finding => {
-    const f = fragments(parsed.oldSchema, c.schema, x.path)
-    const line = lineOf(c.schema, x.path)
-    return {
-      ...x,
-      ...(f.old !== undefined ? { oldFragment: f.old } : {}),
-      ...(f.new !== undefined ? { newFragment: f.new } : {}),
-      ...(line !== undefined ? { line } : {}),
-    }
-  })
+  const findings = parsed.violations.map((x): Finding => explain(c.type, x, c.schema, parsed.oldSchema))
   return {
     ...base,
     ...(parsed.level && !base.level ? { level: parsed.level } : {}),
