@@ -75,4 +75,13 @@ export function installContentTypes(app: FastifyInstance): void {
     reply.type(type)
     done()
   })
+  // fastify appends `; charset=utf-8` to JSON types; Confluent's Jersey layer sends the bare type.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    const header = reply.getHeader('content-type')
+    if (typeof header === 'string') {
+      const bare = header.split(';')[0]!.trim()
+      if (PRODUCED.some(([t]) => t === bare) && bare !== header) reply.header('content-type', bare)
+    }
+    done(null, payload)
+  })
 }
