@@ -53,3 +53,28 @@ describe('Content-Type is the bare media type, as Confluent sends it', () => {
     expect(r.contentType).toBe('application/json')
   })
 })
+
+describe('Avro namespaces are validated like names', () => {
+  it('refuses a namespace with an invalid part with 42201 naming it', async () => {
+    const r = await call('POST', '/subjects/ns/versions', avro({ type: 'record', name: 'foo', namespace: 'foo-bar-baz', fields: [] }))
+    expect(r.status).toBe(422)
+    expect(r.body.error_code).toBe(42201)
+    expect(r.body.message).toContain('foo-bar-baz')
+  })
+
+  it('refuses an invalid part of a dotted name and of a nested namespace', async () => {
+    const dotted = await call('POST', '/subjects/ns/versions', avro({ type: 'record', name: 'a.1b.C', fields: [] }))
+    expect(dotted.body.error_code).toBe(42201)
+    const nested = await call(
+      'POST',
+      '/subjects/ns/versions',
+      avro({ type: 'record', name: 'R', fields: [{ name: 'e', type: { type: 'enum', name: 'E', namespace: 'ok.x y', symbols: ['A'] } }] }),
+    )
+    expect(nested.body.error_code).toBe(42201)
+  })
+
+  it('accepts valid dotted namespaces', async () => {
+    const r = await call('POST', '/subjects/ns/versions', avro({ type: 'record', name: 'foo', namespace: 'com.acme_1.Ünits', fields: [] }))
+    expect(r.status).toBe(200)
+  })
+})
