@@ -78,3 +78,79 @@ describe('Avro namespaces are validated like names', () => {
     expect(r.status).toBe(200)
   })
 })
+
+describe('ids across a permanent delete', () => {
+  const hd = { type: 'record', name: 'hd', fields: [{ name: 'f', type: 'int' }] }
+
+  it('re-registering after a permanent delete answers the original id, as Confluent does', async () => {
+    const first = await call('POST', '/subjects/hd1/versions', avro(hd))
+    expect(first.status).toBe(200)
+    const byIdBefore = await call('GET', `/schemas/ids/${first.body.id}`)
+    expect((await call('DELETE', '/subjects/hd1')).status).toBe(200)
+    expect((await call('DELETE', '/subjects/hd1?permanent=true')).status).toBe(200)
+    const again = await call('POST', '/subjects/hd1/versions', avro(hd))
+    expect(again.body.id).toBe(first.body.id)
+    const byIdAfter = await call('GET', `/schemas/ids/${again.body.id}`)
+    expect(byIdAfter.body.guid).toBe(byIdBefore.body.guid)
+    expect(byIdAfter.body.schema).toBe(byIdBefore.body.schema)
+    expect((await call('GET', '/subjects/hd1/versions')).body).toEqual([1])
+  })
+
+  it('never gives that id to a different schema', async () => {
+    const a = await call('POST', '/subjects/hd2/versions', avro({ type: 'record', name: 'hd2', fields: [] }))
+    await call('DELETE', '/subjects/hd2')
+    await call('DELETE', '/subjects/hd2?permanent=true')
+    const other = await call('POST', '/subjects/hd2/versions', avro({ type: 'record', name: 'other', fields: [] }))
+    expect(other.body.id).not.toBe(a.body.id)
+    // The old id still names only the old schema (it answers 40403 while no version uses it).
+    const byId = await call('GET', `/schemas/ids/${other.body.id}`)
+    expect(JSON.parse(byId.body.schema).name).toBe('other')
+  })
+})
+
+describe('deleted versions and ids, as Confluent answers them', () => {
+  it('latest?deleted=true when every version is soft-deleted is 40402', async () => {
+    // Confluent AbstractSchemaRegistry.get(subject, version, returnDeleted): `latest` goes to
+    // getLatestVersion, which skips deleted versions whatever `deleted` says; the resource
+    // (SubjectVersionsResource.getSchemaByVersion) then finds the subject with deleted versions
+    // and answers version-not-found (40402), not the newest deleted version.
+    await call('POST', '/subjects/alldel/versions', avro('int'))
+    await call('DELETE', '/subjects/alldel')
+    const r = await call('GET', '/subjects/alldel/versions/latest?deleted=true')
+    expect(r.status).toBe(404)
+    expect(r.body.error_code).toBe(40402)
+    // An explicit version number with deleted=true does see it.
+    expect((await call('GET', '/subjects/alldel/versions/1?deleted=true')).status).toBe(200)
+  })
+
+  it('GET /schemas/ids/{id} is 40403 once only permanently deleted versions used the id', async () => {
+    // Confluent InMemoryCache.schemaTombstoned drops the subject-version from the id's uses and
+    // the id itself once none is left; SchemasResource.getSchema then answers 40403.
+    const reg = await call('POST', '/subjects/gone/versions', avro({ type: 'record', name: 'gone', fields: [] }))
+    await call('DELETE', '/subjects/gone')
+    expect((await call('GET', `/schemas/ids/${reg.body.id}`)).status).toBe(200)
+    await call('DELETE', '/subjects/gone?permanent=true')
+    const r = await call('GET', `/schemas/ids/${reg.body.id}`)
+    expect(r.status).toBe(404)
+    expect(r.body.error_code).toBe(40403)
+  })
+
+  it('referencedby on a soft-deleted version is 200 with its live referrers', async () => {
+    // Confluent SubjectVersionsResource.getReferencedBy looks the version up with deleted=true,
+    // so a soft-deleted version is found; KafkaSchemaRegistry.getReferencedBy lists the ids in
+    // the lookup cache's referencedBy, from which InMemoryCache.schemaDeleted removes a referrer
+    // once it is soft-deleted. A soft-deleted version with no live referrer answers 200 [].
+    const base = { type: 'record', name: 'Base', namespace: 'rb', fields: [{ name: 'x', type: 'int' }] }
+    await call('POST', '/subjects/rb-base/versions', avro(base))
+    const user = await call('POST', '/subjects/rb-user/versions', {
+      schema: JSON.stringify({ type: 'record', name: 'User', namespace: 'rb', fields: [{ name: 'b', type: 'rb.Base' }] }),
+      references: [{ name: 'rb.Base', subject: 'rb-base', version: 1 }],
+    })
+    expect((await call('GET', '/subjects/rb-base/versions/1/referencedby')).body).toEqual([user.body.id])
+    await call('DELETE', '/subjects/rb-user/versions/1')
+    await call('DELETE', '/subjects/rb-base/versions/1')
+    const r = await call('GET', '/subjects/rb-base/versions/1/referencedby')
+    expect(r.status).toBe(200)
+    expect(r.body).toEqual([])
+  })
+})
