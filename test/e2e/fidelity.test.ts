@@ -154,3 +154,18 @@ describe('deleted versions and ids, as Confluent answers them', () => {
     expect(r.body).toEqual([])
   })
 })
+
+describe('Protobuf custom options in a oneof', () => {
+  it('registers the schema and serves it back, also as a descriptor', async () => {
+    const schema = `syntax = "proto3";
+import "google/protobuf/descriptor.proto";
+extend google.protobuf.OneofOptions { bool my_option = 50001; }
+message M { oneof o { option (my_option) = true; int32 a = 1; } }`
+    const r = await call('POST', '/subjects/pb-oneof/versions', { schemaType: 'PROTOBUF', schema })
+    expect(r.status).toBe(200)
+    const back = await call('GET', `/schemas/ids/${r.body.id}`)
+    expect(back.body.schema).toContain('option (my_option) = true;')
+    const serialized = await call('GET', `/schemas/ids/${r.body.id}?format=serialized`)
+    expect(serialized.status).toBe(200)
+  })
+})
