@@ -169,3 +169,42 @@ message M { oneof o { option (my_option) = true; int32 a = 1; } }`
     expect(serialized.status).toBe(200)
   })
 })
+
+describe('error messages that say what to do', () => {
+  it('42206 names the referring subject and version', async () => {
+    const base = { type: 'record', name: 'Ref', namespace: 'em', fields: [{ name: 'x', type: 'int' }] }
+    await call('POST', '/subjects/em-base/versions', avro(base))
+    await call('POST', '/subjects/em-user/versions', {
+      schema: JSON.stringify({ type: 'record', name: 'U', namespace: 'em', fields: [{ name: 'r', type: 'em.Ref' }] }),
+      references: [{ name: 'em.Ref', subject: 'em-base', version: 1 }],
+    })
+    const r = await call('DELETE', '/subjects/em-base/versions/1')
+    expect(r.status).toBe(422)
+    expect(r.body.error_code).toBe(42206)
+    expect(r.body.message).toContain("'em-user' version 1")
+    expect(r.body.message).toContain("'em-base' version 1")
+    expect(r.body.message).not.toContain('keytype')
+    const subject = await call('DELETE', '/subjects/em-base')
+    expect(subject.body.error_code).toBe(42206)
+    expect(subject.body.message).toContain("'em-user' version 1")
+  })
+
+  it('refusing IMPORT mode over existing subjects mentions ?force=true', async () => {
+    await call('POST', '/subjects/imp/versions', avro('long'))
+    const r = await call('PUT', '/mode/imp', { mode: 'IMPORT' })
+    expect(r.status).toBe(422)
+    expect(r.body.error_code).toBe(42205)
+    expect(r.body.message).toContain('?force=true')
+    expect((await call('PUT', '/mode/imp?force=true', { mode: 'IMPORT' })).status).toBe(200)
+    await call('PUT', '/mode/imp', { mode: 'READWRITE' })
+  })
+
+  it('415 lists the accepted media types', async () => {
+    const r = await call('POST', '/subjects/x/versions', avro('int'), { 'content-type': 'text/plain' })
+    expect(r.status).toBe(415)
+    expect(r.body.error_code).toBe(415)
+    for (const t of ['application/vnd.schemaregistry.v1+json', 'application/vnd.schemaregistry+json', 'application/json', 'application/octet-stream']) {
+      expect(r.body.message).toContain(t)
+    }
+  })
+})
