@@ -208,3 +208,13 @@ describe('error messages that say what to do', () => {
     }
   })
 })
+
+describe('GET /schemas/ids/{id}?subject= when a named context has the same id', () => {
+  it('answers the schema the subject itself uses under that id', async () => {
+    // Confluent getSchemaKeyUsingContexts tries the subject's own use of the id first.
+    const own = await call('POST', '/subjects/same-id/versions', avro({ type: 'record', name: 'SameId', fields: [] }))
+    for (let i = 0; i < own.body.id; i++) await call('POST', `/subjects/:.other:filler${i}/versions`, avro({ type: 'enum', name: `F${i}`, symbols: ['A'] }))
+    const r = await call('GET', `/schemas/ids/${own.body.id}?subject=same-id`)
+    expect(JSON.parse(r.body.schema).name).toBe('SameId')
+  })
+})
