@@ -8,7 +8,7 @@ import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
 import { installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
-import { rewriteContextUrl } from './rewrite.js'
+import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
 import { modeRoutes } from './routes/mode.js'
@@ -76,7 +76,7 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: (req) => rewriteContextUrl(req.url ?? '/'),
+    rewriteUrl: (req) => rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
   })
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {
