@@ -47,6 +47,21 @@ export interface AppDeps {
 }
 
 /**
+ * Log lines an operator can read: an ISO-8601 `time` and the level's name instead of pino's
+ * epoch milliseconds and level number. A ready-made logger instance is left as it is.
+ */
+function readableLogs(logger: AppDeps['logger']): AppDeps['logger'] {
+  if (logger === false || logger === undefined || logger === null) return logger
+  const options = logger === true ? {} : logger
+  if (typeof options !== 'object' || 'info' in options) return logger
+  return {
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+    ...options,
+  }
+}
+
+/**
  * The HTTP service: Confluent's REST API over a registry. It never listens; `main.ts` does.
  *
  * @example
@@ -67,7 +82,7 @@ export async function buildApp({
   audit = true,
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    logger: readableLogs(logger),
     bodyLimit,
     requestTimeout,
     connectionTimeout,
