@@ -32,7 +32,7 @@ async function call(method: string, path: string, body?: unknown) {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answer bodies field by field
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any }
 }
 
@@ -42,14 +42,18 @@ describe('subject aliases over HTTP', () => {
     expect(latest.status).toBe(200)
     expect(latest.body).toMatchObject({ subject: 'orders-v1', version: 1, id: targetId })
     expect((await call('GET', '/subjects/orders/versions/1')).body.id).toBe(targetId)
-    expect(JSON.parse(JSON.stringify((await call('GET', '/subjects/orders/versions/1/schema')).body))).toMatchObject({ name: 'Order' })
+    expect(JSON.parse(JSON.stringify((await call('GET', '/subjects/orders/versions/1/schema')).body))).toMatchObject({
+      name: 'Order',
+    })
     expect((await call('GET', '/subjects/orders/versions')).body).toEqual([1])
   })
 
   it('looks up, checks compatibility and resolves ?subject= on /schemas/ids through the alias', async () => {
     const lookup = await call('POST', '/subjects/orders', { schema: JSON.stringify(order) })
     expect(lookup.body).toMatchObject({ subject: 'orders-v1', id: targetId })
-    const compat = await call('POST', '/compatibility/subjects/orders/versions/latest', { schema: JSON.stringify(orderV2) })
+    const compat = await call('POST', '/compatibility/subjects/orders/versions/latest', {
+      schema: JSON.stringify(orderV2),
+    })
     expect(compat.body).toEqual({ is_compatible: true })
     const byId = await call('GET', `/schemas/ids/${targetId}?subject=orders`)
     expect(byId.status).toBe(200)
@@ -96,6 +100,8 @@ describe('subject aliases through the real clients', () => {
     const r = new KafkajsRegistry({ host: server.url })
     expect(await r.getLatestSchemaId('orders')).toBe(targetId)
     expect(await r.getRegistryId('orders', 1)).toBe(targetId)
-    expect(await r.getRegistryIdBySchema('orders', { type: SchemaType.AVRO, schema: JSON.stringify(order) })).toBe(targetId)
+    expect(await r.getRegistryIdBySchema('orders', { type: SchemaType.AVRO, schema: JSON.stringify(order) })).toBe(
+      targetId,
+    )
   })
 })

@@ -24,7 +24,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   } catch {
     // plain text stays text
   }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: tests read answer bodies field by field
   return { status: res.status, body: parsed as any, contentType: res.headers.get('content-type') }
 }
 
@@ -56,7 +56,11 @@ describe('Content-Type is the bare media type, as Confluent sends it', () => {
 
 describe('Avro namespaces are validated like names', () => {
   it('refuses a namespace with an invalid part with 42201 naming it', async () => {
-    const r = await call('POST', '/subjects/ns/versions', avro({ type: 'record', name: 'foo', namespace: 'foo-bar-baz', fields: [] }))
+    const r = await call(
+      'POST',
+      '/subjects/ns/versions',
+      avro({ type: 'record', name: 'foo', namespace: 'foo-bar-baz', fields: [] }),
+    )
     expect(r.status).toBe(422)
     expect(r.body.error_code).toBe(42201)
     expect(r.body.message).toContain('foo-bar-baz')
@@ -68,13 +72,21 @@ describe('Avro namespaces are validated like names', () => {
     const nested = await call(
       'POST',
       '/subjects/ns/versions',
-      avro({ type: 'record', name: 'R', fields: [{ name: 'e', type: { type: 'enum', name: 'E', namespace: 'ok.x y', symbols: ['A'] } }] }),
+      avro({
+        type: 'record',
+        name: 'R',
+        fields: [{ name: 'e', type: { type: 'enum', name: 'E', namespace: 'ok.x y', symbols: ['A'] } }],
+      }),
     )
     expect(nested.body.error_code).toBe(42201)
   })
 
   it('accepts valid dotted namespaces', async () => {
-    const r = await call('POST', '/subjects/ns/versions', avro({ type: 'record', name: 'foo', namespace: 'com.acme_1.Ünits', fields: [] }))
+    const r = await call(
+      'POST',
+      '/subjects/ns/versions',
+      avro({ type: 'record', name: 'foo', namespace: 'com.acme_1.Ünits', fields: [] }),
+    )
     expect(r.status).toBe(200)
   })
 })
@@ -143,7 +155,12 @@ describe('deleted versions and ids, as Confluent answers them', () => {
     const base = { type: 'record', name: 'Base', namespace: 'rb', fields: [{ name: 'x', type: 'int' }] }
     await call('POST', '/subjects/rb-base/versions', avro(base))
     const user = await call('POST', '/subjects/rb-user/versions', {
-      schema: JSON.stringify({ type: 'record', name: 'User', namespace: 'rb', fields: [{ name: 'b', type: 'rb.Base' }] }),
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'User',
+        namespace: 'rb',
+        fields: [{ name: 'b', type: 'rb.Base' }],
+      }),
       references: [{ name: 'rb.Base', subject: 'rb-base', version: 1 }],
     })
     expect((await call('GET', '/subjects/rb-base/versions/1/referencedby')).body).toEqual([user.body.id])
@@ -203,7 +220,12 @@ describe('error messages that say what to do', () => {
     const r = await call('POST', '/subjects/x/versions', avro('int'), { 'content-type': 'text/plain' })
     expect(r.status).toBe(415)
     expect(r.body.error_code).toBe(415)
-    for (const t of ['application/vnd.schemaregistry.v1+json', 'application/vnd.schemaregistry+json', 'application/json', 'application/octet-stream']) {
+    for (const t of [
+      'application/vnd.schemaregistry.v1+json',
+      'application/vnd.schemaregistry+json',
+      'application/json',
+      'application/octet-stream',
+    ]) {
       expect(r.body.message).toContain(t)
     }
   })
@@ -213,7 +235,8 @@ describe('GET /schemas/ids/{id}?subject= when a named context has the same id', 
   it('answers the schema the subject itself uses under that id', async () => {
     // Confluent getSchemaKeyUsingContexts tries the subject's own use of the id first.
     const own = await call('POST', '/subjects/same-id/versions', avro({ type: 'record', name: 'SameId', fields: [] }))
-    for (let i = 0; i < own.body.id; i++) await call('POST', `/subjects/:.other:filler${i}/versions`, avro({ type: 'enum', name: `F${i}`, symbols: ['A'] }))
+    for (let i = 0; i < own.body.id; i++)
+      await call('POST', `/subjects/:.other:filler${i}/versions`, avro({ type: 'enum', name: `F${i}`, symbols: ['A'] }))
     const r = await call('GET', `/schemas/ids/${own.body.id}?subject=same-id`)
     expect(JSON.parse(r.body.schema).name).toBe('SameId')
   })

@@ -15,16 +15,19 @@ let stop: () => Promise<void>
 const lines: Record<string, unknown>[] = []
 
 beforeAll(async () => {
-  const child = spawn('node', ['bin/registrum.js', 'serve', '--port', '0', '--db', join(dir, 'r.db'), '--log-level', 'info'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    'node',
+    ['bin/registrum.js', 'serve', '--port', '0', '--db', join(dir, 'r.db'), '--log-level', 'info'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString()
-      let nl: number
-      while ((nl = out.indexOf('\n')) >= 0) {
+      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
         const line = out.slice(0, nl)
         out = out.slice(nl + 1)
         const ready = /^registrum listening on (http:\/\/\S+)/.exec(line)
@@ -83,7 +86,10 @@ describe('logs an operator can read', () => {
     expect(incompatible).toMatchObject({ level: 'info', status: 409, error_code: 40901 })
     expect(String(incompatible.reason)).toContain('incompatible')
     expect(await post('/subjects/log-c/versions', { schema: '{"type":"bogus"}' })).toBe(422)
-    expect(await logged((l) => l.msg === 'write refused' && l.subject === 'log-c')).toMatchObject({ error_code: 42201, level: 'info' })
+    expect(await logged((l) => l.msg === 'write refused' && l.subject === 'log-c')).toMatchObject({
+      error_code: 42201,
+      level: 'info',
+    })
     expect(await post('/mode', { mode: 'SIDEWAYS' }, 'PUT')).toBe(422)
     expect(await logged((l) => l.msg === 'write refused' && l.url === '/mode')).toMatchObject({ error_code: 42204 })
   })
