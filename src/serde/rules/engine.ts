@@ -68,12 +68,19 @@ const errorAction: RuleAction = {
 
 const noneAction: RuleAction = { type: 'NONE', run() {} }
 
+export interface RuleEngineOptions {
+  readonly executors?: readonly RuleExecutor[]
+  /** Actions beyond ERROR and NONE, e.g. {@link dlqAction}. */
+  readonly actions?: readonly RuleAction[]
+  readonly overrides?: readonly RuleOverride[]
+}
+
 export class RuleEngine {
   readonly #executors = new Map<string, RuleExecutor>()
   readonly #actions = new Map<string, RuleAction>([['ERROR', errorAction], ['NONE', noneAction]])
   readonly #overrides = new Map<string, RuleOverride>()
 
-  constructor(options: { executors?: readonly RuleExecutor[]; actions?: readonly RuleAction[]; overrides?: readonly RuleOverride[] } = {}) {
+  constructor(options: RuleEngineOptions = {}) {
     for (const e of options.executors ?? []) this.#executors.set(e.type, e)
     for (const a of options.actions ?? []) this.#actions.set(a.type, a)
     for (const o of options.overrides ?? []) this.#overrides.set(o.type, o)

@@ -196,7 +196,7 @@ async function walkJson(
   if (field !== undefined) field.type = jsonType(schema)
   if (typeof schema.$ref === 'string') return walkJson(ctx, resolve(schema.$ref), path, value, visit, resolve, depth + 1)
   const next = (s: unknown, v: unknown): Promise<unknown> => walkJson(ctx, s, path, v, visit, resolve, depth + 1)
-  let current = value
+  let current: unknown = value
   const branches = (k: string): unknown[] => (Array.isArray(schema[k]) ? (schema[k] as unknown[]) : [])
   for (const s of branches('allOf')) current = await next(s, current)
   const oneOf = branches('oneOf').find((s) => jsonFits(s, current))

@@ -4,7 +4,7 @@ import { parseProtobuf } from '../../formats/protobuf/parse.js'
 import { celExecutor, celFieldExecutor } from './cel.js'
 import type { FieldWalker } from './context.js'
 import { dlqAction, type DeadLetter } from './dlq.js'
-import { RuleEngine, RuleError, type RuleRun } from './engine.js'
+import { RuleEngine, RuleError, type RuleEngineOptions, type RuleRun } from './engine.js'
 import { avroFieldWalker, jsonFieldWalker, protobufFieldTags, protobufFieldWalker } from './fields.js'
 import { jsonataExecutor } from './jsonata.js'
 import type { Metadata, Rule, RuleSchema } from './model.js'
@@ -20,7 +20,7 @@ const USER_AVRO = JSON.stringify({
 })
 const userAvro = avroFormat.parse(USER_AVRO, [], 'new')
 
-const engine = (extra: { actions?: ConstructorParameters<typeof RuleEngine>[0]['actions']; overrides?: ConstructorParameters<typeof RuleEngine>[0]['overrides'] } = {}) =>
+const engine = (extra: Omit<RuleEngineOptions, 'executors'> = {}) =>
   new RuleEngine({ executors: [celExecutor(), celFieldExecutor(), jsonataExecutor()], ...extra })
 
 const schemaWith = (rules: Rule[], extra: { metadata?: Metadata; enableAt?: string; text?: string } = {}): RuleSchema => ({
