@@ -31,6 +31,26 @@ class Programs {
   }
 }
 
+/**
+ * A value as CEL can take it: records of avsc and messages of protobufjs (class instances, with
+ * Protobuf defaults on the prototype) become plain objects, protobufjs Longs become bigints.
+ */
+function celInput(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > 64) return value
+  if (value instanceof Uint8Array || value instanceof Date || value instanceof Map) return value
+  if (Array.isArray(value)) return value.map((v) => celInput(v, depth + 1))
+  const long = value as { low?: unknown; high?: unknown; unsigned?: unknown }
+  if (typeof long.low === 'number' && typeof long.high === 'number' && typeof long.unsigned === 'boolean') {
+    const big = (BigInt(long.high >>> 0) << 32n) | BigInt(long.low >>> 0)
+    return long.unsigned ? big : BigInt.asIntN(64, big)
+  }
+  const type = (value as { $type?: { toObject?: (m: unknown, o: object) => unknown } }).$type
+  const source = typeof type?.toObject === 'function' ? type.toObject(value, { defaults: true }) as Record<string, unknown> : value as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(source)) out[k] = celInput(v, depth + 1)
+  return out
+}
+
 /** Evaluates `guard; expr` (or `expr`) with the bindings; undefined when the guard is false. */
 function evaluate(programs: Programs, ctx: RuleContext, bindings: Record<string, unknown>): { value: unknown } | undefined {
   let expr = ctx.rule.expr ?? ''
@@ -82,7 +102,7 @@ export function celExecutor(): RuleExecutor {
     type: 'CEL',
     transform(ctx, message) {
       if (ctx.rule.expr === undefined) return ctx.rule.kind === 'CONDITION' ? true : message
-      const out = evaluate(programs, ctx, { message })
+      const out = evaluate(programs, ctx, { message: celInput(message) })
       if (out === undefined) return ctx.rule.kind === 'CONDITION' ? true : message
       return out.value
     },
@@ -104,7 +124,7 @@ export function celFieldExecutor(): RuleExecutor {
           return ctx.rule.kind === 'CONDITION' ? true : value
         }
         const out = evaluate(programs, ctx, {
-          value, fullName: field.fullName, name: field.name, typeName: field.type, tags: [...field.tags], message: field.containingMessage,
+          value: celInput(value), fullName: field.fullName, name: field.name, typeName: field.type, tags: [...field.tags], message: celInput(field.containingMessage),
         })
         if (out === undefined) return ctx.rule.kind === 'CONDITION' ? true : value
         if (ctx.rule.kind === 'CONDITION' && out.value !== true) {
