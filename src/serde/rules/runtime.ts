@@ -6,7 +6,7 @@
 import type { RegisteredSchema, SchemaInfo, SchemaRegistryClient } from '../client.js'
 import { SerdeError } from '../errors.js'
 import type { FieldWalker } from './context.js'
-import type { RuleEngine } from './engine.js'
+import type { RuleEngine, RuleEngineOptions } from './engine.js'
 import { hasRules, type RuleMode, type RuleSchema } from './model.js'
 
 /** How a serde runs data-contract rules. */
@@ -21,16 +21,27 @@ export interface RulesConfig {
 
 let defaultEngine: Promise<RuleEngine> | undefined
 
+/**
+ * A rule engine with the built-in executors (`CEL`, `CEL_FIELD`, `JSONATA`) plus `options`' own
+ * executors, actions (e.g. `dlqAction(...)`) and overrides. The CEL and JSONata libraries load
+ * here, on first use, never with `registrum/serde` itself.
+ *
+ * @example
+ * const rules = await createRuleEngine({ actions: [dlqAction(producerSink(producer))] })
+ * const ser = avroSerializer(registry, { useLatestVersion: true, rules })
+ */
+export async function createRuleEngine(options: RuleEngineOptions = {}): Promise<RuleEngine> {
+  const [{ RuleEngine }, { celExecutor, celFieldExecutor }, { jsonataExecutor }] = await Promise.all([
+    import('./engine.js'), import('./cel.js'), import('./jsonata.js'),
+  ])
+  return new RuleEngine({ ...options, executors: [celExecutor(), celFieldExecutor(), jsonataExecutor(), ...(options.executors ?? [])] })
+}
+
 /** The engine a serde uses: its own, or the shared default built on first need. */
 export function engineFor(config: RulesConfig): Promise<RuleEngine> | undefined {
   if (config.rules === false) return undefined
   if (config.rules !== undefined) return Promise.resolve(config.rules)
-  defaultEngine ??= (async () => {
-    const [{ RuleEngine }, { celExecutor, celFieldExecutor }, { jsonataExecutor }] = await Promise.all([
-      import('./engine.js'), import('./cel.js'), import('./jsonata.js'),
-    ])
-    return new RuleEngine({ executors: [celExecutor(), celFieldExecutor(), jsonataExecutor()] })
-  })()
+  defaultEngine ??= createRuleEngine()
   return defaultEngine
 }
 
