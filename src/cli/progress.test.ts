@@ -17,7 +17,13 @@ describe('progress bar', () => {
       expect(line.length).toBeLessThanOrEqual(Math.max(columns - 1, `import 3/11 ${name}`.length))
     }
     // At exactly the width where the old bar cut the last character.
-    const exact = progressLine('export', 1, 2, 'orders-value', 'export [###############---------------] 1/2 orders-value'.length)
+    const exact = progressLine(
+      'export',
+      1,
+      2,
+      'orders-value',
+      'export [###############---------------] 1/2 orders-value'.length,
+    )
     expect(exact.endsWith('orders-value')).toBe(true)
   })
 
@@ -32,7 +38,10 @@ describe('progress bar', () => {
 
   it('draws nothing when the stream is not a terminal', () => {
     const writes: string[] = []
-    const bar = progress('import', 2, { isTTY: false, write: (s: string) => writes.push(s) > 0 } as unknown as NodeJS.WriteStream)
+    const bar = progress('import', 2, {
+      isTTY: false,
+      write: (s: string) => writes.push(s) > 0,
+    } as unknown as NodeJS.WriteStream)
     bar.tick('x')
     bar.done()
     expect(writes).toEqual([])

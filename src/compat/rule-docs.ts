@@ -6,13 +6,15 @@ const GENERAL: Readonly<Record<string, RuleDoc>> = {
   [DIFFERENT_SCHEMA_TYPE]: {
     id: DIFFERENT_SCHEMA_TYPE,
     summary: 'The schema type changed (e.g. AVRO to PROTOBUF).',
-    description: 'Readers of one schema language cannot decode data written in another, so no change of type is compatible.',
+    description:
+      'Readers of one schema language cannot decode data written in another, so no change of type is compatible.',
     hint: 'Keep the subject\u2019s schema type; put a schema of another type under a new subject.',
   },
   INVALID_SCHEMA: {
     id: 'INVALID_SCHEMA',
     summary: 'The schema could not be parsed, or one of its references could not be resolved.',
-    description: 'The registry refuses a schema it cannot parse with all its references; the message says what is wrong and where.',
+    description:
+      'The registry refuses a schema it cannot parse with all its references; the message says what is wrong and where.',
     hint: 'Fix the syntax at the reported place, or declare each reference (name, subject, version) so it resolves.',
   },
   INCOMPATIBLE: {

@@ -8,7 +8,12 @@ import { locate } from './locate.js'
 const lineOf = (text: string, marker: string) => text.split('\n').findIndex((l) => l.includes(marker)) + 1
 
 /** Runs the real engine on old → new and locates every violation in the new text. */
-function violations(type: 'AVRO' | 'JSON' | 'PROTOBUF', oldText: string, newText: string, level: CompatibilityLevel = 'BACKWARD') {
+function violations(
+  type: 'AVRO' | 'JSON' | 'PROTOBUF',
+  oldText: string,
+  newText: string,
+  level: CompatibilityLevel = 'BACKWARD',
+) {
   const format = formatFor(type)!
   const found = checkPair(format, level, format.parse(newText, [], 'new'), format.parse(oldText, [], 'new'))
   expect(found.length).toBeGreaterThan(0)
@@ -43,26 +48,44 @@ describe('locate: Avro, from source positions', () => {
   })
 
   it('MISSING_ENUM_SYMBOLS: the symbols of the enum, inside a nested field', () => {
-    const before = avro(`${id}\n    {"name": "status",\n     "type": {"type": "enum", "name": "Status",\n              "symbols": ["NEW", "PAID", "SHIPPED"]}}`)
-    const after = avro(`${id}\n    {"name": "status",\n     "type": {"type": "enum", "name": "Status",\n              "symbols": ["NEW", "PAID"]}}`)
+    const before = avro(
+      `${id}\n    {"name": "status",\n     "type": {"type": "enum", "name": "Status",\n              "symbols": ["NEW", "PAID", "SHIPPED"]}}`,
+    )
+    const after = avro(
+      `${id}\n    {"name": "status",\n     "type": {"type": "enum", "name": "Status",\n              "symbols": ["NEW", "PAID"]}}`,
+    )
     const [v] = violations('AVRO', before, after)
     expect(v).toMatchObject({ rule: 'MISSING_ENUM_SYMBOLS', path: '/fields/1/type/symbols' })
     expect(v!.at).toMatchObject({ line: lineOf(after, '"symbols"'), exact: true, element: 'status' })
   })
 
   it('NAME_MISMATCH and FIXED_SIZE_MISMATCH: the changed keyword of the named type', () => {
-    const fixed = (name: string, size: number) => avro(`${id}\n    {"name": "hash",\n     "type": {"type": "fixed",\n              "name": "${name}",\n              "size": ${size}}}`)
+    const fixed = (name: string, size: number) =>
+      avro(
+        `${id}\n    {"name": "hash",\n     "type": {"type": "fixed",\n              "name": "${name}",\n              "size": ${size}}}`,
+      )
     const [size] = violations('AVRO', fixed('Hash', 16), fixed('Hash', 32))
     expect(size).toMatchObject({ rule: 'FIXED_SIZE_MISMATCH', path: '/fields/1/type/size' })
-    expect(size!.at).toMatchObject({ line: lineOf(fixed('Hash', 32), '"size"'), exact: true, element: 'hash', text: '32' })
+    expect(size!.at).toMatchObject({
+      line: lineOf(fixed('Hash', 32), '"size"'),
+      exact: true,
+      element: 'hash',
+      text: '32',
+    })
     const [name] = violations('AVRO', fixed('Hash', 16), fixed('Digest', 16))
     expect(name).toMatchObject({ rule: 'NAME_MISMATCH', path: '/fields/1/type/name' })
     expect(name!.at).toMatchObject({ line: lineOf(fixed('Digest', 16), '"Digest"'), exact: true, text: '"Digest"' })
   })
 
   it('follows a path through a reference to a named type defined earlier in the file', () => {
-    const text = avro(`    {"name": "a", "type": {"type": "record", "name": "Addr", "fields": [{"name": "zip", "type": "int"}]}},\n    {"name": "b",\n     "type": "Addr"}`)
-    expect(locate('AVRO', text, '/fields/1/type/fields/0/type')).toMatchObject({ line: 6, exact: true, element: 'b.zip' })
+    const text = avro(
+      `    {"name": "a", "type": {"type": "record", "name": "Addr", "fields": [{"name": "zip", "type": "int"}]}},\n    {"name": "b",\n     "type": "Addr"}`,
+    )
+    expect(locate('AVRO', text, '/fields/1/type/fields/0/type')).toMatchObject({
+      line: 6,
+      exact: true,
+      element: 'b.zip',
+    })
   })
 
   it('a path that cannot be followed answers the deepest enclosing place, not exact', () => {
@@ -90,7 +113,11 @@ describe('locate: JSON Schema, from source positions', () => {
     const found = violations('JSON', schema('', 'integer', ''), after)
     const v = found.find((x) => x.rule === 'REQUIRED_ATTRIBUTE_ADDED')!
     expect(v.path).toBe('#/required/age')
-    expect(v.at).toMatchObject({ line: after.split('\n').findIndex((l) => l.trim() === '"age"') + 1, exact: true, element: 'age' })
+    expect(v.at).toMatchObject({
+      line: after.split('\n').findIndex((l) => l.trim() === '"age"') + 1,
+      exact: true,
+      element: 'age',
+    })
   })
 
   it('a changed type and an added bound: the keyword', () => {
@@ -101,7 +128,13 @@ describe('locate: JSON Schema, from source positions', () => {
     const bounded = schema('', 'integer', ',\n      "maximum": 150')
     const [max] = violations('JSON', schema('', 'integer', ''), bounded)
     expect(max).toMatchObject({ rule: 'MAXIMUM_ADDED', path: '#/properties/age/maximum' })
-    expect(max!.at).toMatchObject({ line: lineOf(bounded, '"maximum"'), column: 7, exact: true, element: 'age', text: '150' })
+    expect(max!.at).toMatchObject({
+      line: lineOf(bounded, '"maximum"'),
+      column: 7,
+      exact: true,
+      element: 'age',
+      text: '150',
+    })
   })
 })
 
@@ -139,7 +172,12 @@ message Order {
 
   it('nested messages, map fields and oneof members by the diff’s paths', () => {
     const text = proto('string')
-    expect(locate('PROTOBUF', text, '#/Order/Line/2')).toMatchObject({ line: 12, column: 5, element: 'Order.Line.qty', text: 'repeated int32 qty = 2' })
+    expect(locate('PROTOBUF', text, '#/Order/Line/2')).toMatchObject({
+      line: 12,
+      column: 5,
+      element: 'Order.Line.qty',
+      text: 'repeated int32 qty = 2',
+    })
     expect(locate('PROTOBUF', text, '#/Order/5')).toMatchObject({ line: 10, text: 'map<string, int64> tags = 5' })
     expect(locate('PROTOBUF', text, '#/Order/payment/4')).toMatchObject({ line: 8, element: 'Order.payment.card' })
     expect(locate('PROTOBUF', text, '#/Order/4')).toMatchObject({ line: 8, element: 'Order.card' })
@@ -148,10 +186,18 @@ message Order {
 })
 
 describe('directionOf reads back the direction every rule message was rendered for', () => {
-  const cases: [ 'AVRO' | 'JSON' | 'PROTOBUF', string, string][] = [
+  const cases: ['AVRO' | 'JSON' | 'PROTOBUF', string, string][] = [
     ['AVRO', avro('    {"name": "a", "type": "int"}'), avro('    {"name": "a", "type": "string"}')],
-    ['AVRO', avro('    {"name": "a", "type": "int"}'), avro('    {"name": "a", "type": "int"}, {"name": "b", "type": "int"}')],
-    ['JSON', '{"type":"object","properties":{"a":{"type":"integer"}}}', '{"type":"object","properties":{"a":{"type":"integer","maximum":3}}}'],
+    [
+      'AVRO',
+      avro('    {"name": "a", "type": "int"}'),
+      avro('    {"name": "a", "type": "int"}, {"name": "b", "type": "int"}'),
+    ],
+    [
+      'JSON',
+      '{"type":"object","properties":{"a":{"type":"integer"}}}',
+      '{"type":"object","properties":{"a":{"type":"integer","maximum":3}}}',
+    ],
     ['PROTOBUF', 'syntax = "proto3"; message A { string x = 1; }', 'syntax = "proto3"; message A { int64 x = 1; }'],
   ]
   it.each(cases)('%s', (type, before, after) => {

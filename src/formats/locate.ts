@@ -5,7 +5,13 @@
  * (`protobuf/locate.ts`). Nothing here judges compatibility: a path that cannot be followed to
  * the end answers the deepest place it reached, marked not exact.
  */
-import { evaluate, parse as parseJsonAst, type DocumentNode, type MemberNode, type ValueNode } from '@humanwhocodes/momoa'
+import {
+  evaluate,
+  parse as parseJsonAst,
+  type DocumentNode,
+  type MemberNode,
+  type ValueNode,
+} from '@humanwhocodes/momoa'
 import type { SchemaType } from './format.js'
 import { locateProto } from './protobuf/locate.js'
 
@@ -113,7 +119,8 @@ function followJson(doc: DocumentNode, type: 'AVRO' | 'JSON', path: string, opti
       const byName = hint === undefined ? -1 : node.elements.findIndex((e) => stringMember(e.value, 'name') === hint)
       const index = byName >= 0 ? byName : /^\d+$/.test(seg) && hint === undefined ? Number(seg) : -1
       // JSON Schema `required/<name>` names an array element by value.
-      const byValue = index < 0 ? node.elements.findIndex((e) => e.value.type === 'String' && e.value.value === seg) : -1
+      const byValue =
+        index < 0 ? node.elements.findIndex((e) => e.value.type === 'String' && e.value.value === seg) : -1
       const element = node.elements[index >= 0 ? index : byValue]
       if (!element) {
         exact = false
@@ -145,7 +152,12 @@ function followJson(doc: DocumentNode, type: 'AVRO' | 'JSON', path: string, opti
  * Follows `path` (a violation's `additionalInfo`) into `text`. Undefined when the text does not
  * parse or the type is unknown.
  */
-export function locate(type: SchemaType | string, text: string, path: string, options: LocateOptions = {}): Followed | undefined {
+export function locate(
+  type: SchemaType | string,
+  text: string,
+  path: string,
+  options: LocateOptions = {},
+): Followed | undefined {
   if (type === 'PROTOBUF') return locateProto(text, path)
   if (type !== 'AVRO' && type !== 'JSON') return undefined
   let doc: DocumentNode

@@ -15,7 +15,8 @@ const ORDER = (idType: string) => `{
   ]
 }
 `
-const ADDRESS = '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}\n'
+const ADDRESS =
+  '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}\n'
 const ORDER_WITH_ADDRESS = (idType: string) =>
   `{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"${idType}"},{"name":"ship","type":"com.acme.Address"}]}\n`
 
@@ -32,12 +33,29 @@ describe('never a silent pass: a baseline that cannot be used stops the check wi
   })
 
   it('a baseline version whose reference cannot be resolved names the reference', async () => {
-    writeFiles(dir, { 'noref/orders-value/1.avsc': ORDER_WITH_ADDRESS('string'), 'ref.avsc': ORDER_WITH_ADDRESS('long') })
-    const r = await run(['check', 'ref.avsc', '--subject', 'orders-value', '--reference', 'com.acme.Address=address-value', '--against', 'noref'], {
-      cwd: dir,
+    writeFiles(dir, {
+      'noref/orders-value/1.avsc': ORDER_WITH_ADDRESS('string'),
+      'ref.avsc': ORDER_WITH_ADDRESS('long'),
     })
+    const r = await run(
+      [
+        'check',
+        'ref.avsc',
+        '--subject',
+        'orders-value',
+        '--reference',
+        'com.acme.Address=address-value',
+        '--against',
+        'noref',
+      ],
+      {
+        cwd: dir,
+      },
+    )
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/cannot load the baseline of orders-value from noref\/orders-value\/1\.avsc: .*address-value/)
+    expect(r.stderr).toMatch(
+      /cannot load the baseline of orders-value from noref\/orders-value\/1\.avsc: .*address-value/,
+    )
   })
 
   it('a --reference subject kept in the baseline directory is loaded, so the real verdict comes out', async () => {
@@ -46,14 +64,33 @@ describe('never a silent pass: a baseline that cannot be used stops the check wi
       'base/orders-value/1.avsc': ORDER_WITH_ADDRESS('string'),
       'ref.avsc': ORDER_WITH_ADDRESS('long'),
     })
-    const r = await run(['check', 'ref.avsc', '--subject', 'orders-value', '--reference', 'com.acme.Address=address-value', '--against', 'base', '-f', 'json'], {
-      cwd: dir,
-    })
+    const r = await run(
+      [
+        'check',
+        'ref.avsc',
+        '--subject',
+        'orders-value',
+        '--reference',
+        'com.acme.Address=address-value',
+        '--against',
+        'base',
+        '-f',
+        'json',
+      ],
+      {
+        cwd: dir,
+      },
+    )
     expect(r.stderr).toBe('')
     expect(r.code).toBe(1)
     const result = JSON.parse(r.stdout).results[0]
     expect(result).toMatchObject({ status: 'incompatible', previousVersions: 1, failedVersion: 1 })
-    expect(result.findings[0]).toMatchObject({ rule: 'TYPE_MISMATCH', element: 'id', oldFragment: '"string"', newFragment: '"long"' })
+    expect(result.findings[0]).toMatchObject({
+      rule: 'TYPE_MISMATCH',
+      element: 'id',
+      oldFragment: '"string"',
+      newFragment: '"long"',
+    })
   })
 
   it('an unreadable baseline file, or no baseline at all, is exit 2 with the path', async () => {
@@ -74,9 +111,13 @@ describe('clear failures for git refs', () => {
   beforeAll(() => gitRepo(dir).commit('orders', { 'schemas/orders.avsc': ORDER('string') }))
 
   it('a missing ref says which ref and how to fetch it', async () => {
-    const r = await run(['check', 'schemas/orders.avsc', '-s', 'orders-value', '--against', 'git:origin/main'], { cwd: dir })
+    const r = await run(['check', 'schemas/orders.avsc', '-s', 'orders-value', '--against', 'git:origin/main'], {
+      cwd: dir,
+    })
     expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/--against git:origin\/main: no commit named 'origin\/main' in the repository at .+; .*git fetch origin/)
+    expect(r.stderr).toMatch(
+      /--against git:origin\/main: no commit named 'origin\/main' in the repository at .+; .*git fetch origin/,
+    )
     expect(r.stderr).not.toMatch(/: \n/)
   })
 
@@ -108,11 +149,25 @@ describe('monorepos and several reports in one run', () => {
   it('annotates paths relative to the git root and writes every requested report', async () => {
     const cwd = join(dir, 'services/orders')
     const r = await run(
-      ['check', '--against', 'git:main', '--format', 'github', '--report', 'junit=out/junit.xml', '--report', 'sarif=out/registrum.sarif', '--report', 'json=out/r.json'],
+      [
+        'check',
+        '--against',
+        'git:main',
+        '--format',
+        'github',
+        '--report',
+        'junit=out/junit.xml',
+        '--report',
+        'sarif=out/registrum.sarif',
+        '--report',
+        'json=out/r.json',
+      ],
       { cwd },
     )
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/^::error file=services\/orders\/schemas\/orders\.avsc,line=6,col=\d+,title=TYPE_MISMATCH%3A id /m)
+    expect(r.stdout).toMatch(
+      /^::error file=services\/orders\/schemas\/orders\.avsc,line=6,col=\d+,title=TYPE_MISMATCH%3A id /m,
+    )
     const junit = readFileSync(join(cwd, 'out/junit.xml'), 'utf8')
     expect(junit).toContain('classname="services/orders/schemas/orders.avsc"')
     expect(junit).toContain('services/orders/schemas/orders.avsc:6:')
@@ -121,7 +176,9 @@ describe('monorepos and several reports in one run', () => {
       artifactLocation: { uri: 'services/orders/schemas/orders.avsc' },
       region: { startLine: 6 },
     })
-    expect(JSON.parse(readFileSync(join(cwd, 'out/r.json'), 'utf8')).results[0].file).toBe('services/orders/schemas/orders.avsc')
+    expect(JSON.parse(readFileSync(join(cwd, 'out/r.json'), 'utf8')).results[0].file).toBe(
+      'services/orders/schemas/orders.avsc',
+    )
   })
 
   it('rejects a malformed --report and cannot-write reports with exit 2', async () => {
@@ -129,7 +186,7 @@ describe('monorepos and several reports in one run', () => {
     const bad = await run(['check', '--against', 'git:main', '--report', 'xml=out.xml'], { cwd })
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--report must be FORMAT=FILE')
-    writeFiles(cwd, { 'blocker': 'a file' })
+    writeFiles(cwd, { blocker: 'a file' })
     const blocked = await run(['check', '--against', 'git:main', '--report', 'junit=blocker/junit.xml'], { cwd })
     expect(blocked.code).toBe(2)
     expect(blocked.stderr).toMatch(/cannot write the report blocker\/junit\.xml: /)
@@ -175,22 +232,34 @@ message Order {
     expect(r.stdout).toContain('order.proto:5:3  FIELD_SCALAR_KIND_CHANGED: Order.id  (at #/Order/1)')
     expect(r.stdout).toContain('old: string id = 1')
     expect(r.stdout).toContain('new: int64 id = 1')
-    expect(r.stdout).toContain('breaks backward: consumers using the new schema cannot read data written with the old one')
+    expect(r.stdout).toContain(
+      'breaks backward: consumers using the new schema cannot read data written with the old one',
+    )
     expect(r.stdout).toMatch(/fix: Keep the old type, or change only within one family .*reserve the old one/)
   })
 
   it('JSON Schema: a newly required property is annotated on its entry in `required`', async () => {
     const r = await run(['check', 'person.json', '--against', 'git:main', '--format', 'github'], { cwd: dir })
     expect(r.code).toBe(1)
-    const line = json(',\n    "age"').split('\n').findIndex((l) => l.trim() === '"age"') + 1
-    expect(r.stdout).toMatch(new RegExp(`^::error file=person\\.json,line=${line},col=5,title=REQUIRED_ATTRIBUTE_ADDED%3A age `, 'm'))
+    const line =
+      json(',\n    "age"')
+        .split('\n')
+        .findIndex((l) => l.trim() === '"age"') + 1
+    expect(r.stdout).toMatch(
+      new RegExp(`^::error file=person\\.json,line=${line},col=5,title=REQUIRED_ATTRIBUTE_ADDED%3A age `, 'm'),
+    )
     expect(r.stdout).toContain('fix: Give the property a `default`, or keep it out of `required`.')
   })
 
   it('SARIF: one rule per id, each with its own description and help', async () => {
     const r = await run(['check', '--against', 'git:main', '--format', 'sarif'], { cwd: dir })
     expect(r.code).toBe(1)
-    const rules = JSON.parse(r.stdout).runs[0].tool.driver.rules as { id: string; shortDescription: { text: string }; fullDescription: { text: string }; help: { text: string } }[]
+    const rules = JSON.parse(r.stdout).runs[0].tool.driver.rules as {
+      id: string
+      shortDescription: { text: string }
+      fullDescription: { text: string }
+      help: { text: string }
+    }[]
     expect(rules.map((x) => x.id).sort()).toEqual(['FIELD_SCALAR_KIND_CHANGED', 'REQUIRED_ATTRIBUTE_ADDED'])
     for (const rule of rules) {
       expect(rule.shortDescription.text).not.toMatch(/Schema change kind/)

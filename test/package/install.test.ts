@@ -25,7 +25,12 @@ const ORDER = (amount: string) => `{
 
 function sh(cmd: string, args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REGISTRUM_URL: '' } })
+    const stdout = execFileSync(cmd, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, REGISTRUM_URL: '' },
+    })
     return { code: 0, stdout, stderr: '' }
   } catch (e) {
     const err = e as { status?: number; stdout?: string; stderr?: string }
@@ -48,7 +53,10 @@ describe('the packed package', () => {
     expect(packed.stderr).toBe('')
     expect(packed.code).toBe(0)
     tarball = join(packs.dir, readdirSync(packs.dir).find((f) => f.endsWith('.tgz'))!)
-    writeFileSync(join(project.dir, 'package.json'), JSON.stringify({ name: 'schemas-repo', version: '1.0.0', private: true }))
+    writeFileSync(
+      join(project.dir, 'package.json'),
+      JSON.stringify({ name: 'schemas-repo', version: '1.0.0', private: true }),
+    )
     const installed = sh(
       'npm',
       ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--save-dev', tarball],
@@ -63,7 +71,12 @@ describe('the packed package', () => {
     expect(list).toContain('package/dist/src/cli/main.js')
     expect(list).toContain('package/bin/registrum.js')
     expect(list).toContain('package/migrations/0001_init.sql')
-    expect(list.filter((f) => /^package\/(src|test|bench|scripts)\//.test(f) || f.endsWith('.test.js') || f === 'package/proto/sync.ts')).toEqual([])
+    expect(
+      list.filter(
+        (f) =>
+          /^package\/(src|test|bench|scripts)\//.test(f) || f.endsWith('.test.js') || f === 'package/proto/sync.ts',
+      ),
+    ).toEqual([])
   })
 
   it('runs `npx registrum --help` from the installing project', () => {
@@ -76,11 +89,12 @@ describe('the packed package', () => {
     const repo = gitRepo(project.dir)
     repo.commit('orders', { 'schemas/orders.avsc': ORDER('double') })
     writeFiles(project.dir, { 'schemas/orders.avsc': ORDER('string') })
-    const bad = sh('npx', ['--no-install', 'registrum', 'check', 'schemas/orders.avsc', '--subject', 'orders-value', '--against', 'git:HEAD', '--format', 'github'], project.dir)
+    const check = ['--no-install', 'registrum', 'check', 'schemas/orders.avsc', '--subject', 'orders-value', '--against', 'git:HEAD']
+    const bad = sh('npx', [...check, '--format', 'github'], project.dir)
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/^::error file=schemas\/orders\.avsc,line=7,col=24,title=TYPE_MISMATCH%3A amount /m)
     writeFiles(project.dir, { 'schemas/orders.avsc': ORDER('double') })
-    const good = sh('npx', ['--no-install', 'registrum', 'check', 'schemas/orders.avsc', '--subject', 'orders-value', '--against', 'git:HEAD'], project.dir)
+    const good = sh('npx', check, project.dir)
     expect(good.code).toBe(0)
   })
 
@@ -111,7 +125,8 @@ describe('the commands of docs/ci-recipe.md and docs/cli.md', () => {
   const recipe = docCommands(join(ROOT, 'docs/ci-recipe.md'), 'docs/ci-recipe.md')
   const cli = docCommands(join(ROOT, 'docs/cli.md'), 'docs/cli.md')
 
-  const ADDRESS = '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}\n'
+  const ADDRESS =
+    '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}\n'
   const ORDERS = (amount: string) => `{
   "type": "record",
   "name": "Order",
@@ -123,25 +138,41 @@ describe('the commands of docs/ci-recipe.md and docs/cli.md', () => {
   ]
 }
 `
-  const MONEY = 'syntax = "proto3";\npackage common;\n\nmessage Money {\n  int64 units = 1;\n  string currency = 2;\n}\n'
-  const PAYMENTS = 'syntax = "proto3";\npackage acme;\n\nimport "common/money.proto";\n\nmessage Payment {\n  string id = 1;\n  common.Money amount = 2;\n}\n'
+  const MONEY =
+    'syntax = "proto3";\npackage common;\n\nmessage Money {\n  int64 units = 1;\n  string currency = 2;\n}\n'
+  const PAYMENTS =
+    'syntax = "proto3";\npackage acme;\n\nimport "common/money.proto";\n\nmessage Payment {\n  string id = 1;\n  common.Money amount = 2;\n}\n'
 
   /** Runs a step with bash, asynchronously: the registry it may talk to runs in this process. */
-  function step(c: DocCommand, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  function step(
+    c: DocCommand,
+    env: Record<string, string> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
     const command = c.command.replaceAll('${{ github.base_ref }}', 'main')
     return new Promise((done) => {
       execFile(
         'bash',
         ['-c', command],
-        { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, REGISTRUM_URL: '', ...env }, maxBuffer: 64 * 1024 * 1024 },
-        (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : 2) : 0, stdout, stderr }),
+        {
+          cwd: repo.dir,
+          encoding: 'utf8',
+          env: { ...process.env, REGISTRUM_URL: '', ...env },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, stdout, stderr) =>
+          done({ code: error ? (typeof error.code === 'number' ? error.code : 2) : 0, stdout, stderr }),
       )
     })
   }
 
   beforeAll(async () => {
     ensureBuilt()
-    expect(execFileSync('npm', ['pack', '--silent', '--pack-destination', packs.dir], { cwd: ROOT, encoding: 'utf8' }).trim()).toBe(`registrum-${version}.tgz`)
+    expect(
+      execFileSync('npm', ['pack', '--silent', '--pack-destination', packs.dir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }).trim(),
+    ).toBe(`registrum-${version}.tgz`)
     // The repository: the project file of the recipe, its schemas, a base branch on a remote.
     const git = gitRepo(repo.dir)
     git.commit('schemas', {
@@ -184,8 +215,12 @@ describe('the commands of docs/ci-recipe.md and docs/cli.md', () => {
     const r = await step(recipe[2]!)
     expect(r.code, `${recipe[2]!.where}: ${r.stderr}`).toBe(1)
     expect(r.stdout).toMatch(/^::error file=schemas\/orders\.avsc,line=7,col=\d+,title=TYPE_MISMATCH%3A amount /m)
-    expect(readFileSync(join(repo.dir, 'out/junit.xml'), 'utf8')).toContain('<testcase classname="schemas/orders.avsc" name="orders-value"')
-    expect(JSON.parse(readFileSync(join(repo.dir, 'out/registrum.sarif'), 'utf8')).runs[0].results[0].ruleId).toBe('TYPE_MISMATCH')
+    expect(readFileSync(join(repo.dir, 'out/junit.xml'), 'utf8')).toContain(
+      '<testcase classname="schemas/orders.avsc" name="orders-value"',
+    )
+    expect(JSON.parse(readFileSync(join(repo.dir, 'out/registrum.sarif'), 'utf8')).runs[0].results[0].ruleId).toBe(
+      'TYPE_MISMATCH',
+    )
   })
 
   it('the online steps check against a registry, then register, references first', async () => {
@@ -196,7 +231,12 @@ describe('the commands of docs/ci-recipe.md and docs/cli.md', () => {
     expect(checked.stdout).toContain('registrum check: 4 checked, 4 compatible, 0 incompatible, 0 invalid')
     const registered = await step(recipe[4]!, env)
     expect(registered.code, registered.stderr).toBe(0)
-    expect(registered.stdout.match(/^added\s+\S+/gm)!.map((l) => l.split(/\s+/)[1])).toEqual(['address-value', 'orders-value', 'money-value', 'payments-value'])
+    expect(registered.stdout.match(/^added\s+\S+/gm)!.map((l) => l.split(/\s+/)[1])).toEqual([
+      'address-value',
+      'orders-value',
+      'money-value',
+      'payments-value',
+    ])
   })
 
   it('runs every command of docs/cli.md with the installed CLI', async () => {

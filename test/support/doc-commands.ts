@@ -35,6 +35,8 @@ export function docCommands(path: string, label = path): DocCommand[] {
 
 /** The ```yaml blocks of a document, in order. */
 export function yamlBlocks(path: string): string[] {
-  const blocks = readFileSync(path, 'utf8').split(/^```yaml\s*$/m).slice(1)
+  const blocks = readFileSync(path, 'utf8')
+    .split(/^```yaml\s*$/m)
+    .slice(1)
   return blocks.map((b) => b.slice(0, b.indexOf('\n```')).replace(/^\n/, ''))
 }

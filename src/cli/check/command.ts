@@ -108,8 +108,8 @@ function parseCheckArgs(argv: string[]): CheckArgs {
   }
   const reports = (values.report ?? []).map((raw) => {
     const m = /^([a-z]+)=(.+)$/i.exec(raw)
-    const f = m?.[1]!.toLowerCase()
-    if (!m || !(REPORT_FORMATS as readonly string[]).includes(f!)) {
+    const f = m ? m[1]!.toLowerCase() : ''
+    if (!m || !(REPORT_FORMATS as readonly string[]).includes(f)) {
       throw new UsageError(`--report must be FORMAT=FILE with FORMAT one of ${REPORT_FORMATS.join(', ')}, got '${raw}'`)
     }
     return { format: f as ReportFormat, file: m[2]! }

@@ -24,7 +24,8 @@ export function explain(
   const readerText = readerIsNew ? newText : oldText
   const writerText = readerIsNew ? oldText : newText
   const inReader = readerText === undefined ? undefined : locate(type, readerText, violation.path)
-  const inWriter = writerText === undefined ? undefined : locate(type, writerText, violation.path, { names: inReader?.names ?? [] })
+  const inWriter =
+    writerText === undefined ? undefined : locate(type, writerText, violation.path, { names: inReader?.names ?? [] })
   const inNew = readerIsNew ? inReader : inWriter
   const inOld = readerIsNew ? inWriter : inReader
   const element = inReader?.element ?? inWriter?.element

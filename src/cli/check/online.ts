@@ -1,7 +1,7 @@
-import type { SchemaType } from '../../formats/format.js'
 import type { DumpSchema } from '../dump.js'
 import { InfrastructureError } from '../errors.js'
 import { enc, RegistryHttpError, type RestClient } from '../rest.js'
+import type { VersionView } from '../transfer/export.js'
 import { OfflineEngine } from './offline.js'
 import type { Candidate, CompatEngine, Verdict } from './outcome.js'
 
@@ -14,15 +14,6 @@ export function requestBody(c: Pick<Candidate, 'schema' | 'type' | 'references'>
       ? { references: c.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version ?? -1 })) }
       : {}),
   }
-}
-
-interface VersionView {
-  subject: string
-  version: number
-  id: number
-  schemaType?: SchemaType
-  schema: string
-  references?: { name: string; subject: string; version: number }[]
 }
 
 /**
@@ -46,7 +37,9 @@ export class OnlineEngine implements CompatEngine {
   }
 
   async check(candidate: Candidate): Promise<Verdict> {
-    const local = candidate.references.some((r) => r.version === undefined && this.#staged.get(r.subject)?.registered === false)
+    const local = candidate.references.some(
+      (r) => r.version === undefined && this.#staged.get(r.subject)?.registered === false,
+    )
     return local ? this.#checkInMemory(candidate) : this.#checkOnServer(candidate)
   }
 
@@ -75,7 +68,12 @@ export class OnlineEngine implements CompatEngine {
     const schemas = await this.#versionsOf([candidate.subject, ...this.#staged.keys()])
     const engine = new OfflineEngine()
     await engine.seedDump({
-      header: { kind: 'registrum-export', formatVersion: 1, source: this.rest.connection.url, exportedAt: new Date().toISOString() },
+      header: {
+        kind: 'registrum-export',
+        formatVersion: 1,
+        source: this.rest.connection.url,
+        exportedAt: new Date().toISOString(),
+      },
       configs: [],
       modes: [],
       schemas,
@@ -113,14 +111,25 @@ export class OnlineEngine implements CompatEngine {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const s = enc(next.subject)
       const versions =
-        next.version !== undefined ? [next.version] : ((await this.rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401])) ?? [])
+        next.version !== undefined
+          ? [next.version]
+          : ((await this.rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401])) ?? [])
       for (const version of versions) {
         const key = `${next.subject}\u0000${version}`
         if (seen.has(key)) continue
         seen.add(key)
         const v = await this.rest.get<VersionView>(`/subjects/${s}/versions/${version}`)
         const references = v.references ?? []
-        out.push({ kind: 'schema', subject: next.subject, version: v.version, id: v.id, schemaType: v.schemaType ?? 'AVRO', schema: v.schema, references, deleted: false })
+        out.push({
+          kind: 'schema',
+          subject: next.subject,
+          version: v.version,
+          id: v.id,
+          schemaType: v.schemaType ?? 'AVRO',
+          schema: v.schema,
+          references,
+          deleted: false,
+        })
         for (const r of references) queue.push({ subject: r.subject, version: r.version })
       }
     }

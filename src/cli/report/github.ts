@@ -5,7 +5,13 @@ import { failureTitle, findingDetails, findingTitle, reportPath, summarize } fro
 const data = (s: string) => s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A')
 const prop = (s: string) => data(s).replaceAll(':', '%3A').replaceAll(',', '%2C')
 
-function annotation(file: string, line: number | undefined, col: number | undefined, title: string, message: string): string {
+function annotation(
+  file: string,
+  line: number | undefined,
+  col: number | undefined,
+  title: string,
+  message: string,
+): string {
   const props = [
     `file=${prop(file)}`,
     ...(line !== undefined ? [`line=${line}`] : []),
@@ -20,12 +26,17 @@ export function renderGithub(outcomes: readonly CheckOutcome[]): string {
   const lines: string[] = []
   for (const o of outcomes) {
     const file = reportPath(o.file)
-    if (o.status === 'invalid') lines.push(annotation(file, undefined, undefined, failureTitle(o), o.error ?? 'invalid schema'))
+    if (o.status === 'invalid')
+      lines.push(annotation(file, undefined, undefined, failureTitle(o), o.error ?? 'invalid schema'))
     for (const f of o.findings) {
-      lines.push(annotation(file, f.line, f.column, `${findingTitle(f)} (${failureTitle(o)})`, findingDetails(f).join('\n')))
+      lines.push(
+        annotation(file, f.line, f.column, `${findingTitle(f)} (${failureTitle(o)})`, findingDetails(f).join('\n')),
+      )
     }
   }
   const s = summarize(outcomes)
-  lines.push(`registrum check: ${s.checked} checked, ${s.compatible} compatible, ${s.incompatible} incompatible, ${s.invalid} invalid`)
+  lines.push(
+    `registrum check: ${s.checked} checked, ${s.compatible} compatible, ${s.incompatible} incompatible, ${s.invalid} invalid`,
+  )
   return `${lines.join('\n')}\n`
 }

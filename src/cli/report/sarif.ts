@@ -33,7 +33,9 @@ export function renderSarif(outcomes: readonly CheckOutcome[], toolVersion: stri
     {
       physicalLocation: {
         artifactLocation: { uri: encodeURI(reportPath(file)) },
-        ...(line !== undefined ? { region: { startLine: line, ...(column !== undefined ? { startColumn: column } : {}) } } : {}),
+        ...(line !== undefined
+          ? { region: { startLine: line, ...(column !== undefined ? { startColumn: column } : {}) } }
+          : {}),
       },
     },
   ]

@@ -3,9 +3,11 @@ import { findingDetails, findingTitle, reportPath, summarize, where } from './su
 
 function header(o: CheckOutcome): string {
   const facts = [o.type, o.level].filter(Boolean)
-  if (o.status === 'incompatible' && o.failedVersion !== undefined) facts.push(`fails against version ${o.failedVersion}`)
+  if (o.status === 'incompatible' && o.failedVersion !== undefined)
+    facts.push(`fails against version ${o.failedVersion}`)
   else if (o.previousVersions === 0) facts.push('new subject')
-  else if (o.previousVersions !== undefined) facts.push(`${o.previousVersions} earlier version${o.previousVersions === 1 ? '' : 's'}`)
+  else if (o.previousVersions !== undefined)
+    facts.push(`${o.previousVersions} earlier version${o.previousVersions === 1 ? '' : 's'}`)
   const mark = o.status === 'compatible' ? 'ok     ' : o.status === 'invalid' ? 'INVALID' : 'FAIL   '
   return `${mark} ${o.subject}  ${reportPath(o.file)}  (${facts.join(', ')})`
 }

@@ -55,7 +55,13 @@ function declarations(tokens: readonly Token[]): Declared {
     }
     if (brackets > 0) continue
     const next = tokens[i + 1]
-    if (t.kind === 'ident' && i === statementStart && SCOPES.has(t.text) && next?.kind === 'ident' && tokens[i + 2]?.text === '{') {
+    if (
+      t.kind === 'ident' &&
+      i === statementStart &&
+      SCOPES.has(t.text) &&
+      next?.kind === 'ident' &&
+      tokens[i + 2]?.text === '{'
+    ) {
       pending = declared(t.text as Declared['kind'], next.text, t, `${t.text} ${next.text}`)
       if (scope.kind !== 'other') scope.children.set(next.text, pending)
       i++
@@ -67,7 +73,8 @@ function declarations(tokens: readonly Token[]): Declared {
     const number = tokens[numberAt]
     if (number?.kind !== 'number') continue
     const isConstant = scope.kind === 'enum' && i === statementStart
-    const isField = (scope.kind === 'message' || scope.kind === 'oneof') && i > statementStart && tokens[i - 1]!.text !== 'option'
+    const isField =
+      (scope.kind === 'message' || scope.kind === 'oneof') && i > statementStart && tokens[i - 1]!.text !== 'option'
     if (!isConstant && !isField) continue
     const start = tokens[statementStart]!
     const text = join(tokens.slice(statementStart, numberAt + 1))
@@ -90,7 +97,10 @@ export function locateProto(text: string, path: string): Followed | undefined {
   let at = declarations(tokens)
   const chain: string[] = []
   let exact = true
-  const segs = path.replace(/^#/, '').split('/').filter((s) => s !== '')
+  const segs = path
+    .replace(/^#/, '')
+    .split('/')
+    .filter((s) => s !== '')
   for (const seg of segs) {
     const next = at.children.get(seg)
     if (!next) {
