@@ -91,7 +91,11 @@ describe('the web UI, authentication off', () => {
     ])
     await seed(base, 'users-value', [
       { schemaType: 'JSON', schema: USER({}), metadata: { properties: { owner: 'identity-team' } } },
-      { schemaType: 'JSON', schema: USER({ email: { type: 'string', format: 'email' } }) },
+      {
+        schemaType: 'JSON',
+        schema: USER({ email: { type: 'string', format: 'email' } }),
+        ruleSet: { domainRules: [{ name: 'checkEmail', kind: 'CONDITION', type: 'CEL', mode: 'WRITE', expr: "message.email.contains('@')" }] },
+      },
     ])
     await seed(base, ':.staging:orders-value', [{ schema: ORDERS[0] }])
     for (let i = 0; i < 60; i++) await api(base, 'POST', `/subjects/bulk-${String(i).padStart(3, '0')}/versions`, { schema: '"string"' })
@@ -186,6 +190,9 @@ describe('the web UI, authentication off', () => {
     await expect(page.locator('#schema .hljs-attr').first().textContent()).resolves.toBe('"type"')
     await expect(page.locator('#metadata').textContent()).resolves.toContain('"owner": "identity-team"')
     await expect(page.getByRole('heading', { name: 'Rule set' }).locator('xpath=following-sibling::p').textContent()).resolves.toBe('None.')
+    await page.goto(`${server.url}/ui/subjects/users-value/versions/2`)
+    await expect(page.locator('#ruleset').textContent()).resolves.toContain('"name": "checkEmail"')
+    await expect(page.locator('#ruleset .hljs-attr').first().textContent()).resolves.toBe('"domainRules"')
     await screenshot(page, 'version-json')
 
     await page.goto(`${server.url}/ui/subjects/orders-value/versions/1`)
@@ -274,6 +281,44 @@ describe('the web UI, authentication off', () => {
     })
     expect(forged.status).toBe(403)
     await expect(api(server.url, 'GET', '/mode/users-value')).resolves.toEqual({ mode: 'READONLY' })
+  })
+
+  it('escapes hostile names, refuses cross-site posts and answers bad parameters with a page', async () => {
+    const hostile = 'x"><img src=x onerror="window.pwned=1">'
+    await seed(server.url, hostile, [{ schema: '"string"' }])
+    const dialogs: string[] = []
+    page.on('dialog', (d) => {
+      dialogs.push(d.message())
+      void d.dismiss()
+    })
+    await page.goto(`${server.url}/ui?q=onerror`)
+    await expect(page.locator('tbody th a').allTextContents()).resolves.toEqual([hostile])
+    await page.getByRole('link', { name: hostile }).click()
+    await expect(page.locator('h1').textContent()).resolves.toBe(hostile)
+    await expect(page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).resolves.toBeUndefined()
+    expect(dialogs).toEqual([])
+
+    // A token lifted from a page is still refused when the browser marks the post as cross-site.
+    await page.goto(`${server.url}/ui/subjects/orders-value`)
+    const token = await page.locator('input[name=csrf]').first().inputValue()
+    const crossSite = await fetch(`${server.url}/ui/subjects/orders-value/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+      body: `compatibility=NONE&csrf=${token}`,
+    })
+    expect(crossSite.status).toBe(403)
+    await expect(api(server.url, 'GET', '/config/orders-value')).resolves.toMatchObject({ compatibilityLevel: 'BACKWARD' })
+
+    for (const [path, status] of [
+      ['/ui/subjects/orders-value/versions/abc', 422],
+      ['/ui/subjects/orders-value/versions/99', 404],
+      ['/ui/subjects/orders-value/diff?from=1&to=0', 422],
+      ['/ui/subjects/nothing-here', 404],
+      [`/ui?page=999999999&q=${'a'.repeat(5000)}`, 200],
+    ] as const) {
+      const res = await fetch(`${server.url}${path}`)
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, status, 'text/html; charset=utf-8'])
+    }
   })
 
   it('records page weights of each view', async () => {

@@ -17,7 +17,7 @@ main{padding:16px 24px;max-width:1400px}
 h1{font-size:1.5rem;margin:.5rem 0 1rem;word-break:break-all}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .crumbs ol{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:4px}.crumbs li+li::before{content:"/";margin-right:4px;color:var(--muted)}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:var(--soft);font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+th{background:var(--soft);font-weight:600}tbody th{background:none}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 form.inline{display:flex;flex-wrap:wrap;gap:12px;align-items:end;margin:8px 0}
 label{display:flex;flex-direction:column;align-items:flex-start;font-size:.85rem;font-weight:600;gap:2px}label textarea{align-self:stretch}label.check{flex-direction:row;align-items:center;gap:6px}
 input,select,textarea,button{font:inherit;padding:4px 8px;border:1px solid #8c959f;border-radius:4px;background:var(--bg);color:var(--fg)}
