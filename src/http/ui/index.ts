@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { checkPair, type CompatibilityLevel, type DirectedViolation } from '../../compat/levels.js'
-import { describe } from '../../compat/render.js'
 import { SCHEMA_TYPES, type SchemaType } from '../../formats/format.js'
 import { RegistryError, subjectNotFound } from '../../registry/errors.js'
 import { parseVersion } from '../../registry/reads.js'
 import type { Registry } from '../../registry/registry.js'
 import { qualify } from '../../registry/subjects.js'
 import type { SchemaRequest } from '../../registry/types.js'
-import type { SchemaReference, VersionRecord } from '../../store/store.js'
+import type { VersionRecord } from '../../store/store.js'
 import type { AuthSettings } from '../auth/auth-file.js'
 import { AccessControl } from '../auth/permissions.js'
 import { ERROR_TABLE } from '../errors.js'
@@ -15,16 +13,17 @@ import { accessFor, type UiAccess } from './access.js'
 import { ASSETS } from './assets.js'
 import { CsrfGuard } from './csrf.js'
 import { effectiveLevel, effectiveMode, ownSettings, readableContexts, referencedByOf, referencesOf, subjectPage } from './data.js'
-import { diffView, type Finding, type VerdictModel } from './diff-view.js'
+import { diffView } from './diff-view.js'
 import { prettySchema } from './format-text.js'
 import { html, type Html } from './html.js'
 import { page, subjectCrumbs, UI_BASE, urls, type Crumb } from './layout.js'
-
-export { UI_BASE }
 import { subjectView } from './subject-view.js'
 import { subjectsView } from './subjects-view.js'
 import { tryView, type TryModel } from './try-view.js'
+import { findingOf, pairVerdicts, parseReferences } from './verdicts.js'
 import { versionView } from './version-view.js'
+
+export { UI_BASE }
 
 export interface UiOptions {
   readonly registry: Registry
@@ -48,6 +47,7 @@ const NOTICES: Record<string, string> = {
   registered: 'Registered.',
 }
 const MAX_QUERY_TEXT = 256
+const EXPIRED_FORM = 'The form has expired or came from another site; reload the page and try again.'
 
 /**
  * The web UI at `/ui`: server-rendered pages over the registry's domain layer, so every view
@@ -228,7 +228,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
   app.post<{ Params: Params; Body: Form }>(`${UI_BASE}/subjects/:subject/try`, async (request, reply) => {
     const access = accessOf(request)
     const form = formOf(request.body)
-    if (!csrf.accepts(request, access.user, form.csrf)) return errorPage(request, reply, 403, 'The form has expired or came from another site; reload the page and try again.')
+    if (!csrf.accepts(request, access.user, form.csrf)) return errorPage(request, reply, 403, EXPIRED_FORM)
     const model = tryModel(request, form)
     const refs = parseReferences(form.references ?? '')
     if (typeof refs === 'string') return trySend(request, reply, 422, { ...model, outcome: { kind: 'error', message: refs } })
@@ -249,79 +249,23 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
     }
   })
 
-  app.post<{ Params: Params; Body: Form }>(`${UI_BASE}/subjects/:subject/config`, async (request, reply) => {
-    const access = accessOf(request)
-    const form = formOf(request.body)
-    const subject = qualify(request.params.subject).qualified
-    if (!csrf.accepts(request, access.user, form.csrf)) return errorPage(request, reply, 403, 'The form has expired or came from another site; reload the page and try again.')
-    if (!access.canAdmin(subject)) return errorPage(request, reply, 403, `You may not change the settings of ${subject}.`)
-    const level = form.compatibility ?? ''
-    if (level !== '' || registry.core.store.config(subject)) await registry.putConfig(subject, { compatibility: level === '' ? null : level })
-    return reply.redirect(`${urls.subject(subject)}?saved=compatibility`, 303)
-  })
+  /** A settings form: same-site with its token, admin on the subject, then back to the subject page. */
+  const settingForm = (path: string, saved: string, apply: (subject: string, value: string) => Promise<unknown>) =>
+    app.post<{ Params: Params; Body: Form }>(`${UI_BASE}/subjects/:subject/${path}`, async (request, reply) => {
+      const access = accessOf(request)
+      const form = formOf(request.body)
+      const subject = qualify(request.params.subject).qualified
+      if (!csrf.accepts(request, access.user, form.csrf)) return errorPage(request, reply, 403, EXPIRED_FORM)
+      if (!access.canAdmin(subject)) return errorPage(request, reply, 403, `You may not change the settings of ${subject}.`)
+      await apply(subject, form[saved] ?? '')
+      return reply.redirect(`${urls.subject(subject)}?saved=${saved}`, 303)
+    })
 
-  app.post<{ Params: Params; Body: Form }>(`${UI_BASE}/subjects/:subject/mode`, async (request, reply) => {
-    const access = accessOf(request)
-    const form = formOf(request.body)
-    const subject = qualify(request.params.subject).qualified
-    if (!csrf.accepts(request, access.user, form.csrf)) return errorPage(request, reply, 403, 'The form has expired or came from another site; reload the page and try again.')
-    if (!access.canAdmin(subject)) return errorPage(request, reply, 403, `You may not change the settings of ${subject}.`)
-    const mode = form.mode ?? ''
-    await registry.putMode(subject, mode === '' ? null : mode, false)
-    return reply.redirect(`${urls.subject(subject)}?saved=mode`, 303)
+  // An empty choice means "inherit": the subject's own setting is removed.
+  settingForm('config', 'compatibility', async (subject, level) => {
+    if (level !== '' || registry.core.store.config(subject)) await registry.putConfig(subject, { compatibility: level === '' ? null : level })
   })
+  settingForm('mode', 'mode', (subject, mode) => registry.putMode(subject, mode === '' ? null : mode, false))
 }
 
 const formOf = (body: unknown): Form => (body && typeof body === 'object' && !Array.isArray(body) ? (body as Form) : {})
-
-/** The references field: empty, or a JSON array of `{name, subject, version}`; a string says what is wrong. */
-function parseReferences(text: string): SchemaReference[] | string {
-  if (text.trim() === '') return []
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch (e) {
-    return `References are not valid JSON: ${(e as Error).message}`
-  }
-  if (!Array.isArray(parsed)) return 'References must be a JSON array of {"name", "subject", "version"} objects.'
-  for (const [i, r] of parsed.entries()) {
-    const ok = r && typeof r === 'object' && typeof r.name === 'string' && typeof r.subject === 'string' && Number.isInteger(r.version)
-    if (!ok) return `Reference ${i + 1} needs a string "name", a string "subject" and an integer "version".`
-  }
-  return parsed as SchemaReference[]
-}
-
-/** A violation as the API words it (new/old filled in), with its fix hint when the rule has one. */
-function findingOf(v: DirectedViolation): Finding {
-  const hint = (v as DirectedViolation & { hint?: unknown }).hint
-  return {
-    rule: v.rule,
-    path: v.path,
-    message: describe(v),
-    ...(typeof hint === 'string' && hint !== '' ? { hint: describe({ ...v, message: hint }) } : {}),
-  }
-}
-
-/** Both directions between two versions, `to` as the new schema, by the engine registration uses. */
-function pairVerdicts(registry: Registry, subject: string, from: VersionRecord, to: VersionRecord): VerdictModel[] {
-  const config = registry.core.effectiveConfig(subject)
-  const options = typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}
-  const directions: [CompatibilityLevel, string, string][] = [
-    ['BACKWARD', `Backward: v${to.version} reads data written with v${from.version}`, 'Consumers can be upgraded first.'],
-    ['FORWARD', `Forward: v${from.version} reads data written with v${to.version}`, 'Producers can be upgraded first.'],
-  ]
-  let parsed
-  try {
-    const oldRecord = registry.core.schemaOf(from)
-    const newRecord = registry.core.schemaOf(to)
-    parsed = { format: registry.core.format(newRecord.schemaType), old: registry.core.parseStored(oldRecord), new: registry.core.parseStored(newRecord) }
-  } catch (e) {
-    if (!(e instanceof RegistryError)) throw e
-    return directions.map(([, title, explanation]) => ({ title, explanation, findings: [], error: e.message }))
-  }
-  return directions.map(([level, title, explanation]) => ({
-    title,
-    explanation,
-    findings: checkPair(parsed.format, level, parsed.new, parsed.old, options).map(findingOf),
-  }))
-}
