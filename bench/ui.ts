@@ -2,6 +2,7 @@
 // `GET /subjects` of the same registry (the baseline, same run), and Chromium's first contentful
 // paint of `/ui` when a Chromium is installed.
 import { performance } from 'node:perf_hooks'
+import type { Browser } from 'playwright-core'
 import { buildApp } from '../src/http/app.js'
 import { createRegistry } from '../src/registry/registry.js'
 import { MemoryStore } from '../src/store/memory/memory-store.js'
@@ -50,10 +51,14 @@ export async function runUiBench(): Promise<void> {
       'search (prefix)': '/ui?q=team-7.&match=prefix',
       'type filter': '/ui?type=PROTOBUF',
     }
-    console.log(`\nWeb UI subject list, ${SUBJECTS} subjects (median of ${RUNS}; baseline GET /subjects ${baseline.ms.toFixed(1)} ms, ${baseline.bytes} B)`)
+    console.log(
+      `\nWeb UI subject list, ${SUBJECTS} subjects (median of ${RUNS}; baseline GET /subjects ${baseline.ms.toFixed(1)} ms, ${baseline.bytes} B)`,
+    )
     for (const [name, path] of Object.entries(pages)) {
       const r = await time(base + path)
-      console.log(`  ${name.padEnd(18)} ${r.ms.toFixed(1).padStart(7)} ms  ${String(r.bytes).padStart(7)} B  ${(r.ms / baseline.ms).toFixed(2)}× baseline`)
+      console.log(
+        `  ${name.padEnd(18)} ${r.ms.toFixed(1).padStart(7)} ms  ${String(r.bytes).padStart(7)} B  ${(r.ms / baseline.ms).toFixed(2)}× baseline`,
+      )
     }
     await firstPaint(base)
   } finally {
@@ -63,7 +68,7 @@ export async function runUiBench(): Promise<void> {
 
 /** First contentful paint of /ui in headless Chromium, when one is installed. */
 async function firstPaint(base: string): Promise<void> {
-  let browser
+  let browser: Browser
   try {
     const { launchChromium } = await import('../test/ui/browser.js')
     browser = await launchChromium()
@@ -77,10 +82,14 @@ async function firstPaint(base: string): Promise<void> {
       const context = await browser.newContext()
       const page = await context.newPage()
       await page.goto(`${base}/ui`, { waitUntil: 'load' })
-      paints.push(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN))
+      paints.push(
+        await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN),
+      )
       await context.close()
     }
-    console.log(`  first contentful paint of /ui in Chromium: ${median(paints).toFixed(0)} ms (median of 5, cold cache)`)
+    console.log(
+      `  first contentful paint of /ui in Chromium: ${median(paints).toFixed(0)} ms (median of 5, cold cache)`,
+    )
   } finally {
     await browser.close()
   }

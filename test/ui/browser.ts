@@ -8,11 +8,18 @@ export const ARTIFACTS = `${ROOT}test-artifacts/ui`
 
 /** Debian's Chromium, installed by `scripts/ensure-chromium.sh` when it is missing. */
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = execFileSync(`${ROOT}scripts/ensure-chromium.sh`, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const executablePath = execFileSync(`${ROOT}scripts/ensure-chromium.sh`, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
     .trim()
     .split('\n')
     .at(-1)!
-  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] })
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  })
 }
 
 /** Saves a full-page screenshot of a view under test-artifacts/ui/. */

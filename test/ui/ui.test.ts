@@ -12,13 +12,21 @@ const JSON_TYPE = 'application/vnd.schemaregistry.v1+json'
 const avro = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Order', namespace: 'shop', fields })
 const ORDERS = [
   avro([{ name: 'id', type: 'string' }]),
-  avro([{ name: 'id', type: 'string' }, { name: 'amount', type: 'double', default: 0 }]),
-  avro([{ name: 'id', type: 'string' }, { name: 'amount', type: 'string' }, { name: 'note', type: 'string' }]),
+  avro([
+    { name: 'id', type: 'string' },
+    { name: 'amount', type: 'double', default: 0 },
+  ]),
+  avro([
+    { name: 'id', type: 'string' },
+    { name: 'amount', type: 'string' },
+    { name: 'note', type: 'string' },
+  ]),
 ]
 const MONEY = 'syntax = "proto3";\npackage common;\n\nmessage Money {\n  string currency = 1;\n  int64 units = 2;\n}\n'
 const PAYMENT = (extra: string) =>
   `syntax = "proto3";\npackage payments;\n\nimport "common/money.proto";\n\nmessage Payment {\n  string id = 1;\n  common.Money amount = 2;\n${extra}}\n`
-const USER = (props: object) => JSON.stringify({ type: 'object', properties: { id: { type: 'string' }, ...props }, required: ['id'] })
+const USER = (props: object) =>
+  JSON.stringify({ type: 'object', properties: { id: { type: 'string' }, ...props }, required: ['id'] })
 
 let browser: Browser
 
@@ -60,7 +68,11 @@ async function apiViolations(base: string, subject: string, version: number | un
 /** The rows of the first findings table under a heading. */
 async function findingRows(page: Page, scope: string) {
   return page.locator(`${scope} table tbody tr`).evaluateAll((rows) =>
-    rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 3).map((td) => td.textContent ?? '')),
+    rows.map((r) =>
+      Array.from(r.querySelectorAll('td'))
+        .slice(0, 3)
+        .map((td) => td.textContent ?? ''),
+    ),
   )
 }
 
@@ -80,7 +92,11 @@ describe('the web UI, authentication off', () => {
   beforeAll(async () => {
     server = await startServer()
     const base = server.url
-    await seed(base, 'orders-value', ORDERS.map((schema) => ({ schema })))
+    await seed(
+      base,
+      'orders-value',
+      ORDERS.map((schema) => ({ schema })),
+    )
     await api(base, 'PUT', '/config/orders-value', { compatibility: 'BACKWARD' })
     await api(base, 'DELETE', '/subjects/orders-value/versions/1')
     await seed(base, 'common-money', [{ schemaType: 'PROTOBUF', schema: MONEY }])
@@ -94,11 +110,16 @@ describe('the web UI, authentication off', () => {
       {
         schemaType: 'JSON',
         schema: USER({ email: { type: 'string', format: 'email' } }),
-        ruleSet: { domainRules: [{ name: 'checkEmail', kind: 'CONDITION', type: 'CEL', mode: 'WRITE', expr: "message.email.contains('@')" }] },
+        ruleSet: {
+          domainRules: [
+            { name: 'checkEmail', kind: 'CONDITION', type: 'CEL', mode: 'WRITE', expr: "message.email.contains('@')" },
+          ],
+        },
       },
     ])
     await seed(base, ':.staging:orders-value', [{ schema: ORDERS[0] }])
-    for (let i = 0; i < 60; i++) await api(base, 'POST', `/subjects/bulk-${String(i).padStart(3, '0')}/versions`, { schema: '"string"' })
+    for (let i = 0; i < 60; i++)
+      await api(base, 'POST', `/subjects/bulk-${String(i).padStart(3, '0')}/versions`, { schema: '"string"' })
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
     page = await context.newPage()
@@ -112,13 +133,22 @@ describe('the web UI, authentication off', () => {
   it('lists subjects with counts, latest id and time, search, filters and pages, keyboard-driven', async () => {
     await page.goto(`${server.url}/ui`)
     await expect(page.title()).resolves.toBe('Subjects · Registrum')
-    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 1–50 of 65 matching subjects (65 in total).')
+    await expect(page.locator('#count').textContent()).resolves.toBe(
+      'Showing 1–50 of 65 matching subjects (65 in total).',
+    )
     expect(await unlabelledControls(page)).toEqual([])
     await screenshot(page, 'subjects')
     const payments = await api(server.url, 'GET', '/subjects/payments-value/versions/latest')
     await page.goto(`${server.url}/ui?q=pay`)
     const row = page.locator('tbody tr', { has: page.getByRole('link', { name: 'payments-value', exact: true }) })
-    await expect(row.locator('td').allTextContents()).resolves.toEqual(['default', 'PROTOBUF', '2', '2', String(payments.id), expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/)])
+    await expect(row.locator('td').allTextContents()).resolves.toEqual([
+      'default',
+      'PROTOBUF',
+      '2',
+      '2',
+      String(payments.id),
+      expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/),
+    ])
 
     // Keyboard only: the skip link comes first, then the search box; Enter submits.
     await page.goto(`${server.url}/ui`)
@@ -146,7 +176,9 @@ describe('the web UI, authentication off', () => {
     await page.goto(`${server.url}/ui`)
     await page.getByRole('link', { name: 'Next page →' }).click()
     await page.waitForURL(/page=2/)
-    await expect(page.locator('#count').textContent()).resolves.toBe('Showing 51–65 of 65 matching subjects (65 in total).')
+    await expect(page.locator('#count').textContent()).resolves.toBe(
+      'Showing 51–65 of 65 matching subjects (65 in total).',
+    )
     await page.getByRole('link', { name: 'users-value' }).click()
     await page.waitForURL(/\/ui\/subjects\/users-value$/)
     await page.goBack()
@@ -157,9 +189,18 @@ describe('the web UI, authentication off', () => {
   it('shows a subject: versions with soft-deleted marked, level and mode with their source, references both ways', async () => {
     await page.goto(`${server.url}/ui/subjects/orders-value`)
     const rows = page.locator('table tbody tr')
-    await expect(rows.first().locator('td').allTextContents()).resolves.toEqual(['v1', '1', 'AVRO', expect.any(String), '0', 'soft-deleted'])
+    await expect(rows.first().locator('td').allTextContents()).resolves.toEqual([
+      'v1',
+      '1',
+      'AVRO',
+      expect.any(String),
+      '0',
+      'soft-deleted',
+    ])
     await expect(rows.nth(2).locator('td').last().textContent()).resolves.toBe('live')
-    await expect(page.locator('dl.facts').textContent()).resolves.toMatch(/CompatibilityBACKWARD \(from subject\)\s*ModeREADWRITE \(from server default\)/)
+    await expect(page.locator('dl.facts').textContent()).resolves.toMatch(
+      /CompatibilityBACKWARD \(from subject\)\s*ModeREADWRITE \(from server default\)/,
+    )
     expect(await unlabelledControls(page)).toEqual([])
     await screenshot(page, 'subject')
 
@@ -176,20 +217,29 @@ describe('the web UI, authentication off', () => {
   it('shows a version highlighted, with id, guid, metadata, copy and download, in each format', async () => {
     const apiView = await api(server.url, 'GET', '/subjects/payments-value/versions/2')
     await page.goto(`${server.url}/ui/subjects/payments-value/versions/2`)
-    await expect(page.locator('dl.facts').textContent()).resolves.toMatch(new RegExp(`Id${apiView.id}\\s*GUID${apiView.guid}\\s*TypeProtobuf`))
-    await expect(page.locator('#schema .hljs-keyword').allTextContents()).resolves.toEqual(expect.arrayContaining(['package', 'import']))
+    await expect(page.locator('dl.facts').textContent()).resolves.toMatch(
+      new RegExp(`Id${apiView.id}\\s*GUID${apiView.guid}\\s*TypeProtobuf`),
+    )
+    await expect(page.locator('#schema .hljs-keyword').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['package', 'import']),
+    )
     await expect(page.locator('#schema').textContent()).resolves.toBe(apiView.schema)
     await page.getByRole('button', { name: 'Copy schema' }).click()
     await expect(page.locator('#schema-status').textContent()).resolves.toBe('Copied to the clipboard.')
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(apiView.schema)
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download schema' }).click()])
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download schema' }).click(),
+    ])
     expect(download.suggestedFilename()).toBe('payments-value-v2.proto')
     await screenshot(page, 'version-protobuf')
 
     await page.goto(`${server.url}/ui/subjects/users-value/versions/1`)
     await expect(page.locator('#schema .hljs-attr').first().textContent()).resolves.toBe('"type"')
     await expect(page.locator('#metadata').textContent()).resolves.toContain('"owner": "identity-team"')
-    await expect(page.getByRole('heading', { name: 'Rule set' }).locator('xpath=following-sibling::p').textContent()).resolves.toBe('None.')
+    await expect(
+      page.getByRole('heading', { name: 'Rule set' }).locator('xpath=following-sibling::p').textContent(),
+    ).resolves.toBe('None.')
     await page.goto(`${server.url}/ui/subjects/users-value/versions/2`)
     await expect(page.locator('#ruleset').textContent()).resolves.toContain('"name": "checkEmail"')
     await expect(page.locator('#ruleset .hljs-attr').first().textContent()).resolves.toBe('"domainRules"')
@@ -197,7 +247,9 @@ describe('the web UI, authentication off', () => {
 
     await page.goto(`${server.url}/ui/subjects/orders-value/versions/1`)
     await expect(page.locator('h1').textContent()).resolves.toBe('orders-value v1 soft-deleted')
-    await expect(page.locator('#schema').textContent()).resolves.toBe(`${JSON.stringify(JSON.parse(ORDERS[0]!), null, 2)}\n`)
+    await expect(page.locator('#schema').textContent()).resolves.toBe(
+      `${JSON.stringify(JSON.parse(ORDERS[0]!), null, 2)}\n`,
+    )
     await screenshot(page, 'version-avro')
   })
 
@@ -208,10 +260,16 @@ describe('the web UI, authentication off', () => {
     await page.getByRole('button', { name: 'Compare' }).click()
     await page.waitForURL(/diff\?from=2&to=3&view=split/)
     expect(await unlabelledControls(page)).toEqual([])
-    const backward = page.locator('section[aria-labelledby^="verdict-"]', { has: page.getByRole('heading', { name: 'Backward: v3 reads data written with v2' }) })
-    const forward = page.locator('section[aria-labelledby^="verdict-"]', { has: page.getByRole('heading', { name: 'Forward: v2 reads data written with v3' }) })
+    const backward = page.locator('section[aria-labelledby^="verdict-"]', {
+      has: page.getByRole('heading', { name: 'Backward: v3 reads data written with v2' }),
+    })
+    const forward = page.locator('section[aria-labelledby^="verdict-"]', {
+      has: page.getByRole('heading', { name: 'Forward: v2 reads data written with v3' }),
+    })
     await expect(backward.locator('.verdict').textContent()).resolves.toMatch(/^✗ Incompatible: \d+ problems?$/)
-    expect(await findingRows(page, 'section:has(> h3:text("Backward"))')).toEqual(await apiViolations(server.url, 'orders-value', 2, ORDERS[2]!))
+    expect(await findingRows(page, 'section:has(> h3:text("Backward"))')).toEqual(
+      await apiViolations(server.url, 'orders-value', 2, ORDERS[2]!),
+    )
     await api(server.url, 'PUT', '/config/orders-value', { compatibility: 'FORWARD' })
     const forwardApi = await apiViolations(server.url, 'orders-value', 2, ORDERS[2]!)
     await api(server.url, 'PUT', '/config/orders-value', { compatibility: 'BACKWARD' })
@@ -240,26 +298,40 @@ describe('the web UI, authentication off', () => {
   it('tries a candidate against the level, lists every violation, then registers a compatible one', async () => {
     await page.goto(`${server.url}/ui/subjects/orders-value/try`)
     expect(await unlabelledControls(page)).toEqual([])
-    const bad = avro([{ name: 'id', type: 'int' }, { name: 'extra', type: 'string' }])
+    const bad = avro([
+      { name: 'id', type: 'int' },
+      { name: 'extra', type: 'string' },
+    ])
     await page.getByLabel('Candidate schema').fill(bad)
     await page.getByRole('button', { name: 'Check compatibility' }).click()
     await page.waitForSelector('#result')
-    await expect(page.locator('.verdict').textContent()).resolves.toMatch(/^✗ Incompatible under BACKWARD with v3: \d+ problems?$/)
-    expect(await findingRows(page, 'section:has(> #result)')).toEqual(await apiViolations(server.url, 'orders-value', undefined, bad))
+    await expect(page.locator('.verdict').textContent()).resolves.toMatch(
+      /^✗ Incompatible under BACKWARD with v3: \d+ problems?$/,
+    )
+    expect(await findingRows(page, 'section:has(> #result)')).toEqual(
+      await apiViolations(server.url, 'orders-value', undefined, bad),
+    )
     await screenshot(page, 'try')
 
     await page.getByLabel('Candidate schema').fill('{"type": "record"')
     await page.getByRole('button', { name: 'Check compatibility' }).click()
     await expect(page.locator('#result').textContent()).resolves.toBe('Not accepted')
 
-    const good = avro([{ name: 'id', type: 'string' }, { name: 'amount', type: 'string' }, { name: 'note', type: 'string' }, { name: 'tag', type: 'string', default: '' }])
+    const good = avro([
+      { name: 'id', type: 'string' },
+      { name: 'amount', type: 'string' },
+      { name: 'note', type: 'string' },
+      { name: 'tag', type: 'string', default: '' },
+    ])
     await page.getByLabel('Candidate schema').fill(good)
     await page.getByRole('button', { name: 'Check compatibility' }).click()
     await expect(page.locator('.verdict').textContent()).resolves.toBe('✓ Compatible under BACKWARD')
     await page.getByRole('button', { name: 'Register' }).click()
     await page.waitForURL(/orders-value\/versions\/4\?saved=registered$/)
     await expect(page.locator('.notice').textContent()).resolves.toBe('Registered.')
-    await expect(api(server.url, 'GET', '/subjects/orders-value/versions/latest')).resolves.toMatchObject({ version: 4 })
+    await expect(api(server.url, 'GET', '/subjects/orders-value/versions/latest')).resolves.toMatchObject({
+      version: 4,
+    })
   })
 
   it('changes the level and the mode through forms, and refuses a form posted without its token', async () => {
@@ -307,7 +379,9 @@ describe('the web UI, authentication off', () => {
       body: `compatibility=NONE&csrf=${token}`,
     })
     expect(crossSite.status).toBe(403)
-    await expect(api(server.url, 'GET', '/config/orders-value')).resolves.toMatchObject({ compatibilityLevel: 'BACKWARD' })
+    await expect(api(server.url, 'GET', '/config/orders-value')).resolves.toMatchObject({
+      compatibilityLevel: 'BACKWARD',
+    })
 
     for (const [path, status] of [
       ['/ui/subjects/orders-value/versions/abc', 422],
@@ -347,7 +421,10 @@ describe('the web UI, authentication on', () => {
   let dir: string
   const admin = basic('admin', PASSWORDS.admin)
   const login = (username: keyof typeof PASSWORDS) =>
-    browser.newContext({ viewport: { width: 1280, height: 800 }, httpCredentials: { username, password: PASSWORDS[username] } })
+    browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      httpCredentials: { username, password: PASSWORDS[username] },
+    })
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'registrum-ui-auth-'))
@@ -390,7 +467,9 @@ describe('the web UI, authentication on', () => {
 
     const denied = await page.goto(`${server.url}/ui/subjects/secret-value`)
     expect(denied?.status()).toBe(403)
-    await expect(page.getByRole('alert').textContent()).resolves.toBe('User is denied operation Read on Subject: secret-value')
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'User is denied operation Read on Subject: secret-value',
+    )
     await screenshot(page, 'auth-denied')
     expect((await page.goto(`${server.url}/ui/subjects/secret-value/versions/1/download`))?.status()).toBe(403)
     const forbiddenDiff = await page.goto(`${server.url}/ui/subjects/secret-value/diff`)
@@ -407,7 +486,12 @@ describe('the web UI, authentication on', () => {
     const reader = await login('reader')
     const page = await reader.newPage()
     await page.goto(`${server.url}/ui`)
-    await expect(page.locator('tbody th a').allTextContents()).resolves.toEqual(['orders-value', 'public-value', 'secret-value', 'team.a.x'])
+    await expect(page.locator('tbody th a').allTextContents()).resolves.toEqual([
+      'orders-value',
+      'public-value',
+      'secret-value',
+      'team.a.x',
+    ])
     await page.goto(`${server.url}/ui/subjects/orders-value/try`)
     await expect(page.getByRole('button', { name: 'Register' }).count()).resolves.toBe(0)
     await expect(page.getByRole('button', { name: 'Check compatibility' }).count()).resolves.toBe(1)

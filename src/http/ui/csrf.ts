@@ -10,7 +10,9 @@ export class CsrfGuard {
   readonly #secret = randomBytes(32)
 
   token(user: string | undefined): string {
-    return createHmac('sha256', this.#secret).update(`ui-form\u0000${user ?? ''}`).digest('base64url')
+    return createHmac('sha256', this.#secret)
+      .update(`ui-form\u0000${user ?? ''}`)
+      .digest('base64url')
   }
 
   /** True when the form may be acted on: a matching token, and no cross-site fetch metadata. */

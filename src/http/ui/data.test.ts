@@ -11,7 +11,11 @@ const ALL = { q: '', match: 'contains', type: '', context: '', deleted: false, p
 async function registry() {
   const r = createRegistry({ store: new MemoryStore() })
   for (let i = 0; i < 60; i++) await r.register(`bulk-${String(i).padStart(2, '0')}`, { schema: '"string"' }, {})
-  await r.register('orders-value', { schema: 'syntax = "proto3";\nmessage A { string a = 1; }\n', schemaType: 'PROTOBUF' }, {})
+  await r.register(
+    'orders-value',
+    { schema: 'syntax = "proto3";\nmessage A { string a = 1; }\n', schemaType: 'PROTOBUF' },
+    {},
+  )
   await r.register(':.staging:orders-value', { schema: '"int"' }, {})
   await r.register('gone', { schema: '"long"' }, {})
   await r.deleteSubject('gone', false)
@@ -25,10 +29,15 @@ describe('subjectPage', () => {
     const first = subjectPage(r, all, ALL)
     expect([first.matched, first.readable, first.pages, first.rows.length]).toEqual([62, 62, 2, PAGE_SIZE])
     expect(subjectPage(r, all, { ...ALL, page: 99 }).page).toBe(2)
-    expect(subjectPage(r, all, { ...ALL, q: 'DERS' }).rows.map((x) => x.subject)).toEqual(['orders-value', ':.staging:orders-value'])
+    expect(subjectPage(r, all, { ...ALL, q: 'DERS' }).rows.map((x) => x.subject)).toEqual([
+      'orders-value',
+      ':.staging:orders-value',
+    ])
     expect(subjectPage(r, all, { ...ALL, q: 'ders', match: 'prefix' }).matched).toBe(0)
     expect(subjectPage(r, all, { ...ALL, type: 'PROTOBUF' }).rows.map((x) => x.subject)).toEqual(['orders-value'])
-    expect(subjectPage(r, all, { ...ALL, context: '.staging' }).rows.map((x) => x.subject)).toEqual([':.staging:orders-value'])
+    expect(subjectPage(r, all, { ...ALL, context: '.staging' }).rows.map((x) => x.subject)).toEqual([
+      ':.staging:orders-value',
+    ])
     const deleted = subjectPage(r, all, { ...ALL, q: 'gone', deleted: true }).rows
     expect(deleted.map((x) => [x.subject, x.allDeleted, x.versions])).toEqual([['gone', true, 0]])
   })

@@ -72,7 +72,15 @@ export function subjectPage(registry: Registry, access: UiAccess, filter: Subjec
     const latest = latestOf(versions)
     const q = qualify(subject)
     const live = versions.filter((v) => !v.deleted).length
-    return { subject, context: q.context, name: q.name, type: typeOf(registry, latest), versions: live, latest, allDeleted: live === 0 }
+    return {
+      subject,
+      context: q.context,
+      name: q.name,
+      type: typeOf(registry, latest),
+      versions: live,
+      latest,
+      allDeleted: live === 0,
+    }
   })
   return { rows, matched: matched.length, readable, page, pages }
 }

@@ -63,7 +63,8 @@ const MARK_LABEL = { same: 'unchanged', add: 'added', del: 'removed' } as const
 function unified(all: readonly Line[]): Html {
   return html`<table class="diff" aria-label="Unified diff"><colgroup><col class="ln"><col class="ln"><col class="mk"><col></colgroup>
 <thead><tr><th scope="col">Old</th><th scope="col">New</th><th scope="col"><span class="skip">Change</span></th><th scope="col">Text</th></tr></thead><tbody>${all.map(
-    (l) => html`<tr class="${l.kind}"><td class="ln">${l.oldNo ?? ''}</td><td class="ln">${l.newNo ?? ''}</td><td class="mk" title="${MARK_LABEL[l.kind]}">${MARK[l.kind]}</td><td>${l.text}</td></tr>`,
+    (l) =>
+      html`<tr class="${l.kind}"><td class="ln">${l.oldNo ?? ''}</td><td class="ln">${l.newNo ?? ''}</td><td class="mk" title="${MARK_LABEL[l.kind]}">${MARK[l.kind]}</td><td>${l.text}</td></tr>`,
   )}</tbody></table>`
 }
 
@@ -98,17 +99,19 @@ export function findingsTable(findings: readonly Finding[], caption: string): Ht
   return html`<table class="findings"><caption class="skip">${caption}</caption>
 <thead><tr><th scope="col">Rule</th><th scope="col">Path</th><th scope="col">Message</th>${hints ? html`<th scope="col">How to fix</th>` : ''}</tr></thead>
 <tbody>${findings.map(
-    (f) => html`<tr><td><code>${f.rule}</code></td><td><code>${f.path || '(root)'}</code></td><td>${f.message}</td>${hints ? html`<td>${f.hint ?? ''}</td>` : ''}</tr>`,
+    (f) =>
+      html`<tr><td><code>${f.rule}</code></td><td><code>${f.path || '(root)'}</code></td><td>${f.message}</td>${hints ? html`<td>${f.hint ?? ''}</td>` : ''}</tr>`,
   )}</tbody></table>`
 }
 
 function verdict(v: VerdictModel, i: number): Html {
   const id = `verdict-${i}`
-  const body = v.error !== undefined
-    ? html`<p class="verdict bad">Could not check: ${v.error}</p>`
-    : v.findings.length === 0
-      ? html`<p class="verdict ok">✓ Compatible</p>`
-      : html`<p class="verdict bad">✗ Incompatible: ${v.findings.length} ${v.findings.length === 1 ? 'problem' : 'problems'}</p>${findingsTable(v.findings, v.title)}`
+  const body =
+    v.error !== undefined
+      ? html`<p class="verdict bad">Could not check: ${v.error}</p>`
+      : v.findings.length === 0
+        ? html`<p class="verdict ok">✓ Compatible</p>`
+        : html`<p class="verdict bad">✗ Incompatible: ${v.findings.length} ${v.findings.length === 1 ? 'problem' : 'problems'}</p>${findingsTable(v.findings, v.title)}`
   return html`<section aria-labelledby="${id}"><h3 id="${id}">${v.title}</h3><p class="muted">${v.explanation}</p>${body}</section>`
 }
 
@@ -121,8 +124,10 @@ ${diffPicker(m.subject, m.versions, m.from.version, m.to.version, m.view)}
 <p class="actions"><a href="${urls.version(m.subject, m.from.version)}">Open v${m.from.version}</a><a href="${urls.version(m.subject, m.to.version)}">Open v${m.to.version}</a><a href="${urls.diff(m.subject, m.to.version, m.from.version, m.view)}">Swap</a><a href="${urls.diff(m.subject, m.from.version, m.to.version, other)}">${other === 'split' ? 'Side by side' : 'Unified'}</a></p>
 <section aria-labelledby="verdicts"><h2 id="verdicts">Compatibility</h2>${m.verdicts.map(verdict)}</section>
 <section aria-labelledby="text"><h2 id="text">Canonical text</h2>
-${all === undefined
+${
+  all === undefined
     ? html`<p class="notice error">The versions differ too much to show a line diff.</p>`
-    : html`<p class="muted">${changed === 0 ? 'The canonical texts are identical.' : `${changed} changed ${changed === 1 ? 'line' : 'lines'}; “-” marks removed, “+” added.`}</p>${m.view === 'split' ? split(all) : unified(all)}`}
+    : html`<p class="muted">${changed === 0 ? 'The canonical texts are identical.' : `${changed} changed ${changed === 1 ? 'line' : 'lines'}; “-” marks removed, “+” added.`}</p>${m.view === 'split' ? split(all) : unified(all)}`
+}
 </section>`
 }

@@ -12,7 +12,15 @@ import { ERROR_TABLE } from '../errors.js'
 import { accessFor, type UiAccess } from './access.js'
 import { ASSETS } from './assets.js'
 import { CsrfGuard } from './csrf.js'
-import { effectiveLevel, effectiveMode, ownSettings, readableContexts, referencedByOf, referencesOf, subjectPage } from './data.js'
+import {
+  effectiveLevel,
+  effectiveMode,
+  ownSettings,
+  readableContexts,
+  referencedByOf,
+  referencesOf,
+  subjectPage,
+} from './data.js'
 import { diffView } from './diff-view.js'
 import { prettySchema } from './format-text.js'
 import { html, type Html } from './html.js'
@@ -63,11 +71,24 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
   })
 
-  const send = (reply: FastifyReply, status: number, title: string, crumbs: readonly Crumb[], user: string | undefined, body: Html) =>
-    reply.code(status).headers(SECURITY_HEADERS).type(HTML).send(page({ title, crumbs, user, body }))
+  const send = (
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    crumbs: readonly Crumb[],
+    user: string | undefined,
+    body: Html,
+  ) => reply.code(status).headers(SECURITY_HEADERS).type(HTML).send(page({ title, crumbs, user, body }))
 
   const errorPage = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) =>
-    send(reply, status, `Error ${status}`, [{ label: 'Subjects', href: UI_BASE }, { label: `Error ${status}` }], accessOf(request).user, html`<h1>Error ${status}</h1><p class="notice error" role="alert">${message}</p><p><a href="${UI_BASE}">Back to the subjects</a></p>`)
+    send(
+      reply,
+      status,
+      `Error ${status}`,
+      [{ label: 'Subjects', href: UI_BASE }, { label: `Error ${status}` }],
+      accessOf(request).user,
+      html`<h1>Error ${status}</h1><p class="notice error" role="alert">${message}</p><p><a href="${UI_BASE}">Back to the subjects</a></p>`,
+    )
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     if (error instanceof RegistryError) return errorPage(request, reply, ERROR_TABLE[error.code][0], error.message)
@@ -89,13 +110,22 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       // keep the default message
     }
     reply.headers(SECURITY_HEADERS).type(HTML)
-    return page({ title: `Error ${status}`, crumbs: [{ label: `Error ${status}` }], user: accessOf(request).user, body: html`<h1>Error ${status}</h1><p class="notice error" role="alert">${message}</p>` })
+    return page({
+      title: `Error ${status}`,
+      crumbs: [{ label: `Error ${status}` }],
+      user: accessOf(request).user,
+      body: html`<h1>Error ${status}</h1><p class="notice error" role="alert">${message}</p>`,
+    })
   })
 
   app.get<{ Params: { file: string } }>(`${UI_BASE}/assets/:file`, async (request, reply) => {
     const asset = ASSETS.get(request.params.file)
     if (!asset) return reply.code(404).type('text/plain; charset=utf-8').send('Not found')
-    reply.headers({ 'cache-control': 'public, max-age=31536000, immutable', etag: asset.etag, 'x-content-type-options': 'nosniff' })
+    reply.headers({
+      'cache-control': 'public, max-age=31536000, immutable',
+      etag: asset.etag,
+      'x-content-type-options': 'nosniff',
+    })
     if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send()
     return reply.type(asset.type).send(asset.body)
   })
@@ -113,7 +143,14 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       page: /^\d{1,9}$/.test(q.page ?? '') ? Number(q.page) : 1,
     }
     const result = subjectPage(registry, access, filter)
-    return send(reply, 200, 'Subjects', [{ label: 'Subjects' }], access.user, subjectsView(filter, result, readableContexts(registry, access)))
+    return send(
+      reply,
+      200,
+      'Subjects',
+      [{ label: 'Subjects' }],
+      access.user,
+      subjectsView(filter, result, readableContexts(registry, access)),
+    )
   })
 
   /** The subject's versions, soft-deleted ones included; 40401 when it has none. */
@@ -123,52 +160,68 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
     return versions
   }
 
-  app.get<{ Params: Params; Querystring: { saved?: string } }>(`${UI_BASE}/subjects/:subject`, async (request, reply) => {
-    const access = accessOf(request)
-    const subject = qualify(request.params.subject).qualified
-    const versions = versionsOf(subject)
-    const latest = versions.filter((v) => !v.deleted).at(-1) ?? versions.at(-1)!
-    const notice = NOTICES[request.query.saved ?? '']
-    const body = subjectView({
-      subject,
-      versions: versions.map((v) => {
-        const record = registry.core.schemaOf(v)
-        return { ...v, type: record.schemaType, references: record.references.length }
-      }),
-      level: effectiveLevel(registry, subject),
-      mode: effectiveMode(registry, subject),
-      own: ownSettings(registry, subject),
-      references: referencesOf(registry, registry.core.schemaOf(latest)),
-      referencedBy: referencedByOf(registry, access, latest),
-      canWrite: access.canWrite(subject),
-      canAdmin: access.canAdmin(subject),
-      csrf: csrf.token(access.user),
-      ...(notice ? { notice } : {}),
-    })
-    return send(reply, 200, subject, subjectCrumbs(subject), access.user, body)
-  })
+  app.get<{ Params: Params; Querystring: { saved?: string } }>(
+    `${UI_BASE}/subjects/:subject`,
+    async (request, reply) => {
+      const access = accessOf(request)
+      const subject = qualify(request.params.subject).qualified
+      const versions = versionsOf(subject)
+      const latest = versions.filter((v) => !v.deleted).at(-1) ?? versions.at(-1)!
+      const notice = NOTICES[request.query.saved ?? '']
+      const body = subjectView({
+        subject,
+        versions: versions.map((v) => {
+          const record = registry.core.schemaOf(v)
+          return { ...v, type: record.schemaType, references: record.references.length }
+        }),
+        level: effectiveLevel(registry, subject),
+        mode: effectiveMode(registry, subject),
+        own: ownSettings(registry, subject),
+        references: referencesOf(registry, registry.core.schemaOf(latest)),
+        referencedBy: referencedByOf(registry, access, latest),
+        canWrite: access.canWrite(subject),
+        canAdmin: access.canAdmin(subject),
+        csrf: csrf.token(access.user),
+        ...(notice ? { notice } : {}),
+      })
+      return send(reply, 200, subject, subjectCrumbs(subject), access.user, body)
+    },
+  )
 
-  app.get<{ Params: Params; Querystring: { saved?: string } }>(`${UI_BASE}/subjects/:subject/versions/:version`, async (request, reply) => {
-    const access = accessOf(request)
-    const subject = qualify(request.params.subject).qualified
-    const v = registry.getVersion(subject, parseVersion(request.params.version), true)
-    const notice = NOTICES[request.query.saved ?? '']
-    const body = versionView({
-      view: registry.versionView(v),
-      versions: versionsOf(subject).map((x) => x.version),
-      references: referencesOf(registry, registry.core.schemaOf(v)),
-      referencedBy: referencedByOf(registry, access, v),
-      ...(notice ? { notice } : {}),
-    })
-    return send(reply, 200, `${subject} v${v.version}`, [...subjectCrumbs(subject), { label: `v${v.version}` }], access.user, body)
-  })
+  app.get<{ Params: Params; Querystring: { saved?: string } }>(
+    `${UI_BASE}/subjects/:subject/versions/:version`,
+    async (request, reply) => {
+      const access = accessOf(request)
+      const subject = qualify(request.params.subject).qualified
+      const v = registry.getVersion(subject, parseVersion(request.params.version), true)
+      const notice = NOTICES[request.query.saved ?? '']
+      const body = versionView({
+        view: registry.versionView(v),
+        versions: versionsOf(subject).map((x) => x.version),
+        references: referencesOf(registry, registry.core.schemaOf(v)),
+        referencedBy: referencedByOf(registry, access, v),
+        ...(notice ? { notice } : {}),
+      })
+      return send(
+        reply,
+        200,
+        `${subject} v${v.version}`,
+        [...subjectCrumbs(subject), { label: `v${v.version}` }],
+        access.user,
+        body,
+      )
+    },
+  )
 
   app.get<{ Params: Params }>(`${UI_BASE}/subjects/:subject/versions/:version/download`, async (request, reply) => {
     const subject = qualify(request.params.subject).qualified
     const v = registry.getVersion(subject, parseVersion(request.params.version), true)
     const view = registry.versionView(v)
     const ext = view.schemaType === 'PROTOBUF' ? 'proto' : view.schemaType === 'AVRO' ? 'avsc' : 'json'
-    const base = qualify(subject).name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'schema'
+    const base =
+      qualify(subject)
+        .name.replace(/[^A-Za-z0-9._-]/g, '_')
+        .slice(0, 100) || 'schema'
     return reply
       .headers({ ...SECURITY_HEADERS, 'content-disposition': `attachment; filename="${base}-v${v.version}.${ext}"` })
       .type(view.schemaType === 'PROTOBUF' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8')
@@ -182,7 +235,8 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       const subject = qualify(request.params.subject).qualified
       const versions = versionsOf(subject)
       const live = versions.filter((v) => !v.deleted)
-      const to = request.query.to !== undefined ? parseVersion(request.query.to) : (live.at(-1) ?? versions.at(-1)!).version
+      const to =
+        request.query.to !== undefined ? parseVersion(request.query.to) : (live.at(-1) ?? versions.at(-1)!).version
       const toV = registry.getVersion(subject, to, true)
       const before = versions.filter((v) => v.version < toV.version)
       const from = request.query.from !== undefined ? parseVersion(request.query.from) : (before.at(-1) ?? toV).version
@@ -200,30 +254,50 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
         verdicts: pairVerdicts(registry, subject, fromV, toV),
       })
       const title = `${subject} v${fromV.version} → v${toV.version}`
-      return send(reply, 200, title, [...subjectCrumbs(subject), { label: `Compare v${fromV.version} and v${toV.version}` }], access.user, body)
+      return send(
+        reply,
+        200,
+        title,
+        [...subjectCrumbs(subject), { label: `Compare v${fromV.version} and v${toV.version}` }],
+        access.user,
+        body,
+      )
     },
   )
 
   const tryModel = (request: FastifyRequest<{ Params: Params }>, form?: Form): TryModel => {
     const access = accessOf(request)
     const subject = qualify(request.params.subject).qualified
-    const latest = registry.core.store.versionsOf(subject).filter((v) => !v.deleted).at(-1)
+    const latest = registry.core.store
+      .versionsOf(subject)
+      .filter((v) => !v.deleted)
+      .at(-1)
     const record = latest ? registry.core.schemaOf(latest) : undefined
     const formType = SCHEMA_TYPES.find((t) => t === form?.schemaType)
     return {
       subject,
       schemaType: formType ?? record?.schemaType ?? 'AVRO',
       schema: form?.schema ?? (record ? prettySchema(record.schemaType, record.schema) : ''),
-      references: form?.references ?? (record && record.references.length > 0 ? JSON.stringify(record.references, null, 2) : ''),
+      references:
+        form?.references ?? (record && record.references.length > 0 ? JSON.stringify(record.references, null, 2) : ''),
       level: registry.core.effectiveConfig(subject).compatibilityLevel,
       canWrite: access.canWrite(subject),
       csrf: csrf.token(access.user),
     }
   }
   const trySend = (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, status: number, model: TryModel) =>
-    send(reply, status, `Try a schema: ${model.subject}`, [...subjectCrumbs(model.subject), { label: 'Try a schema' }], accessOf(request).user, tryView(model))
+    send(
+      reply,
+      status,
+      `Try a schema: ${model.subject}`,
+      [...subjectCrumbs(model.subject), { label: 'Try a schema' }],
+      accessOf(request).user,
+      tryView(model),
+    )
 
-  app.get<{ Params: Params }>(`${UI_BASE}/subjects/:subject/try`, async (request, reply) => trySend(request, reply, 200, tryModel(request)))
+  app.get<{ Params: Params }>(`${UI_BASE}/subjects/:subject/try`, async (request, reply) =>
+    trySend(request, reply, 200, tryModel(request)),
+  )
 
   app.post<{ Params: Params; Body: Form }>(`${UI_BASE}/subjects/:subject/try`, async (request, reply) => {
     const access = accessOf(request)
@@ -231,21 +305,31 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
     if (!csrf.accepts(request, access.user, form.csrf)) return errorPage(request, reply, 403, EXPIRED_FORM)
     const model = tryModel(request, form)
     const refs = parseReferences(form.references ?? '')
-    if (typeof refs === 'string') return trySend(request, reply, 422, { ...model, outcome: { kind: 'error', message: refs } })
+    if (typeof refs === 'string')
+      return trySend(request, reply, 422, { ...model, outcome: { kind: 'error', message: refs } })
     const req: SchemaRequest = { schema: form.schema ?? '', schemaType: model.schemaType, references: refs }
     try {
       const { result } = registry.checkCandidate(model.subject, req)
       const findings = result.violations.map(findingOf)
       if (form.action === 'register' && result.compatible) {
-        if (!access.canWrite(model.subject)) return errorPage(request, reply, 403, `You may not register under ${model.subject}.`)
+        if (!access.canWrite(model.subject))
+          return errorPage(request, reply, 403, `You may not register under ${model.subject}.`)
         const registered = await registry.register(model.subject, req, {})
         return reply.redirect(`${urls.version(model.subject, registered.version)}?saved=registered`, 303)
       }
-      const outcome = { kind: 'verdict' as const, compatible: result.compatible, findings, ...(result.failedVersion ? { failedVersion: result.failedVersion.version } : {}) }
+      const outcome = {
+        kind: 'verdict' as const,
+        compatible: result.compatible,
+        findings,
+        ...(result.failedVersion ? { failedVersion: result.failedVersion.version } : {}),
+      }
       return trySend(request, reply, 200, { ...model, outcome })
     } catch (e) {
       if (!(e instanceof RegistryError)) throw e
-      return trySend(request, reply, ERROR_TABLE[e.code][0], { ...model, outcome: { kind: 'error', message: e.message } })
+      return trySend(request, reply, ERROR_TABLE[e.code][0], {
+        ...model,
+        outcome: { kind: 'error', message: e.message },
+      })
     }
   })
 
@@ -256,14 +340,16 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       const form = formOf(request.body)
       const subject = qualify(request.params.subject).qualified
       if (!csrf.accepts(request, access.user, form.csrf)) return errorPage(request, reply, 403, EXPIRED_FORM)
-      if (!access.canAdmin(subject)) return errorPage(request, reply, 403, `You may not change the settings of ${subject}.`)
+      if (!access.canAdmin(subject))
+        return errorPage(request, reply, 403, `You may not change the settings of ${subject}.`)
       await apply(subject, form[saved] ?? '')
       return reply.redirect(`${urls.subject(subject)}?saved=${saved}`, 303)
     })
 
   // An empty choice means "inherit": the subject's own setting is removed.
   settingForm('config', 'compatibility', async (subject, level) => {
-    if (level !== '' || registry.core.store.config(subject)) await registry.putConfig(subject, { compatibility: level === '' ? null : level })
+    if (level !== '' || registry.core.store.config(subject))
+      await registry.putConfig(subject, { compatibility: level === '' ? null : level })
   })
   settingForm('mode', 'mode', (subject, mode) => registry.putMode(subject, mode === '' ? null : mode, false))
 }

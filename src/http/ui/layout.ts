@@ -43,7 +43,17 @@ export function versionLink(subject: string, version: number, deleted: boolean, 
   }`
 }
 
-export function page({ title, crumbs, user, body }: { title: string; crumbs: readonly Crumb[]; user: string | undefined; body: Html }): string {
+export function page({
+  title,
+  crumbs,
+  user,
+  body,
+}: {
+  title: string
+  crumbs: readonly Crumb[]
+  user: string | undefined
+  body: Html
+}): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -60,8 +70,9 @@ export function page({ title, crumbs, user, body }: { title: string; crumbs: rea
 ${user !== undefined ? html`<span>Signed in as <strong>${user}</strong></span>` : ''}
 </header>
 <main id="main">
-<nav class="crumbs" aria-label="Breadcrumb"><ol>${crumbs.map((c, i) =>
-    html`<li>${c.href && i < crumbs.length - 1 ? html`<a href="${c.href}">${c.label}</a>` : html`<span aria-current="page">${c.label}</span>`}</li>`,
+<nav class="crumbs" aria-label="Breadcrumb"><ol>${crumbs.map(
+    (c, i) =>
+      html`<li>${c.href && i < crumbs.length - 1 ? html`<a href="${c.href}">${c.label}</a>` : html`<span aria-current="page">${c.label}</span>`}</li>`,
   )}</ol></nav>
 ${body}
 </main>

@@ -23,13 +23,21 @@ export interface SubjectModel {
 export function linkList(links: readonly VersionLink[], empty: string): Html {
   if (links.length === 0) return html`<p class="muted">${empty}</p>`
   return html`<ul>${links.map(
-    (l) => html`<li>${l.name !== undefined ? html`<code>${l.name}</code> → ` : ''}${versionLink(l.subject, l.version, l.deleted)}</li>`,
+    (l) =>
+      html`<li>${l.name !== undefined ? html`<code>${l.name}</code> → ` : ''}${versionLink(l.subject, l.version, l.deleted)}</li>`,
   )}</ul>`
 }
 
 /** The form to pick two versions to compare; a plain GET, so the result is a deep link. */
-export function diffPicker(subject: string, versions: readonly number[], from: number | undefined, to: number | undefined, view: string): Html {
-  const options = (selected: number | undefined) => versions.map((v) => html`<option value="${v}"${v === selected ? html` selected` : ''}>v${v}</option>`)
+export function diffPicker(
+  subject: string,
+  versions: readonly number[],
+  from: number | undefined,
+  to: number | undefined,
+  view: string,
+): Html {
+  const options = (selected: number | undefined) =>
+    versions.map((v) => html`<option value="${v}"${v === selected ? html` selected` : ''}>v${v}</option>`)
   return html`<form class="inline" method="get" action="${urls.diff(subject)}" aria-label="Compare two versions">
 <label>From (old)<select name="from">${options(from)}</select></label>
 <label>To (new)<select name="to">${options(to)}</select></label>
@@ -40,8 +48,10 @@ export function diffPicker(subject: string, versions: readonly number[], from: n
 
 function settingForms(m: SubjectModel): Html {
   if (!m.canAdmin) return html``
-  const level = (value: string, label: string) => html`<option value="${value}"${(m.own.level ?? '') === value ? html` selected` : ''}>${label}</option>`
-  const mode = (value: string, label: string) => html`<option value="${value}"${(m.own.mode ?? '') === value ? html` selected` : ''}>${label}</option>`
+  const level = (value: string, label: string) =>
+    html`<option value="${value}"${(m.own.level ?? '') === value ? html` selected` : ''}>${label}</option>`
+  const mode = (value: string, label: string) =>
+    html`<option value="${value}"${(m.own.mode ?? '') === value ? html` selected` : ''}>${label}</option>`
   return html`<div class="grid2">
 <form class="inline" method="post" action="${urls.config(m.subject)}" aria-label="Change compatibility level">
 <input type="hidden" name="csrf" value="${m.csrf}">
@@ -74,7 +84,8 @@ ${settingForms(m)}
 <table>
 <thead><tr><th scope="col" class="num">Version</th><th scope="col" class="num">Id</th><th scope="col">Type</th><th scope="col">Registered</th><th scope="col" class="num">References</th><th scope="col">Status</th></tr></thead>
 <tbody>${m.versions.map(
-    (v) => html`<tr${v.deleted ? html` class="deleted"` : ''}><td class="num"><a href="${urls.version(m.subject, v.version)}">v${v.version}</a></td><td class="num">${v.id}</td><td>${v.type}</td><td>${time(v.ts)}</td><td class="num">${v.references}</td><td>${v.deleted ? html`<span class="tag deleted">soft-deleted</span>` : 'live'}</td></tr>`,
+    (v) =>
+      html`<tr${v.deleted ? html` class="deleted"` : ''}><td class="num"><a href="${urls.version(m.subject, v.version)}">v${v.version}</a></td><td class="num">${v.id}</td><td>${v.type}</td><td>${time(v.ts)}</td><td class="num">${v.references}</td><td>${v.deleted ? html`<span class="tag deleted">soft-deleted</span>` : 'live'}</td></tr>`,
   )}</tbody>
 </table>
 <p class="actions"><a href="${urls.try(m.subject)}">${m.canWrite ? 'Try or register a new schema' : 'Try a schema against this subject'}</a></p>

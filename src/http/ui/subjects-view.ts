@@ -36,15 +36,24 @@ export function subjectsView(filter: SubjectFilter, result: SubjectPage, context
       ? html`No subjects match (${result.readable} in total).`
       : html`Showing ${first}–${last} of ${result.matched} matching subjects (${result.readable} in total).`
   }</p>
-${result.rows.length > 0 ? html`<table aria-describedby="count">
+${
+  result.rows.length > 0
+    ? html`<table aria-describedby="count">
 <thead><tr><th scope="col">Subject</th><th scope="col">Context</th><th scope="col">Type</th><th scope="col" class="num">Versions</th><th scope="col" class="num">Latest version</th><th scope="col" class="num">Latest id</th><th scope="col">Latest registered</th></tr></thead>
 <tbody>${result.rows.map(
-      (r) => html`<tr><th scope="row"><a href="${urls.subject(r.subject)}">${r.name}</a>${r.allDeleted ? html` <span class="tag deleted">soft-deleted</span>` : ''}</th><td>${contextLabel(r.context)}</td><td>${r.type}</td><td class="num">${r.versions}</td><td class="num"><a href="${urls.version(r.subject, r.latest.version)}">${r.latest.version}</a></td><td class="num">${r.latest.id}</td><td>${time(r.latest.ts)}</td></tr>`,
-    )}</tbody>
-</table>` : ''}
-${result.pages > 1 ? html`<nav class="pager" aria-label="Pages">
+        (r) =>
+          html`<tr><th scope="row"><a href="${urls.subject(r.subject)}">${r.name}</a>${r.allDeleted ? html` <span class="tag deleted">soft-deleted</span>` : ''}</th><td>${contextLabel(r.context)}</td><td>${r.type}</td><td class="num">${r.versions}</td><td class="num"><a href="${urls.version(r.subject, r.latest.version)}">${r.latest.version}</a></td><td class="num">${r.latest.id}</td><td>${time(r.latest.ts)}</td></tr>`,
+      )}</tbody>
+</table>`
+    : ''
+}
+${
+  result.pages > 1
+    ? html`<nav class="pager" aria-label="Pages">
 ${result.page > 1 ? html`<a href="${urls.subjects(filterQuery(filter, result.page - 1))}" rel="prev">← Previous page</a>` : ''}
 <span>Page ${result.page} of ${result.pages}</span>
 ${result.page < result.pages ? html`<a href="${urls.subjects(filterQuery(filter, result.page + 1))}" rel="next">Next page →</a>` : ''}
-</nav>` : ''}`
+</nav>`
+    : ''
+}`
 }

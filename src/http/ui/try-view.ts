@@ -12,21 +12,29 @@ export interface TryModel {
   readonly canWrite: boolean
   readonly csrf: string
   readonly outcome?:
-    | { readonly kind: 'verdict'; readonly compatible: boolean; readonly findings: readonly Finding[]; readonly failedVersion?: number }
+    | {
+        readonly kind: 'verdict'
+        readonly compatible: boolean
+        readonly findings: readonly Finding[]
+        readonly failedVersion?: number
+      }
     | { readonly kind: 'error'; readonly message: string }
 }
 
 function outcome(m: TryModel): Html {
   const o = m.outcome
   if (!o) return html``
-  if (o.kind === 'error') return html`<section aria-labelledby="result" class="notice error"><h2 id="result">Not accepted</h2><p>${o.message}</p></section>`
+  if (o.kind === 'error')
+    return html`<section aria-labelledby="result" class="notice error"><h2 id="result">Not accepted</h2><p>${o.message}</p></section>`
   if (o.compatible) {
     return html`<section aria-labelledby="result" class="notice"><h2 id="result">Result</h2><p class="verdict ok">✓ Compatible under ${m.level}</p>${
       m.canWrite ? html`<p>It can be registered.</p>` : ''
     }</section>`
   }
   return html`<section aria-labelledby="result"><h2 id="result">Result</h2><p class="verdict bad">✗ Incompatible under ${m.level}${
-    o.failedVersion !== undefined ? html` with <a href="${urls.version(m.subject, o.failedVersion)}">v${o.failedVersion}</a>` : ''
+    o.failedVersion !== undefined
+      ? html` with <a href="${urls.version(m.subject, o.failedVersion)}">v${o.failedVersion}</a>`
+      : ''
   }: ${o.findings.length} ${o.findings.length === 1 ? 'problem' : 'problems'}</p>${findingsTable(o.findings, 'Problems found')}</section>`
 }
 

@@ -1,5 +1,6 @@
 import { checkPair, type CompatibilityLevel, type DirectedViolation } from '../../compat/levels.js'
 import { describe } from '../../compat/render.js'
+import type { ParsedSchema, SchemaFormat } from '../../formats/format.js'
 import { RegistryError } from '../../registry/errors.js'
 import type { Registry } from '../../registry/registry.js'
 import type { SchemaReference, VersionRecord } from '../../store/store.js'
@@ -16,7 +17,12 @@ export function parseReferences(text: string): SchemaReference[] | string {
   }
   if (!Array.isArray(parsed)) return 'References must be a JSON array of {"name", "subject", "version"} objects.'
   for (const [i, r] of parsed.entries()) {
-    const ok = r && typeof r === 'object' && typeof r.name === 'string' && typeof r.subject === 'string' && Number.isInteger(r.version)
+    const ok =
+      r &&
+      typeof r === 'object' &&
+      typeof r.name === 'string' &&
+      typeof r.subject === 'string' &&
+      Number.isInteger(r.version)
     if (!ok) return `Reference ${i + 1} needs a string "name", a string "subject" and an integer "version".`
   }
   return parsed as SchemaReference[]
@@ -34,18 +40,31 @@ export function findingOf(v: DirectedViolation): Finding {
 }
 
 /** Both directions between two versions, `to` as the new schema, by the engine registration uses. */
-export function pairVerdicts(registry: Registry, subject: string, from: VersionRecord, to: VersionRecord): VerdictModel[] {
+export function pairVerdicts(
+  registry: Registry,
+  subject: string,
+  from: VersionRecord,
+  to: VersionRecord,
+): VerdictModel[] {
   const config = registry.core.effectiveConfig(subject)
   const options = typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}
   const directions: [CompatibilityLevel, string, string][] = [
-    ['BACKWARD', `Backward: v${to.version} reads data written with v${from.version}`, 'Consumers can be upgraded first.'],
+    [
+      'BACKWARD',
+      `Backward: v${to.version} reads data written with v${from.version}`,
+      'Consumers can be upgraded first.',
+    ],
     ['FORWARD', `Forward: v${from.version} reads data written with v${to.version}`, 'Producers can be upgraded first.'],
   ]
-  let parsed
+  let parsed: { format: SchemaFormat; old: ParsedSchema; new: ParsedSchema }
   try {
     const oldRecord = registry.core.schemaOf(from)
     const newRecord = registry.core.schemaOf(to)
-    parsed = { format: registry.core.format(newRecord.schemaType), old: registry.core.parseStored(oldRecord), new: registry.core.parseStored(newRecord) }
+    parsed = {
+      format: registry.core.format(newRecord.schemaType),
+      old: registry.core.parseStored(oldRecord),
+      new: registry.core.parseStored(newRecord),
+    }
   } catch (e) {
     if (!(e instanceof RegistryError)) throw e
     return directions.map(([, title, explanation]) => ({ title, explanation, findings: [], error: e.message }))

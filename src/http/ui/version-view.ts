@@ -23,7 +23,9 @@ export function codeBlock(id: string, label: string, text: string, language: 'js
 
 function jsonSection(title: string, id: string, value: unknown): Html {
   return html`<section aria-labelledby="${id}-h"><h2 id="${id}-h">${title}</h2>${
-    value === undefined ? html`<p class="muted">None.</p>` : codeBlock(id, title.toLowerCase(), prettyJson(JSON.stringify(value)), 'json')
+    value === undefined
+      ? html`<p class="muted">None.</p>`
+      : codeBlock(id, title.toLowerCase(), prettyJson(JSON.stringify(value)), 'json')
   }</section>`
 }
 
@@ -57,4 +59,3 @@ ${jsonSection('Metadata', 'metadata', v.metadata)}
 ${jsonSection('Rule set', 'ruleset', v.ruleSet)}
 ${m.versions.length > 1 ? html`<section aria-labelledby="compare"><h2 id="compare">Compare versions</h2>${diffPicker(v.subject, m.versions, prev ?? v.version, v.version, 'split')}</section>` : ''}`
 }
-
