@@ -393,6 +393,9 @@ describe('the web UI, authentication off', () => {
       const res = await fetch(`${server.url}${path}`)
       expect([path, res.status, res.headers.get('content-type')]).toEqual([path, status, 'text/html; charset=utf-8'])
     }
+    // A client that accepts only HTML gets the page, not the API's 406.
+    const htmlOnly = await fetch(`${server.url}/ui`, { headers: { accept: 'text/html' } })
+    expect([htmlOnly.status, htmlOnly.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8'])
   })
 
   it('records page weights of each view', async () => {

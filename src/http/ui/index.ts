@@ -67,6 +67,11 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
   const csrf = new CsrfGuard()
   const accessOf = (request: FastifyRequest): UiAccess => accessFor(acl, request.principal)
 
+  // Pages answer HTML (assets their own types) whatever the API's content negotiation would pick.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config as object | undefined), ownContentType: true }
+  })
+
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)))
   })
