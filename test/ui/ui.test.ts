@@ -389,6 +389,9 @@ describe('the web UI, authentication off', () => {
       ['/ui/subjects/orders-value/diff?from=1&to=0', 422],
       ['/ui/subjects/nothing-here', 404],
       [`/ui?page=999999999&q=${'a'.repeat(5000)}`, 200],
+      ['/ui?q=a&q=b&type=AVRO&type=JSON&page=1&page=2', 200],
+      ['/ui/subjects/orders-value/diff?from=2&from=3&to=3', 200],
+      ['/ui/subjects/orders-value?saved=constructor', 200],
     ] as const) {
       const res = await fetch(`${server.url}${path}`)
       expect([path, res.status, res.headers.get('content-type')]).toEqual([path, status, 'text/html; charset=utf-8'])

@@ -49,7 +49,7 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
 }
-const NOTICES: Record<string, string> = {
+const NOTICES: Readonly<Record<string, string>> = {
   compatibility: 'Compatibility level saved.',
   mode: 'Mode saved.',
   registered: 'Registered.',
@@ -70,6 +70,11 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
   // Pages answer HTML (assets their own types) whatever the API's content negotiation would pick.
   app.addHook('onRoute', (route) => {
     route.config = { ...(route.config as object | undefined), ownContentType: true }
+  })
+
+  // A repeated query parameter counts once (its first value), so every handler sees strings.
+  app.addHook('preValidation', async (request) => {
+    request.query = singleValues(request.query)
   })
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -172,7 +177,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       const subject = qualify(request.params.subject).qualified
       const versions = versionsOf(subject)
       const latest = versions.filter((v) => !v.deleted).at(-1) ?? versions.at(-1)!
-      const notice = NOTICES[request.query.saved ?? '']
+      const notice = noticeFor(request.query.saved)
       const body = subjectView({
         subject,
         versions: versions.map((v) => {
@@ -199,7 +204,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       const access = accessOf(request)
       const subject = qualify(request.params.subject).qualified
       const v = registry.getVersion(subject, parseVersion(request.params.version), true)
-      const notice = NOTICES[request.query.saved ?? '']
+      const notice = noticeFor(request.query.saved)
       const body = versionView({
         view: registry.versionView(v),
         versions: versionsOf(subject).map((x) => x.version),
@@ -359,4 +364,17 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
   settingForm('mode', 'mode', (subject, mode) => registry.putMode(subject, mode === '' ? null : mode, false))
 }
 
-const formOf = (body: unknown): Form => (body && typeof body === 'object' && !Array.isArray(body) ? (body as Form) : {})
+/** A form's string fields; anything else a client sends (a JSON body, say) is ignored. */
+const formOf = (body: unknown): Form => singleValues(body)
+
+function singleValues(raw: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return out
+  for (const [key, value] of Object.entries(raw)) {
+    const first = Array.isArray(value) ? value[0] : value
+    if (typeof first === 'string') out[key] = first
+  }
+  return out
+}
+
+const noticeFor = (key: string | undefined) => (key !== undefined && Object.hasOwn(NOTICES, key) ? NOTICES[key] : undefined)
