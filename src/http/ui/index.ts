@@ -377,4 +377,5 @@ function singleValues(raw: unknown): Record<string, string> {
   return out
 }
 
-const noticeFor = (key: string | undefined) => (key !== undefined && Object.hasOwn(NOTICES, key) ? NOTICES[key] : undefined)
+const noticeFor = (key: string | undefined) =>
+  key !== undefined && Object.hasOwn(NOTICES, key) ? NOTICES[key] : undefined
