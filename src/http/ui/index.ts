@@ -320,7 +320,8 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
     const req: SchemaRequest = { schema: form.schema ?? '', schemaType: model.schemaType, references: refs }
     try {
       const { result } = registry.checkCandidate(model.subject, req)
-      const findings = result.violations.map(findingOf)
+      const format = registry.core.format(model.schemaType)
+      const findings = result.violations.map((v) => findingOf(v, format))
       if (form.action === 'register' && result.compatible) {
         if (!access.canWrite(model.subject))
           return errorPage(request, reply, 403, `You may not register under ${model.subject}.`)

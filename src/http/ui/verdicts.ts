@@ -28,9 +28,16 @@ export function parseReferences(text: string): SchemaReference[] | string {
   return parsed as SchemaReference[]
 }
 
-/** A violation as the API words it (new/old filled in), with its fix hint when the rule has one. */
-export function findingOf(v: DirectedViolation): Finding {
-  const hint = (v as DirectedViolation & { hint?: unknown }).hint
+/** Where a fix hint can come from: the violation itself, or the format's table of rules. */
+type HintSources = DirectedViolation & { readonly hint?: unknown }
+type RuleTable = { readonly describeRule?: (rule: string) => { readonly hint?: unknown } | undefined }
+
+/**
+ * A violation as the API words it (new/old filled in), with the fix hint of its rule when the
+ * format's rule table has one.
+ */
+export function findingOf(v: DirectedViolation, format: SchemaFormat): Finding {
+  const hint = (v as HintSources).hint ?? (format as SchemaFormat & RuleTable).describeRule?.(v.rule)?.hint
   return {
     rule: v.rule,
     path: v.path,
@@ -72,6 +79,6 @@ export function pairVerdicts(
   return directions.map(([level, title, explanation]) => ({
     title,
     explanation,
-    findings: checkPair(parsed.format, level, parsed.new, parsed.old, options).map(findingOf),
+    findings: checkPair(parsed.format, level, parsed.new, parsed.old, options).map((v) => findingOf(v, parsed.format)),
   }))
 }
