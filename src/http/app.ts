@@ -4,11 +4,11 @@ import type { AuthSettings } from './auth/auth-file.js'
 import { installAuth } from './auth/install-auth.js'
 import { installContentTypes } from './content-type.js'
 import { installErrorHandling } from './errors.js'
+import { clientErrorHandler, frameworkErrors, guardRequestListeners, installRewriteErrors, rewriteUrl } from './guards.js'
 import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
 import { installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
-import { rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
 import { modeRoutes } from './routes/mode.js'
@@ -76,8 +76,12 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: (req) => rewriteContextUrl(req.url ?? '/'),
+    rewriteUrl,
+    frameworkErrors,
+    clientErrorHandler,
   })
+  guardRequestListeners(app.server, (err) => app.log.error({ err }, 'request handling threw'))
+  installRewriteErrors(app)
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
