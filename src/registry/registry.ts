@@ -30,6 +30,20 @@ export interface CreateRegistryOptions {
 export function createRegistry({ store, formatFor = defaultFormatFor, now = Date.now, options = {} }: CreateRegistryOptions) {
   const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
   const write = <T>(fn: (tx: StoreTx) => T): Promise<T> => store.transaction(fn)
+  /**
+   * The ids in use (by a version, soft-deleted included) whose schema has this guid, ascending per
+   * context. It walks versions, not the id range: imported ids may be sparse up to 2^31-1.
+   */
+  const idsWithGuid = (guid: string): Map<string, number[]> => {
+    const found = new Map<string, Set<number>>()
+    for (const subject of store.subjects()) {
+      for (const v of store.versionsOf(subject)) {
+        if (found.get(v.context)?.has(v.id) || store.schemaById(v.context, v.id)?.guid !== guid) continue
+        found.set(v.context, (found.get(v.context) ?? new Set()).add(v.id))
+      }
+    }
+    return new Map([...found].map(([context, ids]) => [context, [...ids].sort((a, b) => a - b)]))
+  }
 
   return {
     core,
@@ -50,28 +64,21 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
       reads.schemaById(core, id, opts),
     schemaByGuid: (guid: string, format?: string): SchemaByIdView => {
+      const byContext = idsWithGuid(guid)
       for (const context of store.contexts()) {
-        for (let id = store.maxId(context); id > 0; id--) {
-          const record = store.schemaById(context, id)
-          if (record?.guid === guid && store.usesOf(context, id).length > 0) {
-            const { subject: _s, version: _v, maxId: _m, ...view } = reads.schemaById(core, id, {
-              ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
-              ...(format ? { format } : {}),
-            })
-            return view
-          }
-        }
+        const id = byContext.get(context)?.at(-1)
+        if (id === undefined) continue
+        const { subject: _s, version: _v, maxId: _m, ...view } = reads.schemaById(core, id, {
+          ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
+          ...(format ? { format } : {}),
+        })
+        return view
       }
       throw schemaNotFound(guid)
     },
     idsOfGuid: (guid: string) => {
-      const out: { context: string; id: number }[] = []
-      for (const context of store.contexts()) {
-        for (let id = 1; id <= store.maxId(context); id++) {
-          if (store.schemaById(context, id)?.guid === guid && store.usesOf(context, id).length > 0) out.push({ context, id })
-        }
-      }
-      return out
+      const byContext = idsWithGuid(guid)
+      return store.contexts().flatMap((context) => (byContext.get(context) ?? []).map((id) => ({ context, id })))
     },
     usesOfId: (id: number, opts: { subject?: string; deleted: boolean }) => reads.usesOfId(core, id, opts),
     listSubjects: (opts: { prefix?: string; deleted?: boolean; deletedOnly?: boolean }) => reads.listSubjects(core, opts),
