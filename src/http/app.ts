@@ -7,7 +7,7 @@ import { installErrorHandling } from './errors.js'
 import { clientErrorHandler, frameworkErrors, guardRequestListeners, installRewriteErrors, rewriteUrl } from './guards.js'
 import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
-import { installInFlight } from './observability/limits.js'
+import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
@@ -88,6 +88,7 @@ export async function buildApp({
   })
   app.decorate('registrumRoutes', routes)
   const inFlight = installInFlight(app, maxConcurrency)
+  installBodyTimeout(app, requestTimeout)
   installContentTypes(app)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
   installRequestLogging(app, { audit })
