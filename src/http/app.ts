@@ -92,8 +92,8 @@ export async function buildApp({
   installContentTypes(app)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
   installRequestLogging(app, { audit })
-  if (auth) installAuth(app, auth, registry)
-  installMetrics(app, registry, inFlight)
+  const authStats = auth ? installAuth(app, auth, registry) : undefined
+  installMetrics(app, registry, inFlight, authStats)
   installHealth(app, store)
   const opts = { registry }
   await app.register(rootRoutes, { registry, clusterId })
