@@ -100,7 +100,7 @@ export function createAuthenticator(settings: AuthSettings, now: () => number = 
     if (settings.jwt) {
       const claims = settings.jwt.verifier.verify(token)
       const name = claims?.[settings.jwt.principalClaim]
-      if (typeof name === 'string' && name !== '') return { name, via: 'jwt' }
+      if (typeof name === 'string' && name !== '') return { name: `${settings.jwt.principalPrefix}${name}`, via: 'jwt' }
     }
     return 'invalid'
   }
