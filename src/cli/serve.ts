@@ -128,7 +128,7 @@ export async function serve(argv: string[]): Promise<number> {
     return 0
   }
   const server = await startServer(config)
-  installProcessSafetyNet((message, error) => process.stderr.write(`registrum: ${message}: ${(error as Error)?.stack ?? String(error)}\n`))
+  installProcessSafetyNet()
   const where = config.store === 'kafka' ? `kafka ${config.bootstrap} topic ${config.topic ?? '_schemas'}` : `sqlite ${config.db}`
   process.stdout.write(`registrum listening on ${server.url} (${where})\n`)
   return new Promise<number>((resolve) => {

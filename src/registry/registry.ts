@@ -4,7 +4,7 @@ import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store
 import { deleteConfig, getConfig, putConfig } from './config.js'
 import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
-import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
+import { contextNotEmpty, schemaNotFound, storeError, subjectNotFound } from './errors.js'
 import { lookup, testCompatibility } from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
@@ -29,7 +29,7 @@ export interface CreateRegistryOptions {
  */
 export function createRegistry({ store, formatFor = defaultFormatFor, now = Date.now, options = {} }: CreateRegistryOptions) {
   const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
-  const write = <T>(fn: (tx: StoreTx) => T): Promise<T> => store.transaction(fn)
+  const write = <T>(fn: (tx: StoreTx) => T): Promise<T> => store.transaction(fn).catch((e: unknown) => Promise.reject(writeFailure(e)))
   /**
    * The ids in use (by a version, soft-deleted included) whose schema has this guid, ascending per
    * context. It walks versions, not the id range: imported ids may be sparse up to 2^31-1.
@@ -144,4 +144,19 @@ function hasRuleType(ruleSet: ConfigRecord | undefined, type: string): boolean {
   return ['migrationRules', 'domainRules', 'encodingRules'].some((list) =>
     ((ruleSet[list] ?? []) as { type?: string }[]).some((r) => r.type === type),
   )
+}
+
+/** Storage codes that mean the disk holding the store is full. */
+const DISK_FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT'])
+
+/**
+ * A write the store could not make, as the error the client gets: a full disk is named as such
+ * (500/50001: nothing was written, reads still work); other failures pass through unchanged.
+ */
+function writeFailure(e: unknown): unknown {
+  const code = (e as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && DISK_FULL.has(code)) {
+    return storeError('The registry is out of disk space: the write was not made. Reads still work; free space and retry.', { cause: e })
+  }
+  return e
 }
