@@ -31,7 +31,7 @@ beforeAll(async () => {
   const log = openSync(join(mountPoint, 'registrum.log'), 'a')
   child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--port', String(port), '--db', join(mountPoint, 'registrum.db'), '--log-level', 'info'],
+    ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--port', String(port), '--db', join(mountPoint, 'registrum.db'), '--log-level', 'info', '--shutdown-timeout', '5000'],
     { stdio: ['ignore', log, log] },
   )
   closeSync(log)
@@ -98,4 +98,16 @@ describe('disk full, with the database and the log on one filesystem', () => {
     expect(after.status).toBe(200)
     expect(await (await get('/subjects')).json()).toEqual(['after', 'before'])
   }, 60_000)
+
+  it.skipIf(!mounted)('still stops on SIGTERM, within the shutdown timeout, while the disk is full', async () => {
+    fillDisk()
+    for (let i = 0; i < 20; i++) expect((await get('/subjects')).status).toBe(200)
+    expect((await post('/subjects/full-again/versions', 'string')).status).toBe(500)
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)))
+    const started = Date.now()
+    child!.kill('SIGTERM')
+    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))])
+    console.log(`disk-full: SIGTERM with the disk full ended the process after ${Date.now() - started} ms (exit ${code})`)
+    expect(code).not.toBe('hung')
+  }, 30_000)
 })
