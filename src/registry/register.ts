@@ -3,7 +3,7 @@ import { renderMessages } from '../compat/render.js'
 import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
 import type { RegistryCore } from './core.js'
 import { incompatibleSchema, invalidSchema, operationNotPermitted } from './errors.js'
-import { MAX_ID, requestedId, requestedVersion } from './limits.js'
+import { MAX_ID, MAX_VERSION, requestedId, requestedVersion } from './limits.js'
 import { findMatchingVersion, prepareSchema, sameJson, type PreparedSchema } from './prepare.js'
 import { validateRuleSet } from './rule-set.js'
 import { assertValidSubject, type QualifiedSubject } from './subjects.js'
@@ -209,7 +209,12 @@ function chooseVersion(
   nextVersion: number,
   importing: boolean,
 ): number {
-  if (req.version === undefined || req.version === 0 || req.version === -1) return nextVersion
+  if (req.version === undefined || req.version === 0 || req.version === -1) {
+    if (nextVersion > MAX_VERSION) {
+      throw operationNotPermitted(`No version left in subject ${subject.qualified}: versions end at ${MAX_VERSION}, and ${MAX_VERSION} is taken`)
+    }
+    return nextVersion
+  }
   if (!importing) {
     if (req.version !== nextVersion) throw invalidSchema('Version is not one more than previous version')
     return nextVersion

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../support/server.js'
 
@@ -74,6 +75,13 @@ describe('explicit ids and versions in IMPORT mode', () => {
     expect((await call('GET', `/subjects/${encodeURIComponent(':.ids:imp')}/versions/${MAX_ID}`)).body).toMatchObject({ id: MAX_ID })
   })
 
+  it('answers a clear error, not an unusable version, once a subject has no version left', async () => {
+    const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:imp')}/versions`, { schema: record('AfterTop'), id: 5 })
+    expect(res).toMatchObject({ status: 422, body: { error_code: 42205 } })
+    expect(res.body.message).toContain('No version left')
+    expect((await call('GET', `/subjects/${encodeURIComponent(':.ids:imp')}/versions`)).body).toEqual([MAX_ID])
+  })
+
   it('answers a clear error, not an unusable id, once a context has no id left', async () => {
     const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:other')}/versions`, { schema: record('Next') })
     expect(res.status, JSON.stringify(res.body)).toBe(422)
@@ -125,4 +133,53 @@ describe('metadata depth', () => {
     const res = await call('POST', '/subjects/deep-rules/versions', body)
     expect(res.status, JSON.stringify(res.body)).toBe(422)
   })
+})
+
+describe('fuzzing the new limits', () => {
+  /** Numbers around the edges of the id range, written as JSON text (so 1e20 stays 1e20). */
+  const numberText = fc.oneof(
+    fc.integer({ min: -5, max: 5 }).map(String),
+    fc.constantFrom(String(MAX_ID), String(MAX_ID + 1), String(2 ** 53 + 1), '1e20', '-1e20', '1.5', '2.0', '1e-7', '-0', '"7"', '"x"', 'true', 'null', '[]', '{}'),
+    fc.integer({ min: 1, max: MAX_ID }).map(String),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
+  )
+
+  it('answers any id and version in IMPORT mode without a 5xx, and stores only ids and versions in range', async () => {
+    const subject = ':.fuzz:imp'
+    expect((await call('PUT', `/mode/${encodeURIComponent(subject)}?force=true`, { mode: 'IMPORT' })).status).toBe(200)
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(numberText, numberText, async (id, version) => {
+        const schema = JSON.stringify(record(`F${n++}`))
+        const res = await call('POST', `/subjects/${encodeURIComponent(subject)}/versions`, `{"schema":${schema},"id":${id},"version":${version}}`)
+        if (res.status >= 500) throw new Error(`id ${id} version ${version}: ${res.status} ${JSON.stringify(res.body)}`)
+        if (res.status === 200) {
+          expect(Number.isInteger(res.body.id) && res.body.id >= 1 && res.body.id <= MAX_ID).toBe(true)
+          expect(Number.isInteger(res.body.version) && res.body.version >= 1 && res.body.version <= MAX_ID, JSON.stringify(res.body)).toBe(true)
+        } else {
+          expect(res.status).toBe(422)
+        }
+      }),
+      { numRuns: 300 },
+    )
+    const versions = (await call('GET', `/subjects/${encodeURIComponent(subject)}/versions`)).body as number[] | { error_code: number }
+    for (const v of Array.isArray(versions) ? versions : []) {
+      expect((await call('GET', `/subjects/${encodeURIComponent(subject)}/versions/${v}`)).status).toBe(200)
+    }
+  }, 60_000)
+
+  it('answers metadata and rule sets of any nesting depth without a 5xx, refusing those deeper than the limit', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 3000 }), fc.constantFrom('[', '{"k":'), fc.constantFrom('metadata', 'ruleSet'), async (depth, open, field) => {
+        const close = open === '[' ? ']' : '}'
+        const nested = `${open.repeat(depth)}1${close.repeat(depth)}`
+        const value = field === 'metadata' ? `{"properties":{"a":"b"},"tags":{"t":${nested}}}` : `{"domainRules":[],"x":${nested}}`
+        const res = await call('POST', '/subjects/fuzz-depth', `{"schema":${JSON.stringify(record('Depth'))},"${field}":${value}}`)
+        if (res.status >= 500) throw new Error(`depth ${depth}: ${res.status} ${JSON.stringify(res.body)}`)
+        // Two levels above the nested value: the body object and the field (plus tags for metadata).
+        if (depth > 32) expect(res.status).toBe(422)
+      }),
+      { numRuns: 150 },
+    )
+  }, 60_000)
 })
