@@ -3,7 +3,6 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import { negotiate, V1_JSON } from './content-type.js'
-import { rewriteContextUrl } from './rewrite.js'
 
 /**
  * What can go wrong before a route runs, answered in Confluent's `{error_code, message}` envelope
@@ -14,21 +13,22 @@ import { rewriteContextUrl } from './rewrite.js'
 const rewriteErrors = new WeakMap<IncomingMessage, Error>()
 
 /**
- * fastify's `rewriteUrl`: the `/contexts/...` rewrite, which may refuse a malformed escape. fastify
- * calls it outside any error handling, so the error is parked and answered by
- * `installRewriteErrors` instead of being thrown.
+ * fastify's `rewriteUrl` around `rewrite` (the `/contexts/...` and alias rewrites), which may
+ * refuse a malformed escape. fastify calls it outside any error handling, so the error is parked
+ * and answered by `installRewriteErrors` instead of being thrown.
  */
-export function rewriteUrl(req: IncomingMessage): string {
-  const url = req.url ?? '/'
-  try {
-    return rewriteContextUrl(url)
-  } catch (e) {
-    rewriteErrors.set(req, e instanceof Error ? e : new Error(String(e)))
-    return url
+export function guardedRewrite(rewrite: (req: IncomingMessage) => string): (req: IncomingMessage) => string {
+  return (req) => {
+    try {
+      return rewrite(req)
+    } catch (e) {
+      rewriteErrors.set(req, e instanceof Error ? e : new Error(String(e)))
+      return req.url ?? '/'
+    }
   }
 }
 
-/** Answers a URL that `rewriteUrl` refused with its error (400); install before other hooks. */
+/** Answers a URL that `guardedRewrite` refused with its error (400); install before other hooks. */
 export function installRewriteErrors(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     const error = rewriteErrors.get(request.raw)
