@@ -6,7 +6,10 @@ const NET = fileURLToPath(new URL('./safety-net.ts', import.meta.url))
 
 /** Runs a script in a child process that installs the net, then fails in a timer and a promise. */
 function run(script: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 })
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  })
 }
 
 describe('installProcessSafetyNet', () => {
@@ -25,7 +28,9 @@ describe('installProcessSafetyNet', () => {
   })
 
   it('without the net the same exception ends the process', () => {
-    const res = run(`setTimeout(() => { throw new Error('boom in a timer') }, 1); setTimeout(() => console.log('still alive'), 50)`)
+    const res = run(
+      `setTimeout(() => { throw new Error('boom in a timer') }, 1); setTimeout(() => console.log('still alive'), 50)`,
+    )
     expect(res.stdout).not.toContain('still alive')
     expect(res.status).not.toBe(0)
   })

@@ -43,7 +43,8 @@ export function installRewriteErrors(app: FastifyInstance): void {
  * the app's error handler is in reach.
  */
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request, reply) => {
-  const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
+  const status =
+    typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500
   if (status === 500) request.log.error({ err: error }, 'routing error')
   const answer = reply as FastifyReply
   answer
@@ -64,7 +65,10 @@ const CLIENT_ERRORS: Record<string, readonly [status: number, message: string]> 
  */
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
-  const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, `Malformed HTTP request (${error.code ?? 'parse error'})`]
+  const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [
+    400,
+    `Malformed HTTP request (${error.code ?? 'parse error'})`,
+  ]
   const body = JSON.stringify({ error_code: status, message })
   this.log.debug({ err: error }, 'client error')
   if (socket.writable) {

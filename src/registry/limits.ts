@@ -27,7 +27,9 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
 /** Refuses (422) a body nested deeper than MAX_BODY_DEPTH. */
 export function assertBodyDepth(value: unknown, what: string): void {
   if (nestedDeeperThan(value, MAX_BODY_DEPTH)) {
-    throw unprocessable(`The ${what} is nested too deeply: at most ${MAX_BODY_DEPTH} levels of objects and arrays are accepted`)
+    throw unprocessable(
+      `The ${what} is nested too deeply: at most ${MAX_BODY_DEPTH} levels of objects and arrays are accepted`,
+    )
   }
 }
 

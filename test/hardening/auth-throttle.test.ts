@@ -22,7 +22,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const get = (path: string, auth?: string) => fetch(`${server.url}${path}`, { headers: auth ? { authorization: auth } : {} })
+const get = (path: string, auth?: string) =>
+  fetch(`${server.url}${path}`, { headers: auth ? { authorization: auth } : {} })
 
 /** A counter from /metrics, read as the admin (whose sign-in is cached after the first). */
 async function metric(name: string): Promise<number> {
@@ -59,7 +60,9 @@ describe('basic authentication under attack', () => {
 
   it('keeps a flood of parallel wrong passwords from running scrypt for each, and lets other users sign in', async () => {
     const checksBefore = await metric('registrum_auth_password_checks_total')
-    const flood = Array.from({ length: 60 }, (_, i) => get('/subjects', basic('prefixed', `guess-${i}`)).then((r) => r.status))
+    const flood = Array.from({ length: 60 }, (_, i) =>
+      get('/subjects', basic('prefixed', `guess-${i}`)).then((r) => r.status),
+    )
     const started = Date.now()
     // A signed-in user (cached) is never held up by the flood's password checks.
     const cached = await get('/subjects', basic('orders', PASSWORDS.orders))

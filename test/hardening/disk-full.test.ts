@@ -31,7 +31,21 @@ beforeAll(async () => {
   const log = openSync(join(mountPoint, 'registrum.log'), 'a')
   child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--port', String(port), '--db', join(mountPoint, 'registrum.db'), '--log-level', 'info', '--shutdown-timeout', '5000'],
+    [
+      '--import',
+      'tsx',
+      CLI,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--db',
+      join(mountPoint, 'registrum.db'),
+      '--log-level',
+      'info',
+      '--shutdown-timeout',
+      '5000',
+    ],
     { stdio: ['ignore', log, log] },
   )
   closeSync(log)
@@ -76,38 +90,48 @@ const post = (path: string, schema: unknown) =>
 const get = (path: string) => fetch(`${url}${path}`, { signal: AbortSignal.timeout(5000) })
 
 describe('disk full, with the database and the log on one filesystem', () => {
-  it.skipIf(!mounted)('refuses writes with a clear error, keeps answering reads and health, and recovers once space is freed', async () => {
-    expect((await post('/subjects/before/versions', 'int')).status).toBe(200)
-    fillDisk()
+  it.skipIf(!mounted)(
+    'refuses writes with a clear error, keeps answering reads and health, and recovers once space is freed',
+    async () => {
+      expect((await post('/subjects/before/versions', 'int')).status).toBe(200)
+      fillDisk()
 
-    for (let i = 0; i < 5; i++) {
-      const res = await post(`/subjects/full-${i}/versions`, { type: 'enum', name: `E${i}`, symbols: ['A', 'B'] })
-      const body = (await res.json()) as { error_code: number; message: string }
-      expect(res.status).toBe(500)
-      expect(body.error_code).toBe(50001)
-      expect(body.message).toMatch(/disk space/)
-      expect((await get('/health/live')).status).toBe(200)
-      expect((await get('/health/ready')).status).toBe(200)
-      expect(await (await get('/subjects')).json()).toEqual(['before'])
-      expect((await get('/subjects/before/versions/1')).status).toBe(200)
-    }
-    expect(child!.exitCode).toBeNull()
+      for (let i = 0; i < 5; i++) {
+        const res = await post(`/subjects/full-${i}/versions`, { type: 'enum', name: `E${i}`, symbols: ['A', 'B'] })
+        const body = (await res.json()) as { error_code: number; message: string }
+        expect(res.status).toBe(500)
+        expect(body.error_code).toBe(50001)
+        expect(body.message).toMatch(/disk space/)
+        expect((await get('/health/live')).status).toBe(200)
+        expect((await get('/health/ready')).status).toBe(200)
+        expect(await (await get('/subjects')).json()).toEqual(['before'])
+        expect((await get('/subjects/before/versions/1')).status).toBe(200)
+      }
+      expect(child!.exitCode).toBeNull()
 
-    rmSync(join(mountPoint, 'filler'))
-    const after = await post('/subjects/after/versions', 'long')
-    expect(after.status).toBe(200)
-    expect(await (await get('/subjects')).json()).toEqual(['after', 'before'])
-  }, 60_000)
+      rmSync(join(mountPoint, 'filler'))
+      const after = await post('/subjects/after/versions', 'long')
+      expect(after.status).toBe(200)
+      expect(await (await get('/subjects')).json()).toEqual(['after', 'before'])
+    },
+    60_000,
+  )
 
-  it.skipIf(!mounted)('still stops on SIGTERM, within the shutdown timeout, while the disk is full', async () => {
-    fillDisk()
-    for (let i = 0; i < 20; i++) expect((await get('/subjects')).status).toBe(200)
-    expect((await post('/subjects/full-again/versions', 'string')).status).toBe(500)
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)))
-    const started = Date.now()
-    child!.kill('SIGTERM')
-    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))])
-    console.log(`disk-full: SIGTERM with the disk full ended the process after ${Date.now() - started} ms (exit ${code})`)
-    expect(code).not.toBe('hung')
-  }, 30_000)
+  it.skipIf(!mounted)(
+    'still stops on SIGTERM, within the shutdown timeout, while the disk is full',
+    async () => {
+      fillDisk()
+      for (let i = 0; i < 20; i++) expect((await get('/subjects')).status).toBe(200)
+      expect((await post('/subjects/full-again/versions', 'string')).status).toBe(500)
+      const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)))
+      const started = Date.now()
+      child!.kill('SIGTERM')
+      const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 15_000))])
+      console.log(
+        `disk-full: SIGTERM with the disk full ended the process after ${Date.now() - started} ms (exit ${code})`,
+      )
+      expect(code).not.toBe('hung')
+    },
+    30_000,
+  )
 })

@@ -7,10 +7,15 @@ const MAX_ID = 2 ** 31 - 1
 
 let server: TestServer
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** An answer body: an error envelope, a registered schema, or a list. */
+type Answer = { error_code: number; message: string; id: number; version: number; guid: string } & number[]
+
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Answer }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
-    ...(body === undefined ? {} : { headers: { 'content-type': JSON_TYPE }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': JSON_TYPE }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
   })
   const text = await res.text()
   return { status: res.status, body: text === '' ? undefined : JSON.parse(text) }
@@ -41,7 +46,11 @@ describe('explicit ids and versions in IMPORT mode', () => {
     ['a string', '"abc"'],
     ['a boolean', 'true'],
   ])('refuses id %s with 422 and stores nothing', async (_, id) => {
-    const res = await call('POST', '/subjects/imp/versions', `{"schema":${JSON.stringify(record('Bad'))},"id":${id},"version":1}`)
+    const res = await call(
+      'POST',
+      '/subjects/imp/versions',
+      `{"schema":${JSON.stringify(record('Bad'))},"id":${id},"version":1}`,
+    )
     expect(res.status, JSON.stringify(res.body)).toBe(422)
     expect(res.body.error_code).toBe(422)
     expect(res.body.message).toMatch(/id/)
@@ -56,7 +65,11 @@ describe('explicit ids and versions in IMPORT mode', () => {
     ['a numeric string', '"5"'],
     ['a boolean', 'false'],
   ])('refuses version %s with 422 42202 and stores nothing', async (_, version) => {
-    const res = await call('POST', '/subjects/imp/versions', `{"schema":${JSON.stringify(record('Bad'))},"id":7,"version":${version}}`)
+    const res = await call(
+      'POST',
+      '/subjects/imp/versions',
+      `{"schema":${JSON.stringify(record('Bad'))},"id":7,"version":${version}}`,
+    )
     expect(res.status, JSON.stringify(res.body)).toBe(422)
     expect(res.body.error_code).toBe(42202)
     expect((await call('GET', '/subjects/imp/versions')).status).toBe(404)
@@ -69,33 +82,50 @@ describe('explicit ids and versions in IMPORT mode', () => {
   })
 
   it('takes the largest id and version, which stay addressable', async () => {
-    const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:imp')}/versions`, { schema: record('Top'), id: MAX_ID, version: MAX_ID })
+    const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:imp')}/versions`, {
+      schema: record('Top'),
+      id: MAX_ID,
+      version: MAX_ID,
+    })
     expect(res).toMatchObject({ status: 200, body: { id: MAX_ID, version: MAX_ID } })
     expect((await call('GET', `/schemas/ids/${MAX_ID}?subject=${encodeURIComponent(':.ids:')}`)).status).toBe(200)
-    expect((await call('GET', `/subjects/${encodeURIComponent(':.ids:imp')}/versions/${MAX_ID}`)).body).toMatchObject({ id: MAX_ID })
+    expect((await call('GET', `/subjects/${encodeURIComponent(':.ids:imp')}/versions/${MAX_ID}`)).body).toMatchObject({
+      id: MAX_ID,
+    })
   })
 
   it('answers a clear error, not an unusable version, once a subject has no version left', async () => {
-    const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:imp')}/versions`, { schema: record('AfterTop'), id: 5 })
+    const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:imp')}/versions`, {
+      schema: record('AfterTop'),
+      id: 5,
+    })
     expect(res).toMatchObject({ status: 422, body: { error_code: 42205 } })
     expect(res.body.message).toContain('No version left')
     expect((await call('GET', `/subjects/${encodeURIComponent(':.ids:imp')}/versions`)).body).toEqual([MAX_ID])
   })
 
   it('answers a clear error, not an unusable id, once a context has no id left', async () => {
-    const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:other')}/versions`, { schema: record('Next') })
+    const res = await call('POST', `/subjects/${encodeURIComponent(':.ids:other')}/versions`, {
+      schema: record('Next'),
+    })
     expect(res.status, JSON.stringify(res.body)).toBe(422)
     expect(res.body).toMatchObject({ error_code: 42205 })
     expect(res.body.message).toContain('2147483647')
     expect((await call('GET', `/subjects/${encodeURIComponent(':.ids:other')}/versions`)).status).toBe(404)
     // Other contexts are unaffected.
-    expect((await call('POST', '/subjects/unaffected/versions', { schema: record('Fine') })).body).toMatchObject({ id: 1 })
+    expect((await call('POST', '/subjects/unaffected/versions', { schema: record('Fine') })).body).toMatchObject({
+      id: 1,
+    })
   })
 
   it('finds a schema by guid quickly even when ids are sparse and large', async () => {
-    const res = await call('POST', `/subjects/${encodeURIComponent(':.full:imp')}/versions`, { schema: record('Sparse'), id: MAX_ID - 1 })
+    const res = await call('POST', `/subjects/${encodeURIComponent(':.full:imp')}/versions`, {
+      schema: record('Sparse'),
+      id: MAX_ID - 1,
+    })
     expect(res.status).toBe(200)
-    const guid = (await call('GET', `/subjects/${encodeURIComponent(':.full:imp')}/versions/latest`)).body.guid as string
+    const guid = (await call('GET', `/subjects/${encodeURIComponent(':.full:imp')}/versions/latest`)).body
+      .guid as string
     const found = await call('GET', `/schemas/guids/${guid}`)
     expect(found.status).toBe(200)
   })
@@ -139,7 +169,23 @@ describe('fuzzing the new limits', () => {
   /** Numbers around the edges of the id range, written as JSON text (so 1e20 stays 1e20). */
   const numberText = fc.oneof(
     fc.integer({ min: -5, max: 5 }).map(String),
-    fc.constantFrom(String(MAX_ID), String(MAX_ID + 1), String(2 ** 53 + 1), '1e20', '-1e20', '1.5', '2.0', '1e-7', '-0', '"7"', '"x"', 'true', 'null', '[]', '{}'),
+    fc.constantFrom(
+      String(MAX_ID),
+      String(MAX_ID + 1),
+      String(2 ** 53 + 1),
+      '1e20',
+      '-1e20',
+      '1.5',
+      '2.0',
+      '1e-7',
+      '-0',
+      '"7"',
+      '"x"',
+      'true',
+      'null',
+      '[]',
+      '{}',
+    ),
     fc.integer({ min: 1, max: MAX_ID }).map(String),
     fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
   )
@@ -151,18 +197,27 @@ describe('fuzzing the new limits', () => {
     await fc.assert(
       fc.asyncProperty(numberText, numberText, async (id, version) => {
         const schema = JSON.stringify(record(`F${n++}`))
-        const res = await call('POST', `/subjects/${encodeURIComponent(subject)}/versions`, `{"schema":${schema},"id":${id},"version":${version}}`)
+        const res = await call(
+          'POST',
+          `/subjects/${encodeURIComponent(subject)}/versions`,
+          `{"schema":${schema},"id":${id},"version":${version}}`,
+        )
         if (res.status >= 500) throw new Error(`id ${id} version ${version}: ${res.status} ${JSON.stringify(res.body)}`)
         if (res.status === 200) {
           expect(Number.isInteger(res.body.id) && res.body.id >= 1 && res.body.id <= MAX_ID).toBe(true)
-          expect(Number.isInteger(res.body.version) && res.body.version >= 1 && res.body.version <= MAX_ID, JSON.stringify(res.body)).toBe(true)
+          expect(
+            Number.isInteger(res.body.version) && res.body.version >= 1 && res.body.version <= MAX_ID,
+            JSON.stringify(res.body),
+          ).toBe(true)
         } else {
           expect(res.status).toBe(422)
         }
       }),
       { numRuns: 300 },
     )
-    const versions = (await call('GET', `/subjects/${encodeURIComponent(subject)}/versions`)).body as number[] | { error_code: number }
+    const versions = (await call('GET', `/subjects/${encodeURIComponent(subject)}/versions`)).body as
+      | number[]
+      | { error_code: number }
     for (const v of Array.isArray(versions) ? versions : []) {
       expect((await call('GET', `/subjects/${encodeURIComponent(subject)}/versions/${v}`)).status).toBe(200)
     }
@@ -170,15 +225,27 @@ describe('fuzzing the new limits', () => {
 
   it('answers metadata and rule sets of any nesting depth without a 5xx, refusing those deeper than the limit', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 3000 }), fc.constantFrom('[', '{"k":'), fc.constantFrom('metadata', 'ruleSet'), async (depth, open, field) => {
-        const close = open === '[' ? ']' : '}'
-        const nested = `${open.repeat(depth)}1${close.repeat(depth)}`
-        const value = field === 'metadata' ? `{"properties":{"a":"b"},"tags":{"t":${nested}}}` : `{"domainRules":[],"x":${nested}}`
-        const res = await call('POST', '/subjects/fuzz-depth', `{"schema":${JSON.stringify(record('Depth'))},"${field}":${value}}`)
-        if (res.status >= 500) throw new Error(`depth ${depth}: ${res.status} ${JSON.stringify(res.body)}`)
-        // Two levels above the nested value: the body object and the field (plus tags for metadata).
-        if (depth > 32) expect(res.status).toBe(422)
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3000 }),
+        fc.constantFrom('[', '{"k":'),
+        fc.constantFrom('metadata', 'ruleSet'),
+        async (depth, open, field) => {
+          const close = open === '[' ? ']' : '}'
+          const nested = `${open.repeat(depth)}1${close.repeat(depth)}`
+          const value =
+            field === 'metadata'
+              ? `{"properties":{"a":"b"},"tags":{"t":${nested}}}`
+              : `{"domainRules":[],"x":${nested}}`
+          const res = await call(
+            'POST',
+            '/subjects/fuzz-depth',
+            `{"schema":${JSON.stringify(record('Depth'))},"${field}":${value}}`,
+          )
+          if (res.status >= 500) throw new Error(`depth ${depth}: ${res.status} ${JSON.stringify(res.body)}`)
+          // Two levels above the nested value: the body object and the field (plus tags for metadata).
+          if (depth > 32) expect(res.status).toBe(422)
+        },
+      ),
       { numRuns: 150 },
     )
   }, 60_000)

@@ -29,16 +29,37 @@ const PREFIXES = [
 ]
 
 /** Escapes that `decodeURIComponent` refuses, and odd ones it accepts. */
-const ESCAPES = ['%ZZ', '%', '%E0%A4%A', '%C0%AF', '%FF', '%00', '%2F', '%3A.x%3A', '%25', '%uD800', '%ED%A0%80', '..', ':.:', ':.x:']
+const ESCAPES = [
+  '%ZZ',
+  '%',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%FF',
+  '%00',
+  '%2F',
+  '%3A.x%3A',
+  '%25',
+  '%uD800',
+  '%ED%A0%80',
+  '..',
+  ':.:',
+  ':.x:',
+]
 
 const segment = fc.oneof(
   fc.constantFrom(...ESCAPES),
   fc.stringMatching(/^[A-Za-z0-9._~:-]{0,8}$/),
   fc.array(fc.constantFrom(...ESCAPES, 'a', '-', '.'), { maxLength: 4 }).map((p) => p.join('')),
 )
-const tail = fc.array(fc.oneof(segment, fc.constantFrom('versions', 'latest', '1', 'referencedby', 'schema', 'subjects')), { maxLength: 4 })
+const tail = fc.array(
+  fc.oneof(segment, fc.constantFrom('versions', 'latest', '1', 'referencedby', 'schema', 'subjects')),
+  { maxLength: 4 },
+)
 const query = fc.option(
-  fc.array(fc.tuple(fc.constantFrom('subject', 'subjectPrefix', 'deleted', 'format', 'offset', 'limit', 'x'), segment), { maxLength: 3 }),
+  fc.array(
+    fc.tuple(fc.constantFrom('subject', 'subjectPrefix', 'deleted', 'format', 'offset', 'limit', 'x'), segment),
+    { maxLength: 3 },
+  ),
   { nil: undefined },
 )
 const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE')
@@ -86,7 +107,9 @@ describe('malformed URLs', () => {
       ...(method === 'GET' ? {} : { headers: { 'content-type': 'application/json' }, body: '{"schema":"\\"int\\""}' }),
     })
     await expectClientError(res, 400)
-    const body = JSON.parse(await (await fetch(`${server.url}${path}`, { method: 'GET' })).text()) as { error_code: number }
+    const body = JSON.parse(await (await fetch(`${server.url}${path}`, { method: 'GET' })).text()) as {
+      error_code: number
+    }
     expect(body.error_code).toBe(400)
     await expectAlive()
   })
@@ -127,7 +150,10 @@ function rawRequest(url: string, bytes: string): Promise<string> {
 
 describe('errors raised before routing', () => {
   it('answers headers too large with 431 in the error envelope', async () => {
-    const res = await rawRequest(server.url, `GET /subjects HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`)
+    const res = await rawRequest(
+      server.url,
+      `GET /subjects HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+    )
     expect(res).toMatch(/^HTTP\/1\.1 431 /)
     expect(JSON.parse(res.slice(res.indexOf('\r\n\r\n') + 4))).toMatchObject({ error_code: 431 })
     await expectAlive()

@@ -9,7 +9,11 @@ export class FailureThrottle {
 
   constructor(
     private readonly freeFailures: number,
-    private readonly options: { readonly maxBlockMs?: number; readonly forgetMs?: number; readonly maxKeys?: number } = {},
+    private readonly options: {
+      readonly maxBlockMs?: number
+      readonly forgetMs?: number
+      readonly maxKeys?: number
+    } = {},
   ) {}
 
   /** Milliseconds the key must still wait, 0 when it may try now. */
