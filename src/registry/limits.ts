@@ -40,7 +40,7 @@ export function assertBodyDepth(value: unknown, what: string): void {
 export function requestedId(raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === -1) return undefined
   if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1 || raw > MAX_ID) {
-    throw unprocessable(`Invalid schema id ${JSON.stringify(raw)}: an id is an integer between 1 and ${MAX_ID}`)
+    throw invalidId(JSON.stringify(raw))
   }
   return raw
 }
@@ -57,3 +57,21 @@ export function requestedVersion(raw: unknown): number | undefined {
   }
   return raw
 }
+
+/** `"id"` or `"version"` followed by a number written with a fraction or an exponent. */
+const NON_INTEGER_LITERAL = /"(id|version)"\s*:\s*(-?\d+(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+))/
+
+/**
+ * Refuses a body whose text writes an `id` or `version` as `1.0` or `1e0`: once parsed it is
+ * indistinguishable from `1`, so the text is checked. Inside JSON strings (a schema's own text)
+ * quotes are escaped, so only real keys match.
+ */
+export function assertIntegerLiterals(text: string): void {
+  const m = NON_INTEGER_LITERAL.exec(text)
+  if (!m) return
+  if (m[1] === 'version') throw invalidVersion(m[2]!)
+  throw invalidId(m[2]!)
+}
+
+const invalidId = (written: string) =>
+  unprocessable(`Invalid schema id ${written}: an id is an integer between 1 and ${MAX_ID}`)

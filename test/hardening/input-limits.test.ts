@@ -42,6 +42,8 @@ describe('explicit ids and versions in IMPORT mode', () => {
     ['0', '0'],
     ['-2', '-2'],
     ['a fraction', '1.5'],
+    ['1.0', '1.0'],
+    ['an exponent', '1e0'],
     ['a numeric string', '"5"'],
     ['a string', '"abc"'],
     ['a boolean', 'true'],
@@ -62,6 +64,7 @@ describe('explicit ids and versions in IMPORT mode', () => {
     ['1e20', '1e20'],
     ['-2', '-2'],
     ['a fraction', '2.5'],
+    ['1.0', '1.0'],
     ['a numeric string', '"5"'],
     ['a boolean', 'false'],
   ])('refuses version %s with 422 42202 and stores nothing', async (_, version) => {
