@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
+import { nonBlockingLogStream } from './log-stream.js'
 import { createRegistry } from './registry/registry.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
@@ -74,6 +75,8 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     await theStore.close()
     throw e
   })
+  // Logging never blocks request handling, even with the log on a full disk.
+  const logStream = nonBlockingLogStream()
   const registry = createRegistry({
     store: theStore,
     options: { defaultCompatibility: c.defaultCompatibility, incompatibleErrorCode: c.incompatibleErrorCode },
@@ -81,7 +84,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
   const app = await buildApp({
     registry,
     bodyLimit: c.bodyLimit,
-    logger: c.logLevel === 'silent' ? false : { level: c.logLevel },
+    logger: c.logLevel === 'silent' ? false : { level: c.logLevel, stream: logStream },
     store: theStore,
     requestTimeout: c.requestTimeout,
     connectionTimeout: c.connectionTimeout,
@@ -103,6 +106,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
       (closing ??= (async () => {
         await app.close()
         await theStore.close()
+        logStream.flushSync()
       })()),
   }
 }

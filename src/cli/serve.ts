@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { parseLevel } from '../compat/levels.js'
 import { DEFAULT_CONFIG, startServer, type ServerConfig } from '../main.js'
+import { installProcessSafetyNet } from '../safety-net.js'
 import { UsageError } from './errors.js'
 
 export const SERVE_HELP = `Usage: registrum serve [options]
@@ -130,6 +131,7 @@ export async function serve(argv: string[]): Promise<number> {
     return 0
   }
   const server = await startServer(config)
+  installProcessSafetyNet()
   const where = config.store === 'kafka' ? `kafka ${config.bootstrap} topic ${config.topic ?? '_schemas'}` : `sqlite ${config.db}`
   process.stdout.write(`registrum listening on ${server.url} (${where})\n`)
   return new Promise<number>((resolve) => {

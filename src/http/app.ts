@@ -4,9 +4,10 @@ import type { AuthSettings } from './auth/auth-file.js'
 import { installAuth } from './auth/install-auth.js'
 import { installContentTypes } from './content-type.js'
 import { installErrorHandling } from './errors.js'
+import { clientErrorHandler, frameworkErrors, guardedRewrite, guardRequestListeners, installRewriteErrors } from './guards.js'
 import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
-import { installInFlight } from './observability/limits.js'
+import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
 import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
@@ -95,8 +96,14 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: (req) => rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
+    rewriteUrl: guardedRewrite((req) =>
+      rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
+    ),
+    frameworkErrors,
+    clientErrorHandler,
   })
+  guardRequestListeners(app.server, (err) => app.log.error({ err }, 'request handling threw'))
+  installRewriteErrors(app)
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {
     if (r.url === UI_BASE || r.url.startsWith(`${UI_BASE}/`)) return
@@ -104,11 +111,12 @@ export async function buildApp({
   })
   app.decorate('registrumRoutes', routes)
   const inFlight = installInFlight(app, maxConcurrency)
+  installBodyTimeout(app, requestTimeout)
   installContentTypes(app)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
   installRequestLogging(app, { audit })
-  if (auth) installAuth(app, auth, registry)
-  installMetrics(app, registry, inFlight)
+  const authStats = auth ? installAuth(app, auth, registry) : undefined
+  installMetrics(app, registry, inFlight, authStats)
   installHealth(app, store)
   const opts = { registry }
   await app.register(rootRoutes, { registry, clusterId })

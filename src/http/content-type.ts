@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { badRequest } from '../registry/errors.js'
+import { assertIntegerLiterals } from '../registry/limits.js'
 
 export const V1_JSON = 'application/vnd.schemaregistry.v1+json'
 const PRODUCED: readonly (readonly [string, number])[] = [
@@ -43,11 +44,14 @@ export function negotiate(accept: string | undefined): string | undefined {
 
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined
+  let value: unknown
   try {
-    return JSON.parse(body)
+    value = JSON.parse(body)
   } catch (e) {
     throw badRequest(`Unrecognized JSON in request body: ${(e as Error).message}`)
   }
+  assertIntegerLiterals(body)
+  return value
 }
 
 /**

@@ -55,6 +55,8 @@ export function assertValidSubject(raw: string, { forConfig = false } = {}): Qua
   const q = qualify(raw)
   if (CONTROL.test(raw)) throw invalidSubject(raw)
   if (q.name === '__GLOBAL' || q.name === '__EMPTY') throw invalidSubject(raw)
+  // `:.:` or `:.ctx:` names no subject: it is the context itself (its config and mode scope).
+  if (q.name === '' && !forConfig) throw invalidSubject(raw)
   if (q.context === GLOBAL_CONTEXT && !forConfig) throw invalidSubject(raw)
   return q
 }
