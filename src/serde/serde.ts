@@ -6,6 +6,7 @@
 import type { ParsedSchema, ResolvedRefs, SchemaType } from '../formats/format.js'
 import { isNotFound, resolveReferences, unknownGuid, unknownSchemaId, type SchemaInfo, type SchemaReference, type SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
+import type { Int64Mode } from './int64.js'
 import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
 import {
   guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, MAGIC_BYTE, readFraming, VALUE_SCHEMA_ID_HEADER,
@@ -32,6 +33,21 @@ export interface SerializerConfig {
    * `__key_schema_id` record header and a bare payload, as Confluent's `HeaderSchemaIdSerializer`.
    */
   readonly schemaIdFraming?: 'prefix' | 'header'
+  /**
+   * A value key that names no field of its Avro record or Protobuf message: `'reject'` (default)
+   * fails with INVALID_VALUE and writes nothing; `'ignore'` drops the key. Types are checked either
+   * way. JSON Schema values follow their schema (`additionalProperties`).
+   */
+  readonly unknownFields?: 'reject' | 'ignore'
+}
+
+/** The JavaScript types of values (README: type table), the same for Avro and Protobuf. */
+export interface ValueTypesConfig {
+  /**
+   * 64-bit integers read back as `'number'` (default; every value must then be a safe integer,
+   * both ways), `'bigint'` or `'string'`. Serializers also take numbers in the other two modes.
+   */
+  readonly int64?: Int64Mode
 }
 
 /** What every deserializer accepts. */
@@ -219,6 +235,9 @@ function withGuid<P>(writer: WriterSchema<P>, guid: string | undefined): WriterS
 
 /**
  * A {@link Serializer} from the per-topic writer schemas and a prefix-framing encoder factory.
+ * Each format's encoder is two steps: the value mapping (strict key and type checks, conversions
+ * of the type table) and then the encoding of the mapped value; nothing is written unless the
+ * mapping passes. A step that works on mapped values (e.g. data-contract rules) goes between.
  * Once a topic's encoder exists, `serialize` runs it without an async function frame: a message
  * costs one encoding and one settled promise. With header framing the prefix the encoder wrote
  * (id plus the `suffixOf(writer)` bytes, Protobuf's indexes) moves into the record header.
