@@ -233,10 +233,15 @@ export function keyChecker(root: AvscType, what: string): Check | undefined {
         const names = new Set(fields.map((f) => f.name))
         const nested = fields.map((f) => [f.name, build(f.type)] as const).filter((e): e is [string, Check] => e[1] !== null)
         const name = t.name ?? 'record'
+        // A generated key test (=== on interned names) costs less than a Set lookup per key.
+        const isField = fields.length > 32
+          ? (k: string) => names.has(k)
+          : new Function('k', `return ${fields.map((f) => `k === ${JSON.stringify(f.name)}`).join(' || ') || 'false'}`) as (k: string) => boolean
         return (v, path) => {
           if (typeof v !== 'object' || v === null || Array.isArray(v)) return
-          for (const k in v) if (!names.has(k)) throw unknownKey(what, path, k, `record ${name}`, names)
-          for (const [f, check] of nested) {
+          for (const k in v) if (!isField(k)) throw unknownKey(what, path, k, `record ${name}`, names)
+          for (let i = 0; i < nested.length; i++) {
+            const [f, check] = nested[i]!
             const x = (v as Record<string, unknown>)[f]
             if (x !== undefined && x !== null) check(x, childPath(path, f))
           }

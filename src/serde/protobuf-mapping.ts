@@ -35,6 +35,8 @@ const LIST_VALUE = '.google.protobuf.ListValue'
 /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z, the range of google.protobuf.Timestamp. */
 const MIN_TIMESTAMP_MS = -62_135_596_800_000
 const MAX_TIMESTAMP_MS = 253_402_300_799_999
+/** Scalars protobufjs decodes into the type table's value already. */
+const IDENTITY = new Set(['double', 'float', 'int32', 'sint32', 'sfixed32', 'uint32', 'fixed32', 'bool', 'string'])
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64'])
 const UNSIGNED = new Set(['uint64', 'fixed64'])
 
@@ -102,58 +104,82 @@ export class ProtobufMapping {
 
   // --- serialize ---
 
+  /**
+   * Generated per message (protobufjs does the same for its codecs): one `switch` over the value's
+   * keys, with the common scalar checks inline, so a value that needs no conversion costs a key
+   * loop and is passed on as is; a conversion copies the object once (the caller's value is
+   * never modified).
+   */
   #messageToWire(type: protobuf.Type): ToWire {
     resolve(type)
     const what = this.what
     const strict = this.options.unknownFields !== 'ignore'
     const name = type.fullName.slice(1)
-    interface Plan { readonly name: string; readonly json: string; readonly conv: ToWire }
-    const byKey = new Map<string, Plan>()
     const fields = type.fieldsArray
-    for (const field of fields) {
-      const plan: Plan = { name: field.name, json: jsonNameOf(field), conv: this.#fieldToWire(field) }
-      byKey.set(plan.name, plan)
-      byKey.set(plan.json, plan)
-    }
     const allNames = fields.flatMap((f) => (jsonNameOf(f) === f.name ? [f.name] : [f.name, jsonNameOf(f)]))
     const oneofs = type.oneofsArray.filter((o) => o.fieldsArray.length > 1).map((o) => ({
       name: o.name, fields: o.fieldsArray.map((f) => [f.name, jsonNameOf(f)] as const),
     }))
     const required = fields.filter((f) => f.required).map((f) => [f.name, jsonNameOf(f)] as const)
     const set = (v: Record<string, unknown>, [p, j]: readonly [string, string]) => (v[p] ?? v[j]) != null
-    return (v, path) => {
-      if (!isPlainObject(v)) throw wrongType(what, path, `message ${name} (an object)`, v)
-      let out: Record<string, unknown> | undefined
-      for (const k in v) {
-        const plan = byKey.get(k)
-        if (plan === undefined) {
-          if (strict && Object.prototype.hasOwnProperty.call(v, k)) throw unknownKey(what, path, k, `message ${name}`, allNames)
-          continue
-        }
-        const x = v[k]
-        if (k !== plan.name) {
-          if (v[plan.name] !== undefined) {
-            throw new SerdeError('INVALID_VALUE', `${what}: keys '${plan.name}' and '${k}' at ${path} both name field ${name}.${plan.name}; give one`)
+    const convs: ToWire[] = []
+    const expected: string[] = []
+    const ctx = {
+      convs,
+      isPlain: isPlainObject,
+      notObject: (v: unknown, path: string) => wrongType(what, path, `message ${name} (an object)`, v),
+      bad: (i: number, x: unknown, path: string, key: string): never => {
+        throw wrongType(what, childPath(path, key), expected[i]!, x, `field ${name}.${fields[i]!.name}`)
+      },
+      unknown: (v: object, k: string, path: string) => {
+        if (strict && Object.prototype.hasOwnProperty.call(v, k)) throw unknownKey(what, path, k, `message ${name}`, allNames)
+      },
+      twoKeys: (path: string, p: string, j: string) =>
+        new SerdeError('INVALID_VALUE', `${what}: keys '${p}' and '${j}' at ${path} both name field ${name}.${p}; give one`),
+      path: childPath,
+      post: oneofs.length === 0 && required.length === 0 ? undefined : (v: Record<string, unknown>, path: string) => {
+        for (const o of oneofs) {
+          const given = o.fields.filter((f) => set(v, f))
+          if (given.length > 1) {
+            throw new SerdeError('INVALID_VALUE', `${what}: ${path} sets ${given.map((f) => `'${f[0]}'`).join(' and ')}, members of oneof ${name}.${o.name}; set at most one`)
           }
-          out ??= { ...v }
-          out[plan.name] = x == null ? x : plan.conv(x, childPath(path, k))
-          continue
         }
-        if (x == null) continue
-        const w = plan.conv(x, childPath(path, k))
-        if (w !== x) (out ??= { ...v })[k] = w
-      }
-      for (const o of oneofs) {
-        const given = o.fields.filter((f) => set(v, f))
-        if (given.length > 1) {
-          throw new SerdeError('INVALID_VALUE', `${what}: ${path} sets ${given.map((f) => `'${f[0]}'`).join(' and ')}, members of oneof ${name}.${o.name}; set at most one`)
+        for (const f of required) {
+          if (!set(v, f)) throw new SerdeError('INVALID_VALUE', `${what}: ${path} lacks required field '${f[0]}' of message ${name}`)
         }
-      }
-      for (const f of required) {
-        if (!set(v, f)) throw new SerdeError('INVALID_VALUE', `${what}: ${path} lacks required field '${f[0]}' of message ${name}`)
-      }
-      return out ?? v
+      },
     }
+    const cases: string[] = []
+    fields.forEach((field, i) => {
+      const p = JSON.stringify(field.name)
+      const json = jsonNameOf(field)
+      const inline = field.repeated || field.map || field.resolvedType !== null ? undefined : inlineCheck(field.type, this.options.int64)
+      convs.push(inline === undefined ? this.#fieldToWire(field) : () => undefined)
+      expected.push(scalarExpected(field.type, this.options.int64))
+      const body = inline === undefined
+        ? `{ const w = c.convs[${i}](x, c.path(path, k)); if (w !== x) (out ??= { ...v })[${p}] = w }`
+        : `{ if (!(${inline})) c.bad(${i}, x, path, k) }`
+      cases.push(`case ${p}: { const x = v[k]; if (x != null) ${body} break }`)
+      if (json !== field.name) {
+        cases.push(`case ${JSON.stringify(json)}: { if (v[${p}] !== undefined) throw c.twoKeys(path, ${p}, k); const x = v[k];` +
+          ` (out ??= { ...v })[${p}] = x == null ? x : ${inline === undefined ? `c.convs[${i}](x, c.path(path, k))` : `(${inline}) ? x : c.bad(${i}, x, path, k)`}; break }`)
+      }
+    })
+    const code = `return function toWire(v, path) {
+      if (typeof v !== 'object' || v === null || !c.isPlain(v)) throw c.notObject(v, path)
+      let out
+      for (const k in v) {
+        switch (k) {
+          ${cases.join('\n          ')}
+          default: c.unknown(v, k, path)
+        }
+      }
+      ${ctx.post === undefined ? '' : 'c.post(v, path)'}
+      return out ?? v
+    }`
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const f = new Function('c', code) as (c: typeof ctx) => (v: unknown, path: string) => unknown
+    return f(ctx)
   }
 
   #fieldToWire(field: protobuf.Field): ToWire {
@@ -254,33 +280,32 @@ export class ProtobufMapping {
 
   // --- deserialize ---
 
+  /** Generated per message: an object literal of the fields every message has, then the set ones. */
   #messageFromWire(type: protobuf.Type): FromWire {
     resolve(type)
     const json = this.options.fieldNames === 'json'
-    const plans = type.fieldsArray.map((field) => {
+    const convs: FromWire[] = []
+    const always: string[] = []
+    const optional: string[] = []
+    type.fieldsArray.forEach((field, i) => {
       const presence = !field.repeated && !field.map && (field.resolvedType instanceof protobuf.Type || field.partOf !== null || field.hasPresence)
-      return {
-        name: field.name,
-        key: json ? jsonNameOf(field) : field.name,
-        presence,
-        wrapper: !field.repeated && !field.map && field.resolvedType !== null && WRAPPERS[field.resolvedType.fullName] !== undefined,
-        conv: this.#fieldFromWire(field),
-      }
+      const wrapper = !field.repeated && !field.map && field.resolvedType !== null && WRAPPERS[field.resolvedType.fullName] !== undefined
+      const identity = !field.repeated && !field.map && field.resolvedType === null && IDENTITY.has(field.type)
+      convs.push(identity ? (x) => x : this.#fieldFromWire(field))
+      const p = JSON.stringify(field.name)
+      const key = JSON.stringify(json ? jsonNameOf(field) : field.name)
+      const read = identity ? `m[${p}]` : `c[${i}](m[${p}], ${p})`
+      if (!presence) always.push(`${key}: ${read}`)
+      else optional.push(`if (m[${p}] != null && has.call(m, ${p})) out[${key}] = ${read}${wrapper ? `; else out[${key}] = null` : ''}`)
     })
-    const has = Object.prototype.hasOwnProperty
-    return (m, path) => {
-      const msg = m as Record<string, unknown>
-      const out: Record<string, unknown> = {}
-      for (const p of plans) {
-        const x = msg[p.name]
-        if (p.presence && (x == null || !has.call(msg, p.name))) {
-          if (p.wrapper) out[p.key] = null
-          continue
-        }
-        out[p.key] = p.conv(x, path === '' ? p.name : `${path}.${p.name}`)
-      }
+    const code = `const has = Object.prototype.hasOwnProperty
+    return function fromWire(m) {
+      const out = { ${always.join(', ')} }
+      ${optional.join('\n      ')}
       return out
-    }
+    }`
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    return (new Function('c', code) as (c: FromWire[]) => FromWire)(convs)
   }
 
   #fieldFromWire(field: protobuf.Field): FromWire {
@@ -339,6 +364,22 @@ export class ProtobufMapping {
 function resolve(type: protobuf.Type): void {
   for (const f of type.fieldsArray) f.resolve()
   for (const o of type.oneofsArray) o.resolve()
+}
+
+/** A JavaScript condition on `x` for scalars that pass to protobufjs unchanged, or undefined. */
+function inlineCheck(type: string, int64: Int64Mode): string | undefined {
+  switch (type) {
+    case 'double': return `typeof x === 'number'`
+    case 'int32': case 'sint32': case 'sfixed32': return `typeof x === 'number' && (x | 0) === x && (x !== 0 || 1 / x > 0)`
+    case 'uint32': case 'fixed32': return `typeof x === 'number' && x >>> 0 === x && (x !== 0 || 1 / x > 0)`
+    case 'bool': return `typeof x === 'boolean'`
+    case 'string': return `typeof x === 'string'`
+    case 'int64': case 'sint64': case 'sfixed64':
+      return int64 === 'number' ? 'Number.isSafeInteger(x)' : undefined
+    case 'uint64': case 'fixed64':
+      return int64 === 'number' ? 'Number.isSafeInteger(x) && x >= 0' : undefined
+    default: return undefined
+  }
 }
 
 /** The wire value of a scalar, or undefined when `v` is not of the field's type (or out of range). */
