@@ -8,7 +8,7 @@ import avsc from 'avsc'
 import type { Type as AvscType } from 'avsc'
 import type { AvscOptions } from '../formats/avro/avsc.js'
 import { int64Expected, toBigInt64, type Int64Mode } from './int64.js'
-import { childPath, unknownKey } from './value-errors.js'
+import { childPath, unknownKey, wrongType } from './value-errors.js'
 
 const MS_PER_DAY = 86_400_000
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
@@ -26,7 +26,7 @@ function resolveLogical(this: LogicalSelf, writer: AvscType): ((v: unknown) => u
 }
 
 class TimestampMillis extends LogicalType {
-  _fromValue(v: number): Date { return new Date(v) }
+  _fromValue(v: number | bigint | string): Date { return new Date(Number(v)) }
   _toValue(v: unknown): number | undefined {
     if (v instanceof Date) {
       const t = v.getTime()
@@ -39,7 +39,7 @@ class TimestampMillis extends LogicalType {
 
 /** Microseconds read into a Date keep whole milliseconds (Date has no finer resolution). */
 class TimestampMicros extends LogicalType {
-  _fromValue(v: number): Date { return new Date(Math.floor(v / 1000)) }
+  _fromValue(v: number | bigint | string): Date { return new Date(Math.floor(Number(v) / 1000)) }
   _toValue(v: unknown): number | undefined {
     if (v instanceof Date) {
       const t = v.getTime() * 1000
@@ -156,10 +156,61 @@ function wideLong(mode: 'bigint' | 'string'): AvscType {
   })
 }
 
+interface Tap { buf: Buffer; pos: number; readLong(): number; writeLong(n: number): void }
+const TWO_52 = 4_503_599_627_370_496
+
+/**
+ * avsc's own `long` computes zig-zag varints in floating point: it writes and reads negative
+ * values below -2^52 with the wrong sign. This one takes avsc's path within ±2^52 and exact
+ * bigint arithmetic beyond, up to ±(2^53 - 1); anything wider is for int64: 'bigint' or 'string'.
+ */
+function exactLong(): AvscType {
+  const LongType = avsc.types.LongType as unknown as { new(): AvscType; prototype: object }
+  function ExactLong(this: AvscType) { (LongType as unknown as (this: unknown) => void).call(this) }
+  ExactLong.prototype = Object.assign(Object.create(LongType.prototype) as object, {
+    constructor: ExactLong,
+    _check(val: unknown, _flags: unknown, hook?: (v: unknown, t: unknown) => void): boolean {
+      const ok = Number.isSafeInteger(val)
+      if (!ok && hook !== undefined) hook(val, this)
+      return ok
+    },
+    _write(this: AvscType, tap: Tap, val: number): void {
+      if (typeof val === 'number' && val >= -TWO_52 && val <= TWO_52 && val % 1 === 0) return tap.writeLong(val)
+      if (!Number.isSafeInteger(val)) throw new Error(`invalid "long": ${String(val)}`)
+      const b = BigInt(val)
+      let z = b >= 0n ? b << 1n : ((-b) << 1n) - 1n
+      do {
+        const byte = Number(z & 0x7fn)
+        z >>= 7n
+        tap.buf[tap.pos++] = z > 0n ? byte | 0x80 : byte
+      } while (z > 0n)
+    },
+    _read(tap: Tap): number {
+      const start = tap.pos
+      const n = tap.readLong()
+      // Below 2^52 in magnitude the float arithmetic was exact; beyond, the varint is read again.
+      if (n > -TWO_52 && n < TWO_52) return n
+      tap.pos = start
+      let z = 0n
+      let shift = 0n
+      let byte: number
+      do {
+        byte = tap.buf[tap.pos++] ?? 0
+        z |= BigInt(byte & 0x7f) << shift
+        shift += 7n
+      } while (byte & 0x80 && shift < 70n)
+      const v = z & 1n ? -((z + 1n) >> 1n) : z >> 1n
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new Error('potential precision loss')
+      return Number(v)
+    },
+  })
+  return new (ExactLong as unknown as new () => AvscType)()
+}
+
 /** avsc options for the serde's type table. */
 export function avscOptions(int64: Int64Mode): AvscOptions {
-  if (int64 === 'number') return { logicalTypes: LOGICAL_TYPES }
-  const long = wideLong(int64)
+  const long = int64 === 'number' ? exactLong() : wideLong(int64)
+  const logicalSeen = new WeakSet<object>()
   return {
     logicalTypes: LOGICAL_TYPES,
     typeHook: (schema: unknown) => {
@@ -167,6 +218,9 @@ export function avscOptions(int64: Int64Mode): AvscOptions {
       if (typeof schema === 'object' && schema !== null && (schema as { type?: unknown }).type === 'long') {
         const logical = (schema as { logicalType?: unknown }).logicalType
         if (typeof logical !== 'string' || !(logical in LOGICAL_TYPES)) return long
+        // A logical long is seen twice: first to build the logical type, then for its underlying long.
+        if (logicalSeen.has(schema)) return long
+        logicalSeen.add(schema)
       }
       return undefined
     },
@@ -208,11 +262,11 @@ type Check = (v: unknown, path: string) => void
 interface RecordField { name: string; type: AvscType }
 
 /**
- * A function that throws INVALID_VALUE for the first record value (at any depth) carrying a key
- * that names no field of its record; undefined when the schema has no record to check. It only
- * looks at keys: avsc's encoder checks every type.
+ * A function that throws INVALID_VALUE for the first record value (at any depth) that is no
+ * object or, when `strict`, carries a key that names no field of its record; undefined when the
+ * schema has no record to check. avsc's encoder checks every other type.
  */
-export function keyChecker(root: AvscType, what: string): Check | undefined {
+export function keyChecker(root: AvscType, what: string, strict: boolean): Check | undefined {
   const built = new Map<AvscType, Check | null>()
   const build = (t: AvscType): Check | null => {
     if (built.has(t)) {
@@ -238,8 +292,11 @@ export function keyChecker(root: AvscType, what: string): Check | undefined {
           ? (k: string) => names.has(k)
           : new Function('k', `return ${fields.map((f) => `k === ${JSON.stringify(f.name)}`).join(' || ') || 'false'}`) as (k: string) => boolean
         return (v, path) => {
-          if (typeof v !== 'object' || v === null || Array.isArray(v)) return
-          for (const k in v) if (!isField(k)) throw unknownKey(what, path, k, `record ${name}`, names)
+          // avsc writes any non-object as a record of defaults: refuse it here.
+          if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array || v instanceof Date) {
+            throw wrongType(what, path, `record ${name} (an object)`, v)
+          }
+          if (strict) for (const k in v) if (!isField(k)) throw unknownKey(what, path, k, `record ${name}`, names)
           for (let i = 0; i < nested.length; i++) {
             const [f, check] = nested[i]!
             const x = (v as Record<string, unknown>)[f]

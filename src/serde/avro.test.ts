@@ -149,6 +149,14 @@ describe('avro value mapping', () => {
     await expect(nested.serialize('u', { ticks: [{ symbol: 'A' }, { symbol: 'B', exchang: 'X' }] })).rejects.toThrowError(/key 'exchang' at \$\.ticks\[1\] .*did you mean 'exchange'/)
   })
 
+  it('refuses a non-object for a record whose fields all have defaults (avsc alone writes the defaults)', async () => {
+    const schema = { type: 'record', name: 'Outer', fields: [{ name: 'tick', type: tickOpt }] }
+    for (const unknownFields of ['reject', 'ignore'] as const) {
+      const ser = avroSerializer(new InMemorySchemaRegistryClient(), { schema: { ...schema, fields: [{ name: 'tick', type: { ...tickOpt, fields: [tickOpt.fields[1]] } }] }, unknownFields })
+      await expect(ser.serialize('t', { tick: 'XNAS' })).rejects.toThrowError(/\$\.tick: expected record Tick \(an object\), got "XNAS"/)
+    }
+  })
+
   it('drops unknown keys only when asked to', async () => {
     const client = new InMemorySchemaRegistryClient()
     const ser = avroSerializer(client, { schema: tickOpt, unknownFields: 'ignore' })
@@ -211,5 +219,21 @@ describe('avro value mapping', () => {
     expect(await avroDeserializer(client, { int64: 'bigint' }).deserialize('t', small)).toEqual({ n: 5n, o: null })
     await expect(avroSerializer(client, { schema }).serialize('t', { n: 5n })).rejects.toThrowError(/\$\.n: expected long/)
     await expect(avroSerializer(client, { schema }).serialize('t', { n: 2 ** 60 })).rejects.toThrowError(/int64: 'bigint'/)
+  })
+})
+
+describe('avro longs beyond 2^52', () => {
+  it('writes and reads every safe integer exactly (avsc alone flips the sign below -2^52)', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ser = avroSerializer(client, { schema: '"long"' })
+    const de = avroDeserializer(client)
+    for (const n of [-(2 ** 53 - 1), -5_900_000_000_000_001, -(2 ** 52) - 1, 2 ** 52 + 1, 2 ** 53 - 1, 0, -1]) {
+      const bytes = (await ser.serialize('t', n))!
+      const z = n >= 0 ? 2n * BigInt(n) : -2n * BigInt(n) - 1n
+      let hex = ''
+      for (let x = z; ; ) { const b = Number(x & 0x7fn); x >>= 7n; hex += (x > 0n ? b | 0x80 : b).toString(16).padStart(2, '0'); if (x === 0n) break }
+      expect(bytes.subarray(5).toString('hex')).toBe(hex)
+      expect(await de.deserialize('t', bytes)).toBe(n)
+    }
   })
 })

@@ -100,7 +100,7 @@ function avroEncoder<T>(id: number, type: AvscType, int64: Int64Mode, strict: bo
       return frame(id, value)
     }
   }
-  const check = strict ? keyChecker(type, `Value does not match Avro schema ${type.name ?? type.typeName}`) : undefined
+  const check = keyChecker(type, `Value does not match Avro schema ${type.name ?? type.typeName}`, strict)
   const encode = avroBody(id, type, int64)
   return check === undefined ? encode : (value) => {
     check(value, '$')

@@ -317,7 +317,7 @@ export class ProtobufMapping {
         : (k: string) => k
       return (v, path) => {
         const out: Record<string, unknown> = {}
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[key(k)] = single(x, path)
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) setKey(out, key(k), single(x, path))
         return out
       }
     }
@@ -468,10 +468,16 @@ function valueToWire(v: unknown, path: string, what: string, at: string): unknow
   throw wrongType(what, path, 'a JSON value (null, a finite number, string, boolean, array or plain object)', v, at)
 }
 
+/** Sets a key of a decoded object; '__proto__' becomes an own property, not the prototype. */
+function setKey(out: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
+  else out[k] = v
+}
+
 function structFromWire(v: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   const fields = (v as { fields?: Record<string, unknown> }).fields ?? {}
-  for (const k of Object.keys(fields)) out[k] = valueFromWire(fields[k])
+  for (const k of Object.keys(fields)) setKey(out, k, valueFromWire(fields[k]))
   return out
 }
 
