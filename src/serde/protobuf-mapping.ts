@@ -159,10 +159,12 @@ export class ProtobufMapping {
       const body = inline === undefined
         ? `{ const w = c.convs[${i}](x, c.path(path, k)); if (w !== x) (out ??= { ...v })[${p}] = w }`
         : `{ if (!(${inline})) c.bad(${i}, x, path, k) }`
-      cases.push(`case ${p}: { const x = v[k]; if (x != null) ${body} break }`)
+      // A google.protobuf.Value field holds JSON null as null_value; elsewhere null means unset.
+      const jsonNull = !field.repeated && !field.map && field.resolvedType?.fullName === VALUE
+      cases.push(`case ${p}: { const x = v[k]; if (${jsonNull ? 'x !== undefined' : 'x != null'}) ${body} break }`)
       if (json !== field.name) {
         cases.push(`case ${JSON.stringify(json)}: { if (v[${p}] !== undefined) throw c.twoKeys(path, ${p}, k); const x = v[k];` +
-          ` (out ??= { ...v })[${p}] = x == null ? x : ${inline === undefined ? `c.convs[${i}](x, c.path(path, k))` : `(${inline}) ? x : c.bad(${i}, x, path, k)`}; break }`)
+          ` (out ??= { ...v })[${p}] = ${jsonNull ? 'x === undefined' : 'x == null'} ? x : ${inline === undefined ? `c.convs[${i}](x, c.path(path, k))` : `(${inline}) ? x : c.bad(${i}, x, path, k)`}; break }`)
       }
     })
     const code = `return function toWire(v, path) {
@@ -188,6 +190,7 @@ export class ProtobufMapping {
     if (field.map) {
       const mf = field as unknown as protobuf.MapField
       const key = this.#keyCheck(mf.keyType, at)
+      const boolKeys = mf.keyType === 'bool'
       const value = this.#singleToWire(field, at)
       return (v, path) => {
         if (!isPlainObject(v) || v instanceof protobuf.Message) throw wrongType(what, path, `map<${mf.keyType}, ${mf.type}> (an object)`, v, at)
@@ -197,7 +200,14 @@ export class ProtobufMapping {
           const x = v[k]
           if (x == null) throw wrongType(what, childPath(path, k), `a map value of type ${mf.type}`, x, at)
           const w = value(x, childPath(path, k))
-          if (w !== x) (out ??= { ...v })[k] = w
+          if (w !== x) setKey(out ??= { ...v }, k, w)
+        }
+        if (boolKeys && 'false' in v) {
+          // protobufjs writes a bool key as the truthiness of the key string: 'false' would
+          // become true. The empty string is falsy, so it writes false.
+          out ??= { ...v }
+          out[''] = out.false
+          delete out.false
         }
         return out ?? v
       }
@@ -445,7 +455,7 @@ function scalarFromWire(type: string, int64: Int64Mode): FromWire {
 function structToWire(v: unknown, path: string, what: string, at: string): unknown {
   if (!isPlainObject(v) || v instanceof protobuf.Message) throw wrongType(what, path, 'google.protobuf.Struct (a plain JSON object)', v, at)
   const fields: Record<string, unknown> = {}
-  for (const k of Object.keys(v)) fields[k] = valueToWire(v[k], childPath(path, k), what, at)
+  for (const k of Object.keys(v)) setKey(fields, k, valueToWire(v[k], childPath(path, k), what, at))
   return { fields }
 }
 

@@ -175,3 +175,22 @@ describe('protobuf value mapping', () => {
     await expect(protobufSerializer(client, { schema }).serialize('t', { at: new Date(NaN) })).rejects.toThrowError(/\$\.at .*valid Date/)
   })
 })
+
+describe('protobuf values protobufjs alone writes wrongly', () => {
+  const schema = [
+    'syntax = "proto3";', 'import "google/protobuf/struct.proto";',
+    'message F { map<bool, int32> flags = 1; google.protobuf.Struct doc = 2; google.protobuf.Value v = 3; }', '',
+  ].join('\n')
+
+  it('writes the false key of a bool map as false, a Struct key __proto__ as a key, and a Value null as set', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const doc = JSON.parse('{"__proto__": {"a": 1}, "b": null}') as Record<string, unknown>
+    const value = { flags: { false: 1, true: 2 }, doc, v: null }
+    const bytes = (await protobufSerializer(client, { schema }).serialize('t', value))!
+    const back = await protobufDeserializer(client).deserialize('t', bytes) as typeof value
+    expect(back.flags).toEqual({ false: 1, true: 2 })
+    expect(Object.keys(back.doc)).toEqual(['__proto__', 'b'])
+    expect(Object.getPrototypeOf(back.doc)).toBe(Object.prototype)
+    expect(back.v).toBeNull()
+  })
+})
