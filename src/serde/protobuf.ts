@@ -156,7 +156,7 @@ function messageNames(types: readonly IndexedType[], prefix: string | undefined)
  * const de = protobufDeserializer<Todo>(client, { toObject: { defaults: true } })
  * const todo = await de.deserialize('todos2', message.value)
  */
-export function protobufDeserializer<T = protobuf.Message>(
+export function protobufDeserializer<T = Record<string, unknown>>(
   client: SchemaRegistryClient, config: ProtobufDeserializerConfig = {},
 ): Deserializer<T> {
   const PB = binding(config.messageType)

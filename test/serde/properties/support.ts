@@ -45,11 +45,11 @@ export function checkValues(c: Compiled, valid: readonly unknown[], invalid: rea
   return valid.length + invalid.length
 }
 
-/** Runs `run` over SCHEMA_RUNS generated schemas and expects at least MIN_CASES checked values. */
-export async function assertCases<S>(schemas: fc.Arbitrary<S>, run: (schema: S, index: number) => Promise<number>): Promise<void> {
+/** Runs `run` over `runs` generated schemas and expects at least MIN_CASES checked values. */
+export async function assertCases<S>(schemas: fc.Arbitrary<S>, run: (schema: S, index: number) => Promise<number>, runs = SCHEMA_RUNS): Promise<void> {
   let cases = 0
   let index = 0
-  await fc.assert(fc.asyncProperty(schemas, async (s) => { cases += await run(s, index++) }), { numRuns: SCHEMA_RUNS, endOnFailure: true })
+  await fc.assert(fc.asyncProperty(schemas, async (s) => { cases += await run(s, index++) }), { numRuns: runs, endOnFailure: true })
   expect(cases).toBeGreaterThanOrEqual(MIN_CASES)
 }
 
