@@ -370,8 +370,15 @@ export class ProtobufMapping {
   }
 }
 
-/** Resolves a message's field types once (protobufjs resolves lazily). */
+const resolvedRoots = new WeakSet<object>()
+
+/** Resolves a message's field types and features (presence) once; protobufjs resolves lazily. */
 function resolve(type: protobuf.Type): void {
+  const root = type.root
+  if (!resolvedRoots.has(root)) {
+    root.resolveAll()
+    resolvedRoots.add(root)
+  }
   for (const f of type.fieldsArray) f.resolve()
   for (const o of type.oneofsArray) o.resolve()
 }

@@ -218,10 +218,16 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
   }
   const first = fixed ?? typeAt([0])
   const toObject = config.toObject
+  // Most payloads of a schema name one message: remember its reader.
+  let lastType: protobuf.Type | undefined
+  let lastFrom: FromWire | undefined
   const plain = (type: protobuf.Type, msg: protobuf.Message): unknown => {
     if (toObject !== undefined) return type.toObject(msg, toObject)
-    const fromWire: FromWire = mapping.fromWire(type)
-    return fromWire(msg, '')
+    if (type !== lastType) {
+      lastFrom = mapping.fromWire(type)
+      lastType = type
+    }
+    return lastFrom!(msg, '')
   }
   /** The message the index list at `at` of `bytes` names, and where the list ends. */
   const indexed = (bytes: Uint8Array, at: number): { type: protobuf.Type; end: number } => {
