@@ -221,14 +221,7 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
   // Most payloads of a schema name one message: remember its reader.
   let lastType: protobuf.Type | undefined
   let lastFrom: FromWire | undefined
-  const plain = (type: protobuf.Type, msg: protobuf.Message): unknown => {
-    if (toObject !== undefined) return type.toObject(msg, toObject)
-    if (type !== lastType) {
-      lastFrom = mapping.fromWire(type)
-      lastType = type
-    }
-    return lastFrom!(msg, '')
-  }
+
   /** The message the index list at `at` of `bytes` names, and where the list ends. */
   const indexed = (bytes: Uint8Array, at: number): { type: protobuf.Type; end: number } => {
     if (bytes.length <= at) {
@@ -271,7 +264,12 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
         { cause },
       )
     }
-    return plain(type, msg) as T
+    if (toObject !== undefined) return type.toObject(msg, toObject) as T
+    if (type !== lastType) {
+      lastFrom = mapping.fromWire(type)
+      lastType = type
+    }
+    return lastFrom!(msg, '') as T
   }
 }
 
