@@ -10,6 +10,7 @@ import { avscOptions, describeAvro, keyChecker } from './avro-types.js'
 import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import { checkInt64Mode, type Int64Mode } from './int64.js'
+import { avroFieldWalker } from './rules/fields.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
@@ -24,6 +25,7 @@ const AVRO: FormatBinding<AvroParsed> = {
   type: 'AVRO',
   parse: (text, refs) => avroFormat.parse(text, refs, 'stored'),
   recordName: (p) => p.fullName,
+  fieldWalker: (p) => avroFieldWalker(p.root),
 }
 
 export interface AvroSerializerConfig extends SerializerConfig, ValueTypesConfig {
@@ -83,7 +85,7 @@ export function avroDeserializer<T = unknown>(client: SchemaRegistryClient, conf
     const writer = await parseWithRefs(client, AVRO, info, describeRef(ref, true))
     return avroDecoder<T>(ref, avscTypeOf(writer, int64), readerSchema === undefined ? undefined : avscTypeOf(await readerType(), int64))
   })
-  return deserializerFrom(decoders, config)
+  return deserializerFrom(decoders, config, AVRO)
 }
 
 /**

@@ -13,6 +13,7 @@ import { importReferences } from './protobuf-imports.js'
 import { SerdeError } from './errors.js'
 import { checkInt64Mode } from './int64.js'
 import { ProtobufMapping, type FromWire, type ToWire } from './protobuf-mapping.js'
+import { protobufFieldTags, protobufFieldWalker } from './rules/fields.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
@@ -89,6 +90,12 @@ function binding(messageType: string | undefined): FormatBinding<ProtobufSchema>
     type: 'PROTOBUF',
     parse: (text, refs) => parseProtobuf(text, refs, 'stored'),
     recordName: (p) => messageType ?? firstMessage(p),
+    fieldWalker: (p, value) => {
+      // A decoded message knows its type; a value to write is of the configured or first message.
+      const decoded = (value as { $type?: protobuf.Type } | undefined)?.$type?.fullName
+      const type = p.lookupMessage(messageType ?? decoded ?? firstMessage(p))
+      return type === undefined ? undefined : protobufFieldWalker(type, protobufFieldTags([p.file, ...p.dependencies.map((d) => d.file)]))
+    },
   }
 }
 
@@ -166,7 +173,7 @@ export function protobufDeserializer<T = Record<string, unknown>>(
     const parsed = await parseWithRefs(client, PB, info, describeRef(ref, true))
     return protobufDecoder<T>(ref, parsed, config, new ProtobufMapping(options, `Payload of ${describeRef(ref)}`))
   })
-  return deserializerFrom(decoders, config)
+  return deserializerFrom(decoders, config, PB)
 }
 
 /**
