@@ -16,7 +16,11 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 type LogicalCtor = new (schema: object, opts: object) => AvscType & { readonly underlyingType: AvscType }
 const LogicalType = (avsc.types as unknown as { LogicalType: LogicalCtor }).LogicalType
 
-interface LogicalSelf { typeName: string; underlyingType: AvscType; _fromValue(v: unknown): unknown }
+interface LogicalSelf {
+  typeName: string
+  underlyingType: AvscType
+  _fromValue(v: unknown): unknown
+}
 
 /** Reads from the same logical type as is; from its bare underlying type through `_fromValue`. */
 function resolveLogical(this: LogicalSelf, writer: AvscType): ((v: unknown) => unknown) | undefined {
@@ -26,7 +30,9 @@ function resolveLogical(this: LogicalSelf, writer: AvscType): ((v: unknown) => u
 }
 
 class TimestampMillis extends LogicalType {
-  _fromValue(v: number | bigint | string): Date { return new Date(Number(v)) }
+  _fromValue(v: number | bigint | string): Date {
+    return new Date(Number(v))
+  }
   _toValue(v: unknown): number | undefined {
     if (v instanceof Date) {
       const t = v.getTime()
@@ -39,7 +45,9 @@ class TimestampMillis extends LogicalType {
 
 /** Microseconds read into a Date keep whole milliseconds (Date has no finer resolution). */
 class TimestampMicros extends LogicalType {
-  _fromValue(v: number | bigint | string): Date { return new Date(Math.floor(Number(v) / 1000)) }
+  _fromValue(v: number | bigint | string): Date {
+    return new Date(Math.floor(Number(v) / 1000))
+  }
   _toValue(v: unknown): number | undefined {
     if (v instanceof Date) {
       const t = v.getTime() * 1000
@@ -52,7 +60,9 @@ class TimestampMicros extends LogicalType {
 
 /** Days since the epoch; a Date must be at midnight UTC (writing it must not change it). */
 class DateType extends LogicalType {
-  _fromValue(v: number): Date { return new Date(v * MS_PER_DAY) }
+  _fromValue(v: number): Date {
+    return new Date(v * MS_PER_DAY)
+  }
   _toValue(v: unknown): number | undefined {
     if (v instanceof Date) {
       const t = v.getTime()
@@ -64,8 +74,12 @@ class DateType extends LogicalType {
 }
 
 class UuidType extends LogicalType {
-  _fromValue(v: string): string { return v }
-  _toValue(v: unknown): string | undefined { return typeof v === 'string' && UUID.test(v) ? v : undefined }
+  _fromValue(v: string): string {
+    return v
+  }
+  _toValue(v: unknown): string | undefined {
+    return typeof v === 'string' && UUID.test(v) ? v : undefined
+  }
   _resolve = resolveLogical
 }
 
@@ -85,7 +99,8 @@ class DecimalType extends LogicalType {
     const precision = schema.precision
     const scale = schema.scale ?? 0
     if (!Number.isInteger(precision) || (precision as number) < 1) throw new Error('decimal needs a positive precision')
-    if (!Number.isInteger(scale) || (scale as number) < 0 || (scale as number) > (precision as number)) throw new Error('invalid decimal scale')
+    if (!Number.isInteger(scale) || (scale as number) < 0 || (scale as number) > (precision as number))
+      throw new Error('invalid decimal scale')
     this.precision = precision as number
     this.scale = scale as number
     this.size = typeof schema.size === 'number' ? schema.size : undefined
@@ -110,7 +125,11 @@ class DecimalType extends LogicalType {
     if (unscaled.toString().length > this.precision) return undefined
     const signed = m[1] === '-' ? -unscaled : unscaled
     const len = this.size ?? Math.floor((unscaled.toString(2).length + (unscaled === 0n ? 7 : 8)) / 8)
-    if (this.size !== undefined && (signed >= 1n << BigInt(this.size * 8 - 1) || signed < -(1n << BigInt(this.size * 8 - 1)))) return undefined
+    if (
+      this.size !== undefined &&
+      (signed >= 1n << BigInt(this.size * 8 - 1) || signed < -(1n << BigInt(this.size * 8 - 1)))
+    )
+      return undefined
     const out = Buffer.alloc(len)
     let x = BigInt.asUintN(len * 8, signed)
     for (let i = len - 1; i >= 0; i--) {
@@ -156,7 +175,12 @@ function wideLong(mode: 'bigint' | 'string'): AvscType {
   })
 }
 
-interface Tap { buf: Buffer; pos: number; readLong(): number; writeLong(n: number): void }
+interface Tap {
+  buf: Buffer
+  pos: number
+  readLong(): number
+  writeLong(n: number): void
+}
 const TWO_52 = 4_503_599_627_370_496
 
 /**
@@ -165,8 +189,10 @@ const TWO_52 = 4_503_599_627_370_496
  * bigint arithmetic beyond, up to ±(2^53 - 1); anything wider is for int64: 'bigint' or 'string'.
  */
 function exactLong(): AvscType {
-  const LongType = avsc.types.LongType as unknown as { new(): AvscType; prototype: object }
-  function ExactLong(this: AvscType) { (LongType as unknown as (this: unknown) => void).call(this) }
+  const LongType = avsc.types.LongType as unknown as { new (): AvscType; prototype: object }
+  function ExactLong(this: AvscType) {
+    ;(LongType as unknown as (this: unknown) => void).call(this)
+  }
   ExactLong.prototype = Object.assign(Object.create(LongType.prototype) as object, {
     constructor: ExactLong,
     _check(val: unknown, _flags: unknown, hook?: (v: unknown, t: unknown) => void): boolean {
@@ -175,10 +201,13 @@ function exactLong(): AvscType {
       return ok
     },
     _write(this: AvscType, tap: Tap, val: number): void {
-      if (typeof val === 'number' && val >= -TWO_52 && val <= TWO_52 && val % 1 === 0) return tap.writeLong(val)
+      if (typeof val === 'number' && val >= -TWO_52 && val <= TWO_52 && val % 1 === 0) {
+        tap.writeLong(val)
+        return
+      }
       if (!Number.isSafeInteger(val)) throw new Error(`invalid "long": ${String(val)}`)
       const b = BigInt(val)
-      let z = b >= 0n ? b << 1n : ((-b) << 1n) - 1n
+      let z = b >= 0n ? b << 1n : (-b << 1n) - 1n
       do {
         const byte = Number(z & 0x7fn)
         z >>= 7n
@@ -200,7 +229,8 @@ function exactLong(): AvscType {
         shift += 7n
       } while (byte & 0x80 && shift < 70n)
       const v = z & 1n ? -((z + 1n) >> 1n) : z >> 1n
-      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new Error('potential precision loss')
+      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+        throw new Error('potential precision loss')
       return Number(v)
     },
   })
@@ -231,35 +261,54 @@ export function avscOptions(int64: Int64Mode): AvscOptions {
 export function describeAvro(t: AvscType, int64: Int64Mode): string {
   switch (t.typeName) {
     case 'long':
-    case 'abstract:long': return `long (${int64Expected(int64)})`
-    case 'int': return 'int (an integer number from -2^31 to 2^31-1)'
+    case 'abstract:long':
+      return `long (${int64Expected(int64)})`
+    case 'int':
+      return 'int (an integer number from -2^31 to 2^31-1)'
     case 'float':
-    case 'double': return `${t.typeName} (a number)`
-    case 'boolean': return 'boolean'
-    case 'string': return 'string'
-    case 'bytes': return 'bytes (a Buffer or Uint8Array)'
-    case 'null': return 'null'
+    case 'double':
+      return `${t.typeName} (a number)`
+    case 'boolean':
+      return 'boolean'
+    case 'string':
+      return 'string'
+    case 'bytes':
+      return 'bytes (a Buffer or Uint8Array)'
+    case 'null':
+      return 'null'
     case 'logical:timestamp-millis':
-    case 'logical:timestamp-micros': return `${t.typeName.slice(8)} (a valid Date)`
-    case 'logical:date': return 'date (a Date at midnight UTC)'
-    case 'logical:uuid': return 'uuid (a UUID string)'
+    case 'logical:timestamp-micros':
+      return `${t.typeName.slice(8)} (a valid Date)`
+    case 'logical:date':
+      return 'date (a Date at midnight UTC)'
+    case 'logical:uuid':
+      return 'uuid (a UUID string)'
     case 'logical:decimal': {
       const d = t as unknown as DecimalType
       return `decimal(${d.precision}, ${d.scale}) (a decimal string with at most ${d.scale} fractional and ${d.precision} total digits)`
     }
-    case 'enum': return `enum ${t.name} (one of ${(t as unknown as { symbols: string[] }).symbols.map((s) => `'${s}'`).join(', ')})`
-    case 'fixed': return `fixed ${t.name} (a Buffer of ${(t as unknown as { size: number }).size} bytes)`
+    case 'enum':
+      return `enum ${t.name} (one of ${(t as unknown as { symbols: string[] }).symbols.map((s) => `'${s}'`).join(', ')})`
+    case 'fixed':
+      return `fixed ${t.name} (a Buffer of ${(t as unknown as { size: number }).size} bytes)`
     case 'record':
-    case 'error': return `record ${t.name} (an object)`
-    case 'array': return 'array'
-    case 'map': return 'map (an object)'
-    default: return t.name ?? t.typeName
+    case 'error':
+      return `record ${t.name} (an object)`
+    case 'array':
+      return 'array'
+    case 'map':
+      return 'map (an object)'
+    default:
+      return t.name ?? t.typeName
   }
 }
 
 type Check = (v: unknown, path: string) => void
 
-interface RecordField { name: string; type: AvscType }
+interface RecordField {
+  name: string
+  type: AvscType
+}
 
 /**
  * A function that throws INVALID_VALUE for the first record value (at any depth) that is no
@@ -272,7 +321,7 @@ export function keyChecker(root: AvscType, what: string, strict: boolean): Check
     if (built.has(t)) {
       const b = built.get(t)
       // A recursive record refers to itself: defer to the finished checker.
-      return b === undefined ? (v, p) => built.get(t)!?.(v, p) : b
+      return b === undefined ? (v, p) => built.get(t)?.(v, p) : b
     }
     built.set(t, undefined as unknown as null)
     const c = make(t)
@@ -285,12 +334,18 @@ export function keyChecker(root: AvscType, what: string, strict: boolean): Check
       case 'error': {
         const fields = (t as unknown as { fields: RecordField[] }).fields
         const names = new Set(fields.map((f) => f.name))
-        const nested = fields.map((f) => [f.name, build(f.type)] as const).filter((e): e is [string, Check] => e[1] !== null)
+        const nested = fields
+          .map((f) => [f.name, build(f.type)] as const)
+          .filter((e): e is [string, Check] => e[1] !== null)
         const name = t.name ?? 'record'
         // A generated key test (=== on interned names) costs less than a Set lookup per key.
-        const isField = fields.length > 32
-          ? (k: string) => names.has(k)
-          : new Function('k', `return ${fields.map((f) => `k === ${JSON.stringify(f.name)}`).join(' || ') || 'false'}`) as (k: string) => boolean
+        const isField =
+          fields.length > 32
+            ? (k: string) => names.has(k)
+            : (new Function(
+                'k',
+                `return ${fields.map((f) => `k === ${JSON.stringify(f.name)}`).join(' || ') || 'false'}`,
+              ) as (k: string) => boolean)
         return (v, path) => {
           // avsc writes any non-object as a record of defaults: refuse it here.
           if (typeof v !== 'object' || v === null || Array.isArray(v) || v instanceof Uint8Array || v instanceof Date) {

@@ -23,10 +23,15 @@ export type ToWire = (v: unknown, path: string) => unknown
 export type FromWire = (v: unknown, path: string) => unknown
 
 const WRAPPERS: Record<string, string> = {
-  '.google.protobuf.DoubleValue': 'double', '.google.protobuf.FloatValue': 'float',
-  '.google.protobuf.Int64Value': 'int64', '.google.protobuf.UInt64Value': 'uint64',
-  '.google.protobuf.Int32Value': 'int32', '.google.protobuf.UInt32Value': 'uint32',
-  '.google.protobuf.BoolValue': 'bool', '.google.protobuf.StringValue': 'string', '.google.protobuf.BytesValue': 'bytes',
+  '.google.protobuf.DoubleValue': 'double',
+  '.google.protobuf.FloatValue': 'float',
+  '.google.protobuf.Int64Value': 'int64',
+  '.google.protobuf.UInt64Value': 'uint64',
+  '.google.protobuf.Int32Value': 'int32',
+  '.google.protobuf.UInt32Value': 'uint32',
+  '.google.protobuf.BoolValue': 'bool',
+  '.google.protobuf.StringValue': 'string',
+  '.google.protobuf.BytesValue': 'bytes',
 }
 const TIMESTAMP = '.google.protobuf.Timestamp'
 const STRUCT = '.google.protobuf.Struct'
@@ -53,7 +58,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null || v instanceof protobuf.Message
 }
 
-interface LongLike { low: number; high: number; unsigned?: boolean }
+interface LongLike {
+  low: number
+  high: number
+  unsigned?: boolean
+}
 
 function longToBigInt(x: LongLike, unsigned: boolean): bigint {
   const hi = unsigned ? BigInt(x.high >>> 0) : BigInt(x.high | 0)
@@ -75,7 +84,10 @@ export class ProtobufMapping {
   readonly #toWire = new Map<protobuf.Type, ToWire>()
   readonly #fromWire = new Map<protobuf.Type, FromWire>()
 
-  constructor(readonly options: ProtobufMappingOptions, readonly what: string) {}
+  constructor(
+    readonly options: ProtobufMappingOptions,
+    readonly what: string,
+  ) {}
 
   toWire(type: protobuf.Type): ToWire {
     let f = this.#toWire.get(type)
@@ -117,9 +129,12 @@ export class ProtobufMapping {
     const name = type.fullName.slice(1)
     const fields = type.fieldsArray
     const allNames = fields.flatMap((f) => (jsonNameOf(f) === f.name ? [f.name] : [f.name, jsonNameOf(f)]))
-    const oneofs = type.oneofsArray.filter((o) => o.fieldsArray.length > 1).map((o) => ({
-      name: o.name, fields: o.fieldsArray.map((f) => [f.name, jsonNameOf(f)] as const),
-    }))
+    const oneofs = type.oneofsArray
+      .filter((o) => o.fieldsArray.length > 1)
+      .map((o) => ({
+        name: o.name,
+        fields: o.fieldsArray.map((f) => [f.name, jsonNameOf(f)] as const),
+      }))
     const required = fields.filter((f) => f.required).map((f) => [f.name, jsonNameOf(f)] as const)
     const set = (v: Record<string, unknown>, [p, j]: readonly [string, string]) => (v[p] ?? v[j]) != null
     const convs: ToWire[] = []
@@ -132,39 +147,58 @@ export class ProtobufMapping {
         throw wrongType(what, childPath(path, key), expected[i]!, x, `field ${name}.${fields[i]!.name}`)
       },
       unknown: (v: object, k: string, path: string) => {
-        if (strict && Object.prototype.hasOwnProperty.call(v, k)) throw unknownKey(what, path, k, `message ${name}`, allNames)
+        if (strict && Object.hasOwn(v, k)) throw unknownKey(what, path, k, `message ${name}`, allNames)
       },
       twoKeys: (path: string, p: string, j: string) =>
-        new SerdeError('INVALID_VALUE', `${what}: keys '${p}' and '${j}' at ${path} both name field ${name}.${p}; give one`),
+        new SerdeError(
+          'INVALID_VALUE',
+          `${what}: keys '${p}' and '${j}' at ${path} both name field ${name}.${p}; give one`,
+        ),
       path: childPath,
-      post: oneofs.length === 0 && required.length === 0 ? undefined : (v: Record<string, unknown>, path: string) => {
-        for (const o of oneofs) {
-          const given = o.fields.filter((f) => set(v, f))
-          if (given.length > 1) {
-            throw new SerdeError('INVALID_VALUE', `${what}: ${path} sets ${given.map((f) => `'${f[0]}'`).join(' and ')}, members of oneof ${name}.${o.name}; set at most one`)
-          }
-        }
-        for (const f of required) {
-          if (!set(v, f)) throw new SerdeError('INVALID_VALUE', `${what}: ${path} lacks required field '${f[0]}' of message ${name}`)
-        }
-      },
+      post:
+        oneofs.length === 0 && required.length === 0
+          ? undefined
+          : (v: Record<string, unknown>, path: string) => {
+              for (const o of oneofs) {
+                const given = o.fields.filter((f) => set(v, f))
+                if (given.length > 1) {
+                  throw new SerdeError(
+                    'INVALID_VALUE',
+                    `${what}: ${path} sets ${given.map((f) => `'${f[0]}'`).join(' and ')}, members of oneof ${name}.${o.name}; set at most one`,
+                  )
+                }
+              }
+              for (const f of required) {
+                if (!set(v, f))
+                  throw new SerdeError(
+                    'INVALID_VALUE',
+                    `${what}: ${path} lacks required field '${f[0]}' of message ${name}`,
+                  )
+              }
+            },
     }
     const cases: string[] = []
     fields.forEach((field, i) => {
       const p = JSON.stringify(field.name)
       const json = jsonNameOf(field)
-      const inline = field.repeated || field.map || field.resolvedType !== null ? undefined : inlineCheck(field.type, this.options.int64)
+      const inline =
+        field.repeated || field.map || field.resolvedType !== null
+          ? undefined
+          : inlineCheck(field.type, this.options.int64)
       convs.push(inline === undefined ? this.#fieldToWire(field) : () => undefined)
       expected.push(scalarExpected(field.type, this.options.int64))
-      const body = inline === undefined
-        ? `{ const w = c.convs[${i}](x, c.path(path, k)); if (w !== x) (out ??= { ...v })[${p}] = w }`
-        : `{ if (!(${inline})) c.bad(${i}, x, path, k) }`
+      const body =
+        inline === undefined
+          ? `{ const w = c.convs[${i}](x, c.path(path, k)); if (w !== x) (out ??= { ...v })[${p}] = w }`
+          : `{ if (!(${inline})) c.bad(${i}, x, path, k) }`
       // A google.protobuf.Value field holds JSON null as null_value; elsewhere null means unset.
       const jsonNull = !field.repeated && !field.map && field.resolvedType?.fullName === VALUE
       cases.push(`case ${p}: { const x = v[k]; if (${jsonNull ? 'x !== undefined' : 'x != null'}) ${body} break }`)
       if (json !== field.name) {
-        cases.push(`case ${JSON.stringify(json)}: { if (v[${p}] !== undefined) throw c.twoKeys(path, ${p}, k); const x = v[k];` +
-          ` (out ??= { ...v })[${p}] = ${jsonNull ? 'x === undefined' : 'x == null'} ? x : ${inline === undefined ? `c.convs[${i}](x, c.path(path, k))` : `(${inline}) ? x : c.bad(${i}, x, path, k)`}; break }`)
+        cases.push(
+          `case ${JSON.stringify(json)}: { if (v[${p}] !== undefined) throw c.twoKeys(path, ${p}, k); const x = v[k];` +
+            ` (out ??= { ...v })[${p}] = ${jsonNull ? 'x === undefined' : 'x == null'} ? x : ${inline === undefined ? `c.convs[${i}](x, c.path(path, k))` : `(${inline}) ? x : c.bad(${i}, x, path, k)`}; break }`,
+        )
       }
     })
     const code = `return function toWire(v, path) {
@@ -193,14 +227,18 @@ export class ProtobufMapping {
       const boolKeys = mf.keyType === 'bool'
       const value = this.#singleToWire(field, at)
       return (v, path) => {
-        if (!isPlainObject(v) || v instanceof protobuf.Message) throw wrongType(what, path, `map<${mf.keyType}, ${mf.type}> (an object)`, v, at)
+        if (!isPlainObject(v) || v instanceof protobuf.Message)
+          throw wrongType(what, path, `map<${mf.keyType}, ${mf.type}> (an object)`, v, at)
         let out: Record<string, unknown> | undefined
         for (const k in v) {
           key(k, path)
           const x = v[k]
           if (x == null) throw wrongType(what, childPath(path, k), `a map value of type ${mf.type}`, x, at)
           const w = value(x, childPath(path, k))
-          if (w !== x) setKey(out ??= { ...v }, k, w)
+          if (w !== x) {
+            out ??= { ...v }
+            setKey(out, k, w)
+          }
         }
         if (boolKeys && 'false' in v) {
           // protobufjs writes a bool key as the truthiness of the key string: 'false' would
@@ -221,7 +259,10 @@ export class ProtobufMapping {
         const x: unknown = v[i]
         if (x == null) throw wrongType(what, childPath(path, i), field.type, x, at)
         const w = single(x, childPath(path, i))
-        if (w !== x) (out ??= v.slice())[i] = w
+        if (w !== x) {
+          out ??= v.slice()
+          out[i] = w
+        }
       }
       return out ?? v
     }
@@ -231,7 +272,10 @@ export class ProtobufMapping {
     const what = this.what
     if (keyType === 'string') return () => {}
     if (keyType === 'bool') {
-      return (k, path) => { if (k !== 'true' && k !== 'false') throw wrongType(what, path, `map key of type bool ('true' or 'false')`, k, at) }
+      return (k, path) => {
+        if (k !== 'true' && k !== 'false')
+          throw wrongType(what, path, `map key of type bool ('true' or 'false')`, k, at)
+      }
     }
     const check = scalarToWire(keyType, this.options.int64 === 'number' ? 'string' : this.options.int64)
     return (k, path) => {
@@ -248,9 +292,17 @@ export class ProtobufMapping {
       const values = t.values
       const known = new Set(Object.values(values))
       return (v, path) => {
-        if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(values, v)) return values[v]
+        if (typeof v === 'string' && Object.hasOwn(values, v)) return values[v]
         if (typeof v === 'number' && known.has(v)) return v
-        throw wrongType(what, path, `enum ${t.fullName.slice(1)} (one of ${Object.keys(values).map((n) => `'${n}'`).join(', ')}, or its number)`, v, at)
+        throw wrongType(
+          what,
+          path,
+          `enum ${t.fullName.slice(1)} (one of ${Object.keys(values)
+            .map((n) => `'${n}'`)
+            .join(', ')}, or its number)`,
+          v,
+          at,
+        )
       }
     }
     if (t instanceof protobuf.Type) {
@@ -260,7 +312,14 @@ export class ProtobufMapping {
         const conv = scalarToWire(wrapped, this.options.int64)
         return (v, path) => {
           const w = conv(v)
-          if (w === undefined) throw wrongType(what, path, `${full.slice(1)} (${scalarExpected(wrapped, this.options.int64)} or null)`, v, at)
+          if (w === undefined)
+            throw wrongType(
+              what,
+              path,
+              `${full.slice(1)} (${scalarExpected(wrapped, this.options.int64)} or null)`,
+              v,
+              at,
+            )
           return { value: w }
         }
       }
@@ -269,7 +328,8 @@ export class ProtobufMapping {
         return (v, path) => {
           if (!(v instanceof Date)) return generic(v, path)
           const ms = v.getTime()
-          if (!(ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS)) throw wrongType(what, path, 'google.protobuf.Timestamp (a valid Date from year 1 to 9999)', v, at)
+          if (!(ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS))
+            throw wrongType(what, path, 'google.protobuf.Timestamp (a valid Date from year 1 to 9999)', v, at)
           const seconds = Math.floor(ms / 1000)
           return { seconds, nanos: (ms - seconds * 1000) * 1_000_000 }
         }
@@ -298,15 +358,25 @@ export class ProtobufMapping {
     const always: string[] = []
     const optional: string[] = []
     type.fieldsArray.forEach((field, i) => {
-      const presence = !field.repeated && !field.map && (field.resolvedType instanceof protobuf.Type || field.partOf !== null || field.hasPresence)
-      const wrapper = !field.repeated && !field.map && field.resolvedType !== null && WRAPPERS[field.resolvedType.fullName] !== undefined
+      const presence =
+        !field.repeated &&
+        !field.map &&
+        (field.resolvedType instanceof protobuf.Type || field.partOf !== null || field.hasPresence)
+      const wrapper =
+        !field.repeated &&
+        !field.map &&
+        field.resolvedType !== null &&
+        WRAPPERS[field.resolvedType.fullName] !== undefined
       const identity = !field.repeated && !field.map && field.resolvedType === null && IDENTITY.has(field.type)
       convs.push(identity ? (x) => x : this.#fieldFromWire(field))
       const p = JSON.stringify(field.name)
       const key = JSON.stringify(json ? jsonNameOf(field) : field.name)
       const read = identity ? `m[${p}]` : `c[${i}](m[${p}], ${p})`
       if (!presence) always.push(`${key}: ${read}`)
-      else optional.push(`if (m[${p}] != null && has.call(m, ${p})) out[${key}] = ${read}${wrapper ? `; else out[${key}] = null` : ''}`)
+      else
+        optional.push(
+          `if (m[${p}] != null && has.call(m, ${p})) out[${key}] = ${read}${wrapper ? `; else out[${key}] = null` : ''}`,
+        )
     })
     const code = `const has = Object.prototype.hasOwnProperty
     return function fromWire(m) {
@@ -323,7 +393,10 @@ export class ProtobufMapping {
     if (field.map) {
       const keyType = (field as unknown as protobuf.MapField).keyType
       const key = LONG_TYPES.has(keyType)
-        ? (k: string) => (k.length === 8 && !/^-?\d+$/.test(k) ? longToBigInt(bitsOf(protobuf.util.LongBits.fromHash(k)), UNSIGNED.has(keyType)).toString() : k)
+        ? (k: string) =>
+            k.length === 8 && !/^-?\d+$/.test(k)
+              ? longToBigInt(bitsOf(protobuf.util.LongBits.fromHash(k)), UNSIGNED.has(keyType)).toString()
+              : k
         : (k: string) => k
       return (v, path) => {
         const out: Record<string, unknown> = {}
@@ -386,31 +459,51 @@ function resolve(type: protobuf.Type): void {
 /** A JavaScript condition on `x` for scalars that pass to protobufjs unchanged, or undefined. */
 function inlineCheck(type: string, int64: Int64Mode): string | undefined {
   switch (type) {
-    case 'double': return `typeof x === 'number'`
-    case 'int32': case 'sint32': case 'sfixed32': return `typeof x === 'number' && (x | 0) === x && (x !== 0 || 1 / x > 0)`
-    case 'uint32': case 'fixed32': return `typeof x === 'number' && x >>> 0 === x && (x !== 0 || 1 / x > 0)`
-    case 'bool': return `typeof x === 'boolean'`
-    case 'string': return `typeof x === 'string'`
-    case 'int64': case 'sint64': case 'sfixed64':
+    case 'double':
+      return `typeof x === 'number'`
+    case 'int32':
+    case 'sint32':
+    case 'sfixed32':
+      return `typeof x === 'number' && (x | 0) === x && (x !== 0 || 1 / x > 0)`
+    case 'uint32':
+    case 'fixed32':
+      return `typeof x === 'number' && x >>> 0 === x && (x !== 0 || 1 / x > 0)`
+    case 'bool':
+      return `typeof x === 'boolean'`
+    case 'string':
+      return `typeof x === 'string'`
+    case 'int64':
+    case 'sint64':
+    case 'sfixed64':
       return int64 === 'number' ? 'Number.isSafeInteger(x)' : undefined
-    case 'uint64': case 'fixed64':
+    case 'uint64':
+    case 'fixed64':
       return int64 === 'number' ? 'Number.isSafeInteger(x) && x >= 0' : undefined
-    default: return undefined
+    default:
+      return undefined
   }
 }
 
 /** The wire value of a scalar, or undefined when `v` is not of the field's type (or out of range). */
 function scalarToWire(type: string, int64: Int64Mode): (v: unknown) => unknown {
   switch (type) {
-    case 'double': return (v) => (typeof v === 'number' ? v : undefined)
-    case 'float': return (v) => (typeof v === 'number' && (Math.fround(v) === v || Number.isNaN(v)) ? v : undefined)
-    case 'int32': case 'sint32': case 'sfixed32':
+    case 'double':
+      return (v) => (typeof v === 'number' ? v : undefined)
+    case 'float':
+      return (v) => (typeof v === 'number' && (Math.fround(v) === v || Number.isNaN(v)) ? v : undefined)
+    case 'int32':
+    case 'sint32':
+    case 'sfixed32':
       return (v) => (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0) ? v : undefined)
-    case 'uint32': case 'fixed32':
+    case 'uint32':
+    case 'fixed32':
       return (v) => (typeof v === 'number' && v >>> 0 === v && !Object.is(v, -0) ? v : undefined)
-    case 'bool': return (v) => (typeof v === 'boolean' ? v : undefined)
-    case 'string': return (v) => (typeof v === 'string' ? v : undefined)
-    case 'bytes': return (v) => (v instanceof Uint8Array ? v : undefined)
+    case 'bool':
+      return (v) => (typeof v === 'boolean' ? v : undefined)
+    case 'string':
+      return (v) => (typeof v === 'string' ? v : undefined)
+    case 'bytes':
+      return (v) => (v instanceof Uint8Array ? v : undefined)
     default: {
       const unsigned = UNSIGNED.has(type)
       if (int64 === 'number') {
@@ -429,22 +522,40 @@ function scalarToWire(type: string, int64: Int64Mode): (v: unknown) => unknown {
 
 function scalarExpected(type: string, int64: Int64Mode): string {
   switch (type) {
-    case 'double': return 'double (a number)'
-    case 'float': return 'float (a number a 32-bit float holds exactly)'
-    case 'int32': case 'sint32': case 'sfixed32': return `${type} (an integer number from -2^31 to 2^31-1)`
-    case 'uint32': case 'fixed32': return `${type} (an integer number from 0 to 2^32-1)`
-    case 'bool': return 'bool (a boolean)'
-    case 'string': return 'string'
-    case 'bytes': return 'bytes (a Buffer or Uint8Array)'
-    default: return `${type} (${int64Expected(int64, UNSIGNED.has(type))})`
+    case 'double':
+      return 'double (a number)'
+    case 'float':
+      return 'float (a number a 32-bit float holds exactly)'
+    case 'int32':
+    case 'sint32':
+    case 'sfixed32':
+      return `${type} (an integer number from -2^31 to 2^31-1)`
+    case 'uint32':
+    case 'fixed32':
+      return `${type} (an integer number from 0 to 2^32-1)`
+    case 'bool':
+      return 'bool (a boolean)'
+    case 'string':
+      return 'string'
+    case 'bytes':
+      return 'bytes (a Buffer or Uint8Array)'
+    default:
+      return `${type} (${int64Expected(int64, UNSIGNED.has(type))})`
   }
 }
 
 function scalarFromWire(type: string, int64: Int64Mode): FromWire {
-  if (type === 'bytes') return (v) => (Buffer.isBuffer(v) ? v : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : Buffer.alloc(0))
+  if (type === 'bytes')
+    return (v) =>
+      Buffer.isBuffer(v)
+        ? v
+        : v instanceof Uint8Array
+          ? Buffer.from(v.buffer, v.byteOffset, v.byteLength)
+          : Buffer.alloc(0)
   if (!LONG_TYPES.has(type)) return (v) => v
   const unsigned = UNSIGNED.has(type)
-  const big = (v: unknown): bigint => (typeof v === 'number' ? BigInt(v) : typeof v === 'string' ? BigInt(v) : longToBigInt(v as LongLike, unsigned))
+  const big = (v: unknown): bigint =>
+    typeof v === 'number' ? BigInt(v) : typeof v === 'string' ? BigInt(v) : longToBigInt(v as LongLike, unsigned)
   if (int64 === 'number') {
     return (v, path) => {
       if (typeof v === 'number') return v
@@ -460,7 +571,8 @@ function scalarFromWire(type: string, int64: Int64Mode): FromWire {
 // google.protobuf.Struct / Value / ListValue: plain JSON.
 
 function structToWire(v: unknown, path: string, what: string, at: string): unknown {
-  if (!isPlainObject(v) || v instanceof protobuf.Message) throw wrongType(what, path, 'google.protobuf.Struct (a plain JSON object)', v, at)
+  if (!isPlainObject(v) || v instanceof protobuf.Message)
+    throw wrongType(what, path, 'google.protobuf.Struct (a plain JSON object)', v, at)
   const fields: Record<string, unknown> = {}
   for (const k of Object.keys(v)) setKey(fields, k, valueToWire(v[k], childPath(path, k), what, at))
   return { fields }
@@ -477,17 +589,22 @@ function valueToWire(v: unknown, path: string, what: string, at: string): unknow
     case 'number':
       if (!Number.isFinite(v)) break
       return { number_value: v }
-    case 'string': return { string_value: v }
-    case 'boolean': return { bool_value: v }
+    case 'string':
+      return { string_value: v }
+    case 'boolean':
+      return { bool_value: v }
     case 'object':
-      return Array.isArray(v) ? { list_value: listToWire(v, path, what, at) } : { struct_value: structToWire(v, path, what, at) }
+      return Array.isArray(v)
+        ? { list_value: listToWire(v, path, what, at) }
+        : { struct_value: structToWire(v, path, what, at) }
   }
   throw wrongType(what, path, 'a JSON value (null, a finite number, string, boolean, array or plain object)', v, at)
 }
 
 /** Sets a key of a decoded object; '__proto__' becomes an own property, not the prototype. */
 function setKey(out: Record<string, unknown>, k: string, v: unknown): void {
-  if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
+  if (k === '__proto__')
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
   else out[k] = v
 }
 
@@ -504,7 +621,7 @@ function listFromWire(v: unknown): unknown[] {
 
 function valueFromWire(v: unknown): unknown {
   const x = v as Record<string, unknown>
-  const has = (k: string) => Object.prototype.hasOwnProperty.call(x, k) && x[k] != null
+  const has = (k: string) => Object.hasOwn(x, k) && x[k] != null
   if (has('number_value')) return x.number_value
   if (has('string_value')) return x.string_value
   if (has('bool_value')) return x.bool_value

@@ -38,7 +38,9 @@ export function closestName(key: string, names: Iterable<string>): string | unde
       bestDist = d
     }
   }
-  return best !== undefined && bestDist <= Math.max(2, Math.floor(Math.max(key.length, best.length) / 3)) ? best : undefined
+  return best !== undefined && bestDist <= Math.max(2, Math.floor(Math.max(key.length, best.length) / 3))
+    ? best
+    : undefined
 }
 
 function distance(a: string, b: string): number {
@@ -57,20 +59,31 @@ function distance(a: string, b: string): number {
 
 /** `$.lines[2].sku`-style path of a value. */
 export function childPath(path: string, key: string | number): string {
-  return typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`
+  return typeof key === 'number'
+    ? `${path}[${key}]`
+    : /^[A-Za-z_$][\w$]*$/.test(key)
+      ? `${path}.${key}`
+      : `${path}[${JSON.stringify(key)}]`
 }
 
 /**
  * A key of `value` at `path` that names no field of `schemaName` (the record or message full
  * name, with its fields `names`).
  */
-export function unknownKey(what: string, path: string, key: string, schemaName: string, names: Iterable<string>, hint = ''): SerdeError {
+export function unknownKey(
+  what: string,
+  path: string,
+  key: string,
+  schemaName: string,
+  names: Iterable<string>,
+  hint = '',
+): SerdeError {
   const near = closestName(key, names)
   const mean = near === undefined ? '' : `; did you mean '${near}'?`
   return new SerdeError(
     'INVALID_VALUE',
     `${what}: key '${key}' at ${path} is not a field of ${schemaName}${mean}${hint}` +
-      ' (unknownFields: \'ignore\' drops such keys instead)',
+      " (unknownFields: 'ignore' drops such keys instead)",
   )
 }
 

@@ -21,14 +21,23 @@ export interface Compiled {
 }
 
 /** A sync encoder and decoder for a fresh topic, with the decoder's schema loaded. */
-export async function compile(topic: string, ser: Serializer<unknown>, de: Deserializer<unknown>, sample: unknown): Promise<Compiled> {
+export async function compile(
+  topic: string,
+  ser: Serializer<unknown>,
+  de: Deserializer<unknown>,
+  sample: unknown,
+): Promise<Compiled> {
   const encode = await ser.encoderFor(topic)
   await de.load(encode(sample))
   return { encode, decode: (bytes) => de.deserializeSync(topic, bytes) }
 }
 
 /** Encodes each valid value and expects it back; encodes each invalid one and expects INVALID_VALUE. */
-export function checkValues(c: Compiled, valid: readonly unknown[], invalid: readonly { value: unknown; why: string }[]): number {
+export function checkValues(
+  c: Compiled,
+  valid: readonly unknown[],
+  invalid: readonly { value: unknown; why: string }[],
+): number {
   for (const v of valid) expect(c.decode(c.encode(v))).toEqual(v)
   for (const { value, why } of invalid) {
     let bytes: Buffer | undefined
@@ -46,10 +55,19 @@ export function checkValues(c: Compiled, valid: readonly unknown[], invalid: rea
 }
 
 /** Runs `run` over `runs` generated schemas and expects at least MIN_CASES checked values. */
-export async function assertCases<S>(schemas: fc.Arbitrary<S>, run: (schema: S, index: number) => Promise<number>, runs = SCHEMA_RUNS): Promise<void> {
+export async function assertCases<S>(
+  schemas: fc.Arbitrary<S>,
+  run: (schema: S, index: number) => Promise<number>,
+  runs = SCHEMA_RUNS,
+): Promise<void> {
   let cases = 0
   let index = 0
-  await fc.assert(fc.asyncProperty(schemas, async (s) => { cases += await run(s, index++) }), { numRuns: runs, endOnFailure: true })
+  await fc.assert(
+    fc.asyncProperty(schemas, async (s) => {
+      cases += await run(s, index++)
+    }),
+    { numRuns: runs, endOnFailure: true },
+  )
   expect(cases).toBeGreaterThanOrEqual(MIN_CASES)
 }
 
@@ -60,7 +78,12 @@ export function sample<T>(arb: fc.Arbitrary<T>, n: number, seed: number): T[] {
 
 /** A key that is no field name: a misspelling of `name` (or a fresh key when none is free). */
 export function misspelling(name: string, taken: ReadonlySet<string>): string {
-  for (const k of [name.slice(0, -1), `${name}x`, name.length > 1 ? name[1]! + name[0]! + name.slice(2) : `${name}_`, `${name}__typo`]) {
+  for (const k of [
+    name.slice(0, -1),
+    `${name}x`,
+    name.length > 1 ? name[1]! + name[0]! + name.slice(2) : `${name}_`,
+    `${name}__typo`,
+  ]) {
     if (k !== '' && !taken.has(k)) return k
   }
   return `${name}__typo__`
