@@ -79,6 +79,22 @@ function bigIntToBits(b: bigint): LongLike {
   return { low: Number(u & 0xffffffffn) | 0, high: Number(u >> 32n) | 0 }
 }
 
+/**
+ * The converter of a message, built on first use; a recursive message finds a forwarding entry
+ * while its own converter is being built.
+ */
+function compiledOnce(cache: Map<protobuf.Type, ToWire>, type: protobuf.Type, build: () => ToWire): ToWire {
+  let f = cache.get(type)
+  if (f === undefined) {
+    let built: ToWire | undefined
+    cache.set(type, (v, p) => built!(v, p))
+    built = build()
+    cache.set(type, built)
+    f = built
+  }
+  return f
+}
+
 /** The converters of one serializer or deserializer, compiled per message type on first use. */
 export class ProtobufMapping {
   readonly #toWire = new Map<protobuf.Type, ToWire>()
@@ -90,28 +106,11 @@ export class ProtobufMapping {
   ) {}
 
   toWire(type: protobuf.Type): ToWire {
-    let f = this.#toWire.get(type)
-    if (f === undefined) {
-      // Recursive messages find the entry while it is being built.
-      let built: ToWire | undefined
-      this.#toWire.set(type, (v, p) => built!(v, p))
-      built = this.#messageToWire(type)
-      this.#toWire.set(type, built)
-      f = built
-    }
-    return f
+    return compiledOnce(this.#toWire, type, () => this.#messageToWire(type))
   }
 
   fromWire(type: protobuf.Type): FromWire {
-    let f = this.#fromWire.get(type)
-    if (f === undefined) {
-      let built: FromWire | undefined
-      this.#fromWire.set(type, (v, p) => built!(v, p))
-      built = this.#messageFromWire(type)
-      this.#fromWire.set(type, built)
-      f = built
-    }
-    return f
+    return compiledOnce(this.#fromWire, type, () => this.#messageFromWire(type))
   }
 
   // --- serialize ---

@@ -6,7 +6,7 @@ import { AvroDeserializer, AvroSerializer, SerdeType } from '@confluentinc/schem
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
 import { describe, expect, it } from 'vitest'
 import { avroDeserializer, avroSerializer } from '../../src/serde/avro.js'
-import { serverAndClients } from './fixtures.js'
+import { serverAndClients, TRADE_SCHEMA } from './fixtures.js'
 
 const tick = {
   type: 'record', name: 'StockTick', namespace: 'markets',
@@ -41,21 +41,11 @@ describe('Avro bytes against the Confluent and kafkajs clients', () => {
   })
 
   it('logical types and longs: the same bytes as Confluent writes for the underlying values', async () => {
-    const schema = {
-      type: 'record', name: 'Trade', namespace: 'markets',
-      fields: [
-        { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
-        { name: 'at_us', type: { type: 'long', logicalType: 'timestamp-micros' } },
-        { name: 'day', type: { type: 'int', logicalType: 'date' } },
-        { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 } },
-        { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
-        { name: 'qty', type: 'long' },
-      ],
-    }
+    const schema = TRADE_SCHEMA
     const at = new Date('2024-05-06T07:08:09.123Z')
-    const ours = { at, at_us: at, day: new Date('2024-05-06T00:00:00Z'), amount: '-1.28', id: '123e4567-e89b-12d3-a456-426614174000', qty: -(2 ** 53 - 1) }
+    const ours = { at, at_us: at, day: new Date('2024-05-06T00:00:00Z'), amount: '-1.28', price: '-0.0001', id: '123e4567-e89b-12d3-a456-426614174000', qty: -(2 ** 53 - 1) }
     // -128 cents: two bytes ff80, as Python's fastavro writes it.
-    const underlying = { at: at.getTime(), at_us: at.getTime() * 1000, day: 19849, amount: Buffer.from('ff80', 'hex'), id: ours.id, qty: ours.qty }
+    const underlying = { at: at.getTime(), at_us: at.getTime() * 1000, day: 19849, amount: Buffer.from('ff80', 'hex'), price: Buffer.from('ffffffffffffffff', 'hex'), id: ours.id, qty: ours.qty }
     const mine = (await avroSerializer(ctx.ours, { schema }).serialize('trades', ours))!
     const theirSer = new AvroSerializer(ctx.confluent, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false })
     const theirs = await theirSer.serialize('trades', { ...underlying, qty: 1 })

@@ -14,7 +14,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
-import { ORDERS_PROTO, serverAndClients } from './fixtures.js'
+import { ORDERS_PROTO, serverAndClients, WK_EVENT_PROTO } from './fixtures.js'
 
 
 const PRODUCT = {
@@ -58,13 +58,7 @@ describe('Protobuf and JSON bytes against the Confluent client', () => {
   })
 
   it('Protobuf well-known types and int64: same bytes as Confluent, each reads the other', async () => {
-    const schema = [
-      'syntax = "proto3";', 'package wk;',
-      'import "google/protobuf/timestamp.proto";', 'import "google/protobuf/wrappers.proto";', 'import "google/protobuf/struct.proto";',
-      'message Event {',
-      '  google.protobuf.Timestamp created_at = 1;', '  google.protobuf.Int64Value big = 2;', '  google.protobuf.StringValue name = 3;',
-      '  google.protobuf.Struct doc = 4;', '  int64 n = 5;', '  uint64 u = 6;', '}', '',
-    ].join('\n')
+    const schema = WK_EVENT_PROTO
     const at = new Date('2024-01-02T03:04:05.678Z')
     const value = { createdAt: at, big: 7n, name: 'x', doc: { a: [1, 'two', null, { b: true }] }, n: -(2n ** 63n), u: 2n ** 64n - 1n }
     const mine = (await protobufSerializer(ctx.ours, { schema, int64: 'bigint' }).serialize('events', value))!

@@ -8,7 +8,7 @@ import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 import { startServer, type TestServer } from '../support/server.js'
-import { ORDERS_PROTO } from './fixtures.js'
+import { ORDERS_PROTO, TRADE_SCHEMA, WK_EVENT_PROTO } from './fixtures.js'
 import { describePython, startPythonSerde, type PythonSerde } from './python.js'
 
 const tick = {
@@ -86,18 +86,7 @@ describePython('serde bytes against Python confluent-kafka', () => {
   }, 30_000)
 
   it('Avro logical types and longs: Python writes our bytes and each reads the other', async () => {
-    const schema = {
-      type: 'record', name: 'Trade', namespace: 'markets',
-      fields: [
-        { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
-        { name: 'at_us', type: { type: 'long', logicalType: 'timestamp-micros' } },
-        { name: 'day', type: { type: 'int', logicalType: 'date' } },
-        { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 } },
-        { name: 'price', type: { type: 'fixed', name: 'Price', size: 8, logicalType: 'decimal', precision: 10, scale: 4 } },
-        { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
-        { name: 'qty', type: 'long' },
-      ],
-    }
+    const schema = TRADE_SCHEMA
     const at = new Date('2024-05-06T07:08:09.123Z')
     for (const [amount, price, qty] of [['-1.28', '-0.0001', -(2 ** 53 - 1)], ['1.27', '123456.7891', 2 ** 53 - 1], ['0.00', '0.0000', 0]] as const) {
       const value = { at, at_us: at, day: new Date('2024-05-06T00:00:00Z'), amount, price, id: '123e4567-e89b-12d3-a456-426614174000', qty }
@@ -114,13 +103,7 @@ describePython('serde bytes against Python confluent-kafka', () => {
   }, 30_000)
 
   it('Protobuf well-known types and int64: Python writes our bytes and each reads the other', async () => {
-    const schema = [
-      'syntax = "proto3";', 'package wk;',
-      'import "google/protobuf/timestamp.proto";', 'import "google/protobuf/wrappers.proto";', 'import "google/protobuf/struct.proto";',
-      'message Event {',
-      '  google.protobuf.Timestamp created_at = 1;', '  google.protobuf.Int64Value big = 2;', '  google.protobuf.StringValue name = 3;',
-      '  google.protobuf.Struct doc = 4;', '  int64 n = 5;', '  uint64 u = 6;', '}', '',
-    ].join('\n')
+    const schema = WK_EVENT_PROTO
     const proto = {
       name: 'events.proto', package: 'wk',
       messages: [{
