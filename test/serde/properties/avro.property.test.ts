@@ -11,6 +11,7 @@ import {
   assertCases,
   checkValues,
   compile,
+  int64Arb,
   INVALID_PER_SCHEMA,
   misspelling,
   sample,
@@ -110,12 +111,6 @@ const decimalText =
   }
 
 const key = fc.string({ maxLength: 4 }).filter((k) => k !== '__proto__')
-
-function int64Arb(mode: Int64Mode): fc.Arbitrary<unknown> {
-  if (mode === 'number') return fc.maxSafeInteger()
-  const b = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
-  return mode === 'bigint' ? b : b.map(String)
-}
 
 /** Valid values under the type table. */
 function valueArb(spec: Spec, mode: Int64Mode): fc.Arbitrary<unknown> {

@@ -11,6 +11,7 @@ import {
   assertCases,
   checkValues,
   compile,
+  int64Arb,
   INVALID_PER_SCHEMA,
   misspelling,
   sample,
@@ -123,13 +124,6 @@ function protoText(root: Msg, pkg: string): string {
 }
 
 const key = fc.string({ maxLength: 4 }).filter((k) => k !== '__proto__')
-const MAX_U64 = 2n ** 64n - 1n
-
-function int64Arb(mode: Int64Mode, unsigned: boolean): fc.Arbitrary<unknown> {
-  if (mode === 'number') return unsigned ? fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) : fc.maxSafeInteger()
-  const b = unsigned ? fc.bigInt({ min: 0n, max: MAX_U64 }) : fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
-  return mode === 'bigint' ? b : b.map(String)
-}
 
 function scalarArb(t: Scalar, mode: Int64Mode): fc.Arbitrary<unknown> {
   switch (t) {
