@@ -343,7 +343,19 @@ export function deserializerFrom<T, P extends ParsedSchema>(
 ): Deserializer<T> {
   const isKey = config.isKey === true
   const steps = new Map<SchemaRef, ReadStep | undefined>()
+  // Most topics carry one schema: remember the last id's step (a record costs no Map lookup).
+  let lastStepRef: SchemaRef = Number.NaN
+  let lastStep: ReadStep | undefined
   const stepFor = (ref: SchemaRef): ReadStep | undefined => {
+    if (ref === lastStepRef) return lastStep
+    const step = stepOf(ref)
+    if (binding === undefined || steps.has(ref)) {
+      lastStepRef = ref
+      lastStep = step
+    }
+    return step
+  }
+  const stepOf = (ref: SchemaRef): ReadStep | undefined => {
     if (binding === undefined) return undefined
     if (steps.has(ref)) return steps.get(ref)
     const info = decoders.info(ref)
