@@ -31,6 +31,8 @@ export interface ServerConfig {
   readonly maxConcurrency: number
   /** One log line per write request, at info whatever the log level. */
   readonly audit: boolean
+  /** Serve the web UI at `/ui`. */
+  readonly ui?: boolean
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
   readonly store?: 'sqlite' | 'kafka'
   /** Kafka bootstrap servers, comma-separated `host:port`. */
@@ -85,6 +87,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     connectionTimeout: c.connectionTimeout,
     maxConcurrency: c.maxConcurrency,
     audit: c.audit,
+    ui: c.ui !== false,
     ...security,
   })
   await app.listen({ host: c.host, port: c.port })

@@ -28,6 +28,7 @@ Options (each also read from the environment variable shown):
   --max-concurrency N           requests in flight before 503, 0 for no limit
                                                            REGISTRUM_MAX_CONCURRENCY (default 1024)
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
+  --no-ui                       do not serve the web UI at /ui     REGISTRUM_UI=false
   --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
                                                            REGISTRUM_SHUTDOWN_TIMEOUT (default 30000)
   --store sqlite|kafka          where state lives          REGISTRUM_STORE  (default sqlite)
@@ -58,6 +59,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       'connection-timeout': { type: 'string' },
       'max-concurrency': { type: 'string' },
       'no-audit': { type: 'boolean' },
+      'no-ui': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
       store: { type: 'string' },
       bootstrap: { type: 'string' },
@@ -104,6 +106,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     ),
     maxConcurrency: int(pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'), '--max-concurrency', DEFAULT_CONFIG.maxConcurrency),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
+    ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',
     shutdownTimeout: int(pick(values['shutdown-timeout'], 'REGISTRUM_SHUTDOWN_TIMEOUT'), '--shutdown-timeout', 30_000),
     store,
     ...optional('bootstrap', bootstrap),

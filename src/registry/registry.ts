@@ -5,7 +5,7 @@ import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
-import { lookup, testCompatibility } from './lookup.js'
+import { checkCandidate, lookup, testCompatibility } from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
 import { register, type RegisterOptions } from './register.js'
@@ -46,6 +46,9 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       req: SchemaRequest,
       opts: { normalize?: boolean; verbose?: boolean },
     ) => testCompatibility(core, subject, version, req, opts),
+    /** The same check as `testCompatibility`, structured: the level and each violation. */
+    checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean } = {}) =>
+      checkCandidate(core, subject, undefined, req, opts),
 
     schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
       reads.schemaById(core, id, opts),
