@@ -129,3 +129,111 @@ describe('avro serde', () => {
     expect(client.calls.getSchemaById).toBe(1)
   })
 })
+
+describe('avro value mapping', () => {
+  const tickOpt = {
+    type: 'record', name: 'Tick',
+    fields: [{ name: 'symbol', type: 'string' }, { name: 'exchange', type: ['null', 'string'], default: null }],
+  }
+
+  it('refuses a misspelt key for an optional field, naming the key, the path and the closest field', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ser = avroSerializer(client, { schema: tickOpt })
+    const err = await ser.serialize('t', { symbol: 'A', exchnage: 'XNAS' }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(SerdeError)
+    expect(err).toMatchObject({ code: 'INVALID_VALUE' })
+    expect((err as Error).message).toMatch(/key 'exchnage' at \$ is not a field of record Tick; did you mean 'exchange'\?/)
+    const nested = avroSerializer(client, {
+      schema: { type: 'record', name: 'Outer', fields: [{ name: 'ticks', type: { type: 'array', items: tickOpt } }] },
+    })
+    await expect(nested.serialize('u', { ticks: [{ symbol: 'A' }, { symbol: 'B', exchang: 'X' }] })).rejects.toThrowError(/key 'exchang' at \$\.ticks\[1\] .*did you mean 'exchange'/)
+  })
+
+  it('refuses a non-object for a record whose fields all have defaults (avsc alone writes the defaults)', async () => {
+    const schema = { type: 'record', name: 'Outer', fields: [{ name: 'tick', type: tickOpt }] }
+    for (const unknownFields of ['reject', 'ignore'] as const) {
+      const ser = avroSerializer(new InMemorySchemaRegistryClient(), { schema: { ...schema, fields: [{ name: 'tick', type: { ...tickOpt, fields: [tickOpt.fields[1]] } }] }, unknownFields })
+      await expect(ser.serialize('t', { tick: 'XNAS' })).rejects.toThrowError(/\$\.tick: expected record Tick \(an object\), got "XNAS"/)
+    }
+  })
+
+  it('drops unknown keys only when asked to', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ser = avroSerializer(client, { schema: tickOpt, unknownFields: 'ignore' })
+    const bytes = await ser.serialize('t', { symbol: 'A', exchnage: 'XNAS' })
+    expect(await avroDeserializer(client).deserialize('t', bytes)).toEqual({ symbol: 'A', exchange: null })
+  })
+
+  it('writes and reads Date for timestamp-millis, timestamp-micros and date', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const schema = {
+      type: 'record', name: 'Times',
+      fields: [
+        { name: 'ms', type: { type: 'long', logicalType: 'timestamp-millis' } },
+        { name: 'us', type: { type: 'long', logicalType: 'timestamp-micros' } },
+        { name: 'day', type: { type: 'int', logicalType: 'date' } },
+        { name: 'maybe', type: ['null', { type: 'long', logicalType: 'timestamp-millis' }], default: null },
+      ],
+    }
+    const value = { ms: new Date('2024-05-06T07:08:09.123Z'), us: new Date('2024-05-06T07:08:09.456Z'), day: new Date('2024-05-06T00:00:00Z'), maybe: new Date(0) }
+    const bytes = (await avroSerializer(client, { schema }).serialize('t', value))!
+    expect(await avroDeserializer(client).deserialize('t', bytes)).toEqual(value)
+    const { default: avsc } = await import('avsc')
+    const plain = avsc.Type.forSchema({ ...schema, fields: schema.fields.map((f) => ({ ...f, type: f.name === 'day' ? 'int' : f.name === 'maybe' ? ['null', 'long'] : 'long' })) } as never)
+    expect(plain.fromBuffer(bytes.subarray(5))).toEqual({ ms: 1714979289123, us: 1714979289456000, day: 19849, maybe: 0 })
+    await expect(avroSerializer(client, { schema }).serialize('t', { ...value, day: new Date('2024-05-06T01:00:00Z') }))
+      .rejects.toThrowError(/\$\.day: expected date \(a Date at midnight UTC\)/)
+  })
+
+  it('writes decimals from strings without losing digits, and uuids as strings', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const schema = {
+      type: 'record', name: 'Money',
+      fields: [
+        { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 20, scale: 2 } },
+        { name: 'fixed', type: { type: 'fixed', name: 'F', size: 4, logicalType: 'decimal', precision: 9, scale: 3 } },
+        { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
+      ],
+    }
+    const value = { amount: '-12345678901234567.89', fixed: '-1.500', id: '123e4567-e89b-12d3-a456-426614174000' }
+    const ser = avroSerializer(client, { schema })
+    const bytes = (await ser.serialize('t', value))!
+    expect(await avroDeserializer(client).deserialize('t', bytes)).toEqual(value)
+    expect(await avroDeserializer(client).deserialize('t', (await ser.serialize('t', { ...value, amount: '7.5', fixed: '0' }))!))
+      .toEqual({ ...value, amount: '7.50', fixed: '0.000' })
+    await expect(ser.serialize('t', { ...value, amount: '1.234' })).rejects.toThrowError(/\$\.amount: expected decimal\(20, 2\)/)
+    await expect(ser.serialize('t', { ...value, amount: 1.5 })).rejects.toThrowError(expect.objectContaining({ code: 'INVALID_VALUE' }))
+    await expect(ser.serialize('t', { ...value, id: 'nope' })).rejects.toThrowError(/\$\.id: expected uuid/)
+  })
+
+  it('reads and writes longs as the int64 option says', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const schema = { type: 'record', name: 'L', fields: [{ name: 'n', type: 'long' }, { name: 'o', type: ['null', 'long'], default: null }] }
+    const big = 2n ** 62n + 1n
+    const bytes = (await avroSerializer(client, { schema, int64: 'bigint' }).serialize('t', { n: big, o: -5n }))!
+    expect(await avroDeserializer(client, { int64: 'bigint' }).deserialize('t', bytes)).toEqual({ n: big, o: -5n })
+    expect(await avroDeserializer(client, { int64: 'string' }).deserialize('t', bytes)).toEqual({ n: big.toString(), o: '-5' })
+    await expect(avroDeserializer(client).deserialize('t', bytes)).rejects.toThrowError(/int64: 'bigint'/)
+    const small = (await avroSerializer(client, { schema }).serialize('t', { n: 5, o: null }))!
+    expect(await avroDeserializer(client).deserialize('t', small)).toEqual({ n: 5, o: null })
+    expect(await avroDeserializer(client, { int64: 'bigint' }).deserialize('t', small)).toEqual({ n: 5n, o: null })
+    await expect(avroSerializer(client, { schema }).serialize('t', { n: 5n })).rejects.toThrowError(/\$\.n: expected long/)
+    await expect(avroSerializer(client, { schema }).serialize('t', { n: 2 ** 60 })).rejects.toThrowError(/int64: 'bigint'/)
+  })
+})
+
+describe('avro longs beyond 2^52', () => {
+  it('writes and reads every safe integer exactly (avsc alone flips the sign below -2^52)', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ser = avroSerializer(client, { schema: '"long"' })
+    const de = avroDeserializer(client)
+    for (const n of [-(2 ** 53 - 1), -5_900_000_000_000_001, -(2 ** 52) - 1, 2 ** 52 + 1, 2 ** 53 - 1, 0, -1]) {
+      const bytes = (await ser.serialize('t', n))!
+      const z = n >= 0 ? 2n * BigInt(n) : -2n * BigInt(n) - 1n
+      let hex = ''
+      for (let x = z; ; ) { const b = Number(x & 0x7fn); x >>= 7n; hex += (x > 0n ? b | 0x80 : b).toString(16).padStart(2, '0'); if (x === 0n) break }
+      expect(bytes.subarray(5).toString('hex')).toBe(hex)
+      expect(await de.deserialize('t', bytes)).toBe(n)
+    }
+  })
+})

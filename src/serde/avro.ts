@@ -4,14 +4,19 @@
  * (one per writer schema id).
  */
 import type { Type as AvscType } from 'avsc'
+import { buildAvscType } from '../formats/avro/avsc.js'
 import { avroFormat, type AvroSchema } from '../formats/avro/index.js'
+import { avscOptions, describeAvro, keyChecker } from './avro-types.js'
 import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
+import { checkInt64Mode, type Int64Mode } from './int64.js'
 import { avroFieldWalker } from './rules/fields.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  type ValueTypesConfig,
 } from './serde.js'
+import { preview } from './value-errors.js'
 import { describeRef, frame, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
 type AvroParsed = AvroSchema
@@ -23,13 +28,13 @@ const AVRO: FormatBinding<AvroParsed> = {
   fieldWalker: (p) => avroFieldWalker(p.root),
 }
 
-export interface AvroSerializerConfig extends SerializerConfig {
+export interface AvroSerializerConfig extends SerializerConfig, ValueTypesConfig {
   /** The writer schema (Avro JSON text or object), unless `useLatestVersion`/`schemaId` supply it. */
   readonly schema?: string | object
   readonly references?: LocalSchema['references']
 }
 
-export interface AvroDeserializerConfig extends DeserializerConfig {
+export interface AvroDeserializerConfig extends DeserializerConfig, ValueTypesConfig {
   /**
    * Decode into this schema (Avro schema resolution, e.g. an older or newer version of the
    * record); default: the writer schema of each payload.
@@ -45,7 +50,18 @@ export interface AvroDeserializerConfig extends DeserializerConfig {
  */
 export function avroSerializer<T = unknown>(client: SchemaRegistryClient, config: AvroSerializerConfig = {}): Serializer<T> {
   const local = config.schema === undefined ? undefined : { schema: schemaText(config.schema), references: config.references }
-  return serializerFrom(new WriterSchemas(client, AVRO, config, local), (w) => avroEncoder<T>(w.id, w.parsed.avscType))
+  const int64 = checkInt64Mode(config.int64)
+  const strict = config.unknownFields !== 'ignore'
+  return serializerFrom(new WriterSchemas(client, AVRO, config, local), (w) => avroEncoder<T>(w.id, avscTypeOf(w.parsed, int64), int64, strict))
+}
+
+/** The avsc type of a parsed schema under the serde's type table (logical types, int64 mode). */
+function avscTypeOf(parsed: AvroParsed, int64: Int64Mode): AvscType {
+  try {
+    return buildAvscType(parsed.root, parsed.refRoots, avscOptions(int64))
+  } catch (cause) {
+    throw new SerdeError('INVALID_SCHEMA', (cause as Error).message, { cause })
+  }
 }
 
 /**
@@ -56,6 +72,7 @@ export function avroSerializer<T = unknown>(client: SchemaRegistryClient, config
 export function avroDeserializer<T = unknown>(client: SchemaRegistryClient, config: AvroDeserializerConfig = {}): Deserializer<T> {
   let reader: Promise<AvroParsed> | undefined
   const readerSchema = config.readerSchema
+  const int64 = checkInt64Mode(config.int64)
   const readerType = (): Promise<AvroParsed> => {
     if (reader === undefined) {
       const info: SchemaInfo = { schema: schemaText(readerSchema!), schemaType: 'AVRO', references: config.references ?? [] }
@@ -66,23 +83,35 @@ export function avroDeserializer<T = unknown>(client: SchemaRegistryClient, conf
   }
   const decoders = new ReaderDecoders(client, async (ref, info) => {
     const writer = await parseWithRefs(client, AVRO, info, describeRef(ref, true))
-    return avroDecoder<T>(ref, writer.avscType, readerSchema === undefined ? undefined : (await readerType()).avscType)
+    return avroDecoder<T>(ref, avscTypeOf(writer, int64), readerSchema === undefined ? undefined : avscTypeOf(await readerType(), int64))
   })
   return deserializerFrom(decoders, config, AVRO)
 }
 
 /**
- * Encodes into a scratch buffer that holds the header already, then copies out exactly the
- * bytes written: one allocation per message, as avsc's own `toBuffer`.
+ * Maps then encodes: the value mapping (here a check that every record key names a field; the
+ * types and logical conversions are checked by avsc as it writes) runs first, and nothing is
+ * written unless it passes. Encodes into a scratch buffer that holds the header already, then
+ * copies out exactly the bytes written: one allocation per message, as avsc's own `toBuffer`.
  */
-function avroEncoder<T>(id: number, type: AvscType): (value: T) => Buffer {
+function avroEncoder<T>(id: number, type: AvscType, int64: Int64Mode, strict: boolean): (value: T) => Buffer {
   if (type.typeName === 'bytes') {
     // Spec §6.3: a top-level "bytes" payload is the raw bytes, without Avro's length prefix.
     return (value) => {
-      if (!(value instanceof Uint8Array)) throw invalidValue(type, value)
+      if (!(value instanceof Uint8Array)) throw invalidValue(type, value, int64)
       return frame(id, value)
     }
   }
+  const check = keyChecker(type, `Value does not match Avro schema ${type.name ?? type.typeName}`, strict)
+  const encode = avroBody(id, type, int64)
+  return check === undefined ? encode : (value) => {
+    check(value, '$')
+    return encode(value)
+  }
+}
+
+/** The framed Avro binary of a value that passed the mapping. */
+function avroBody<T>(id: number, type: AvscType, int64: Int64Mode): (value: T) => Buffer {
   let scratch = Buffer.allocUnsafe(2048)
   writeHeader(scratch, id)
   return (value) => {
@@ -95,7 +124,7 @@ function avroEncoder<T>(id: number, type: AvscType): (value: T) => Buffer {
         end = type.encode(value, scratch, HEADER_SIZE)
       }
     } catch (cause) {
-      throw invalidValue(type, value, cause)
+      throw invalidValue(type, value, int64, cause)
     }
     const out = Buffer.allocUnsafe(end)
     scratch.copy(out, 0, 0, end)
@@ -133,7 +162,10 @@ function avroDecoder<T>(ref: SchemaRef, writer: AvscType, reader: AvscType | und
     try {
       res = target.decode(buf, start, resolver)
     } catch (cause) {
-      throw new SerdeError('INVALID_PAYLOAD', `Payload does not decode with Avro ${describeRef(ref)}: ${(cause as Error).message}`, { cause })
+      const hint = (cause as Error).message === 'potential precision loss'
+        ? ` (a long beyond Number.MAX_SAFE_INTEGER: read it with int64: 'bigint' or 'string')`
+        : ''
+      throw new SerdeError('INVALID_PAYLOAD', `Payload does not decode with Avro ${describeRef(ref)}: ${(cause as Error).message}${hint}`, { cause })
     }
     if (res.offset < 0) {
       throw new SerdeError('TRUNCATED', `Payload of ${buf.length} bytes ends before the Avro datum of ${describeRef(ref)} is complete.`)
@@ -142,30 +174,19 @@ function avroDecoder<T>(ref: SchemaRef, writer: AvscType, reader: AvscType | und
   }
 }
 
-function invalidValue(type: AvscType, value: unknown, cause?: unknown): SerdeError {
+function invalidValue(type: AvscType, value: unknown, int64: Int64Mode, cause?: unknown): SerdeError {
   const problems: string[] = []
   type.isValid(value, {
     errorHook: (path: string[], any: unknown, t: AvscType) => {
       if (problems.length < 5) {
-        problems.push(`${path.length === 0 ? '(root)' : path.join('.')}: expected ${describe(t)}, got ${preview(any)}`)
+        const where = path.reduce((p, k) => (/^\d+$/.test(k) ? `${p}[${k}]` : `${p}.${k}`), '$')
+        problems.push(`${where}: expected ${describeAvro(t, int64)}, got ${preview(any)}`)
       }
     },
   })
   const name = type.name ?? type.typeName
   const detail = problems.length > 0 ? problems.join('; ') : (cause as Error | undefined)?.message ?? 'invalid value'
   return new SerdeError('INVALID_VALUE', `Value does not match Avro schema ${name}: ${detail}`, cause === undefined ? undefined : { cause })
-}
-
-function describe(t: AvscType): string {
-  return t.name ?? t.typeName
-}
-
-function preview(v: unknown): string {
-  if (v === undefined) return 'undefined'
-  if (typeof v === 'bigint') return `${v}n`
-  if (v instanceof Uint8Array) return `<${v.length} bytes>`
-  const s = JSON.stringify(v) ?? String(v)
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
 function schemaText(schema: string | object): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { jsonDeserializer, jsonSerializer } from './json.js'
 import { InMemorySchemaRegistryClient } from './memory-client.js'
+import { frame } from './wire.js'
 
 const productCreated = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -33,9 +34,26 @@ describe('json serde', () => {
     await expect(ser.serialize('t', { id: 'p1', name: 'x', price: -1 })).rejects.toMatchObject({ message: expect.stringContaining('/price') })
   })
 
-  it('writes without validation when asked', async () => {
+  it('never writes a value that fails validation: there is no switch to skip it', async () => {
     const client = new InMemorySchemaRegistryClient()
-    const bytes = await jsonSerializer(client, { schema: productCreated, validate: false }).serialize('t', { id: 1 })
+    expect(() => jsonSerializer(client, { schema: productCreated, validate: false } as never)).toThrowError(/always validates/)
+    await expect(jsonSerializer(client, { schema: productCreated }).serialize('t', { id: 1 })).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+  })
+
+  it('refuses values JSON would change: NaN, Dates, undefined in arrays', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ser = jsonSerializer(client, { schema: { type: 'object' } })
+    for (const value of [{ a: Number.NaN }, { a: new Date(0) }, { a: [1, undefined] }, { a: Infinity }]) {
+      await expect(ser.serialize('t', value)).rejects.toMatchObject({ code: 'INVALID_VALUE', message: expect.stringMatching(/key '(a|1)'/) })
+    }
+    const bytes = await ser.serialize('t', { a: 1, b: undefined })
+    expect(bytes!.subarray(5).toString()).toBe('{"a":1}')
+  })
+
+  it('reads without validation unless asked', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const id = await client.register('t-value', { schema: JSON.stringify(productCreated), schemaType: 'JSON' })
+    const bytes = frame(id, Buffer.from('{"id":1}'))
     expect(await jsonDeserializer(client).deserialize('t', bytes)).toEqual({ id: 1 })
     await expect(jsonDeserializer(client, { validate: true }).deserialize('t', bytes)).rejects.toMatchObject({ code: 'INVALID_VALUE' })
   })

@@ -6,6 +6,7 @@
 import { parseJsonSchema, type JsonSchema } from '../formats/jsonschema/parse.js'
 import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
+import { preview } from './value-errors.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
@@ -32,8 +33,6 @@ export interface JsonSerializerConfig extends SerializerConfig {
   /** The JSON Schema (text or object), unless `useLatestVersion`/`schemaId` supply it. */
   readonly schema?: string | object
   readonly references?: LocalSchema['references']
-  /** Validate each value against the schema before writing it (default true). */
-  readonly validate?: boolean
 }
 
 export interface JsonDeserializerConfig extends DeserializerConfig {
@@ -47,10 +46,13 @@ export interface JsonDeserializerConfig extends DeserializerConfig {
  * await producer.send({ topic: 'products.created', messages: [{ key: id, value: await ser.serialize('products.created', event) }] })
  */
 export function jsonSerializer<T = unknown>(client: SchemaRegistryClient, config: JsonSerializerConfig = {}): Serializer<T> {
+  if ((config as { validate?: unknown }).validate === false) {
+    throw new TypeError('The JSON Schema serializer always validates: a value that fails its schema is never written.')
+  }
   const local = config.schema === undefined
     ? undefined
     : { schema: typeof config.schema === 'string' ? config.schema : JSON.stringify(config.schema), references: config.references }
-  return serializerFrom(new WriterSchemas(client, JSON_FORMAT, config, local), (w) => jsonEncoder<T>(w.id, w.parsed, config.validate !== false))
+  return serializerFrom(new WriterSchemas(client, JSON_FORMAT, config, local), (w) => jsonEncoder<T>(w.id, w.parsed))
 }
 
 /**
@@ -66,20 +68,42 @@ export function jsonDeserializer<T = unknown>(client: SchemaRegistryClient, conf
   return deserializerFrom(decoders, config, JSON_FORMAT)
 }
 
-function jsonEncoder<T>(id: number, schema: JsonSchema, validate: boolean): (value: T) => Buffer {
-  const validator = validate ? compiled(schema, id) : undefined
+/** Validates (the value mapping of JSON Schema), then writes the JSON text. */
+function jsonEncoder<T>(id: number, schema: JsonSchema): (value: T) => Buffer {
+  const validator = compiled(schema, id)
   return (value) => {
-    if (validator !== undefined) {
-      const res = validator(value)
-      if (!res.valid) throw invalid(schema, id, res.errors, 'Value does not match')
-    }
-    const text = JSON.stringify(value) as string | undefined
-    if (text === undefined) throw new SerdeError('INVALID_VALUE', `Value of type ${typeof value} has no JSON form.`)
+    const res = validator(value)
+    if (!res.valid) throw invalid(schema, id, res.errors, 'Value does not match')
+    const text = jsonText(value)
     const out = Buffer.allocUnsafe(HEADER_SIZE + Buffer.byteLength(text))
     writeHeader(out, id)
     out.write(text, HEADER_SIZE, 'utf8')
     return out
   }
+}
+
+/**
+ * JSON.stringify, refusing what it would silently change: NaN and ±Infinity (written as null),
+ * undefined, functions and symbols in arrays (null), objects with toJSON (Date becomes a string),
+ * bigints. An undefined object property is an absent one, as in the other formats.
+ */
+function jsonText(value: unknown): string {
+  let bad: { key: string; v: unknown } | undefined
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const orig = this[key]
+    if (typeof orig === 'number' ? !Number.isFinite(orig)
+      : typeof orig === 'object' ? orig !== null && typeof (orig as { toJSON?: unknown }).toJSON === 'function'
+        : typeof orig === 'bigint' || ((orig === undefined || typeof orig === 'function' || typeof orig === 'symbol') && (Array.isArray(this) || key === ''))) {
+      bad ??= { key, v: orig }
+      return null
+    }
+    return v
+  }) as string | undefined
+  if (bad !== undefined || text === undefined) {
+    const where = bad === undefined || bad.key === '' ? 'The value' : `The value at key '${bad.key}'`
+    throw new SerdeError('INVALID_VALUE', `${where} (${preview(bad === undefined ? value : bad.v)}) has no exact JSON form; nothing was written.`)
+  }
+  return text
 }
 
 function jsonDecoder<T>(ref: SchemaRef, schema: JsonSchema, validate: boolean): Decoder<T> {

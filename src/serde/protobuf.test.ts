@@ -53,9 +53,10 @@ describe('protobuf serde', () => {
   it('decodes as a chosen message type when configured', async () => {
     const client = new InMemorySchemaRegistryClient()
     const todo = await protobufSerializer(client, { schema: proto }).serialize('t', { id: 3, content: 'x' })
-    const msg = await protobufDeserializer(client, { messageType: 'acme.Todo' }).deserialize('t', todo) as unknown as { id: number; $type: { fullName: string } }
-    expect(msg.id).toBe(3)
-    expect(msg.$type.fullName).toBe('.acme.Todo')
+    const order = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).serialize('t', { id: 4 })
+    const de = protobufDeserializer(client, { messageType: 'acme.Todo' })
+    expect(await de.deserialize('t', todo)).toEqual({ id: 3, content: 'x' })
+    expect(await de.deserialize('t', order)).toEqual({ id: 4, content: '' })
   })
 
   it('registers under the message name with RecordName', async () => {
@@ -77,9 +78,12 @@ describe('protobuf serde', () => {
       .rejects.toMatchObject({ code: 'INVALID_SCHEMA' })
   })
 
-  it('says what is wrong with a value when verifying', async () => {
-    const ser = protobufSerializer(new InMemorySchemaRegistryClient(), { schema: proto, verify: true })
-    await expect(ser.serialize('t', { id: 'one' })).rejects.toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining('id: integer expected') })
+  it('says what is wrong with a value: path, expected and actual type, always', async () => {
+    const ser = protobufSerializer(new InMemorySchemaRegistryClient(), { schema: proto })
+    await expect(ser.serialize('t', { id: 'one' })).rejects.toMatchObject({
+      code: 'INVALID_VALUE', message: expect.stringContaining('$.id (field acme.Todo.id): expected int32 (an integer number from -2^31 to 2^31-1), got "one"'),
+    })
+    await expect(ser.serialize('t', { id: 2 ** 31 })).rejects.toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining('$.id') })
   })
 
   it('parses imports from references and well-known files', async () => {
@@ -101,5 +105,92 @@ describe('protobuf serde', () => {
     const client = new InMemorySchemaRegistryClient()
     expect(await protobufSerializer(client, { schema: proto }).serialize('t', null)).toBeNull()
     expect(await protobufDeserializer(client).deserialize('t', null)).toBeNull()
+  })
+})
+
+describe('protobuf value mapping', () => {
+  const todo = 'syntax = "proto3";\nmessage Todo { int32 id = 1; string title = 2; bool completed = 3; }\n'
+
+  it('refuses a misspelt key, naming it, its path and the closest field', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ser = protobufSerializer(client, { schema: todo })
+    const err = await ser.serialize('t', { id: 1, titel: 'x', completed: true }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'INVALID_VALUE' })
+    expect((err as Error).message).toMatch(/key 'titel' at \$ is not a field of message Todo; did you mean 'title'\?/)
+    const ignoring = protobufSerializer(client, { schema: todo, unknownFields: 'ignore' })
+    const bytes = await ignoring.serialize('t', { id: 1, titel: 'x', completed: true })
+    expect(await protobufDeserializer(client).deserialize('t', bytes)).toEqual({ id: 1, title: '', completed: true })
+  })
+
+  it('takes the .proto name or the lowerCamelCase JSON name, never both, and reads back either', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const schema = [
+      'syntax = "proto3";', 'import "google/protobuf/timestamp.proto";',
+      'message Todo { int32 id = 1; string title = 2; bool completed = 3; google.protobuf.Timestamp created_at = 4; }', '',
+    ].join('\n')
+    const ser = protobufSerializer(client, { schema })
+    const at = new Date('2024-01-02T03:04:05.678Z')
+    const camel = (await ser.serialize('t', { id: 1, title: 'x', completed: false, createdAt: at }))!
+    const snake = (await ser.serialize('t', { id: 1, title: 'x', completed: false, created_at: at }))!
+    expect(camel.toString('hex')).toBe(snake.toString('hex'))
+    expect(await protobufDeserializer(client).deserialize('t', camel)).toEqual({ id: 1, title: 'x', completed: false, created_at: at })
+    expect(await protobufDeserializer(client, { fieldNames: 'json' }).deserialize('t', camel)).toEqual({ id: 1, title: 'x', completed: false, createdAt: at })
+    await expect(ser.serialize('t', { id: 1, createdAt: at, created_at: at })).rejects.toThrowError(/keys 'created_at' and 'createdAt' at \$ both name field Todo\.created_at/)
+  })
+
+  it('without messageType, refuses a value that does not fit the first message and lists the messages', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ser = protobufSerializer(client, { schema: proto })
+    const err = await ser.serialize('orders', { id: 5, lines: [{ sku: 'a', qty: 1 }] }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'INVALID_VALUE' })
+    expect((err as Error).message).toMatch(/key 'lines' .*writes acme\.Todo, the schema's first message; the schema defines acme\.Todo, acme\.Order, acme\.Order\.Line: set messageType/)
+    expect(client.calls.register).toBe(1)
+  })
+
+  it('maps well-known types: Timestamp to Date, wrappers to nullable primitives, Struct to JSON', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const schema = [
+      'syntax = "proto3";', 'package wk;',
+      'import "google/protobuf/timestamp.proto";', 'import "google/protobuf/duration.proto";',
+      'import "google/protobuf/wrappers.proto";', 'import "google/protobuf/struct.proto";',
+      'message W {',
+      '  google.protobuf.Timestamp at = 1;', '  google.protobuf.Duration took = 2;',
+      '  google.protobuf.Int64Value big = 3;', '  google.protobuf.StringValue name = 4;', '  google.protobuf.BoolValue flag = 5;',
+      '  google.protobuf.Struct doc = 6;', '  google.protobuf.Value any = 7;', '  int64 n = 8;', '  uint64 u = 9;', '}', '',
+    ].join('\n')
+    const value = {
+      at: new Date('1969-12-31T23:59:59.001Z'), took: { seconds: 90, nanos: 5 }, big: 7, name: 'x', flag: null,
+      doc: { a: [1, 'two', null, { b: true }], c: {} }, any: 'str', n: -3, u: 9,
+    }
+    const bytes = (await protobufSerializer(client, { schema }).serialize('t', value))!
+    expect(await protobufDeserializer(client).deserialize('t', bytes)).toEqual(value)
+    const big = { ...value, big: 2n ** 63n - 1n, n: -(2n ** 63n), u: 2n ** 64n - 1n, took: { seconds: 90n, nanos: 5 } }
+    const wide = (await protobufSerializer(client, { schema, int64: 'bigint' }).serialize('t', big))!
+    expect(await protobufDeserializer(client, { int64: 'bigint' }).deserialize('t', wide)).toEqual(big)
+    expect(await protobufDeserializer(client, { int64: 'string' }).deserialize('t', wide))
+      .toMatchObject({ big: '9223372036854775807', n: '-9223372036854775808', u: '18446744073709551615' })
+    await expect(protobufDeserializer(client).deserialize('t', wide)).rejects.toThrowError(/int64: 'bigint'/)
+    await expect(protobufSerializer(client, { schema }).serialize('t', { n: 5n })).rejects.toThrowError(/\$\.n .*expected int64/)
+    await expect(protobufSerializer(client, { schema }).serialize('t', { doc: { x: undefined } })).rejects.toThrowError(/\$\.doc\.x .*a JSON value/)
+    await expect(protobufSerializer(client, { schema }).serialize('t', { at: new Date(NaN) })).rejects.toThrowError(/\$\.at .*valid Date/)
+  })
+})
+
+describe('protobuf values protobufjs alone writes wrongly', () => {
+  const schema = [
+    'syntax = "proto3";', 'import "google/protobuf/struct.proto";',
+    'message F { map<bool, int32> flags = 1; google.protobuf.Struct doc = 2; google.protobuf.Value v = 3; }', '',
+  ].join('\n')
+
+  it('writes the false key of a bool map as false, a Struct key __proto__ as a key, and a Value null as set', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const doc = JSON.parse('{"__proto__": {"a": 1}, "b": null}') as Record<string, unknown>
+    const value = { flags: { false: 1, true: 2 }, doc, v: null }
+    const bytes = (await protobufSerializer(client, { schema }).serialize('t', value))!
+    const back = await protobufDeserializer(client).deserialize('t', bytes) as typeof value
+    expect(back.flags).toEqual({ false: 1, true: 2 })
+    expect(Object.keys(back.doc)).toEqual(['__proto__', 'b'])
+    expect(Object.getPrototypeOf(back.doc)).toBe(Object.prototype)
+    expect(back.v).toBeNull()
   })
 })

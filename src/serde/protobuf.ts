@@ -4,20 +4,24 @@
  * protobuf binary (spec §6.2).
  */
 import protobuf from 'protobufjs'
-import { decodeMessageIndexes, encodeMessageIndexes, messageIndexes, messageNameAt } from '../formats/protobuf/message-indexes.js'
+import {
+  decodeMessageIndexes, encodeMessageIndexes, messageIndexes, messageNameAt, type IndexedType,
+} from '../formats/protobuf/message-indexes.js'
 import { parseProtobuf, type ProtobufSchema } from '../formats/protobuf/parse.js'
 import type { SchemaRegistryClient } from './client.js'
 import { importReferences } from './protobuf-imports.js'
 import { SerdeError } from './errors.js'
+import { checkInt64Mode } from './int64.js'
+import { ProtobufMapping, type FromWire, type ToWire } from './protobuf-mapping.js'
 import { protobufFieldTags, protobufFieldWalker } from './rules/fields.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
-  type WriterSchema,
+  type ValueTypesConfig, type WriterSchema,
 } from './serde.js'
 import { describeRef, frame, GUID_HEADER_SIZE, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
-export interface ProtobufSerializerConfig extends SerializerConfig {
+export interface ProtobufSerializerConfig extends SerializerConfig, ValueTypesConfig {
   /** `.proto` text of the writer schema, unless `useLatestVersion`/`schemaId` supply it. */
   readonly schema?: string
   readonly references?: LocalSchema['references']
@@ -28,16 +32,22 @@ export interface ProtobufSerializerConfig extends SerializerConfig {
    * google/confluent files need no entry.
    */
   readonly dependencies?: Readonly<Record<string, string>>
-  /** Full name of the message to write (`acme.Todo`); default: the file's first message. */
+  /**
+   * Full name of the message to write (`acme.Todo`); default: the file's first message, as
+   * Confluent's serializers pick it (a value that does not fit it is an error naming the others).
+   */
   readonly messageType?: string
-  /** Check values with protobufjs `verify` before encoding (default false, as the Confluent clients). */
-  readonly verify?: boolean
 }
 
-export interface ProtobufDeserializerConfig extends DeserializerConfig {
+export interface ProtobufDeserializerConfig extends DeserializerConfig, ValueTypesConfig {
   /** Decode every payload as this message (full name); default: the message the indexes name. */
   readonly messageType?: string
-  /** Return plain objects (`Type.toObject` with these options) instead of protobufjs messages. */
+  /** Keys of the decoded objects: `.proto` field names (default) or their lowerCamelCase JSON names. */
+  readonly fieldNames?: 'proto' | 'json'
+  /**
+   * Bypass the type table: return protobufjs' `Type.toObject` with these options (int64 as Long
+   * objects or strings, enums as numbers, ...) instead of the serde's plain objects.
+   */
   readonly toObject?: protobuf.IConversionOptions
 }
 
@@ -105,14 +115,47 @@ export function protobufSerializer<T = Record<string, unknown>>(
       : importReferences(config.schema, config.dependencies, config.references ?? []),
   }
   const messageName = (w: WriterSchema<ProtobufSchema>): string => config.messageType ?? firstMessage(w.parsed)
+  const options = { int64: checkInt64Mode(config.int64), unknownFields: config.unknownFields ?? 'reject', fieldNames: 'proto' } as const
   return serializerFrom(new WriterSchemas(client, binding(config.messageType), config, local), (w) => {
     const name = messageName(w)
     const type = w.parsed.lookupMessage(name)
     if (type === undefined) {
       throw new SerdeError('INVALID_SCHEMA', `Message '${name}' is not defined in schema id ${w.id} (subject '${w.subject}').`)
     }
-    return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), config.verify === true)
+    const mapping = new ProtobufMapping(options, `Value does not match message ${name}`)
+    let toWire = mapping.toWire(type)
+    if (config.messageType === undefined) toWire = firstMessageOnly(toWire, name, w.parsed)
+    return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), toWire)
   }, (w) => encodeMessageIndexes(messageIndexes(w.parsed.file, messageName(w))))
+}
+
+/**
+ * Without `messageType` the first message is written; a value that does not fit it was most
+ * likely meant for another message, so the error lists them.
+ */
+function firstMessageOnly(toWire: ToWire, first: string, schema: ProtobufSchema): ToWire {
+  return (v, path) => {
+    try {
+      return toWire(v, path)
+    } catch (err) {
+      const names = messageNames(schema.file.types, schema.file.packageName)
+      if (!(err instanceof SerdeError) || names.length < 2) throw err
+      throw new SerdeError(
+        'INVALID_VALUE',
+        `${err.message}. Without messageType the serializer writes ${first}, the schema's first message;` +
+          ` the schema defines ${names.join(', ')}: set messageType to the one this value is for.`,
+        { cause: err },
+      )
+    }
+  }
+}
+
+/** Full names of every message of a file, nested ones included, in declaration order. */
+function messageNames(types: readonly IndexedType[], prefix: string | undefined): string[] {
+  return types.filter((t) => t.kind === 'message').flatMap((t) => {
+    const name = prefix ? `${prefix}.${t.name}` : t.name
+    return [name, ...messageNames(t.nested ?? [], name)]
+  })
 }
 
 /**
@@ -120,43 +163,44 @@ export function protobufSerializer<T = Record<string, unknown>>(
  * const de = protobufDeserializer<Todo>(client, { toObject: { defaults: true } })
  * const todo = await de.deserialize('todos2', message.value)
  */
-export function protobufDeserializer<T = protobuf.Message>(
+export function protobufDeserializer<T = Record<string, unknown>>(
   client: SchemaRegistryClient, config: ProtobufDeserializerConfig = {},
 ): Deserializer<T> {
   const PB = binding(config.messageType)
+  const options = { int64: checkInt64Mode(config.int64), unknownFields: 'reject', fieldNames: config.fieldNames ?? 'proto' } as const
+  if (options.fieldNames !== 'proto' && options.fieldNames !== 'json') throw new TypeError(`fieldNames must be 'proto' or 'json'.`)
   const decoders = new ReaderDecoders(client, async (ref, info) => {
     const parsed = await parseWithRefs(client, PB, info, describeRef(ref, true))
-    return protobufDecoder<T>(ref, parsed, config)
+    return protobufDecoder<T>(ref, parsed, config, new ProtobufMapping(options, `Payload of ${describeRef(ref)}`))
   })
   return deserializerFrom(decoders, config, PB)
 }
 
-/** The prefix (header and indexes) is computed once; each message is then one protobufjs finish(). */
-function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], verify: boolean): (value: T) => Buffer {
+/**
+ * Maps, then encodes the mapped value (nothing is written unless the mapping passes). The prefix
+ * (header and indexes) is computed once; each message is then one protobufjs finish().
+ */
+function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], toWire: ToWire): (value: T) => Buffer {
   const indexBytes = encodeMessageIndexes(indexes)
   const prefix = new Uint8Array(HEADER_SIZE + indexBytes.length)
   writeHeader(prefix, id)
   prefix.set(indexBytes, HEADER_SIZE)
-  return (value) => {
-    if (verify) {
-      const problem = type.verify(value as Record<string, unknown>)
-      if (problem !== null) throw new SerdeError('INVALID_VALUE', `Value does not match message ${type.fullName.slice(1)}: ${problem}`)
-    }
+  const encode = (mapped: Record<string, unknown>): Buffer => {
     try {
       const w = protobuf.Writer.create() as RawWriter
       if (w._push !== undefined) {
         w._push(copyBytes, prefix.length, prefix)
-        return type.encode(value as Record<string, unknown>, w).finish() as Buffer
+        return type.encode(mapped, w).finish() as Buffer
       }
-      return frame(id, type.encode(value as Record<string, unknown>).finish(), indexBytes)
+      return frame(id, type.encode(mapped).finish(), indexBytes)
     } catch (cause) {
-      const problem = type.verify(value as Record<string, unknown>) ?? (cause as Error).message
-      throw new SerdeError('INVALID_VALUE', `Value does not match message ${type.fullName.slice(1)}: ${problem}`, { cause })
+      throw new SerdeError('INVALID_VALUE', `Value does not encode as message ${type.fullName.slice(1)}: ${(cause as Error).message}`, { cause })
     }
   }
+  return (value) => encode(toWire(value, '$') as Record<string, unknown>)
 }
 
-function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: ProtobufDeserializerConfig): Decoder<T> {
+function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: ProtobufDeserializerConfig, mapping: ProtobufMapping): Decoder<T> {
   const what = describeRef(ref)
   const fixed = config.messageType === undefined ? undefined : schema.lookupMessage(config.messageType)
   if (config.messageType !== undefined && fixed === undefined) {
@@ -181,6 +225,10 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
   }
   const first = fixed ?? typeAt([0])
   const toObject = config.toObject
+  // Most payloads of a schema name one message: remember its reader.
+  let lastType: protobuf.Type | undefined
+  let lastFrom: FromWire | undefined
+
   /** The message the index list at `at` of `bytes` names, and where the list ends. */
   const indexed = (bytes: Uint8Array, at: number): { type: protobuf.Type; end: number } => {
     if (bytes.length <= at) {
@@ -223,7 +271,12 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
         { cause },
       )
     }
-    return (toObject === undefined ? msg : type.toObject(msg, toObject)) as T
+    if (toObject !== undefined) return type.toObject(msg, toObject) as T
+    if (type !== lastType) {
+      lastFrom = mapping.fromWire(type)
+      lastType = type
+    }
+    return lastFrom!(msg, '') as T
   }
 }
 

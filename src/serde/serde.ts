@@ -6,6 +6,7 @@
 import type { ParsedSchema, ResolvedRefs, SchemaType } from '../formats/format.js'
 import { isNotFound, resolveReferences, unknownGuid, unknownSchemaId, type SchemaInfo, type SchemaReference, type SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
+import type { Int64Mode } from './int64.js'
 import type { FieldWalker } from './rules/context.js'
 import { readStep, writeStep, type ReadRulesConfig, type ReadStep, type RulesConfig } from './rules/runtime.js'
 import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
@@ -36,6 +37,21 @@ export interface SerializerConfig extends RulesConfig {
    * `__key_schema_id` record header and a bare payload, as Confluent's `HeaderSchemaIdSerializer`.
    */
   readonly schemaIdFraming?: 'prefix' | 'header'
+  /**
+   * A value key that names no field of its Avro record or Protobuf message: `'reject'` (default)
+   * fails with INVALID_VALUE and writes nothing; `'ignore'` drops the key. Types are checked either
+   * way. JSON Schema values follow their schema (`additionalProperties`).
+   */
+  readonly unknownFields?: 'reject' | 'ignore'
+}
+
+/** The JavaScript types of values (README: type table), the same for Avro and Protobuf. */
+export interface ValueTypesConfig {
+  /**
+   * 64-bit integers read back as `'number'` (default; every value must then be a safe integer,
+   * both ways), `'bigint'` or `'string'`. Serializers also take numbers in the other two modes.
+   */
+  readonly int64?: Int64Mode
 }
 
 /** What every deserializer accepts. */
@@ -239,6 +255,10 @@ function withGuid<P>(writer: WriterSchema<P>, guid: string | undefined): WriterS
 
 /**
  * A {@link Serializer} from the per-topic writer schemas and a prefix-framing encoder factory.
+ * Each format's encoder is two steps: the value mapping (strict key and type checks, conversions
+ * of the type table) and then the encoding of the mapped value; nothing is written unless the
+ * mapping passes. Data-contract write rules run before the encoder, so the mapping also checks
+ * what the rules returned.
  * Once a topic's encoder exists, `serialize` runs it without an async function frame: a message
  * costs one encoding and one settled promise. With header framing the prefix the encoder wrote
  * (id plus the `suffixOf(writer)` bytes, Protobuf's indexes) moves into the record header.
@@ -323,7 +343,19 @@ export function deserializerFrom<T, P extends ParsedSchema>(
 ): Deserializer<T> {
   const isKey = config.isKey === true
   const steps = new Map<SchemaRef, ReadStep | undefined>()
+  // Most topics carry one schema: remember the last id's step (a record costs no Map lookup).
+  let lastStepRef: SchemaRef = Number.NaN
+  let lastStep: ReadStep | undefined
   const stepFor = (ref: SchemaRef): ReadStep | undefined => {
+    if (ref === lastStepRef) return lastStep
+    const step = stepOf(ref)
+    if (binding === undefined || steps.has(ref)) {
+      lastStepRef = ref
+      lastStep = step
+    }
+    return step
+  }
+  const stepOf = (ref: SchemaRef): ReadStep | undefined => {
     if (binding === undefined) return undefined
     if (steps.has(ref)) return steps.get(ref)
     const info = decoders.info(ref)

@@ -7,10 +7,17 @@ Reads one JSON request per line on stdin and answers one JSON line on stdout:
 Errors come back as {"error": "..."}. Serializers write with the subject's latest version
 (no auto-registration), so the schema under test is the one our serde registered.
 Protobuf requests carry a "proto" description ({"package", "name", "messages": [...]}) from which
-a message class is built at run time, and "message", the full name of the message to use.
+a message class is built at run time, and "message", the full name of the message to use; field
+types ".google.protobuf.*" use the well-known types. Values go through json_format (Timestamp as
+RFC 3339, 64-bit integers as strings). Avro requests may carry "logical": {field: logical type}
+to turn JSON values into Python's: decimal strings into Decimal, ISO strings into datetime/date,
+UUID strings into UUID. Deserialized values that JSON cannot hold are written with str().
 """
 import base64
+import datetime
+import decimal
 import json
+import uuid
 import sys
 import traceback
 
@@ -27,8 +34,17 @@ SCALARS = {
 def message_classes(proto):
     """Builds message classes from {"package", "name", "messages": [{"name", "fields", "nested"}]}."""
     from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+    from google.protobuf import duration_pb2, struct_pb2, timestamp_pb2, wrappers_pb2
 
     fd = descriptor_pb2.FileDescriptorProto(name=proto["name"], package=proto["package"], syntax="proto3")
+    pool = descriptor_pool.DescriptorPool()
+    wkts = {"Timestamp": timestamp_pb2, "Duration": duration_pb2, "Struct": struct_pb2, "Value": struct_pb2, "ListValue": struct_pb2}
+    used = json.dumps(proto)
+    for wkt in (timestamp_pb2, duration_pb2, wrappers_pb2, struct_pb2):
+        pool.AddSerializedFile(wkt.DESCRIPTOR.serialized_pb)
+        names = [n for n, m in wkts.items() if m is wkt] if wkt is not wrappers_pb2 else ["Int64Value", "StringValue", "BoolValue", "DoubleValue", "Int32Value", "UInt32Value", "UInt64Value", "FloatValue", "BytesValue"]
+        if any(f'".google.protobuf.{n}"' in used for n in names):
+            fd.dependency.append(wkt.DESCRIPTOR.name)
 
     def fill(dp, spec):
         dp.name = spec["name"]
@@ -45,9 +61,24 @@ def message_classes(proto):
 
     for m in proto["messages"]:
         fill(fd.message_type.add(), m)
-    pool = descriptor_pool.DescriptorPool()
     pool.Add(fd)
     return lambda full_name: message_factory.GetMessageClass(pool.FindMessageTypeByName(full_name))
+
+
+def python_value(value, logical):
+    """JSON values of an Avro record turned into the Python types fastavro writes for logical types."""
+    out = dict(value)
+    for field, kind in (logical or {}).items():
+        v = out[field]
+        if kind == "decimal":
+            out[field] = decimal.Decimal(v)
+        elif kind.startswith("timestamp"):
+            out[field] = datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        elif kind == "date":
+            out[field] = datetime.date.fromisoformat(v)
+        elif kind == "uuid":
+            out[field] = uuid.UUID(v)
+    return out
 
 
 def handle(req):
@@ -60,7 +91,7 @@ def handle(req):
         if fmt == "avro":
             from confluent_kafka.schema_registry.avro import AvroSerializer
             ser = AvroSerializer(client, None, conf=conf)
-            data = ser(req["value"], ctx)
+            data = ser(python_value(req["value"], req.get("logical")), ctx)
         elif fmt == "json":
             from confluent_kafka.schema_registry.json_schema import JSONSerializer
             ser = JSONSerializer(req["schema"], client, conf=conf)
@@ -96,7 +127,7 @@ def main():
         except Exception as e:  # reported to the test, which shows it
             where = traceback.extract_tb(e.__traceback__)[-1]
             out = {"error": f"{type(e).__name__}: {e} (at {where.filename}:{where.lineno} {where.name})"}
-        sys.stdout.write(json.dumps(out, default=lambda b: base64.b64encode(b).decode()) + "\n")
+        sys.stdout.write(json.dumps(out, default=lambda o: base64.b64encode(o).decode() if isinstance(o, (bytes, bytearray)) else str(o)) + "\n")
         sys.stdout.flush()
 
 

@@ -45,3 +45,37 @@ message Order {
   repeated Line lines = 2;
 }
 `
+
+/** An Avro record with every logical type the serde maps, and a long. */
+export const TRADE_SCHEMA = {
+  type: 'record',
+  name: 'Trade',
+  namespace: 'markets',
+  fields: [
+    { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
+    { name: 'at_us', type: { type: 'long', logicalType: 'timestamp-micros' } },
+    { name: 'day', type: { type: 'int', logicalType: 'date' } },
+    { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 12, scale: 2 } },
+    { name: 'price', type: { type: 'fixed', name: 'Price', size: 8, logicalType: 'decimal', precision: 10, scale: 4 } },
+    { name: 'id', type: { type: 'string', logicalType: 'uuid' } },
+    { name: 'qty', type: 'long' },
+  ],
+}
+
+/** A message of well-known types and 64-bit integers. */
+export const WK_EVENT_PROTO = [
+  'syntax = "proto3";',
+  'package wk;',
+  'import "google/protobuf/timestamp.proto";',
+  'import "google/protobuf/wrappers.proto";',
+  'import "google/protobuf/struct.proto";',
+  'message Event {',
+  '  google.protobuf.Timestamp created_at = 1;',
+  '  google.protobuf.Int64Value big = 2;',
+  '  google.protobuf.StringValue name = 3;',
+  '  google.protobuf.Struct doc = 4;',
+  '  int64 n = 5;',
+  '  uint64 u = 6;',
+  '}',
+  '',
+].join('\n')

@@ -4,14 +4,17 @@
  * descriptors, built here from the registry's `format=serialized` answer.
  */
 import { create, createFileRegistry, createMutableRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf'
-import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt'
+import {
+  file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp, file_google_protobuf_wrappers,
+  FileDescriptorProtoSchema,
+} from '@bufbuild/protobuf/wkt'
 import {
   JsonDeserializer, JsonSerializer, ProtobufDeserializer, ProtobufSerializer, SerdeType,
 } from '@confluentinc/schemaregistry'
 import { describe, expect, it } from 'vitest'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
-import { ORDERS_PROTO, serverAndClients } from './fixtures.js'
+import { ORDERS_PROTO, serverAndClients, WK_EVENT_PROTO } from './fixtures.js'
 
 
 const PRODUCT = {
@@ -29,7 +32,8 @@ describe('Protobuf and JSON bytes against the Confluent client', () => {
   async function descriptors(id: number): Promise<{ message(name: string): DescMessage; registry: ReturnType<typeof createMutableRegistry> }> {
     const res = await fetch(`${ctx.server.url}/schemas/ids/${id}?format=serialized`)
     const { schema } = (await res.json()) as { schema: string }
-    const files = createFileRegistry(fromBinary(FileDescriptorProtoSchema, Buffer.from(schema, 'base64')), () => undefined)
+    const wkt = [file_google_protobuf_timestamp, file_google_protobuf_duration, file_google_protobuf_wrappers, file_google_protobuf_struct]
+    const files = createFileRegistry(fromBinary(FileDescriptorProtoSchema, Buffer.from(schema, 'base64')), (name) => wkt.find((f) => f.name === name.replace(/\.proto$/, '')))
     return { message: (name) => files.getMessage(name)!, registry: createMutableRegistry(files) }
   }
 
@@ -51,6 +55,20 @@ describe('Protobuf and JSON bytes against the Confluent client', () => {
     const fromMine = await new ProtobufDeserializer(ctx.confluent, SerdeType.VALUE, {}).deserialize(topic, mine)
     expect(fromMine).toMatchObject({ $typeName: type, ...value })
     expect(await protobufDeserializer(ctx.ours, { toObject: {} }).deserialize(topic, theirs)).toEqual(value)
+  })
+
+  it('Protobuf well-known types and int64: same bytes as Confluent, each reads the other', async () => {
+    const schema = WK_EVENT_PROTO
+    const at = new Date('2024-01-02T03:04:05.678Z')
+    const value = { createdAt: at, big: 7n, name: 'x', doc: { a: [1, 'two', null, { b: true }] }, n: -(2n ** 63n), u: 2n ** 64n - 1n }
+    const mine = (await protobufSerializer(ctx.ours, { schema, int64: 'bigint' }).serialize('events', value))!
+    const desc = await descriptors(mine.readInt32BE(1))
+    const theirSer = new ProtobufSerializer(ctx.confluent, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false, registry: desc.registry })
+    const init = { ...value, createdAt: { seconds: BigInt(Math.floor(at.getTime() / 1000)), nanos: 678_000_000 } }
+    const theirs = await theirSer.serialize('events', create(desc.message('wk.Event'), init as never))
+    expect(theirs.toString('hex')).toBe(mine.toString('hex'))
+    expect(await new ProtobufDeserializer(ctx.confluent, SerdeType.VALUE, {}).deserialize('events', mine)).toMatchObject({ big: 7n, name: 'x', n: value.n, u: value.u, doc: value.doc })
+    expect(await protobufDeserializer(ctx.ours, { int64: 'bigint', fieldNames: 'json' }).deserialize('events', theirs)).toEqual(value)
   })
 
   it('JSON: same bytes as Confluent, each reads the other', async () => {

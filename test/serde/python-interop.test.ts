@@ -8,7 +8,7 @@ import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 import { startServer, type TestServer } from '../support/server.js'
-import { ORDERS_PROTO } from './fixtures.js'
+import { ORDERS_PROTO, TRADE_SCHEMA, WK_EVENT_PROTO } from './fixtures.js'
 import { describePython, startPythonSerde, type PythonSerde } from './python.js'
 
 const tick = {
@@ -83,6 +83,47 @@ describePython('serde bytes against Python confluent-kafka', () => {
     expect(theirs.toString('hex')).toBe(mine.toString('hex'))
     expect(await py.deserialize({ ...req, hex: mine.toString('hex') })).toEqual(value)
     expect(await protobufDeserializer(client, { toObject: {} }).deserialize(topic, theirs)).toEqual(value)
+  }, 30_000)
+
+  it('Avro logical types and longs: Python writes our bytes and each reads the other', async () => {
+    const schema = TRADE_SCHEMA
+    const at = new Date('2024-05-06T07:08:09.123Z')
+    for (const [amount, price, qty] of [['-1.28', '-0.0001', -(2 ** 53 - 1)], ['1.27', '123456.7891', 2 ** 53 - 1], ['0.00', '0.0000', 0]] as const) {
+      const value = { at, at_us: at, day: new Date('2024-05-06T00:00:00Z'), amount, price, id: '123e4567-e89b-12d3-a456-426614174000', qty }
+      const mine = (await avroSerializer(client, { schema }).serialize('trades', value))!
+      const json = { ...value, at: at.toISOString(), at_us: at.toISOString(), day: '2024-05-06' }
+      const logical = { at: 'timestamp-millis', at_us: 'timestamp-micros', day: 'date', amount: 'decimal', price: 'decimal', id: 'uuid' }
+      const theirs = await py.serialize({ format: 'avro', topic: 'trades', value: json, logical })
+      expect(theirs.toString('hex')).toBe(mine.toString('hex'))
+      expect(await py.deserialize({ format: 'avro', topic: 'trades', hex: mine.toString('hex') })).toEqual({
+        ...json, at: '2024-05-06 07:08:09.123000+00:00', at_us: '2024-05-06 07:08:09.123000+00:00',
+      })
+      expect(await avroDeserializer(client).deserialize('trades', theirs)).toEqual(value)
+    }
+  }, 30_000)
+
+  it('Protobuf well-known types and int64: Python writes our bytes and each reads the other', async () => {
+    const schema = WK_EVENT_PROTO
+    const proto = {
+      name: 'events.proto', package: 'wk',
+      messages: [{
+        name: 'Event',
+        fields: [
+          { name: 'created_at', number: 1, type: '.google.protobuf.Timestamp' }, { name: 'big', number: 2, type: '.google.protobuf.Int64Value' },
+          { name: 'name', number: 3, type: '.google.protobuf.StringValue' }, { name: 'doc', number: 4, type: '.google.protobuf.Struct' },
+          { name: 'n', number: 5, type: 'int64' }, { name: 'u', number: 6, type: 'uint64' },
+        ],
+      }],
+    }
+    const at = new Date('2024-01-02T03:04:05.678Z')
+    const value = { created_at: at, big: 7n, name: 'x', doc: { a: [1, 'two', null, { b: true }] }, n: -(2n ** 63n), u: 2n ** 64n - 1n }
+    const mine = (await protobufSerializer(client, { schema, int64: 'bigint' }).serialize('events', value))!
+    const json = { created_at: '2024-01-02T03:04:05.678Z', big: '7', name: 'x', doc: value.doc, n: String(value.n), u: String(value.u) }
+    const req = { format: 'protobuf', topic: 'events', proto, message: 'wk.Event' }
+    const theirs = await py.serialize({ ...req, value: json })
+    expect(theirs.toString('hex')).toBe(mine.toString('hex'))
+    expect(await py.deserialize({ ...req, hex: mine.toString('hex') })).toEqual(json)
+    expect(await protobufDeserializer(client, { int64: 'bigint' }).deserialize('events', theirs)).toEqual(value)
   }, 30_000)
 
   it('JSON: Python writes our bytes and each reads the other', async () => {
