@@ -3,7 +3,7 @@ import type { ParsedSchema, ResolvedRef, SchemaFormat, SchemaType } from '../for
 import { SchemaParseError } from '../formats/format.js'
 import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
 import { GLOBAL_SCOPE } from '../store/store.js'
-import { invalidSchema, storeError } from './errors.js'
+import { accessDenied, invalidSchema, storeError } from './errors.js'
 import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, inContext, qualify } from './subjects.js'
 
 /** Server-wide settings the domain needs. */
@@ -31,6 +31,12 @@ export interface RegistryDeps {
   readonly now: () => number
   readonly options: RegistryOptions
 }
+
+/**
+ * May the caller read this qualified subject? Absent when access control is off or the caller
+ * reads everything.
+ */
+export type CanRead = (subject: string) => boolean
 
 const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
 
@@ -122,11 +128,13 @@ export class RegistryCore {
    * Resolves `{name, subject, version}` references to the transitive closure of schema texts,
    * dependencies first, the first binding of a name winning (Confluent
    * `AbstractSchemaProvider.resolveReferences`). `version: -1` becomes the latest version.
+   * With `canRead`, every referenced subject, transitively, must be readable, and is checked
+   * before it is looked up, so a denial says nothing about whether it exists.
    */
   resolveReferences(
     refs: readonly SchemaReference[],
     context: string,
-    { includeDeleted }: { includeDeleted: boolean },
+    { includeDeleted, canRead }: { includeDeleted: boolean; canRead?: CanRead | undefined },
   ): { concrete: SchemaReference[]; resolved: ResolvedRef[] } {
     const resolved: ResolvedRef[] = []
     const seen = new Set<string>()
@@ -136,6 +144,7 @@ export class RegistryCore {
         const subject = qualify(ref.subject).context === DEFAULT_CONTEXT && ctx !== DEFAULT_CONTEXT && !ref.subject.startsWith(':')
           ? inContext(ctx, ref.subject)
           : ref.subject
+        if (canRead && !canRead(qualify(subject).qualified)) throw accessDenied(qualify(subject).qualified)
         const version = this.#findReferenced(subject, ref.version, includeDeleted)
         if (!version) {
           throw invalidSchema(`No schema reference found for subject "${ref.subject}" and version ${ref.version}`)

@@ -1,5 +1,5 @@
 import type { StoreTx, VersionRecord } from '../store/store.js'
-import type { RegistryCore } from './core.js'
+import type { CanRead, RegistryCore } from './core.js'
 import {
   operationNotPermitted,
   referenceExists,
@@ -20,12 +20,28 @@ function assertWritable(core: RegistryCore, subject: string): void {
   }
 }
 
-/** Blocks deleting a version that other schemas reference (soft: live referrers only). */
-function assertUnreferenced(core: RegistryCore, v: VersionRecord, permanent: boolean, exceptSubject?: string): void {
+/**
+ * Blocks deleting a version that other schemas reference (soft: live referrers only). The error
+ * names the referring versions the caller may read; the others are only said to exist.
+ */
+function assertUnreferenced(
+  core: RegistryCore,
+  v: VersionRecord,
+  permanent: boolean,
+  canRead: CanRead | undefined,
+  exceptSubject?: string,
+): void {
+  const holders: VersionRecord[] = []
   for (const { context, id } of core.store.referrersOf(v.subject, v.version)) {
-    const uses = core.store.usesOf(context, id).filter((u) => u.subject !== exceptSubject)
-    if (uses.some((u) => permanent || !u.deleted)) throw referenceExists(v.subject, v.version)
+    const uses = core.store.usesOf(context, id).filter((u) => u.subject !== exceptSubject && (permanent || !u.deleted))
+    holders.push(...uses)
   }
+  if (holders.length === 0) return
+  const visible = holders.filter((u) => !canRead || canRead(u.subject))
+  const named = [...new Set(visible.map((u) => `${u.subject} version ${u.version}`))].sort()
+  const listed = named.length > 0 ? ` Referenced by ${named.join(', ')}` : ''
+  const hidden = visible.length < holders.length ? `${named.length > 0 ? ' and' : ' Referenced'} by subjects you may not read` : ''
+  throw referenceExists(v.subject, v.version, listed || hidden ? `${listed}${hidden}.` : '')
 }
 
 /** Removes the subject's config and mode once it has no version left. */
@@ -35,14 +51,20 @@ function forgetSubject(tx: StoreTx, subject: string): void {
 }
 
 /** `DELETE /subjects/{s}`: soft marks live versions deleted; permanent removes them all. */
-export function deleteSubject(core: RegistryCore, tx: StoreTx, rawSubject: string, permanent: boolean): number[] {
+export function deleteSubject(
+  core: RegistryCore,
+  tx: StoreTx,
+  rawSubject: string,
+  permanent: boolean,
+  canRead?: CanRead,
+): number[] {
   const subject = qualify(rawSubject).qualified
   const all = tx.versionsOf(subject)
   if (all.length === 0) throw subjectNotFound(subject)
   const live = all.filter((v) => !v.deleted)
   if (!permanent && live.length === 0) throw subjectSoftDeleted(subject)
   assertWritable(core, subject)
-  for (const v of all) assertUnreferenced(core, v, permanent, subject)
+  for (const v of all) assertUnreferenced(core, v, permanent, canRead, subject)
   if (permanent && live.length > 0) throw subjectNotSoftDeleted(subject)
   if (permanent) {
     for (const v of all) tx.deleteVersion(subject, v.version)
@@ -62,6 +84,7 @@ export function deleteVersion(
   rawSubject: string,
   spec: VersionSpec,
   permanent: boolean,
+  canRead?: CanRead,
 ): number {
   const subject = qualify(rawSubject).qualified
   const all = tx.versionsOf(subject)
@@ -71,7 +94,7 @@ export function deleteVersion(
   if (!permanent && target.deleted) throw versionSoftDeleted(subject, target.version)
   if (permanent && !target.deleted) throw versionNotSoftDeleted(subject, target.version)
   assertWritable(core, subject)
-  assertUnreferenced(core, target, permanent)
+  assertUnreferenced(core, target, permanent, canRead)
   if (permanent) {
     tx.deleteVersion(subject, target.version)
     if (all.length === 1) forgetSubject(tx, subject)

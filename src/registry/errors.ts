@@ -16,6 +16,7 @@ export type RegistryErrorCode =
   | 'INVALID_MODE'
   | 'OPERATION_NOT_PERMITTED'
   | 'REFERENCE_EXISTS'
+  | 'ACCESS_DENIED'
   | 'INVALID_SUBJECT'
   | 'SCHEMA_TOO_LARGE'
   | 'INVALID_RULESET'
@@ -84,11 +85,14 @@ export const invalidCompatibilityLevel = () =>
 export const invalidMode = (detail = '') =>
   err('INVALID_MODE', `Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.${detail}`)
 export const operationNotPermitted = (message: string) => err('OPERATION_NOT_PERMITTED', message)
-export const referenceExists = (s: string, v: number) =>
+export const referenceExists = (s: string, v: number, holders = '') =>
   err(
     'REFERENCE_EXISTS',
-    `One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=${s},version=${v}}.`,
+    `One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=${s},version=${v}}.${holders}`,
   )
+/** The caller may not read `subject`; the same words as the HTTP layer's own denials. */
+export const accessDenied = (subject: string) =>
+  err('ACCESS_DENIED', `User is denied operation Read on Subject: ${subject}`)
 export const invalidSubject = (s: string) => err('INVALID_SUBJECT', `The specified subject '${s}' is not a valid.`)
 export const schemaTooLarge = () => err('SCHEMA_TOO_LARGE', 'Register operation failed because schema is too large')
 export const invalidRuleSet = (message: string) => err('INVALID_RULESET', message)

@@ -1,6 +1,6 @@
 import { checkLevel, type CompatibilityLevel } from '../compat/levels.js'
 import { renderMessages } from '../compat/render.js'
-import type { RegistryCore } from './core.js'
+import type { CanRead, RegistryCore } from './core.js'
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'
 import { findMatchingVersion, prepareSchema } from './prepare.js'
 import { versionView } from './reads.js'
@@ -13,7 +13,12 @@ export function lookup(
   core: RegistryCore,
   rawSubject: string,
   req: SchemaRequest,
-  { normalize = false, deleted = false, format }: { normalize?: boolean; deleted?: boolean; format?: string },
+  {
+    normalize = false,
+    deleted = false,
+    format,
+    canRead,
+  }: { normalize?: boolean; deleted?: boolean; format?: string; canRead?: CanRead | undefined },
 ): SchemaView {
   const subject = qualify(rawSubject)
   const all = core.store.versionsOf(subject.qualified)
@@ -24,6 +29,7 @@ export function lookup(
     normalize: normalize || config.normalize === true,
     mode: 'stored',
     includeDeletedRefs: true,
+    canRead,
   })
   const found = findMatchingVersion(core, prepared, visible, { ignoreDataContract: !req.metadata && !req.ruleSet })
   if (!found) throw schemaNotFound()
@@ -39,7 +45,7 @@ export function testCompatibility(
   rawSubject: string,
   spec: VersionSpec | undefined,
   req: SchemaRequest,
-  { normalize = false, verbose = false }: { normalize?: boolean; verbose?: boolean },
+  { normalize = false, verbose = false, canRead }: { normalize?: boolean; verbose?: boolean; canRead?: CanRead | undefined },
 ): CompatibilityView {
   const subject = qualify(rawSubject)
   const config = core.effectiveConfig(subject.qualified)
@@ -64,6 +70,7 @@ export function testCompatibility(
       normalize: normalize || config.normalize === true,
       mode: 'new',
       includeDeletedRefs: false,
+      canRead,
       ...(live.at(-1) ? { previous: live.at(-1)! } : {}),
     })
   } catch (e) {

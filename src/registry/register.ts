@@ -1,7 +1,7 @@
 import { checkLevel, type CompatibilityLevel, type PriorVersion } from '../compat/levels.js'
 import { renderMessages } from '../compat/render.js'
 import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
-import type { RegistryCore } from './core.js'
+import type { CanRead, RegistryCore } from './core.js'
 import { incompatibleSchema, invalidSchema, operationNotPermitted } from './errors.js'
 import { findMatchingVersion, prepareSchema, sameJson, type PreparedSchema } from './prepare.js'
 import { validateRuleSet } from './rule-set.js'
@@ -14,6 +14,8 @@ export interface RegisterOptions {
   /** Skip the compatibility check. */
   readonly force?: boolean
   readonly format?: string
+  /** The caller's read check for referenced subjects (access control). */
+  readonly canRead?: CanRead | undefined
 }
 
 /**
@@ -43,6 +45,7 @@ export function register(
     normalize,
     mode: 'stored',
     includeDeletedRefs: false,
+    canRead: opts.canRead,
     ...(latest && !importing ? { previous: latest } : {}),
   })
 
@@ -63,6 +66,7 @@ export function register(
         normalize,
         mode: 'new',
         includeDeletedRefs: false,
+        canRead: opts.canRead,
         ...(latest ? { previous: latest } : {}),
       })
 

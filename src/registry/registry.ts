@@ -2,7 +2,7 @@ import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.
 import type { SchemaFormat } from '../formats/format.js'
 import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
 import { deleteConfig, getConfig, putConfig } from './config.js'
-import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
+import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
 import { lookup, testCompatibility } from './lookup.js'
@@ -38,13 +38,17 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
 
     register: (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> =>
       write((tx) => register(core, tx, subject, req, opts)),
-    lookup: (subject: string, req: SchemaRequest, opts: { normalize?: boolean; deleted?: boolean; format?: string }) =>
+    lookup: (
+      subject: string,
+      req: SchemaRequest,
+      opts: { normalize?: boolean; deleted?: boolean; format?: string; canRead?: CanRead | undefined },
+    ) =>
       lookup(core, subject, req, opts),
     testCompatibility: (
       subject: string,
       version: VersionSpec | undefined,
       req: SchemaRequest,
-      opts: { normalize?: boolean; verbose?: boolean },
+      opts: { normalize?: boolean; verbose?: boolean; canRead?: CanRead | undefined },
     ) => testCompatibility(core, subject, version, req, opts),
 
     schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
@@ -86,7 +90,7 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       reads.getVersion(core, qualify(subject).qualified, spec, deleted),
     versionView: (v: VersionRecord, format?: string) => reads.versionView(core, v, format),
     renderVersionSchema: (v: VersionRecord, format?: string) => reads.renderSchema(core, core.schemaOf(v), format),
-    referencedBy: (v: VersionRecord, deleted: boolean) => reads.referencedBy(core, v, deleted),
+    referencedBy: (v: VersionRecord, deleted: boolean, canRead?: CanRead) => reads.referencedBy(core, v, deleted, canRead),
     listSchemas: (opts: { prefix?: string; deleted?: boolean; latestOnly?: boolean; ruleType?: string; format?: string }) => {
       const matches = reads.subjectPrefixMatcher(opts.prefix ?? '')
       const out: SchemaView[] = []
@@ -110,9 +114,10 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       throw schemaNotFound()
     },
 
-    deleteSubject: (subject: string, permanent: boolean) => write((tx) => deleteSubject(core, tx, subject, permanent)),
-    deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean) =>
-      write((tx) => deleteVersion(core, tx, subject, spec, permanent)),
+    deleteSubject: (subject: string, permanent: boolean, canRead?: CanRead) =>
+      write((tx) => deleteSubject(core, tx, subject, permanent, canRead)),
+    deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean, canRead?: CanRead) =>
+      write((tx) => deleteVersion(core, tx, subject, spec, permanent, canRead)),
 
     getConfig: (scope: string, opts: { defaultToGlobal?: boolean }) => getConfig(core, scope, opts),
     putConfig: (scope: string, body: Record<string, unknown>): Promise<ConfigRecord> =>

@@ -27,13 +27,14 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
       registry.lookup(req.params.subject, schemaRequest(req.body), {
         normalize: bool(req.query, 'normalize'),
         deleted: bool(req.query, 'deleted'),
+        canRead: req.canRead,
         ...(format ? { format } : {}),
       }),
     )
   })
 
   app.delete<Subject>('/subjects/:subject', async (req) =>
-    registry.deleteSubject(req.params.subject, bool(req.query, 'permanent')),
+    registry.deleteSubject(req.params.subject, bool(req.query, 'permanent'), req.canRead),
   )
 
   app.get<Subject>('/subjects/:subject/versions', async (req) =>
@@ -52,6 +53,7 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
     const view = await registry.register(req.params.subject, schemaRequest(req.body), {
       normalize: bool(req.query, 'normalize'),
       force: bool(req.query, 'force'),
+      canRead: req.canRead,
       ...(format ? { format } : {}),
     })
     return registerDto(view)
@@ -72,11 +74,11 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/referencedby', async (req) => {
     const parsed = parseVersion(req.params.version)
     const target = registry.getVersion(req.params.subject, parsed, true)
-    return page(registry.referencedBy(target, bool(req.query, 'deleted')), req.query, registry.options.schemaSearchLimit)
+    return page(registry.referencedBy(target, bool(req.query, 'deleted'), req.canRead), req.query, registry.options.schemaSearchLimit)
   })
 
   app.delete<SubjectVersion>('/subjects/:subject/versions/:version', async (req) =>
-    registry.deleteVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'permanent')),
+    registry.deleteVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'permanent'), req.canRead),
   )
 
   app.get<Subject>('/subjects/:subject/metadata', async (req) => {
