@@ -69,6 +69,15 @@ export class SchemaParseError extends Error {
 }
 
 /**
+ * Thrown by `checkCompatibility` when it cannot reach a verdict within its limits (a pattern
+ * that would need unbounded time, a check over its time budget). The registry answers 422 with
+ * the message rather than guessing either way.
+ */
+export class UndecidedError extends Error {
+  override readonly name = 'UndecidedError'
+}
+
+/**
  * A schema language. Implementations are stateless and never touch the store.
  *
  * @example

@@ -1,10 +1,10 @@
-import { checkLevel, type CompatibilityLevel } from '../compat/levels.js'
+import type { CompatibilityLevel } from '../compat/levels.js'
 import { renderMessages } from '../compat/render.js'
 import type { CanRead, RegistryCore } from './core.js'
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'
 import { findMatchingVersion, prepareSchema } from './prepare.js'
 import { versionView } from './reads.js'
-import { priorVersions } from './register.js'
+import { judge, priorVersions } from './register.js'
 import { qualify } from './subjects.js'
 import type { CompatibilityView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
@@ -79,12 +79,6 @@ export function testCompatibility(
     }
     throw e
   }
-  const result = checkLevel(
-    prepared.format,
-    level,
-    prepared.parsed,
-    priorVersions(core, against, prepared, config),
-    typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
-  )
+  const result = judge(prepared, level, priorVersions(core, against, prepared, config), config)
   return { isCompatible: result.compatible, messages: renderMessages(result, level) }
 }

@@ -1,8 +1,9 @@
-import { checkLevel, type CompatibilityLevel, type PriorVersion } from '../compat/levels.js'
+import { checkLevel, type CompatibilityLevel, type LevelResult, type PriorVersion } from '../compat/levels.js'
+import { UndecidedError } from '../formats/format.js'
 import { renderMessages } from '../compat/render.js'
 import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
 import type { CanRead, RegistryCore } from './core.js'
-import { incompatibleSchema, invalidSchema, operationNotPermitted } from './errors.js'
+import { incompatibleSchema, invalidSchema, operationNotPermitted, unprocessable } from './errors.js'
 import { findMatchingVersion, prepareSchema, sameJson, type PreparedSchema } from './prepare.js'
 import { validateRuleSet } from './rule-set.js'
 import { assertValidSubject, type QualifiedSubject } from './subjects.js'
@@ -179,11 +180,29 @@ export function assertCompatible(
   level: CompatibilityLevel,
   config: JsonObject,
 ): void {
-  const result = checkLevel(prepared.format, level, prepared.parsed, priorVersions(core, live, prepared, config), {
-    ...(typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}),
-  })
+  const result = judge(prepared, level, priorVersions(core, live, prepared, config), config)
   if (!result.compatible) {
     throw incompatibleSchema(subject.qualified, renderMessages(result, level))
+  }
+}
+
+/**
+ * The level's verdict on a prepared schema against prior versions, under the config's policy. A
+ * check that cannot decide within its limits is refused (422) rather than guessed.
+ */
+export function judge(
+  prepared: PreparedSchema,
+  level: CompatibilityLevel,
+  previous: readonly PriorVersion[],
+  config: JsonObject,
+): LevelResult {
+  try {
+    return checkLevel(prepared.format, level, prepared.parsed, previous, {
+      ...(typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}),
+    })
+  } catch (e) {
+    if (e instanceof UndecidedError) throw unprocessable(e.message)
+    throw e
   }
 }
 

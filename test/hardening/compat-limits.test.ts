@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type TestServer } from '../support/server.js'
+
+// Compatibility checks and parses whose cost an attacker chooses must stay bounded.
+
+const JSON_TYPE = 'application/vnd.schemaregistry.v1+json'
+let server: TestServer
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: body !== undefined ? { 'content-type': JSON_TYPE } : {},
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  })
+  const text = await res.text()
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> }
+}
+
+beforeAll(async () => {
+  server = await startServer()
+})
+
+afterAll(async () => {
+  await server?.close()
+})
+
+describe('JSON Schema patternProperties during compatibility', () => {
+  const withPattern = (pattern: string, extra: Record<string, unknown> = {}) => ({
+    schemaType: 'JSON',
+    schema: JSON.stringify({
+      type: 'object',
+      properties: { id: { type: 'string' }, ...extra },
+      patternProperties: { [pattern]: { type: 'string' } },
+      additionalProperties: false,
+    }),
+  })
+
+  it('matches a catastrophic-backtracking pattern against a long property name at once', async () => {
+    await call('PUT', '/config/redos', { compatibility: 'FULL' })
+    expect((await call('POST', '/subjects/redos/versions', withPattern('^(a+)+$'))).status).toBe(200)
+    // Before linear-time matching this name kept the event loop busy for hours.
+    const name = `${'a'.repeat(60)}b`
+    const res = await call('POST', '/compatibility/subjects/redos/versions?verbose=true', withPattern('^(a+)+$', { [name]: { type: 'string' } }))
+    expect(res.status).toBe(200)
+    // Old readers (closed, the name matching no pattern) reject the new property.
+    expect(res.body.is_compatible).toBe(false)
+    expect(String(res.body.messages)).toContain('PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL')
+    const live = await call('GET', '/subjects/redos/versions')
+    expect(live.body).toEqual([1])
+  })
+
+  it('still applies a matching pattern to a property it covers', async () => {
+    // `aaaa` matches ^(a+)+$, whose schema (string) covers a string property: compatible both ways.
+    const res = await call('POST', '/compatibility/subjects/redos/versions', withPattern('^(a+)+$', { aaaa: { type: 'string' } }))
+    expect(res.body.is_compatible).toBe(true)
+    const narrower = await call('POST', '/compatibility/subjects/redos/versions', withPattern('^(a+)+$', { aaaa: { type: 'integer' } }))
+    expect(narrower.body.is_compatible).toBe(false)
+  })
+
+  it('answers 422 instead of guessing when a pattern needs backtracking', async () => {
+    await call('PUT', '/config/lookahead', { compatibility: 'FULL' })
+    expect((await call('POST', '/subjects/lookahead/versions', withPattern('^(?!x-)a'))).status).toBe(200)
+    const res = await call('POST', '/compatibility/subjects/lookahead/versions', withPattern('^(?!x-)a', { ab: { type: 'string' } }))
+    expect(res.status).toBe(422)
+    expect(res.body.error_code).toBe(422)
+    expect(res.body.message).toMatch(/Cannot decide compatibility: patternProperties pattern "\^\(\?!x-\)a"/)
+  })
+})
