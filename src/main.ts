@@ -31,6 +31,10 @@ export interface ServerConfig {
   readonly maxConcurrency: number
   /** One log line per write request, at info whatever the log level. */
   readonly audit: boolean
+  /** Most elements a schema in a request may define (42209 beyond it). */
+  readonly maxSchemaElements: number
+  /** Milliseconds one compatibility check may take before it answers 422. */
+  readonly compatibilityBudget: number
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
   readonly store?: 'sqlite' | 'kafka'
   /** Kafka bootstrap servers, comma-separated `host:port`. */
@@ -53,6 +57,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   connectionTimeout: 0,
   maxConcurrency: 1024,
   audit: true,
+  maxSchemaElements: 100_000,
+  compatibilityBudget: 10_000,
 }
 
 export interface RunningServer {
@@ -74,7 +80,12 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
   })
   const registry = createRegistry({
     store: theStore,
-    options: { defaultCompatibility: c.defaultCompatibility, incompatibleErrorCode: c.incompatibleErrorCode },
+    options: {
+      defaultCompatibility: c.defaultCompatibility,
+      incompatibleErrorCode: c.incompatibleErrorCode,
+      maxSchemaElements: c.maxSchemaElements,
+      compatibilityBudgetMs: c.compatibilityBudget,
+    },
   })
   const app = await buildApp({
     registry,

@@ -14,6 +14,13 @@ export interface RegistryOptions {
   readonly maxSchemaBytes: number
   /** Default and maximum page size of `/schemas` and `/referencedby` (Confluent: 1000). */
   readonly schemaSearchLimit: number
+  /**
+   * Most elements (named types, fields, enum symbols, union branches, JSON values...) a schema
+   * in a request may have, its references included (42209 beyond it).
+   */
+  readonly maxSchemaElements: number
+  /** Wall-clock budget of one compatibility check, parses of stored versions included (422 beyond it); 0 for none. */
+  readonly compatibilityBudgetMs: number
   /** 409 responses carry this error_code: 40901 (current Confluent) or 409 (older servers). */
   readonly incompatibleErrorCode: number
 }
@@ -22,6 +29,8 @@ export const DEFAULT_OPTIONS: RegistryOptions = {
   defaultCompatibility: 'BACKWARD',
   maxSchemaBytes: 8 * 1024 * 1024,
   schemaSearchLimit: 1000,
+  maxSchemaElements: 100_000,
+  compatibilityBudgetMs: 10_000,
   incompatibleErrorCode: 40901,
 }
 

@@ -94,7 +94,8 @@ export const referenceExists = (s: string, v: number, holders = '') =>
 export const accessDenied = (subject: string) =>
   err('ACCESS_DENIED', `User is denied operation Read on Subject: ${subject}`)
 export const invalidSubject = (s: string) => err('INVALID_SUBJECT', `The specified subject '${s}' is not a valid.`)
-export const schemaTooLarge = () => err('SCHEMA_TOO_LARGE', 'Register operation failed because schema is too large')
+export const schemaTooLarge = (detail?: string) =>
+  err('SCHEMA_TOO_LARGE', `Register operation failed because schema is too large${detail ? `: ${detail}` : ''}`)
 export const invalidRuleSet = (message: string) => err('INVALID_RULESET', message)
 export const contextNotEmpty = (c: string) => err('CONTEXT_NOT_EMPTY', `The specified context '${c}' is not empty.`)
 export const badRequest = (message: string) => err('BAD_REQUEST', message)

@@ -4,7 +4,7 @@ import type { CanRead, RegistryCore } from './core.js'
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'
 import { findMatchingVersion, prepareSchema } from './prepare.js'
 import { versionView } from './reads.js'
-import { judge, priorVersions } from './register.js'
+import { judge } from './register.js'
 import { qualify } from './subjects.js'
 import type { CompatibilityView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
@@ -79,6 +79,6 @@ export function testCompatibility(
     }
     throw e
   }
-  const result = judge(prepared, level, priorVersions(core, against, prepared, config), config)
+  const result = judge(core, prepared, level, against, config)
   return { isCompatible: result.compatible, messages: renderMessages(result, level) }
 }

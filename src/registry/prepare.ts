@@ -55,6 +55,13 @@ export function prepareSchema(
     canRead: opts.canRead,
   })
   let parsed = core.parse(format.type, text, resolved, opts.mode)
+  const elements = format.elementCount(parsed)
+  const limit = core.deps.options.maxSchemaElements
+  if (elements > limit) {
+    throw schemaTooLarge(
+      `Schema defines ${elements} elements (types, fields, symbols, branches or values); at most ${limit} are accepted`,
+    )
+  }
   if (req.metadata) parsed = { ...parsed, metadata: req.metadata }
   const canonical = canonicalize(format, parsed, opts.normalize)
   const references = opts.normalize ? sortReferences(concrete) : concrete

@@ -1,4 +1,4 @@
-import { checkLevel, type CompatibilityLevel, type LevelResult, type PriorVersion } from '../compat/levels.js'
+import { checkLevel, TimeBudget, type CompatibilityLevel, type LevelResult, type PriorVersion } from '../compat/levels.js'
 import { UndecidedError } from '../formats/format.js'
 import { renderMessages } from '../compat/render.js'
 import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
@@ -180,38 +180,52 @@ export function assertCompatible(
   level: CompatibilityLevel,
   config: JsonObject,
 ): void {
-  const result = judge(prepared, level, priorVersions(core, live, prepared, config), config)
+  const result = judge(core, prepared, level, live, config)
   if (!result.compatible) {
     throw incompatibleSchema(subject.qualified, renderMessages(result, level))
   }
 }
 
 /**
- * The level's verdict on a prepared schema against prior versions, under the config's policy. A
- * check that cannot decide within its limits is refused (422) rather than guessed.
+ * The level's verdict on a prepared schema against prior versions (oldest first), under the
+ * config's policy. Stored versions are parsed only when the level looks at them, and the whole
+ * check, parses included, runs within the compatibility time budget: a check that cannot
+ * decide within its limits is refused (422) rather than guessed.
  */
 export function judge(
+  core: RegistryCore,
   prepared: PreparedSchema,
   level: CompatibilityLevel,
-  previous: readonly PriorVersion[],
+  versions: readonly VersionRecord[],
   config: JsonObject,
 ): LevelResult {
+  const ms = core.deps.options.compatibilityBudgetMs
+  const budget = ms > 0 ? new TimeBudget(ms) : undefined
   try {
-    return checkLevel(prepared.format, level, prepared.parsed, previous, {
-      ...(typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}),
-    })
+    return checkLevel(
+      prepared.format,
+      level,
+      prepared.parsed,
+      priorVersions(core, versions, prepared, config, budget),
+      typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
+      budget,
+    )
   } catch (e) {
     if (e instanceof UndecidedError) throw unprocessable(e.message)
     throw e
   }
 }
 
-/** The live versions a new schema is checked against, narrowed by `compatibilityGroup`. */
+/**
+ * The live versions a new schema is checked against, narrowed by `compatibilityGroup`. Each
+ * is parsed (through the core's cache) the first time the check reads its `schema`.
+ */
 export function priorVersions(
   core: RegistryCore,
   live: readonly VersionRecord[],
   prepared: PreparedSchema,
   config: JsonObject,
+  budget?: TimeBudget,
 ): PriorVersion[] {
   const group = typeof config.compatibilityGroup === 'string' ? config.compatibilityGroup : undefined
   const groupOf = (m: JsonObject | undefined) =>
@@ -219,7 +233,14 @@ export function priorVersions(
   return live
     .map((v) => ({ v, record: core.schemaOf(v) }))
     .filter(({ record }) => !group || sameJson(groupOf(record.metadata), groupOf(prepared.metadata)))
-    .map(({ v, record }) => ({ version: v.version, schema: core.parseStored(record), canonical: record.schema }))
+    .map(({ v, record }) => ({
+      version: v.version,
+      canonical: record.schema,
+      get schema() {
+        budget?.check()
+        return core.parseStored(record)
+      },
+    }))
 }
 
 function chooseVersion(

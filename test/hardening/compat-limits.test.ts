@@ -66,3 +66,67 @@ describe('JSON Schema patternProperties during compatibility', () => {
     expect(res.body.message).toMatch(/Cannot decide compatibility: patternProperties pattern "\^\(\?!x-\)a"/)
   })
 })
+
+describe('element limit and compatibility time budget', () => {
+  let small: TestServer
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${small.url}${path}`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) })
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+  }
+  const record = (fields: number, extra = 0) =>
+    JSON.stringify({
+      type: 'record',
+      name: 'R',
+      fields: Array.from({ length: fields + extra }, (_, i) => ({ name: `f${i}`, type: 'string', default: '' })),
+    })
+
+  beforeAll(async () => {
+    small = await startServer({ maxSchemaElements: 500, compatibilityBudget: 1 })
+  })
+  afterAll(async () => {
+    await small?.close()
+  })
+
+  it('refuses a schema with more elements than the limit, in each format and on every route that parses', async () => {
+    const tooMany = [
+      { schema: record(300) },
+      { schemaType: 'JSON', schema: JSON.stringify({ enum: Array.from({ length: 600 }, (_, i) => i) }) },
+      {
+        schemaType: 'PROTOBUF',
+        schema: `syntax = "proto3";\nmessage M {\n${Array.from({ length: 600 }, (_, i) => `  string f${i} = ${i + 1};`).join('\n')}\n}\n`,
+      },
+    ]
+    for (const body of tooMany) {
+      const res = await post('/subjects/big/versions', body)
+      expect(res.status).toBe(422)
+      expect(res.body.error_code).toBe(42209)
+      expect(res.body.message).toMatch(/Schema defines \d+ elements .*; at most 500 are accepted/)
+    }
+    expect((await post('/subjects/big/versions', { schema: record(200) })).status).toBe(200)
+    expect((await post('/subjects/big', { schema: record(300) })).body.error_code).toBe(42209)
+    expect((await post('/compatibility/subjects/big/versions', { schema: record(300) })).body.error_code).toBe(42209)
+  })
+
+  it('answers 422 when a compatibility check overruns its budget, and stores nothing', async () => {
+    const put = await fetch(`${small.url}/config/long`, {
+      method: 'PUT',
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify({ compatibility: 'NONE' }),
+    })
+    expect(put.status).toBe(200)
+    for (let v = 1; v <= 150; v++) expect((await post('/subjects/long/versions', { schema: record(60, v) })).status).toBe(200)
+    await fetch(`${small.url}/config/long`, {
+      method: 'PUT',
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify({ compatibility: 'FULL_TRANSITIVE' }),
+    })
+    const check = await post('/compatibility/subjects/long/versions', { schema: record(60) })
+    expect(check.status).toBe(422)
+    expect(check.body.error_code).toBe(422)
+    expect(check.body.message).toBe('Cannot decide compatibility: the check took longer than its budget of 1 ms')
+    const register = await post('/subjects/long/versions', { schema: record(60) })
+    expect(register.status).toBe(422)
+    const versions = await (await fetch(`${small.url}/subjects/long/versions`)).json()
+    expect(versions).toHaveLength(150)
+  })
+})
