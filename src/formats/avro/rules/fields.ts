@@ -8,6 +8,7 @@ import { mergeAll, type PairResult, type RuleContext } from './result.js'
  */
 export function lookupWriterField(writer: RecordNode, field: FieldNode): FieldNode | undefined {
   const byName = fieldsByName(writer)
+  if (field.aliases.length === 0) return byName.get(field.name)
   const found = [field.name, ...field.aliases].flatMap((n) => {
     const w = byName.get(n)
     return w ? [w] : []

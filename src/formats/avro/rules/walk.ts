@@ -19,6 +19,9 @@ export const AVRO_RULES = [
   MISSING_UNION_BRANCH,
 ] as const
 
+const COMPOUND = new Set<AvroNode['kind']>(['record', 'enum', 'fixed', 'array', 'map', 'union'])
+const isPrimitive = (n: AvroNode) => !COMPOUND.has(n.kind)
+
 const escape = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
 
 /**
@@ -42,7 +45,11 @@ class PairWalker implements RuleContext {
   }
 
   descend(token: string, reader: AvroNode, writer: AvroNode): PairResult {
-    return this.within(token, () => {
+    this.#location.push(token)
+    try {
+      // Two primitives hold no further pairs, and the parser gives every occurrence its own
+      // node, so such a pair is only met again through a memoised parent: no memo needed.
+      if (isPrimitive(reader) && isPrimitive(writer)) return this.#calculate(reader, writer)
       let byWriter = this.#memo.get(reader)
       if (!byWriter) this.#memo.set(reader, (byWriter = new Map()))
       const known = byWriter.get(writer)
@@ -51,7 +58,9 @@ class PairWalker implements RuleContext {
       const result = this.#calculate(reader, writer)
       byWriter.set(writer, result)
       return result
-    })
+    } finally {
+      this.#location.pop()
+    }
   }
 
   within<T>(token: string, fn: () => T): T {
