@@ -113,6 +113,47 @@ export function checkLevel(
   options?: CompatOptions,
   budget?: TimeBudget,
 ): LevelResult {
+  const steps = levelSteps(format, level, candidate, previous, options, budget)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * {@link checkLevel}, giving the event loop a turn whenever it has worked `sliceMs` without
+ * one, so other requests, health probes and signals are served while a long check runs.
+ */
+export async function checkLevelYielding(
+  format: SchemaFormat,
+  level: CompatibilityLevel,
+  candidate: ParsedSchema,
+  previous: readonly PriorVersion[],
+  options?: CompatOptions,
+  budget?: TimeBudget,
+  sliceMs = 10,
+): Promise<LevelResult> {
+  const steps = levelSteps(format, level, candidate, previous, options, budget)
+  let since = performance.now()
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    if (performance.now() - since >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve))
+      since = performance.now()
+    }
+  }
+}
+
+/** The check, one version pair per step. */
+function* levelSteps(
+  format: SchemaFormat,
+  level: CompatibilityLevel,
+  candidate: ParsedSchema,
+  previous: readonly PriorVersion[],
+  options?: CompatOptions,
+  budget?: TimeBudget,
+): Generator<void, LevelResult> {
   if (level === 'NONE' || previous.length === 0) return { compatible: true, violations: [] }
   const transitive = level.endsWith('_TRANSITIVE')
   const against = transitive ? [...previous].reverse() : previous.slice(-1)
@@ -120,6 +161,7 @@ export function checkLevel(
     budget?.check()
     const violations = checkPair(format, level, candidate, prior.schema, options)
     if (violations.length > 0) return { compatible: false, failedVersion: prior, violations }
+    yield
   }
   return { compatible: true, violations: [] }
 }

@@ -1,4 +1,4 @@
-import type { CompatibilityLevel } from '../compat/levels.js'
+import type { CompatibilityLevel, LevelResult } from '../compat/levels.js'
 import type { ParsedSchema, ResolvedRef, SchemaFormat, SchemaType } from '../formats/format.js'
 import { SchemaParseError } from '../formats/format.js'
 import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
@@ -55,6 +55,12 @@ const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
  */
 export class RegistryCore {
   readonly #parsed = new Map<string, ParsedSchema>()
+  /**
+   * Compatibility verdicts reached before a registration's write transaction (`prejudge`),
+   * keyed by everything the verdict depends on (the schema, its data contract, the live
+   * versions, level and policy), so one is only reused for exactly the check it answers.
+   */
+  readonly verdicts = new Map<string, { readonly result: LevelResult } | { readonly error: unknown }>()
   constructor(readonly deps: RegistryDeps) {}
 
   get store(): StoreReader {

@@ -1,10 +1,11 @@
-import type { CompatibilityLevel } from '../compat/levels.js'
+import type { CompatibilityLevel, LevelResult } from '../compat/levels.js'
+import type { JsonObject, VersionRecord } from '../store/store.js'
 import { renderMessages } from '../compat/render.js'
 import type { CanRead, RegistryCore } from './core.js'
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'
-import { findMatchingVersion, prepareSchema } from './prepare.js'
+import { findMatchingVersion, prepareSchema, type PreparedSchema } from './prepare.js'
 import { versionView } from './reads.js'
-import { judge } from './register.js'
+import { judge, judgeYielding } from './register.js'
 import { qualify } from './subjects.js'
 import type { CompatibilityView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
@@ -45,8 +46,49 @@ export function testCompatibility(
   rawSubject: string,
   spec: VersionSpec | undefined,
   req: SchemaRequest,
-  { normalize = false, verbose = false, canRead }: { normalize?: boolean; verbose?: boolean; canRead?: CanRead | undefined },
+  opts: CompatibilityOptions,
 ): CompatibilityView {
+  const plan = planCompatibility(core, rawSubject, spec, req, opts)
+  if ('view' in plan) return plan.view
+  return verdict(judge(core, plan.prepared, plan.level, plan.against, plan.config), plan.level)
+}
+
+/** {@link testCompatibility}, serving other requests while a long check runs. */
+export async function testCompatibilityYielding(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  opts: CompatibilityOptions,
+): Promise<CompatibilityView> {
+  const plan = planCompatibility(core, rawSubject, spec, req, opts)
+  if ('view' in plan) return plan.view
+  return verdict(await judgeYielding(core, plan.prepared, plan.level, plan.against, plan.config), plan.level)
+}
+
+export interface CompatibilityOptions {
+  readonly normalize?: boolean
+  readonly verbose?: boolean
+  readonly canRead?: CanRead | undefined
+}
+
+const verdict = (result: LevelResult, level: CompatibilityLevel): CompatibilityView => ({
+  isCompatible: result.compatible,
+  messages: renderMessages(result, level),
+})
+
+type Plan =
+  | { view: CompatibilityView }
+  | { prepared: PreparedSchema; level: CompatibilityLevel; against: VersionRecord[]; config: JsonObject }
+
+/** Everything up to the check itself: the versions to check against, the level, the parsed candidate. */
+function planCompatibility(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  { normalize = false, verbose = false, canRead }: CompatibilityOptions,
+): Plan {
   const subject = qualify(rawSubject)
   const config = core.effectiveConfig(subject.qualified)
   const live = core.store.versionsOf(subject.qualified).filter((v) => !v.deleted)
@@ -54,7 +96,7 @@ export function testCompatibility(
   let level: CompatibilityLevel = config.compatibilityLevel
   if (spec !== undefined) {
     if (spec === 'latest') {
-      if (live.length === 0) return { isCompatible: true, messages: [] }
+      if (live.length === 0) return { view: { isCompatible: true, messages: [] } }
       against = live.slice(-1)
     } else {
       // Confluent answers 40402 here even when the subject itself does not exist.
@@ -75,10 +117,9 @@ export function testCompatibility(
     })
   } catch (e) {
     if (verbose && e instanceof RegistryError && e.code === 'INVALID_SCHEMA') {
-      return { isCompatible: false, messages: [e.message] }
+      return { view: { isCompatible: false, messages: [e.message] } }
     }
     throw e
   }
-  const result = judge(core, prepared, level, against, config)
-  return { isCompatible: result.compatible, messages: renderMessages(result, level) }
+  return { prepared, level, against, config }
 }

@@ -1,4 +1,4 @@
-import { checkLevel, TimeBudget, type CompatibilityLevel, type LevelResult, type PriorVersion } from '../compat/levels.js'
+import { checkLevel, checkLevelYielding, TimeBudget, type CompatibilityLevel, type LevelResult, type PriorVersion } from '../compat/levels.js'
 import { UndecidedError } from '../formats/format.js'
 import { renderMessages } from '../compat/render.js'
 import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
@@ -180,10 +180,67 @@ export function assertCompatible(
   level: CompatibilityLevel,
   config: JsonObject,
 ): void {
-  const result = judge(core, prepared, level, live, config)
+  const key = verdictKey(subject, prepared, live, level, config)
+  const known = core.verdicts.get(key)
+  core.verdicts.delete(key)
+  if (known && 'error' in known) throw known.error
+  const result = known?.result ?? judge(core, prepared, level, live, config)
   if (!result.compatible) {
     throw incompatibleSchema(subject.qualified, renderMessages(result, level))
   }
+}
+
+const VERDICTS_KEPT = 256
+
+function verdictKey(
+  subject: QualifiedSubject,
+  prepared: PreparedSchema,
+  live: readonly VersionRecord[],
+  level: CompatibilityLevel,
+  config: JsonObject,
+): string {
+  const versions = live.map((v) => `${v.version}:${v.id}`).join(',')
+  return JSON.stringify([subject.qualified, prepared.type, prepared.guid, level, config.compatibilityPolicy ?? null, config.compatibilityGroup ?? null, versions])
+}
+
+/**
+ * Runs the compatibility check a registration will need before its write transaction, giving
+ * the event loop a turn while it works, so a long check does not hold other requests. The
+ * transaction then reuses the verdict if nothing it depends on changed, or checks again.
+ * Anything unusual (an invalid schema, IMPORT mode, an identical version) is left to the
+ * registration itself.
+ */
+export async function prejudge(core: RegistryCore, rawSubject: string, req: SchemaRequest, opts: RegisterOptions): Promise<void> {
+  if (opts.force === true) return
+  let plan
+  try {
+    const subject = assertValidSubject(rawSubject)
+    const config = core.effectiveConfig(subject.qualified)
+    const level = config.compatibilityLevel
+    if (level === 'NONE' || core.effectiveMode(subject.qualified) !== 'READWRITE' || req.id !== undefined) return
+    const live = core.store.versionsOf(subject.qualified).filter((v) => !v.deleted)
+    const latest = live.at(-1)
+    if (!latest) return
+    const prepared = prepareSchema(core, subject, { ...req, ...dataContract(core, req, latest, false, config) }, {
+      normalize: opts.normalize === true || config.normalize === true,
+      mode: 'new',
+      includeDeletedRefs: false,
+      canRead: opts.canRead,
+      previous: latest,
+    })
+    if (findMatchingVersion(core, prepared, live)) return
+    plan = { key: verdictKey(subject, prepared, live, level, config), prepared, level, live, config }
+  } catch {
+    return
+  }
+  let outcome: { result: LevelResult } | { error: unknown }
+  try {
+    outcome = { result: await judgeYielding(core, plan.prepared, plan.level, plan.live, plan.config) }
+  } catch (error) {
+    outcome = { error }
+  }
+  if (core.verdicts.size >= VERDICTS_KEPT) core.verdicts.delete(core.verdicts.keys().next().value!)
+  core.verdicts.set(plan.key, outcome)
 }
 
 /**
@@ -199,22 +256,48 @@ export function judge(
   versions: readonly VersionRecord[],
   config: JsonObject,
 ): LevelResult {
-  const ms = core.deps.options.compatibilityBudgetMs
-  const budget = ms > 0 ? new TimeBudget(ms) : undefined
   try {
-    return checkLevel(
-      prepared.format,
-      level,
-      prepared.parsed,
-      priorVersions(core, versions, prepared, config, budget),
-      typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
-      budget,
-    )
+    return checkLevel(...judgement(core, prepared, level, versions, config))
   } catch (e) {
-    if (e instanceof UndecidedError) throw unprocessable(e.message)
-    throw e
+    throw undecided(e)
   }
 }
+
+/** {@link judge}, letting the event loop serve other requests while a long check runs. */
+export async function judgeYielding(
+  core: RegistryCore,
+  prepared: PreparedSchema,
+  level: CompatibilityLevel,
+  versions: readonly VersionRecord[],
+  config: JsonObject,
+): Promise<LevelResult> {
+  try {
+    return await checkLevelYielding(...judgement(core, prepared, level, versions, config))
+  } catch (e) {
+    throw undecided(e)
+  }
+}
+
+function judgement(
+  core: RegistryCore,
+  prepared: PreparedSchema,
+  level: CompatibilityLevel,
+  versions: readonly VersionRecord[],
+  config: JsonObject,
+): Parameters<typeof checkLevel> {
+  const ms = core.deps.options.compatibilityBudgetMs
+  const budget = ms > 0 ? new TimeBudget(ms) : undefined
+  return [
+    prepared.format,
+    level,
+    prepared.parsed,
+    priorVersions(core, versions, prepared, config, budget),
+    typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
+    budget,
+  ]
+}
+
+const undecided = (e: unknown) => (e instanceof UndecidedError ? unprocessable(e.message) : e)
 
 /**
  * The live versions a new schema is checked against, narrowed by `compatibilityGroup`. Each

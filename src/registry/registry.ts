@@ -5,10 +5,10 @@ import { deleteConfig, getConfig, putConfig } from './config.js'
 import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
-import { lookup, testCompatibility } from './lookup.js'
+import { lookup, testCompatibility, testCompatibilityYielding, type CompatibilityOptions } from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
-import { register, type RegisterOptions } from './register.js'
+import { prejudge, register, type RegisterOptions } from './register.js'
 import { DEFAULT_CONTEXT, qualify } from './subjects.js'
 import type { SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
@@ -36,8 +36,10 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     options: core.deps.options,
     supportedTypes,
 
-    register: (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> =>
-      write((tx) => register(core, tx, subject, req, opts)),
+    register: async (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> => {
+      await prejudge(core, subject, req, opts)
+      return write((tx) => register(core, tx, subject, req, opts))
+    },
     lookup: (
       subject: string,
       req: SchemaRequest,
@@ -48,8 +50,15 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       subject: string,
       version: VersionSpec | undefined,
       req: SchemaRequest,
-      opts: { normalize?: boolean; verbose?: boolean; canRead?: CanRead | undefined },
+      opts: CompatibilityOptions,
     ) => testCompatibility(core, subject, version, req, opts),
+    /** The same check, letting other requests be served while a long one runs (the HTTP route). */
+    testCompatibilityYielding: (
+      subject: string,
+      version: VersionSpec | undefined,
+      req: SchemaRequest,
+      opts: CompatibilityOptions,
+    ) => testCompatibilityYielding(core, subject, version, req, opts),
 
     schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
       reads.schemaById(core, id, opts),

@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createRegistry } from '../../src/registry/registry.js'
+import { avroFormat } from '../../src/formats/avro/index.js'
+import { schemaGuid } from '../../src/registry/guid.js'
+import { DEFAULT_CONTEXT } from '../../src/registry/subjects.js'
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { startServer, type TestServer } from '../support/server.js'
 
 // Compatibility checks and parses whose cost an attacker chooses must stay bounded.
@@ -129,4 +134,74 @@ describe('element limit and compatibility time budget', () => {
     const versions = await (await fetch(`${small.url}/subjects/long/versions`)).json()
     expect(versions).toHaveLength(150)
   })
+})
+
+describe('a long compatibility check does not hold the server', () => {
+  let db: string
+  let dir: string
+  let srv: TestServer
+  const record = (fields: number) =>
+    JSON.stringify({
+      type: 'record',
+      name: 'Wide',
+      fields: Array.from({ length: fields }, (_, i) => ({ name: `f${i}`, type: 'string', default: '' })),
+    })
+  const send = (path: string, method = 'GET', body?: unknown) =>
+    fetch(`${srv.url}${path}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) } : {}),
+    })
+
+  beforeAll(async () => {
+    const { mkdtempSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    dir = mkdtempSync(join(tmpdir(), 'registrum-long-check-'))
+    db = join(dir, 'registrum.db')
+    // The history is written in one transaction (one sync), straight through the registry.
+    const store = new SqliteStore(db)
+    await store.ready()
+    const registry = createRegistry({ store })
+    await registry.putConfig('wide', { compatibility: 'NONE' })
+    await store.transaction((tx) => {
+      for (let v = 1; v <= 60; v++) {
+        const schema = avroFormat.canonicalize(avroFormat.parse(record(1500 + v), [], 'new'))
+        const guid = schemaGuid(schema, [], undefined, undefined)
+        tx.putSchema({ context: DEFAULT_CONTEXT, id: v, schemaType: 'AVRO', schema, references: [], guid })
+        tx.putVersion({ subject: 'wide', version: v, context: DEFAULT_CONTEXT, id: v, deleted: false, ts: Date.now() })
+      }
+    })
+    await registry.putConfig('wide', { compatibility: 'FULL_TRANSITIVE' })
+    expect(registry.listVersions('wide')).toHaveLength(60)
+    await store.close()
+  }, 120_000)
+
+  afterAll(async () => {
+    await srv?.close()
+    const { rmSync } = await import('node:fs')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  // After a restart the first check parses all 60 stored versions of 1,500+ fields: long work
+  // that used to keep health probes and reads waiting until it was done.
+  it.each([
+    ['the compatibility endpoint', '/compatibility/subjects/wide/versions'],
+    ['a registration', '/subjects/wide/versions'],
+  ])('answers health probes and reads while %s checks', async (_what, path) => {
+    srv = await startServer({ db, compatibilityBudget: 0 })
+    const order: string[] = []
+    const check = send(path, 'POST', { schema: record(1500) }).then(async (r) => {
+      order.push('check')
+      return r
+    })
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    const live = send('/health/live').then((r) => (order.push('health'), r))
+    const read = send('/subjects/wide/versions/1').then((r) => (order.push('read'), r))
+    const [c, l, g] = await Promise.all([check, live, read])
+    expect(c.status).toBe(200)
+    expect(l.status).toBe(200)
+    expect(g.status).toBe(200)
+    expect(order.at(-1)).toBe('check')
+    await srv.close()
+  }, 120_000)
 })

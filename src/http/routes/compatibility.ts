@@ -6,9 +6,9 @@ import { bool, type Query, schemaRequest } from '../input.js'
 
 /** `/compatibility/subjects/{s}/versions[/{v}]`. */
 export const compatibilityRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
-  const check = (subject: string, version: string | undefined, body: unknown, q: Query, canRead: CanRead | undefined) => {
+  const check = async (subject: string, version: string | undefined, body: unknown, q: Query, canRead: CanRead | undefined) => {
     const verbose = bool(q, 'verbose')
-    const result = registry.testCompatibility(
+    const result = await registry.testCompatibilityYielding(
       subject,
       version === undefined ? undefined : parseVersion(version),
       schemaRequest(body),
