@@ -75,7 +75,7 @@ function parseAndCheck(shape: Shape, n: number): number {
 }
 
 /** A subject with `versions` versions whose records grow by one field each up to `fields`. */
-async function history(versions: number, fields: number): Promise<{ first: number; again: number }> {
+async function history(versions: number, fields: number): Promise<{ first: number; again: number; stall: number; sliced: number }> {
   const registry = createRegistry({ store: new MemoryStore() })
   await registry.putConfig('h', { compatibility: 'NONE' })
   for (let v = 1; v <= versions; v++) {
@@ -86,7 +86,28 @@ async function history(versions: number, fields: number): Promise<{ first: numbe
   const candidate = { schema: JSON.stringify(record('H', fields)) }
   const first = time(() => registry.testCompatibility('h', undefined, candidate, {}))
   const again = time(() => registry.testCompatibility('h', undefined, candidate, {}))
-  return { first, again }
+  // The longest the event loop waited during one check: run as the HTTP route runs it
+  // (yielding), against the same check run in one go.
+  const stall = await longestWait(async () => void registry.testCompatibility('h', undefined, candidate, {}))
+  const sliced = await longestWait(async () => void (await registry.testCompatibilityYielding('h', undefined, candidate, {})))
+  return { first, again, stall, sliced }
+}
+
+/** The longest gap between 1 ms timer ticks while `work` runs: how long other requests would wait. */
+async function longestWait(work: () => Promise<void>): Promise<number> {
+  let last = performance.now()
+  let worst = 0
+  const timer = setInterval(() => {
+    const now = performance.now()
+    worst = Math.max(worst, now - last)
+    last = now
+  }, 1)
+  await new Promise((resolve) => setTimeout(resolve, 5))
+  last = performance.now()
+  await work()
+  await new Promise((resolve) => setTimeout(resolve, 5))
+  clearInterval(timer)
+  return worst
 }
 
 export async function runCompatScaleBench(): Promise<void> {
@@ -97,8 +118,11 @@ export async function runCompatScaleBench(): Promise<void> {
     console.log(`  ${shape.name.padEnd(32)} n=${String(shape.n).padEnd(6)} ${half.toFixed(0).padStart(6)} ms → ${full.toFixed(0).padStart(6)} ms  ratio ${(full / half).toFixed(2)}`)
   }
   for (const [versions, fields] of [[1000, 30], [500, 1000], [1000, 1000]] as const) {
-    const { first, again } = await history(versions, fields)
-    console.log(`  FULL_TRANSITIVE, ${versions} versions up to ${fields} fields: first check ${first.toFixed(1)} ms, next check ${again.toFixed(1)} ms`)
+    const { first, again, stall, sliced } = await history(versions, fields)
+    console.log(
+      `  FULL_TRANSITIVE, ${versions} versions up to ${fields} fields: first check ${first.toFixed(1)} ms, next ${again.toFixed(1)} ms;` +
+        ` longest event-loop wait ${stall.toFixed(1)} ms in one go, ${sliced.toFixed(1)} ms sliced`,
+    )
   }
 }
 

@@ -8,6 +8,7 @@ type Bench = { file: string; fn: string }
 const others: Bench[] = [
   { file: './serde.ts', fn: 'runSerdeBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
+  { file: './compat-scale.ts', fn: 'runCompatScaleBench' },
 ]
 for (const { file, fn } of others) {
   if (!existsSync(new URL(file, import.meta.url))) continue
