@@ -121,39 +121,27 @@ export function checkLevel(
 }
 
 /**
- * {@link checkLevel}, giving the event loop a turn whenever it has worked `sliceMs` without
+ * {@link checkLevel}, giving the event loop a turn whenever it has worked {@link SLICE_MS} without
  * one, so other requests, health probes and signals are served while a long check runs.
  */
-export async function checkLevelYielding(
-  format: SchemaFormat,
-  level: CompatibilityLevel,
-  candidate: ParsedSchema,
-  previous: readonly PriorVersion[],
-  options?: CompatOptions,
-  budget?: TimeBudget,
-  sliceMs = 10,
-): Promise<LevelResult> {
-  const steps = levelSteps(format, level, candidate, previous, options, budget)
+export async function checkLevelYielding(...args: Parameters<typeof checkLevel>): Promise<LevelResult> {
+  const steps = levelSteps(...args)
   let since = performance.now()
   for (;;) {
     const step = steps.next()
     if (step.done) return step.value
-    if (performance.now() - since >= sliceMs) {
+    if (performance.now() - since >= SLICE_MS) {
       await new Promise((resolve) => setImmediate(resolve))
       since = performance.now()
     }
   }
 }
 
+/** Work done without giving the event loop a turn, at most (one version pair may take longer). */
+const SLICE_MS = 10
+
 /** The check, one version pair per step. */
-function* levelSteps(
-  format: SchemaFormat,
-  level: CompatibilityLevel,
-  candidate: ParsedSchema,
-  previous: readonly PriorVersion[],
-  options?: CompatOptions,
-  budget?: TimeBudget,
-): Generator<void, LevelResult> {
+function* levelSteps(...[format, level, candidate, previous, options, budget]: Parameters<typeof checkLevel>): Generator<void, LevelResult> {
   if (level === 'NONE' || previous.length === 0) return { compatible: true, violations: [] }
   const transitive = level.endsWith('_TRANSITIVE')
   const against = transitive ? [...previous].reverse() : previous.slice(-1)
