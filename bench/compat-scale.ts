@@ -7,7 +7,11 @@ import { createRegistry } from '../src/registry/registry.js'
 import { MemoryStore } from '../src/store/memory/memory-store.js'
 
 const field = (i: number, type: unknown = 'string') => ({ name: `f${i}`, type, default: type === 'string' ? '' : null })
-const record = (name: string, n: number) => ({ type: 'record', name, fields: Array.from({ length: n }, (_, i) => field(i)) })
+const record = (name: string, n: number) => ({
+  type: 'record',
+  name,
+  fields: Array.from({ length: n }, (_, i) => field(i)),
+})
 
 interface Shape {
   readonly name: string
@@ -43,7 +47,10 @@ const SHAPES: Shape[] = [
     name: 'Avro record of n fields',
     n: 16384,
     type: 'AVRO',
-    texts: (n) => [JSON.stringify(record('R', n)), JSON.stringify({ ...record('R', n), fields: record('R', n).fields.reverse() })],
+    texts: (n) => [
+      JSON.stringify(record('R', n)),
+      JSON.stringify({ ...record('R', n), fields: record('R', n).fields.reverse() }),
+    ],
   },
   {
     name: 'Protobuf message of n fields',
@@ -75,12 +82,19 @@ function parseAndCheck(shape: Shape, n: number): number {
 }
 
 /** A subject with `versions` versions whose records grow by one field each up to `fields`. */
-async function history(versions: number, fields: number): Promise<{ first: number; again: number; stall: number; sliced: number }> {
+async function history(
+  versions: number,
+  fields: number,
+): Promise<{ first: number; again: number; stall: number; sliced: number }> {
   const registry = createRegistry({ store: new MemoryStore() })
   await registry.putConfig('h', { compatibility: 'NONE' })
   for (let v = 1; v <= versions; v++) {
     const n = Math.max(1, Math.round((v * fields) / versions))
-    await registry.register('h', { schema: JSON.stringify({ ...record('H', n), fields: [...record('H', n).fields, field(100_000 + v)] }) }, {})
+    await registry.register(
+      'h',
+      { schema: JSON.stringify({ ...record('H', n), fields: [...record('H', n).fields, field(100_000 + v)] }) },
+      {},
+    )
   }
   await registry.putConfig('h', { compatibility: 'FULL_TRANSITIVE' })
   const candidate = { schema: JSON.stringify(record('H', fields)) }
@@ -89,7 +103,9 @@ async function history(versions: number, fields: number): Promise<{ first: numbe
   // The longest the event loop waited during one check: run as the HTTP route runs it
   // (yielding), against the same check run in one go.
   const stall = await longestWait(async () => void registry.testCompatibility('h', undefined, candidate, {}))
-  const sliced = await longestWait(async () => void (await registry.testCompatibilityYielding('h', undefined, candidate, {})))
+  const sliced = await longestWait(
+    async () => void (await registry.testCompatibilityYielding('h', undefined, candidate, {})),
+  )
   return { first, again, stall, sliced }
 }
 
@@ -115,9 +131,15 @@ export async function runCompatScaleBench(): Promise<void> {
   for (const shape of SHAPES) {
     const half = parseAndCheck(shape, shape.n / 2)
     const full = parseAndCheck(shape, shape.n)
-    console.log(`  ${shape.name.padEnd(32)} n=${String(shape.n).padEnd(6)} ${half.toFixed(0).padStart(6)} ms → ${full.toFixed(0).padStart(6)} ms  ratio ${(full / half).toFixed(2)}`)
+    console.log(
+      `  ${shape.name.padEnd(32)} n=${String(shape.n).padEnd(6)} ${half.toFixed(0).padStart(6)} ms → ${full.toFixed(0).padStart(6)} ms  ratio ${(full / half).toFixed(2)}`,
+    )
   }
-  for (const [versions, fields] of [[1000, 30], [500, 1000], [1000, 1000]] as const) {
+  for (const [versions, fields] of [
+    [1000, 30],
+    [500, 1000],
+    [1000, 1000],
+  ] as const) {
     const { first, again, stall, sliced } = await history(versions, fields)
     console.log(
       `  FULL_TRANSITIVE, ${versions} versions up to ${fields} fields: first check ${first.toFixed(1)} ms, next ${again.toFixed(1)} ms;` +

@@ -31,17 +31,13 @@ function assertUnreferenced(
   canRead: CanRead | undefined,
   exceptSubject?: string,
 ): void {
-  const holders: VersionRecord[] = []
-  for (const { context, id } of core.store.referrersOf(v.subject, v.version)) {
-    const uses = core.store.usesOf(context, id).filter((u) => u.subject !== exceptSubject && (permanent || !u.deleted))
-    holders.push(...uses)
-  }
-  if (holders.length === 0) return
-  const visible = holders.filter((u) => !canRead || canRead(u.subject))
-  const named = [...new Set(visible.map((u) => `${u.subject} version ${u.version}`))].sort()
-  const listed = named.length > 0 ? ` Referenced by ${named.join(', ')}` : ''
-  const hidden = visible.length < holders.length ? `${named.length > 0 ? ' and' : ' Referenced'} by subjects you may not read` : ''
-  throw referenceExists(v.subject, v.version, listed || hidden ? `${listed}${hidden}.` : '')
+  const blocking = core.store
+    .referrersOf(v.subject, v.version)
+    .flatMap(({ context, id }) => core.store.usesOf(context, id))
+    .filter((u) => u.subject !== exceptSubject && (permanent || !u.deleted))
+  if (blocking.length === 0) return
+  const visible = blocking.filter((u) => !canRead || canRead(u.subject))
+  throw referenceExists(v.subject, v.version, visible, visible.length < blocking.length)
 }
 
 /** Removes the subject's config and mode once it has no version left. */

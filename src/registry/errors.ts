@@ -85,11 +85,24 @@ export const invalidCompatibilityLevel = () =>
 export const invalidMode = (detail = '') =>
   err('INVALID_MODE', `Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.${detail}`)
 export const operationNotPermitted = (message: string) => err('OPERATION_NOT_PERMITTED', message)
-export const referenceExists = (s: string, v: number, holders = '') =>
-  err(
+/**
+ * 42206, naming the subject-versions that still refer to `s` version `v` that the caller may
+ * read (a few, then a count); `hidden` says others exist on subjects the caller may not read.
+ */
+export const referenceExists = (
+  s: string,
+  v: number,
+  referrers: readonly { subject: string; version: number }[],
+  hidden = false,
+) => {
+  const named = referrers.slice(0, 5).map((r) => `subject '${r.subject}' version ${r.version}`)
+  const more = referrers.length > named.length ? ` and ${referrers.length - named.length} more` : ''
+  const unreadable = hidden ? `${named.length > 0 ? ' and' : ''} by versions of subjects you may not read` : ''
+  return err(
     'REFERENCE_EXISTS',
-    `One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=${s},version=${v}}.${holders}`,
+    `One or more references exist to subject '${s}' version ${v}: referenced by ${named.join(', ')}${more}${unreadable}. Delete the referring versions first.`,
   )
+}
 /** The caller may not read `subject`; the same words as the HTTP layer's own denials. */
 export const accessDenied = (subject: string) =>
   err('ACCESS_DENIED', `User is denied operation Read on Subject: ${subject}`)

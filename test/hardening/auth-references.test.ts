@@ -9,8 +9,18 @@ import { basic, usersYaml } from './fixtures.js'
 
 const JSON_TYPE = 'application/vnd.schemaregistry.v1+json'
 const TEAM_A_PASSWORD = 'team-a-pass'
-const SECRET = JSON.stringify({ type: 'record', name: 'Secret', namespace: 'b', fields: [{ name: 'pin', type: 'string' }] })
-const REFERRING = JSON.stringify({ type: 'record', name: 'Holder', namespace: 'a', fields: [{ name: 's', type: 'b.Secret' }] })
+const SECRET = JSON.stringify({
+  type: 'record',
+  name: 'Secret',
+  namespace: 'b',
+  fields: [{ name: 'pin', type: 'string' }],
+})
+const REFERRING = JSON.stringify({
+  type: 'record',
+  name: 'Holder',
+  namespace: 'a',
+  fields: [{ name: 's', type: 'b.Secret' }],
+})
 const SECRET_PROTO = 'syntax = "proto3";\npackage b;\nmessage Secret { string pin = 1; }\n'
 const REFERRING_PROTO = 'syntax = "proto3";\npackage a;\nimport "secret.proto";\nmessage Holder { b.Secret s = 1; }\n'
 
@@ -49,9 +59,11 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'registrum-auth-refs-'))
   const file = join(dir, 'users.yaml')
   const { hashPassword } = await import('../../src/http/auth/password.js')
-  const yaml = (await usersYaml(`  - { principal: team-a, subject: "team-a-*", grant: admin }
+  const yaml = (
+    await usersYaml(`  - { principal: team-a, subject: "team-a-*", grant: admin }
   - { principal: team-a, subject: ":.*:team-a-*", grant: admin }
-`)).replace('users:\n', `users:\n  team-a: { password: ${JSON.stringify(await hashPassword(TEAM_A_PASSWORD))} }\n`)
+`)
+  ).replace('users:\n', `users:\n  team-a: { password: ${JSON.stringify(await hashPassword(TEAM_A_PASSWORD))} }\n`)
   writeFileSync(file, yaml)
   server = await startServer({ authFile: file })
   const { PASSWORDS } = await import('./fixtures.js')
@@ -61,7 +73,8 @@ beforeAll(async () => {
     expect((await call('POST', `/subjects/${subject}/versions`, admin, { schema: SECRET })).status).toBe(200)
   }
   expect(
-    (await call('POST', '/subjects/team-b-proto/versions', admin, { schemaType: 'PROTOBUF', schema: SECRET_PROTO })).status,
+    (await call('POST', '/subjects/team-b-proto/versions', admin, { schemaType: 'PROTOBUF', schema: SECRET_PROTO }))
+      .status,
   ).toBe(200)
   // team-b-mid is readable to nobody but admins and references the secret: a transitive path.
   expect((await call('POST', '/subjects/team-a-open/versions', admin, { schema: SECRET })).status).toBe(200)
@@ -113,7 +126,12 @@ describe('references and access control', () => {
 
   it('checks references transitively', async () => {
     // A readable subject whose schema references an unreadable one.
-    const mid = JSON.stringify({ type: 'record', name: 'Mid', namespace: 'a', fields: [{ name: 's', type: 'b.Secret' }] })
+    const mid = JSON.stringify({
+      type: 'record',
+      name: 'Mid',
+      namespace: 'a',
+      fields: [{ name: 's', type: 'b.Secret' }],
+    })
     const viaMid = { schema: mid, references: [{ name: 'b.Secret', subject: 'team-b-secret', version: 1 }] }
     expect((await call('POST', '/subjects/team-a-mid/versions', admin, viaMid)).status).toBe(200)
     const top = JSON.stringify({ type: 'record', name: 'Top', namespace: 'a', fields: [{ name: 'm', type: 'a.Mid' }] })
@@ -139,10 +157,16 @@ describe('references and access control', () => {
     expect(res.body.message).toContain('team-a-own')
     expect(res.body.message).not.toContain('team-b-user')
     expect(res.body.message).toContain('subjects you may not read')
-    const hiddenOnly = JSON.stringify({ type: 'record', name: 'Other', namespace: 'b', fields: [{ name: 's', type: 'b.Secret' }] })
+    const hiddenOnly = JSON.stringify({
+      type: 'record',
+      name: 'Other',
+      namespace: 'b',
+      fields: [{ name: 's', type: 'b.Secret' }],
+    })
     const hiddenBody = { schema: hiddenOnly, references: [{ name: 'b.Secret', subject: 'team-a-open', version: 1 }] }
     const hiddenId = (await call('POST', '/subjects/team-b-only/versions', admin, hiddenBody)).body.id
-    const referrers = (await call('GET', '/subjects/team-a-open/versions/1/referencedby', teamA)).body as unknown as number[]
+    const referrers = (await call('GET', '/subjects/team-a-open/versions/1/referencedby', teamA))
+      .body as unknown as number[]
     expect(referrers).not.toContain(hiddenId)
     expect(referrers.length).toBe(1)
     const all = (await call('GET', '/subjects/team-a-open/versions/1/referencedby', admin)).body as unknown as number[]

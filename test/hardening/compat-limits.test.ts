@@ -45,7 +45,11 @@ describe('JSON Schema patternProperties during compatibility', () => {
     expect((await call('POST', '/subjects/redos/versions', withPattern('^(a+)+$'))).status).toBe(200)
     // Before linear-time matching this name kept the event loop busy for hours.
     const name = `${'a'.repeat(60)}b`
-    const res = await call('POST', '/compatibility/subjects/redos/versions?verbose=true', withPattern('^(a+)+$', { [name]: { type: 'string' } }))
+    const res = await call(
+      'POST',
+      '/compatibility/subjects/redos/versions?verbose=true',
+      withPattern('^(a+)+$', { [name]: { type: 'string' } }),
+    )
     expect(res.status).toBe(200)
     // Old readers (closed, the name matching no pattern) reject the new property.
     expect(res.body.is_compatible).toBe(false)
@@ -56,16 +60,28 @@ describe('JSON Schema patternProperties during compatibility', () => {
 
   it('still applies a matching pattern to a property it covers', async () => {
     // `aaaa` matches ^(a+)+$, whose schema (string) covers a string property: compatible both ways.
-    const res = await call('POST', '/compatibility/subjects/redos/versions', withPattern('^(a+)+$', { aaaa: { type: 'string' } }))
+    const res = await call(
+      'POST',
+      '/compatibility/subjects/redos/versions',
+      withPattern('^(a+)+$', { aaaa: { type: 'string' } }),
+    )
     expect(res.body.is_compatible).toBe(true)
-    const narrower = await call('POST', '/compatibility/subjects/redos/versions', withPattern('^(a+)+$', { aaaa: { type: 'integer' } }))
+    const narrower = await call(
+      'POST',
+      '/compatibility/subjects/redos/versions',
+      withPattern('^(a+)+$', { aaaa: { type: 'integer' } }),
+    )
     expect(narrower.body.is_compatible).toBe(false)
   })
 
   it('answers 422 instead of guessing when a pattern needs backtracking', async () => {
     await call('PUT', '/config/lookahead', { compatibility: 'FULL' })
     expect((await call('POST', '/subjects/lookahead/versions', withPattern('^(?!x-)a'))).status).toBe(200)
-    const res = await call('POST', '/compatibility/subjects/lookahead/versions', withPattern('^(?!x-)a', { ab: { type: 'string' } }))
+    const res = await call(
+      'POST',
+      '/compatibility/subjects/lookahead/versions',
+      withPattern('^(?!x-)a', { ab: { type: 'string' } }),
+    )
     expect(res.status).toBe(422)
     expect(res.body.error_code).toBe(422)
     expect(res.body.message).toMatch(/Cannot decide compatibility: patternProperties pattern "\^\(\?!x-\)a"/)
@@ -75,7 +91,11 @@ describe('JSON Schema patternProperties during compatibility', () => {
 describe('element limit and compatibility time budget', () => {
   let small: TestServer
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${small.url}${path}`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) })
+    const res = await fetch(`${small.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify(body),
+    })
     return { status: res.status, body: (await res.json()) as Record<string, unknown> }
   }
   const record = (fields: number, extra = 0) =>
@@ -119,7 +139,8 @@ describe('element limit and compatibility time budget', () => {
       body: JSON.stringify({ compatibility: 'NONE' }),
     })
     expect(put.status).toBe(200)
-    for (let v = 1; v <= 150; v++) expect((await post('/subjects/long/versions', { schema: record(60, v) })).status).toBe(200)
+    for (let v = 1; v <= 150; v++)
+      expect((await post('/subjects/long/versions', { schema: record(60, v) })).status).toBe(200)
     await fetch(`${small.url}/config/long`, {
       method: 'PUT',
       headers: { 'content-type': JSON_TYPE },
@@ -187,21 +208,26 @@ describe('a long compatibility check does not hold the server', () => {
   it.each([
     ['the compatibility endpoint', '/compatibility/subjects/wide/versions'],
     ['a registration', '/subjects/wide/versions'],
-  ])('answers health probes and reads while %s checks', async (_what, path) => {
-    srv = await startServer({ db, compatibilityBudget: 0 })
-    const order: string[] = []
-    const check = send(path, 'POST', { schema: record(1500) }).then(async (r) => {
-      order.push('check')
-      return r
-    })
-    await new Promise((resolve) => setTimeout(resolve, 30))
-    const live = send('/health/live').then((r) => (order.push('health'), r))
-    const read = send('/subjects/wide/versions/1').then((r) => (order.push('read'), r))
-    const [c, l, g] = await Promise.all([check, live, read])
-    expect(c.status).toBe(200)
-    expect(l.status).toBe(200)
-    expect(g.status).toBe(200)
-    expect(order.at(-1)).toBe('check')
-    await srv.close()
-  }, 120_000)
+  ])(
+    'answers health probes and reads while %s checks',
+    async (_what, path) => {
+      srv = await startServer({ db, compatibilityBudget: 0 })
+      const order: string[] = []
+      const noting = (what: string) => (r: Response) => {
+        order.push(what)
+        return r
+      }
+      const check = send(path, 'POST', { schema: record(1500) }).then(noting('check'))
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      const live = send('/health/live').then(noting('health'))
+      const read = send('/subjects/wide/versions/1').then(noting('read'))
+      const [c, l, g] = await Promise.all([check, live, read])
+      expect(c.status).toBe(200)
+      expect(l.status).toBe(200)
+      expect(g.status).toBe(200)
+      expect(order.at(-1)).toBe('check')
+      await srv.close()
+    },
+    120_000,
+  )
 })

@@ -20,7 +20,7 @@ interface BranchIndex {
 const indexes = new WeakMap<UnionNode, BranchIndex>()
 
 function indexOf(union: UnionNode): BranchIndex {
-  let index = indexes.get(union)
+  const index = indexes.get(union)
   if (index) return index
   const position = new Map<AvroNode, number>()
   const named = new Map<string, NamedNode[]>()
@@ -32,12 +32,16 @@ function indexOf(union: UnionNode): BranchIndex {
   }
   union.branches.forEach((b, i) => {
     position.set(b, i)
-    if (!isNamed(b)) return void unnamed.push(b)
+    if (!isNamed(b)) {
+      unnamed.push(b)
+      return
+    }
     file(`name:${b.name}`, b)
     for (const alias of b.aliases) file(`alias:${alias}`, b)
   })
-  indexes.set(union, (index = { position, named, unnamed }))
-  return index
+  const built = { position, named, unnamed }
+  indexes.set(union, built)
+  return built
 }
 
 /**
@@ -49,7 +53,10 @@ function indexOf(union: UnionNode): BranchIndex {
 function candidates(reader: UnionNode, writer: AvroNode): readonly AvroNode[] {
   const index = indexOf(reader)
   if (!isNamed(writer)) return index.unnamed
-  const found = [...(index.named.get(`name:${writer.name}`) ?? []), ...(index.named.get(`alias:${writer.fullName}`) ?? [])]
+  const found = [
+    ...(index.named.get(`name:${writer.name}`) ?? []),
+    ...(index.named.get(`alias:${writer.fullName}`) ?? []),
+  ]
   return [...new Set(found)]
     .filter((b) => b.kind === writer.kind && namesMatch(b, writer))
     .sort((a, b) => index.position.get(a)! - index.position.get(b)!)
