@@ -24,6 +24,10 @@ const REFERRING = JSON.stringify({
 const SECRET_PROTO = 'syntax = "proto3";\npackage b;\nmessage Secret { string pin = 1; }\n'
 const REFERRING_PROTO = 'syntax = "proto3";\npackage a;\nimport "secret.proto";\nmessage Holder { b.Secret s = 1; }\n'
 
+/** A record with one field of the referenced type `b.Secret`. */
+const holderOf = (namespace: string, name: string) =>
+  JSON.stringify({ type: 'record', name, namespace, fields: [{ name: 's', type: 'b.Secret' }] })
+
 let server: TestServer
 let dir: string
 
@@ -126,13 +130,10 @@ describe('references and access control', () => {
 
   it('checks references transitively', async () => {
     // A readable subject whose schema references an unreadable one.
-    const mid = JSON.stringify({
-      type: 'record',
-      name: 'Mid',
-      namespace: 'a',
-      fields: [{ name: 's', type: 'b.Secret' }],
-    })
-    const viaMid = { schema: mid, references: [{ name: 'b.Secret', subject: 'team-b-secret', version: 1 }] }
+    const viaMid = {
+      schema: holderOf('a', 'Mid'),
+      references: [{ name: 'b.Secret', subject: 'team-b-secret', version: 1 }],
+    }
     expect((await call('POST', '/subjects/team-a-mid/versions', admin, viaMid)).status).toBe(200)
     const top = JSON.stringify({ type: 'record', name: 'Top', namespace: 'a', fields: [{ name: 'm', type: 'a.Mid' }] })
     const body = { schema: top, references: [{ name: 'a.Mid', subject: 'team-a-mid', version: 1 }] }
@@ -157,13 +158,10 @@ describe('references and access control', () => {
     expect(res.body.message).toContain('team-a-own')
     expect(res.body.message).not.toContain('team-b-user')
     expect(res.body.message).toContain('subjects you may not read')
-    const hiddenOnly = JSON.stringify({
-      type: 'record',
-      name: 'Other',
-      namespace: 'b',
-      fields: [{ name: 's', type: 'b.Secret' }],
-    })
-    const hiddenBody = { schema: hiddenOnly, references: [{ name: 'b.Secret', subject: 'team-a-open', version: 1 }] }
+    const hiddenBody = {
+      schema: holderOf('b', 'Other'),
+      references: [{ name: 'b.Secret', subject: 'team-a-open', version: 1 }],
+    }
     const hiddenId = (await call('POST', '/subjects/team-b-only/versions', admin, hiddenBody)).body.id
     const referrers = (await call('GET', '/subjects/team-a-open/versions/1/referencedby', teamA))
       .body as unknown as number[]
