@@ -98,6 +98,15 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     getVersion: (subject: string, spec: VersionSpec, deleted: boolean): VersionRecord =>
       reads.getVersion(core, qualify(subject).qualified, spec, deleted),
     versionView: (v: VersionRecord, format?: string) => reads.versionView(core, v, format),
+    /**
+     * A `format` other than the default may inline referenced schemas (`resolved`, `serialized`):
+     * the caller must then be able to read every referenced subject, transitively (403 otherwise).
+     */
+    assertRenderable: (v: VersionRecord, format: string | undefined, canRead: CanRead | undefined) => {
+      if (!canRead || !format || format === 'default') return
+      const record = core.schemaOf(v)
+      if (record.references.length > 0) core.resolveReferences(record.references, record.context, { includeDeleted: true, canRead })
+    },
     renderVersionSchema: (v: VersionRecord, format?: string) => reads.renderSchema(core, core.schemaOf(v), format),
     referencedBy: (v: VersionRecord, deleted: boolean, canRead?: CanRead) => reads.referencedBy(core, v, deleted, canRead),
     listSchemas: (opts: { prefix?: string; deleted?: boolean; latestOnly?: boolean; ruleType?: string; format?: string }) => {

@@ -110,6 +110,18 @@ describe('references and access control', () => {
     expect((await call('GET', '/subjects/team-a-proto/versions/1?format=serialized', teamA)).status).toBe(404)
   })
 
+  it('refuses to inline, on read, a reference the caller cannot read', async () => {
+    // An administrator registered team-a-held referencing team-b-secret; team-a may read it,
+    // but not with team-b's schema inlined.
+    expect((await call('POST', '/subjects/team-a-held/versions', admin, avroRef('team-b-secret'))).status).toBe(200)
+    await call('GET', '/subjects/team-a-held/versions/1?format=resolved', admin)
+    for (const path of ['/subjects/team-a-held/versions/1', '/subjects/team-a-held/versions/1/schema']) {
+      expectDenied(await call('GET', `${path}?format=resolved`, teamA), 'team-b-secret')
+      expect((await call('GET', path, teamA)).status).toBe(200)
+    }
+    expect((await call('GET', '/subjects/team-a-held/versions/1?format=resolved', admin)).status).toBe(200)
+  })
+
   it('refuses a lookup that would resolve a reference the caller cannot read', async () => {
     expect((await call('POST', '/subjects/team-a-held/versions', admin, avroRef('team-b-secret'))).status).toBe(200)
     expectDenied(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { parseVersion } from '../../registry/reads.js'
+import type { CanRead } from '../../registry/core.js'
 import type { Registry } from '../../registry/registry.js'
 import { registerDto, schemaDto } from '../dto.js'
 import { bool, page, type Query, schemaRequest, str } from '../input.js'
@@ -61,14 +62,21 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
 
   const version = (req: { params: { subject: string; version: string }; query: Query }) =>
     registry.getVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'deleted'))
+  /** The version, once the caller may read what its `format` inlines (before any cached answer). */
+  const renderable = (req: { params: { subject: string; version: string }; query: Query; canRead: CanRead | undefined }) => {
+    const v = version(req)
+    registry.assertRenderable(v, str(req.query, 'format'), req.canRead)
+    return v
+  }
 
   const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
-  app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) =>
-    cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format')))),
-  )
+  app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) => {
+    if (req.canRead) renderable(req)
+    return cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format'))))
+  })
 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/schema', async (req, reply) => {
-    reply.send(registry.renderVersionSchema(version(req), str(req.query, 'format')))
+    reply.send(registry.renderVersionSchema(renderable(req), str(req.query, 'format')))
   })
 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/referencedby', async (req) => {
