@@ -10,6 +10,7 @@ const others: Bench[] = [
   { file: './rules.ts', fn: 'runRulesBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
   { file: './compat-scale.ts', fn: 'runCompatScaleBench' },
+  { file: './ui.ts', fn: 'runUiBench' },
 ]
 for (const { file, fn } of others) {
   if (!existsSync(new URL(file, import.meta.url))) continue

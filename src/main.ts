@@ -35,6 +35,8 @@ export interface ServerConfig {
   readonly maxSchemaElements: number
   /** Milliseconds one compatibility check may take before it answers 422. */
   readonly compatibilityBudget: number
+  /** Serve the web UI at `/ui`. */
+  readonly ui?: boolean
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
   readonly store?: 'sqlite' | 'kafka'
   /** Kafka bootstrap servers, comma-separated `host:port`. */
@@ -96,6 +98,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     connectionTimeout: c.connectionTimeout,
     maxConcurrency: c.maxConcurrency,
     audit: c.audit,
+    ui: c.ui !== false,
     ...security,
   })
   await app.listen({ host: c.host, port: c.port })

@@ -32,6 +32,7 @@ Options (each also read from the environment variable shown):
   --compatibility-budget MS     longest one compatibility check may run (422 beyond), 0 for none
                                                            REGISTRUM_COMPATIBILITY_BUDGET (default 10000)
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
+  --no-ui                       do not serve the web UI at /ui     REGISTRUM_UI=false
   --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
                                                            REGISTRUM_SHUTDOWN_TIMEOUT (default 30000)
   --store sqlite|kafka          where state lives          REGISTRUM_STORE  (default sqlite)
@@ -64,6 +65,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       'no-audit': { type: 'boolean' },
       'max-schema-elements': { type: 'string' },
       'compatibility-budget': { type: 'string' },
+      'no-ui': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
       store: { type: 'string' },
       bootstrap: { type: 'string' },
@@ -120,6 +122,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       DEFAULT_CONFIG.compatibilityBudget,
     ),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
+    ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',
     shutdownTimeout: int(pick(values['shutdown-timeout'], 'REGISTRUM_SHUTDOWN_TIMEOUT'), '--shutdown-timeout', 30_000),
     store,
     ...optional('bootstrap', bootstrap),

@@ -15,10 +15,11 @@ import { modeRoutes } from './routes/mode.js'
 import { rootRoutes } from './routes/root.js'
 import { schemasRoutes } from './routes/schemas.js'
 import { subjectsRoutes } from './routes/subjects.js'
+import { UI_BASE, uiRoutes } from './ui/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every route registered, for the test that holds openapi.yaml to the server. */
+    /** Every API route registered (the UI's pages aside), for the test that holds openapi.yaml to the server. */
     registrumRoutes: readonly { method: string; url: string }[]
   }
 }
@@ -44,6 +45,8 @@ export interface AppDeps {
   readonly connectionTimeout?: number
   /** Write an audit line per write request (needs a logger). */
   readonly audit?: boolean
+  /** Serve the web UI at `/ui` (default true). */
+  readonly ui?: boolean
 }
 
 /**
@@ -80,6 +83,7 @@ export async function buildApp({
   requestTimeout = 0,
   connectionTimeout = 0,
   audit = true,
+  ui = true,
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: readableLogs(logger),
@@ -95,6 +99,7 @@ export async function buildApp({
   })
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {
+    if (r.url === UI_BASE || r.url.startsWith(`${UI_BASE}/`)) return
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
   })
   app.decorate('registrumRoutes', routes)
@@ -112,5 +117,6 @@ export async function buildApp({
   await app.register(compatibilityRoutes, opts)
   await app.register(configRoutes, opts)
   await app.register(modeRoutes, opts)
+  if (ui) await app.register(uiRoutes, { registry, ...(auth ? { auth } : {}) })
   return app
 }

@@ -70,6 +70,8 @@ export function installContentTypes(app: FastifyInstance): void {
     }
   })
   app.addHook('onRequest', (request, reply, done) => {
+    // Routes that set `config.ownContentType` (the web UI's pages) answer their own types.
+    if ((request.routeOptions.config as { ownContentType?: boolean } | undefined)?.ownContentType) return done()
     const type = negotiate(request.headers.accept)
     if (!type) {
       reply.code(406).type(V1_JSON).send({ error_code: 406, message: 'HTTP 406 Not Acceptable' })

@@ -4,7 +4,7 @@ import { SchemaParseError } from '../formats/format.js'
 import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
 import { GLOBAL_SCOPE } from '../store/store.js'
 import { accessDenied, invalidSchema, storeError } from './errors.js'
-import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, inContext, qualify } from './subjects.js'
+import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, qualify, referencedSubject } from './subjects.js'
 
 /** Server-wide settings the domain needs. */
 export interface RegistryOptions {
@@ -156,9 +156,7 @@ export class RegistryCore {
     const concrete: SchemaReference[] = []
     const visit = (list: readonly SchemaReference[], ctx: string, top: boolean) => {
       for (const ref of list) {
-        const subject = qualify(ref.subject).context === DEFAULT_CONTEXT && ctx !== DEFAULT_CONTEXT && !ref.subject.startsWith(':')
-          ? inContext(ctx, ref.subject)
-          : ref.subject
+        const subject = referencedSubject(ref.subject, ctx)
         if (canRead && !canRead(qualify(subject).qualified)) throw accessDenied(qualify(subject).qualified)
         const version = this.#findReferenced(subject, ref.version, includeDeleted)
         if (!version) {

@@ -37,6 +37,12 @@ export function lookup(
   return versionView(core, found, format)
 }
 
+/** A candidate's structured verdict: the level it was judged under and what was found. */
+export interface CandidateVerdict {
+  readonly level: CompatibilityLevel
+  readonly result: LevelResult
+}
+
 /**
  * `POST /compatibility/subjects/{s}/versions[/{v}]`. With a version, only that version and only
  * the level's direction; without, exactly the check registration would make.
@@ -48,9 +54,9 @@ export function testCompatibility(
   req: SchemaRequest,
   opts: CompatibilityOptions,
 ): CompatibilityView {
-  const plan = planCompatibility(core, rawSubject, spec, req, opts)
+  const plan = planOrAnswer(core, rawSubject, spec, req, opts)
   if ('view' in plan) return plan.view
-  return verdict(judge(core, plan.prepared, plan.level, plan.against, plan.config), plan.level)
+  return rendered('result' in plan ? plan : { level: plan.level, result: judge(core, plan.prepared, plan.level, plan.against, plan.config) })
 }
 
 /** {@link testCompatibility}, serving other requests while a long check runs. */
@@ -61,9 +67,23 @@ export async function testCompatibilityYielding(
   req: SchemaRequest,
   opts: CompatibilityOptions,
 ): Promise<CompatibilityView> {
-  const plan = planCompatibility(core, rawSubject, spec, req, opts)
+  const plan = planOrAnswer(core, rawSubject, spec, req, opts)
   if ('view' in plan) return plan.view
-  return verdict(await judgeYielding(core, plan.prepared, plan.level, plan.against, plan.config), plan.level)
+  if ('result' in plan) return rendered(plan)
+  return rendered({ level: plan.level, result: await judgeYielding(core, plan.prepared, plan.level, plan.against, plan.config) })
+}
+
+/** The check behind {@link testCompatibility}, before its result is rendered into messages. */
+export function checkCandidate(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  opts: { normalize?: boolean; canRead?: CanRead | undefined },
+): CandidateVerdict {
+  const plan = planCompatibility(core, rawSubject, spec, req, opts)
+  if ('result' in plan) return plan
+  return { level: plan.level, result: judge(core, plan.prepared, plan.level, plan.against, plan.config) }
 }
 
 export interface CompatibilityOptions {
@@ -72,14 +92,33 @@ export interface CompatibilityOptions {
   readonly canRead?: CanRead | undefined
 }
 
-const verdict = (result: LevelResult, level: CompatibilityLevel): CompatibilityView => ({
+const rendered = ({ level, result }: CandidateVerdict): CompatibilityView => ({
   isCompatible: result.compatible,
   messages: renderMessages(result, level),
 })
 
+/** A verdict known without checking, or what the check needs. */
 type Plan =
-  | { view: CompatibilityView }
-  | { prepared: PreparedSchema; level: CompatibilityLevel; against: VersionRecord[]; config: JsonObject }
+  | CandidateVerdict
+  | { level: CompatibilityLevel; prepared: PreparedSchema; against: VersionRecord[]; config: JsonObject }
+
+/** {@link planCompatibility}; with `verbose`, an invalid schema is an answer, not an error. */
+function planOrAnswer(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  { verbose = false, ...opts }: CompatibilityOptions,
+): Plan | { view: CompatibilityView } {
+  try {
+    return planCompatibility(core, rawSubject, spec, req, opts)
+  } catch (e) {
+    if (verbose && e instanceof RegistryError && e.code === 'INVALID_SCHEMA') {
+      return { view: { isCompatible: false, messages: [e.message] } }
+    }
+    throw e
+  }
+}
 
 /** Everything up to the check itself: the versions to check against, the level, the parsed candidate. */
 function planCompatibility(
@@ -87,7 +126,7 @@ function planCompatibility(
   rawSubject: string,
   spec: VersionSpec | undefined,
   req: SchemaRequest,
-  { normalize = false, verbose = false, canRead }: CompatibilityOptions,
+  { normalize = false, canRead }: { normalize?: boolean; canRead?: CanRead | undefined },
 ): Plan {
   const subject = qualify(rawSubject)
   const config = core.effectiveConfig(subject.qualified)
@@ -96,7 +135,7 @@ function planCompatibility(
   let level: CompatibilityLevel = config.compatibilityLevel
   if (spec !== undefined) {
     if (spec === 'latest') {
-      if (live.length === 0) return { view: { isCompatible: true, messages: [] } }
+      if (live.length === 0) return { level, result: { compatible: true, violations: [] } }
       against = live.slice(-1)
     } else {
       // Confluent answers 40402 here even when the subject itself does not exist.
@@ -106,20 +145,12 @@ function planCompatibility(
     }
     level = level.replace('_TRANSITIVE', '') as CompatibilityLevel
   }
-  let prepared
-  try {
-    prepared = prepareSchema(core, subject, req, {
-      normalize: normalize || config.normalize === true,
-      mode: 'new',
-      includeDeletedRefs: false,
-      canRead,
-      ...(live.at(-1) ? { previous: live.at(-1)! } : {}),
-    })
-  } catch (e) {
-    if (verbose && e instanceof RegistryError && e.code === 'INVALID_SCHEMA') {
-      return { view: { isCompatible: false, messages: [e.message] } }
-    }
-    throw e
-  }
-  return { prepared, level, against, config }
+  const prepared = prepareSchema(core, subject, req, {
+    normalize: normalize || config.normalize === true,
+    mode: 'new',
+    includeDeletedRefs: false,
+    canRead,
+    ...(live.at(-1) ? { previous: live.at(-1)! } : {}),
+  })
+  return { level, prepared, against, config }
 }

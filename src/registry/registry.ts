@@ -5,7 +5,7 @@ import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
-import { lookup, testCompatibility, testCompatibilityYielding, type CompatibilityOptions } from './lookup.js'
+import { checkCandidate, lookup, testCompatibility, testCompatibilityYielding, type CompatibilityOptions } from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
 import { prejudge, register, type RegisterOptions } from './register.js'
@@ -59,6 +59,9 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       req: SchemaRequest,
       opts: CompatibilityOptions,
     ) => testCompatibilityYielding(core, subject, version, req, opts),
+    /** The same check as `testCompatibility`, structured: the level and each violation. */
+    checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean } = {}) =>
+      checkCandidate(core, subject, undefined, req, opts),
 
     schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
       reads.schemaById(core, id, opts),

@@ -30,6 +30,12 @@ export function inContext(context: string, name: string): string {
   return context === DEFAULT_CONTEXT ? name : `:${context}:${name}`
 }
 
+/** The subject a reference names, read in the referencing schema's context. */
+export function referencedSubject(refSubject: string, context: string): string {
+  const unqualified = qualify(refSubject).context === DEFAULT_CONTEXT && !refSubject.startsWith(':')
+  return unqualified && context !== DEFAULT_CONTEXT ? inContext(context, refSubject) : refSubject
+}
+
 /** The config/mode scope key of a context: `:.:` for the default (global) one. */
 export function contextScope(context: string): string {
   return `:${context}:`
