@@ -9,6 +9,7 @@ const others: Bench[] = [
   { file: './serde.ts', fn: 'runSerdeBench' },
   { file: './rules.ts', fn: 'runRulesBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
+  { file: './compat-scale.ts', fn: 'runCompatScaleBench' },
   { file: './ui.ts', fn: 'runUiBench' },
 ]
 for (const { file, fn } of others) {

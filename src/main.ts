@@ -32,6 +32,10 @@ export interface ServerConfig {
   readonly maxConcurrency: number
   /** One log line per write request, at info whatever the log level. */
   readonly audit: boolean
+  /** Most elements a schema in a request may define (42209 beyond it). */
+  readonly maxSchemaElements: number
+  /** Milliseconds one compatibility check may take before it answers 422. */
+  readonly compatibilityBudget: number
   /** Serve the web UI at `/ui`. */
   readonly ui?: boolean
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
@@ -56,6 +60,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   connectionTimeout: 0,
   maxConcurrency: 1024,
   audit: true,
+  maxSchemaElements: 100_000,
+  compatibilityBudget: 10_000,
 }
 
 export interface RunningServer {
@@ -79,7 +85,12 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
   const logStream = nonBlockingLogStream()
   const registry = createRegistry({
     store: theStore,
-    options: { defaultCompatibility: c.defaultCompatibility, incompatibleErrorCode: c.incompatibleErrorCode },
+    options: {
+      defaultCompatibility: c.defaultCompatibility,
+      incompatibleErrorCode: c.incompatibleErrorCode,
+      maxSchemaElements: c.maxSchemaElements,
+      compatibilityBudgetMs: c.compatibilityBudget,
+    },
   })
   const app = await buildApp({
     registry,

@@ -28,6 +28,10 @@ Options (each also read from the environment variable shown):
   --connection-timeout MS       idle socket timeout, 0 for none   REGISTRUM_CONNECTION_TIMEOUT (default 0)
   --max-concurrency N           requests in flight before 503, 0 for no limit
                                                            REGISTRUM_MAX_CONCURRENCY (default 1024)
+  --max-schema-elements N       most fields, symbols, branches... a schema may define (42209 beyond)
+                                                           REGISTRUM_MAX_SCHEMA_ELEMENTS (default 100000)
+  --compatibility-budget MS     longest one compatibility check may run (422 beyond), 0 for none
+                                                           REGISTRUM_COMPATIBILITY_BUDGET (default 10000)
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
   --no-ui                       do not serve the web UI at /ui     REGISTRUM_UI=false
   --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
@@ -60,6 +64,8 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       'connection-timeout': { type: 'string' },
       'max-concurrency': { type: 'string' },
       'no-audit': { type: 'boolean' },
+      'max-schema-elements': { type: 'string' },
+      'compatibility-budget': { type: 'string' },
       'no-ui': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
       store: { type: 'string' },
@@ -106,6 +112,16 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       DEFAULT_CONFIG.connectionTimeout,
     ),
     maxConcurrency: int(pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'), '--max-concurrency', DEFAULT_CONFIG.maxConcurrency),
+    maxSchemaElements: int(
+      pick(values['max-schema-elements'], 'REGISTRUM_MAX_SCHEMA_ELEMENTS'),
+      '--max-schema-elements',
+      DEFAULT_CONFIG.maxSchemaElements,
+    ),
+    compatibilityBudget: int(
+      pick(values['compatibility-budget'], 'REGISTRUM_COMPATIBILITY_BUDGET'),
+      '--compatibility-budget',
+      DEFAULT_CONFIG.compatibilityBudget,
+    ),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
     ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',
     shutdownTimeout: int(pick(values['shutdown-timeout'], 'REGISTRUM_SHUTDOWN_TIMEOUT'), '--shutdown-timeout', 30_000),

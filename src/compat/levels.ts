@@ -1,4 +1,4 @@
-import type { CompatOptions, ParsedSchema, SchemaFormat, Violation } from '../formats/format.js'
+import { UndecidedError, type CompatOptions, type ParsedSchema, type SchemaFormat, type Violation } from '../formats/format.js'
 
 export const COMPATIBILITY_LEVELS = [
   'NONE',
@@ -24,6 +24,23 @@ export type Direction = 'backward' | 'forward'
 /** A violation with the direction it was found in, so messages can say new/old. */
 export interface DirectedViolation extends Violation {
   readonly direction: Direction
+}
+
+/**
+ * A wall-clock allowance for one check: `check()` throws {@link UndecidedError} once it is
+ * spent, so a check over a long history ends with a clear answer instead of holding the server.
+ */
+export class TimeBudget {
+  readonly #deadline: number
+  constructor(readonly ms: number, now = performance.now()) {
+    this.#deadline = now + ms
+  }
+
+  check(): void {
+    if (performance.now() > this.#deadline) {
+      throw new UndecidedError(`Cannot decide compatibility: the check took longer than its budget of ${this.ms} ms`)
+    }
+  }
 }
 
 /** A previous version of the subject, as the compatibility check sees it. */
@@ -94,13 +111,45 @@ export function checkLevel(
   candidate: ParsedSchema,
   previous: readonly PriorVersion[],
   options?: CompatOptions,
+  budget?: TimeBudget,
 ): LevelResult {
+  const steps = levelSteps(format, level, candidate, previous, options, budget)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * {@link checkLevel}, giving the event loop a turn whenever it has worked {@link SLICE_MS} without
+ * one, so other requests, health probes and signals are served while a long check runs.
+ */
+export async function checkLevelYielding(...args: Parameters<typeof checkLevel>): Promise<LevelResult> {
+  const steps = levelSteps(...args)
+  let since = performance.now()
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    if (performance.now() - since >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve))
+      since = performance.now()
+    }
+  }
+}
+
+/** Work done without giving the event loop a turn, at most (one version pair may take longer). */
+const SLICE_MS = 10
+
+/** The check, one version pair per step. */
+function* levelSteps(...[format, level, candidate, previous, options, budget]: Parameters<typeof checkLevel>): Generator<void, LevelResult> {
   if (level === 'NONE' || previous.length === 0) return { compatible: true, violations: [] }
   const transitive = level.endsWith('_TRANSITIVE')
   const against = transitive ? [...previous].reverse() : previous.slice(-1)
   for (const prior of against) {
+    budget?.check()
     const violations = checkPair(format, level, candidate, prior.schema, options)
     if (violations.length > 0) return { compatible: false, failedVersion: prior, violations }
+    yield
   }
   return { compatible: true, violations: [] }
 }

@@ -83,6 +83,15 @@ export class SchemaParseError extends Error {
 }
 
 /**
+ * Thrown by `checkCompatibility` when it cannot reach a verdict within its limits (a pattern
+ * that would need unbounded time, a check over its time budget). The registry answers 422 with
+ * the message rather than guessing either way.
+ */
+export class UndecidedError extends Error {
+  override readonly name = 'UndecidedError'
+}
+
+/**
  * A schema language. Implementations are stateless and never touch the store.
  *
  * @example
@@ -100,6 +109,11 @@ export interface SchemaFormat<P extends ParsedSchema = ParsedSchema> {
   parse(text: string, refs: ResolvedRefs, mode: 'new' | 'stored'): P
   /** The text stored and served for this schema; drives dedup and the global id. */
   canonicalize(schema: P, options?: CanonicalOptions): string
+  /**
+   * How many elements the schema defines (named types, fields, enum symbols, union branches,
+   * JSON values...): what the registry's element limit counts, in time linear in the schema.
+   */
+  elementCount(schema: P): number
   /** The reference names the schema needs (named types, imports, `$ref`s), for diagnostics. */
   references(schema: P): string[]
   /** True when two schemas are the same schema for lookup purposes (Confluent's `canLookup`). */

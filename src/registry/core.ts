@@ -1,9 +1,9 @@
-import type { CompatibilityLevel } from '../compat/levels.js'
+import type { CompatibilityLevel, LevelResult } from '../compat/levels.js'
 import type { ParsedSchema, ResolvedRef, SchemaFormat, SchemaType } from '../formats/format.js'
 import { SchemaParseError } from '../formats/format.js'
 import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
 import { GLOBAL_SCOPE } from '../store/store.js'
-import { invalidSchema, storeError } from './errors.js'
+import { accessDenied, invalidSchema, storeError } from './errors.js'
 import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, qualify, referencedSubject } from './subjects.js'
 
 /** Server-wide settings the domain needs. */
@@ -14,6 +14,13 @@ export interface RegistryOptions {
   readonly maxSchemaBytes: number
   /** Default and maximum page size of `/schemas` and `/referencedby` (Confluent: 1000). */
   readonly schemaSearchLimit: number
+  /**
+   * Most elements (named types, fields, enum symbols, union branches, JSON values...) a schema
+   * in a request may have, its references included (42209 beyond it).
+   */
+  readonly maxSchemaElements: number
+  /** Wall-clock budget of one compatibility check, parses of stored versions included (422 beyond it); 0 for none. */
+  readonly compatibilityBudgetMs: number
   /** 409 responses carry this error_code: 40901 (current Confluent) or 409 (older servers). */
   readonly incompatibleErrorCode: number
 }
@@ -22,6 +29,8 @@ export const DEFAULT_OPTIONS: RegistryOptions = {
   defaultCompatibility: 'BACKWARD',
   maxSchemaBytes: 8 * 1024 * 1024,
   schemaSearchLimit: 1000,
+  maxSchemaElements: 100_000,
+  compatibilityBudgetMs: 10_000,
   incompatibleErrorCode: 40901,
 }
 
@@ -32,6 +41,12 @@ export interface RegistryDeps {
   readonly options: RegistryOptions
 }
 
+/**
+ * May the caller read this qualified subject? Absent when access control is off or the caller
+ * reads everything.
+ */
+export type CanRead = (subject: string) => boolean
+
 const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
 
 /**
@@ -40,6 +55,12 @@ const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
  */
 export class RegistryCore {
   readonly #parsed = new Map<string, ParsedSchema>()
+  /**
+   * Compatibility verdicts reached before a registration's write transaction (`prejudge`),
+   * keyed by everything the verdict depends on (the schema, its data contract, the live
+   * versions, level and policy), so one is only reused for exactly the check it answers.
+   */
+  readonly verdicts = new Map<string, { readonly result: LevelResult } | { readonly error: unknown }>()
   constructor(readonly deps: RegistryDeps) {}
 
   get store(): StoreReader {
@@ -122,11 +143,13 @@ export class RegistryCore {
    * Resolves `{name, subject, version}` references to the transitive closure of schema texts,
    * dependencies first, the first binding of a name winning (Confluent
    * `AbstractSchemaProvider.resolveReferences`). `version: -1` becomes the latest version.
+   * With `canRead`, every referenced subject, transitively, must be readable, and is checked
+   * before it is looked up, so a denial says nothing about whether it exists.
    */
   resolveReferences(
     refs: readonly SchemaReference[],
     context: string,
-    { includeDeleted }: { includeDeleted: boolean },
+    { includeDeleted, canRead }: { includeDeleted: boolean; canRead?: CanRead | undefined },
   ): { concrete: SchemaReference[]; resolved: ResolvedRef[] } {
     const resolved: ResolvedRef[] = []
     const seen = new Set<string>()
@@ -134,6 +157,7 @@ export class RegistryCore {
     const visit = (list: readonly SchemaReference[], ctx: string, top: boolean) => {
       for (const ref of list) {
         const subject = referencedSubject(ref.subject, ctx)
+        if (canRead && !canRead(qualify(subject).qualified)) throw accessDenied(qualify(subject).qualified)
         const version = this.#findReferenced(subject, ref.version, includeDeleted)
         if (!version) {
           throw invalidSchema(`No schema reference found for subject "${ref.subject}" and version ${ref.version}`)

@@ -1,5 +1,5 @@
 import type { StoreTx, VersionRecord } from '../store/store.js'
-import type { RegistryCore } from './core.js'
+import type { CanRead, RegistryCore } from './core.js'
 import {
   operationNotPermitted,
   referenceExists,
@@ -20,13 +20,24 @@ function assertWritable(core: RegistryCore, subject: string): void {
   }
 }
 
-/** Blocks deleting a version that other schemas reference (soft: live referrers only). */
-function assertUnreferenced(core: RegistryCore, v: VersionRecord, permanent: boolean, exceptSubject?: string): void {
+/**
+ * Blocks deleting a version that other schemas reference (soft: live referrers only). The error
+ * names the referring versions the caller may read; the others are only said to exist.
+ */
+function assertUnreferenced(
+  core: RegistryCore,
+  v: VersionRecord,
+  permanent: boolean,
+  canRead: CanRead | undefined,
+  exceptSubject?: string,
+): void {
   const blocking = core.store
     .referrersOf(v.subject, v.version)
     .flatMap(({ context, id }) => core.store.usesOf(context, id))
     .filter((u) => u.subject !== exceptSubject && (permanent || !u.deleted))
-  if (blocking.length > 0) throw referenceExists(v.subject, v.version, blocking)
+  if (blocking.length === 0) return
+  const visible = blocking.filter((u) => !canRead || canRead(u.subject))
+  throw referenceExists(v.subject, v.version, visible, visible.length < blocking.length)
 }
 
 /** Removes the subject's config and mode once it has no version left. */
@@ -36,14 +47,20 @@ function forgetSubject(tx: StoreTx, subject: string): void {
 }
 
 /** `DELETE /subjects/{s}`: soft marks live versions deleted; permanent removes them all. */
-export function deleteSubject(core: RegistryCore, tx: StoreTx, rawSubject: string, permanent: boolean): number[] {
+export function deleteSubject(
+  core: RegistryCore,
+  tx: StoreTx,
+  rawSubject: string,
+  permanent: boolean,
+  canRead?: CanRead,
+): number[] {
   const subject = qualify(rawSubject).qualified
   const all = tx.versionsOf(subject)
   if (all.length === 0) throw subjectNotFound(subject)
   const live = all.filter((v) => !v.deleted)
   if (!permanent && live.length === 0) throw subjectSoftDeleted(subject)
   assertWritable(core, subject)
-  for (const v of all) assertUnreferenced(core, v, permanent, subject)
+  for (const v of all) assertUnreferenced(core, v, permanent, canRead, subject)
   if (permanent && live.length > 0) throw subjectNotSoftDeleted(subject)
   if (permanent) {
     for (const v of all) tx.deleteVersion(subject, v.version)
@@ -63,6 +80,7 @@ export function deleteVersion(
   rawSubject: string,
   spec: VersionSpec,
   permanent: boolean,
+  canRead?: CanRead,
 ): number {
   const subject = qualify(rawSubject).qualified
   const all = tx.versionsOf(subject)
@@ -72,7 +90,7 @@ export function deleteVersion(
   if (!permanent && target.deleted) throw versionSoftDeleted(subject, target.version)
   if (permanent && !target.deleted) throw versionNotSoftDeleted(subject, target.version)
   assertWritable(core, subject)
-  assertUnreferenced(core, target, permanent)
+  assertUnreferenced(core, target, permanent, canRead)
   if (permanent) {
     tx.deleteVersion(subject, target.version)
     if (all.length === 1) forgetSubject(tx, subject)

@@ -16,6 +16,7 @@ export type RegistryErrorCode =
   | 'INVALID_MODE'
   | 'OPERATION_NOT_PERMITTED'
   | 'REFERENCE_EXISTS'
+  | 'ACCESS_DENIED'
   | 'INVALID_SUBJECT'
   | 'SCHEMA_TOO_LARGE'
   | 'INVALID_RULESET'
@@ -84,17 +85,30 @@ export const invalidCompatibilityLevel = () =>
 export const invalidMode = (detail = '') =>
   err('INVALID_MODE', `Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.${detail}`)
 export const operationNotPermitted = (message: string) => err('OPERATION_NOT_PERMITTED', message)
-/** 42206, naming the subject-versions that still refer to `s` version `v` (a few, then a count). */
-export const referenceExists = (s: string, v: number, referrers: readonly { subject: string; version: number }[]) => {
+/**
+ * 42206, naming the subject-versions that still refer to `s` version `v` that the caller may
+ * read (a few, then a count); `hidden` says others exist on subjects the caller may not read.
+ */
+export const referenceExists = (
+  s: string,
+  v: number,
+  referrers: readonly { subject: string; version: number }[],
+  hidden = false,
+) => {
   const named = referrers.slice(0, 5).map((r) => `subject '${r.subject}' version ${r.version}`)
   const more = referrers.length > named.length ? ` and ${referrers.length - named.length} more` : ''
+  const unreadable = hidden ? `${named.length > 0 ? ' and' : ''} by versions of subjects you may not read` : ''
   return err(
     'REFERENCE_EXISTS',
-    `One or more references exist to subject '${s}' version ${v}: referenced by ${named.join(', ')}${more}. Delete the referring versions first.`,
+    `One or more references exist to subject '${s}' version ${v}: referenced by ${named.join(', ')}${more}${unreadable}. Delete the referring versions first.`,
   )
 }
+/** The caller may not read `subject`; the same words as the HTTP layer's own denials. */
+export const accessDenied = (subject: string) =>
+  err('ACCESS_DENIED', `User is denied operation Read on Subject: ${subject}`)
 export const invalidSubject = (s: string) => err('INVALID_SUBJECT', `The specified subject '${s}' is not a valid.`)
-export const schemaTooLarge = () => err('SCHEMA_TOO_LARGE', 'Register operation failed because schema is too large')
+export const schemaTooLarge = (detail?: string) =>
+  err('SCHEMA_TOO_LARGE', `Register operation failed because schema is too large${detail ? `: ${detail}` : ''}`)
 export const invalidRuleSet = (message: string) => err('INVALID_RULESET', message)
 export const contextNotEmpty = (c: string) => err('CONTEXT_NOT_EMPTY', `The specified context '${c}' is not empty.`)
 export const badRequest = (message: string) => err('BAD_REQUEST', message)

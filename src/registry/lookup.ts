@@ -1,10 +1,11 @@
-import { checkLevel, type CompatibilityLevel, type LevelResult } from '../compat/levels.js'
+import type { CompatibilityLevel, LevelResult } from '../compat/levels.js'
+import type { JsonObject, VersionRecord } from '../store/store.js'
 import { renderMessages } from '../compat/render.js'
-import type { RegistryCore } from './core.js'
+import type { CanRead, RegistryCore } from './core.js'
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'
-import { findMatchingVersion, prepareSchema } from './prepare.js'
+import { findMatchingVersion, prepareSchema, type PreparedSchema } from './prepare.js'
 import { versionView } from './reads.js'
-import { priorVersions } from './register.js'
+import { judge, judgeYielding } from './register.js'
 import { qualify } from './subjects.js'
 import type { CompatibilityView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
@@ -13,7 +14,12 @@ export function lookup(
   core: RegistryCore,
   rawSubject: string,
   req: SchemaRequest,
-  { normalize = false, deleted = false, format }: { normalize?: boolean; deleted?: boolean; format?: string },
+  {
+    normalize = false,
+    deleted = false,
+    format,
+    canRead,
+  }: { normalize?: boolean; deleted?: boolean; format?: string; canRead?: CanRead | undefined },
 ): SchemaView {
   const subject = qualify(rawSubject)
   const all = core.store.versionsOf(subject.qualified)
@@ -24,6 +30,7 @@ export function lookup(
     normalize: normalize || config.normalize === true,
     mode: 'stored',
     includeDeletedRefs: true,
+    canRead,
   })
   const found = findMatchingVersion(core, prepared, visible, { ignoreDataContract: !req.metadata && !req.ruleSet })
   if (!found) throw schemaNotFound()
@@ -45,18 +52,25 @@ export function testCompatibility(
   rawSubject: string,
   spec: VersionSpec | undefined,
   req: SchemaRequest,
-  { normalize = false, verbose = false }: { normalize?: boolean; verbose?: boolean },
+  opts: CompatibilityOptions,
 ): CompatibilityView {
-  let verdict: CandidateVerdict
-  try {
-    verdict = checkCandidate(core, rawSubject, spec, req, { normalize })
-  } catch (e) {
-    if (verbose && e instanceof RegistryError && e.code === 'INVALID_SCHEMA') {
-      return { isCompatible: false, messages: [e.message] }
-    }
-    throw e
-  }
-  return { isCompatible: verdict.result.compatible, messages: renderMessages(verdict.result, verdict.level) }
+  const plan = planOrAnswer(core, rawSubject, spec, req, opts)
+  if ('view' in plan) return plan.view
+  return rendered('result' in plan ? plan : { level: plan.level, result: judge(core, plan.prepared, plan.level, plan.against, plan.config) })
+}
+
+/** {@link testCompatibility}, serving other requests while a long check runs. */
+export async function testCompatibilityYielding(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  opts: CompatibilityOptions,
+): Promise<CompatibilityView> {
+  const plan = planOrAnswer(core, rawSubject, spec, req, opts)
+  if ('view' in plan) return plan.view
+  if ('result' in plan) return rendered(plan)
+  return rendered({ level: plan.level, result: await judgeYielding(core, plan.prepared, plan.level, plan.against, plan.config) })
 }
 
 /** The check behind {@link testCompatibility}, before its result is rendered into messages. */
@@ -65,8 +79,55 @@ export function checkCandidate(
   rawSubject: string,
   spec: VersionSpec | undefined,
   req: SchemaRequest,
-  { normalize = false }: { normalize?: boolean },
+  opts: { normalize?: boolean; canRead?: CanRead | undefined },
 ): CandidateVerdict {
+  const plan = planCompatibility(core, rawSubject, spec, req, opts)
+  if ('result' in plan) return plan
+  return { level: plan.level, result: judge(core, plan.prepared, plan.level, plan.against, plan.config) }
+}
+
+export interface CompatibilityOptions {
+  readonly normalize?: boolean
+  readonly verbose?: boolean
+  readonly canRead?: CanRead | undefined
+}
+
+const rendered = ({ level, result }: CandidateVerdict): CompatibilityView => ({
+  isCompatible: result.compatible,
+  messages: renderMessages(result, level),
+})
+
+/** A verdict known without checking, or what the check needs. */
+type Plan =
+  | CandidateVerdict
+  | { level: CompatibilityLevel; prepared: PreparedSchema; against: VersionRecord[]; config: JsonObject }
+
+/** {@link planCompatibility}; with `verbose`, an invalid schema is an answer, not an error. */
+function planOrAnswer(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  { verbose = false, ...opts }: CompatibilityOptions,
+): Plan | { view: CompatibilityView } {
+  try {
+    return planCompatibility(core, rawSubject, spec, req, opts)
+  } catch (e) {
+    if (verbose && e instanceof RegistryError && e.code === 'INVALID_SCHEMA') {
+      return { view: { isCompatible: false, messages: [e.message] } }
+    }
+    throw e
+  }
+}
+
+/** Everything up to the check itself: the versions to check against, the level, the parsed candidate. */
+function planCompatibility(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  { normalize = false, canRead }: { normalize?: boolean; canRead?: CanRead | undefined },
+): Plan {
   const subject = qualify(rawSubject)
   const config = core.effectiveConfig(subject.qualified)
   const live = core.store.versionsOf(subject.qualified).filter((v) => !v.deleted)
@@ -88,14 +149,8 @@ export function checkCandidate(
     normalize: normalize || config.normalize === true,
     mode: 'new',
     includeDeletedRefs: false,
+    canRead,
     ...(live.at(-1) ? { previous: live.at(-1)! } : {}),
   })
-  const result = checkLevel(
-    prepared.format,
-    level,
-    prepared.parsed,
-    priorVersions(core, against, prepared, config),
-    typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
-  )
-  return { level, result }
+  return { level, prepared, against, config }
 }

@@ -1,6 +1,6 @@
 import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
 import type { JsonObject, SchemaReference, VersionRecord } from '../store/store.js'
-import type { RegistryCore } from './core.js'
+import type { CanRead, RegistryCore } from './core.js'
 import { invalidSchema, schemaTooLarge } from './errors.js'
 import { schemaGuid } from './guid.js'
 import type { QualifiedSubject } from './subjects.js'
@@ -26,6 +26,8 @@ export interface PrepareOptions {
   readonly includeDeletedRefs: boolean
   /** Used when the request has no schema text (a new version that only changes metadata). */
   readonly previous?: VersionRecord
+  /** The caller's read check, applied to every referenced subject before it is resolved. */
+  readonly canRead?: CanRead | undefined
 }
 
 export function prepareSchema(
@@ -50,8 +52,16 @@ export function prepareSchema(
   const format = core.format(type)
   const { concrete, resolved } = core.resolveReferences(refs, subject.context, {
     includeDeleted: opts.includeDeletedRefs,
+    canRead: opts.canRead,
   })
   let parsed = core.parse(format.type, text, resolved, opts.mode)
+  const elements = format.elementCount(parsed)
+  const limit = core.deps.options.maxSchemaElements
+  if (elements > limit) {
+    throw schemaTooLarge(
+      `Schema defines ${elements} elements (types, fields, symbols, branches or values); at most ${limit} are accepted`,
+    )
+  }
   if (req.metadata) parsed = { ...parsed, metadata: req.metadata }
   const canonical = canonicalize(format, parsed, opts.normalize)
   const references = opts.normalize ? sortReferences(concrete) : concrete

@@ -1,5 +1,5 @@
 import type { SchemaRecord, VersionRecord } from '../store/store.js'
-import type { RegistryCore } from './core.js'
+import type { CanRead, RegistryCore } from './core.js'
 import { invalidVersion, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'
 import { DEFAULT_CONTEXT, qualify } from './subjects.js'
 import type { SchemaByIdView, SchemaView, VersionSpec } from './types.js'
@@ -156,10 +156,12 @@ export function usesOfId(
 }
 
 /** Ids of schemas referencing a subject-version whose uses are visible under `deleted`. */
-export function referencedBy(core: RegistryCore, target: VersionRecord, deleted: boolean): number[] {
+export function referencedBy(core: RegistryCore, target: VersionRecord, deleted: boolean, canRead?: CanRead): number[] {
   return core.store
     .referrersOf(target.subject, target.version)
-    .filter(({ context, id }) => core.store.usesOf(context, id).some((u) => deleted || !u.deleted))
+    .filter(({ context, id }) =>
+      core.store.usesOf(context, id).some((u) => (deleted || !u.deleted) && (!canRead || canRead(u.subject))),
+    )
     .sort((a, b) => (a.context < b.context ? -1 : a.context > b.context ? 1 : a.id - b.id))
     .map((r) => r.id)
 }

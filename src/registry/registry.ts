@@ -2,13 +2,13 @@ import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.
 import type { SchemaFormat } from '../formats/format.js'
 import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
 import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
-import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
+import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, storeError, subjectNotFound } from './errors.js'
-import { checkCandidate, lookup, testCompatibility } from './lookup.js'
+import { checkCandidate, lookup, testCompatibility, testCompatibilityYielding, type CompatibilityOptions } from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
-import { register, type RegisterOptions } from './register.js'
+import { prejudge, register, type RegisterOptions } from './register.js'
 import { DEFAULT_CONTEXT, qualify } from './subjects.js'
 import type { SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
@@ -50,16 +50,29 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     options: core.deps.options,
     supportedTypes,
 
-    register: (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> =>
-      write((tx) => register(core, tx, subject, req, opts)),
-    lookup: (subject: string, req: SchemaRequest, opts: { normalize?: boolean; deleted?: boolean; format?: string }) =>
+    register: async (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> => {
+      await prejudge(core, subject, req, opts)
+      return write((tx) => register(core, tx, subject, req, opts))
+    },
+    lookup: (
+      subject: string,
+      req: SchemaRequest,
+      opts: { normalize?: boolean; deleted?: boolean; format?: string; canRead?: CanRead | undefined },
+    ) =>
       lookup(core, subject, req, opts),
     testCompatibility: (
       subject: string,
       version: VersionSpec | undefined,
       req: SchemaRequest,
-      opts: { normalize?: boolean; verbose?: boolean },
+      opts: CompatibilityOptions,
     ) => testCompatibility(core, subject, version, req, opts),
+    /** The same check, letting other requests be served while a long one runs (the HTTP route). */
+    testCompatibilityYielding: (
+      subject: string,
+      version: VersionSpec | undefined,
+      req: SchemaRequest,
+      opts: CompatibilityOptions,
+    ) => testCompatibilityYielding(core, subject, version, req, opts),
     /** The same check as `testCompatibility`, structured: the level and each violation. */
     checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean } = {}) =>
       checkCandidate(core, subject, undefined, req, opts),
@@ -95,8 +108,17 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     getVersion: (subject: string, spec: VersionSpec, deleted: boolean): VersionRecord =>
       reads.getVersion(core, qualify(subject).qualified, spec, deleted),
     versionView: (v: VersionRecord, format?: string) => reads.versionView(core, v, format),
+    /**
+     * A `format` other than the default may inline referenced schemas (`resolved`, `serialized`):
+     * the caller must then be able to read every referenced subject, transitively (403 otherwise).
+     */
+    assertRenderable: (v: VersionRecord, format: string | undefined, canRead: CanRead | undefined) => {
+      if (!canRead || !format || format === 'default') return
+      const record = core.schemaOf(v)
+      if (record.references.length > 0) core.resolveReferences(record.references, record.context, { includeDeleted: true, canRead })
+    },
     renderVersionSchema: (v: VersionRecord, format?: string) => reads.renderSchema(core, core.schemaOf(v), format),
-    referencedBy: (v: VersionRecord, deleted: boolean) => reads.referencedBy(core, v, deleted),
+    referencedBy: (v: VersionRecord, deleted: boolean, canRead?: CanRead) => reads.referencedBy(core, v, deleted, canRead),
     listSchemas: (opts: { prefix?: string; deleted?: boolean; latestOnly?: boolean; ruleType?: string; format?: string }) => {
       const matches = reads.subjectPrefixMatcher(opts.prefix ?? '')
       const out: SchemaView[] = []
@@ -120,9 +142,10 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       throw schemaNotFound()
     },
 
-    deleteSubject: (subject: string, permanent: boolean) => write((tx) => deleteSubject(core, tx, subject, permanent)),
-    deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean) =>
-      write((tx) => deleteVersion(core, tx, subject, spec, permanent)),
+    deleteSubject: (subject: string, permanent: boolean, canRead?: CanRead) =>
+      write((tx) => deleteSubject(core, tx, subject, permanent, canRead)),
+    deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean, canRead?: CanRead) =>
+      write((tx) => deleteVersion(core, tx, subject, spec, permanent, canRead)),
 
     aliasTarget: (subject: string) => aliasTarget(core, subject),
     getConfig: (scope: string, opts: { defaultToGlobal?: boolean }) => getConfig(core, scope, opts),

@@ -35,6 +35,13 @@ describe('serve hardening options', () => {
     expect(serveConfig(['--no-audit'], {}).audit).toBe(false)
   })
 
+  it('reads the schema element limit and the compatibility budget', () => {
+    expect(serveConfig([], {})).toMatchObject({ maxSchemaElements: 100_000, compatibilityBudget: 10_000 })
+    const c = serveConfig(['--max-schema-elements', '500'], { REGISTRUM_COMPATIBILITY_BUDGET: '0' })
+    expect(c).toMatchObject({ maxSchemaElements: 500, compatibilityBudget: 0 })
+    expect(() => serveConfig(['--compatibility-budget', 'soon'], {})).toThrow(/non-negative integer/)
+  })
+
   it('serves the web UI at /ui unless --no-ui or REGISTRUM_UI=false', async () => {
     expect(serveConfig([], {}).ui).toBe(true)
     expect(serveConfig(['--no-ui'], {}).ui).toBe(false)

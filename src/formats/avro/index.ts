@@ -52,6 +52,27 @@ function referencedNames(schema: AvroSchema): string[] {
   return [...found]
 }
 
+/** Nodes reachable from the root, plus each record's fields and each enum's symbols. */
+function elementCount(schema: AvroSchema): number {
+  let count = 0
+  const seen = new Set<AvroNode>()
+  const stack: AvroNode[] = [schema.root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (seen.has(n)) continue
+    seen.add(n)
+    count++
+    if (n.kind === 'record') {
+      count += n.fields.length
+      for (const f of n.fields) stack.push(f.type)
+    } else if (n.kind === 'enum') count += n.symbols.length
+    else if (n.kind === 'array') stack.push(n.items)
+    else if (n.kind === 'map') stack.push(n.values)
+    else if (n.kind === 'union') for (const b of n.branches) stack.push(b)
+  }
+  return count
+}
+
 /**
  * Avro: Apache Avro Java's parser, printer and `SchemaCompatibility`, as Confluent uses them.
  *
@@ -63,6 +84,7 @@ export const avroFormat: SchemaFormat<AvroSchema> = {
   type: 'AVRO',
   parse: parseAvro,
   canonicalize: (schema, options) => (options?.normalize ? printNormalized(schema) : printPlain(schema)),
+  elementCount,
   references: referencedNames,
   equivalent: (a, b) => nodesEqual(a.root, b.root),
   render: (schema, format) => {

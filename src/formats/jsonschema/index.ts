@@ -30,6 +30,19 @@ function externalRefs(raw: unknown, out: Set<string>): void {
   }
 }
 
+/** Every value in the parsed document: objects, arrays and scalars, keys not counted apart. */
+function countJsonValues(root: unknown): number {
+  let count = 0
+  const stack: unknown[] = [root]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    count++
+    if (Array.isArray(v)) for (const item of v) stack.push(item)
+    else if (typeof v === 'object' && v !== null) for (const k in v) stack.push((v as Record<string, unknown>)[k])
+  }
+  return count
+}
+
 /**
  * JSON Schema (draft-04 to 2020-12), compatibility as Confluent's `SchemaDiff` under the subject's
  * `compatibilityPolicy` (STRICT by default, or LENIENT).
@@ -42,6 +55,7 @@ export const jsonSchemaFormat: SchemaFormat<JsonSchema> = {
   type: 'JSON',
   parse: parseJsonSchema,
   canonicalize: (schema, options) => printJson(schema.tree, options?.normalize === true),
+  elementCount: (schema) => countJsonValues(schema.schema),
   references(schema) {
     const out = new Set<string>()
     externalRefs(schema.schema, out)

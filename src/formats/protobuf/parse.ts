@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs'
 import { SchemaParseError, type ParsedSchema, type ResolvedRefs } from '../format.js'
+import { buildingInBulk } from './bulk-build.js'
 import { printProto } from './canonical.js'
 import { decodeFileDescriptor, looksLikeBase64Descriptor } from './descriptor.js'
 import type { ProtoFile } from './model.js'
@@ -51,7 +52,7 @@ function parseUnchecked(text: string, refs: ResolvedRefs, mode: 'new' | 'stored'
   const dependencies = collectDependencies(file, refs, mode)
   const table = new TypeTable(dependencies, file)
   validateFile(file, table, mode)
-  const root = buildRoot(dependencies, file, mode)
+  const root = buildingInBulk(() => buildRoot(dependencies, file, mode))
   return {
     type: 'PROTOBUF',
     text,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { CanRead } from '../../registry/core.js'
 import type { Registry } from '../../registry/registry.js'
 import { qualify } from '../../registry/subjects.js'
 import { configScope } from '../../registry/config.js'
@@ -15,6 +16,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; undefined when authentication is off or the route is public. */
     principal: Principal | undefined
+    /**
+     * The caller's read check on subjects reached indirectly (references); undefined when
+     * authentication is off or the caller reads everything.
+     */
+    canRead: CanRead | undefined
   }
 }
 
@@ -108,6 +114,7 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
   }
 
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined)
+  if (!app.hasRequestDecorator('canRead')) app.decorateRequest('canRead', undefined)
 
   app.addHook('onRequest', async (request, reply) => {
     const access = routeAccess(request.method, request.routeOptions.url)
@@ -122,6 +129,10 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
       return send(request, reply, 401, 401, 'Unauthorized')
     }
     request.principal = result
+    if (!acl.allowsGlobally(result.name, 'read')) {
+      const name = result.name
+      request.canRead = (subject) => acl.allows(name, 'read', subject)
+    }
     const denied = deny(request, result.name, access)
     if (denied !== undefined) {
       request.log.info({ principal: result.name, denied }, 'access denied')

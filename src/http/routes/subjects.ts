@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { parseVersion } from '../../registry/reads.js'
+import type { CanRead } from '../../registry/core.js'
 import type { Registry } from '../../registry/registry.js'
 import { registerDto, schemaDto } from '../dto.js'
 import { bool, page, type Query, schemaRequest, str } from '../input.js'
@@ -27,13 +28,14 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
       registry.lookup(req.params.subject, schemaRequest(req.body), {
         normalize: bool(req.query, 'normalize'),
         deleted: bool(req.query, 'deleted'),
+        canRead: req.canRead,
         ...(format ? { format } : {}),
       }),
     )
   })
 
   app.delete<Subject>('/subjects/:subject', async (req) =>
-    registry.deleteSubject(req.params.subject, bool(req.query, 'permanent')),
+    registry.deleteSubject(req.params.subject, bool(req.query, 'permanent'), req.canRead),
   )
 
   app.get<Subject>('/subjects/:subject/versions', async (req) =>
@@ -52,6 +54,7 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
     const view = await registry.register(req.params.subject, schemaRequest(req.body), {
       normalize: bool(req.query, 'normalize'),
       force: bool(req.query, 'force'),
+      canRead: req.canRead,
       ...(format ? { format } : {}),
     })
     return registerDto(view)
@@ -59,24 +62,31 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
 
   const version = (req: { params: { subject: string; version: string }; query: Query }) =>
     registry.getVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'deleted'))
+  /** The version, once the caller may read what its `format` inlines (before any cached answer). */
+  const renderable = (req: { params: { subject: string; version: string }; query: Query; canRead: CanRead | undefined }) => {
+    const v = version(req)
+    registry.assertRenderable(v, str(req.query, 'format'), req.canRead)
+    return v
+  }
 
   const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
-  app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) =>
-    cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format')))),
-  )
+  app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) => {
+    if (req.canRead) renderable(req)
+    return cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format'))))
+  })
 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/schema', async (req, reply) => {
-    reply.send(registry.renderVersionSchema(version(req), str(req.query, 'format')))
+    reply.send(registry.renderVersionSchema(renderable(req), str(req.query, 'format')))
   })
 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/referencedby', async (req) => {
     const parsed = parseVersion(req.params.version)
     const target = registry.getVersion(req.params.subject, parsed, true)
-    return page(registry.referencedBy(target, bool(req.query, 'deleted')), req.query, registry.options.schemaSearchLimit)
+    return page(registry.referencedBy(target, bool(req.query, 'deleted'), req.canRead), req.query, registry.options.schemaSearchLimit)
   })
 
   app.delete<SubjectVersion>('/subjects/:subject/versions/:version', async (req) =>
-    registry.deleteVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'permanent')),
+    registry.deleteVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'permanent'), req.canRead),
   )
 
   app.get<Subject>('/subjects/:subject/metadata', async (req) => {

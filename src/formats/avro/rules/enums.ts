@@ -9,9 +9,10 @@ export const MISSING_ENUM_SYMBOLS = {
   hint: 'Keep the removed symbols, or give the enum a `default` symbol for readers to fall back on.',
   check(reader: EnumNode, writer: EnumNode, ctx: RuleContext): PairResult {
     return ctx.within('symbols', () => {
-      const missing = writer.symbols.filter((s) => !reader.symbols.includes(s)).sort(compareJava)
+      const readable = new Set(reader.symbols)
+      const missing = writer.symbols.filter((s) => !readable.has(s)).sort(compareJava)
       if (missing.length === 0) return COMPATIBLE
-      if (reader.default !== undefined && reader.symbols.includes(reader.default)) return COMPATIBLE
+      if (reader.default !== undefined && readable.has(reader.default)) return COMPATIBLE
       return ctx.report(
         'MISSING_ENUM_SYMBOLS',
         `The {reader} schema is missing enum symbols '[${missing.join(', ')}]' at path '${ctx.path()}' in the {writer} schema`,

@@ -1,17 +1,31 @@
 import { AvroFormatError } from '../errors.js'
 import type { FieldNode, RecordNode } from '../model.js'
-import { COMPATIBLE, merge, type PairResult, type RuleContext } from './result.js'
+import { mergeAll, type PairResult, type RuleContext } from './result.js'
 
 /**
  * Java `SchemaCompatibility.lookupWriterField`: the writer field named like the reader field or
  * one of its aliases. Matching two writer fields is an error, not an incompatibility.
  */
 export function lookupWriterField(writer: RecordNode, field: FieldNode): FieldNode | undefined {
-  const found = [field.name, ...field.aliases].flatMap((n) => writer.fields.filter((w) => w.name === n))
+  const byName = fieldsByName(writer)
+  if (field.aliases.length === 0) return byName.get(field.name)
+  const found = [field.name, ...field.aliases].flatMap((n) => {
+    const w = byName.get(n)
+    return w ? [w] : []
+  })
   if (found.length > 1) {
     throw new AvroFormatError(`Reader field '${field.name}' matches several fields of writer record ${writer.fullName}`)
   }
   return found[0]
+}
+
+const indexes = new WeakMap<RecordNode, ReadonlyMap<string, FieldNode>>()
+
+/** A parsed record's fields by name (names are unique within a record), built once per record. */
+function fieldsByName(record: RecordNode): ReadonlyMap<string, FieldNode> {
+  let index = indexes.get(record)
+  if (!index) indexes.set(record, (index = new Map(record.fields.map((f) => [f.name, f]))))
+  return index
 }
 
 export const READER_FIELD_MISSING_DEFAULT_VALUE = {
@@ -22,20 +36,19 @@ export const READER_FIELD_MISSING_DEFAULT_VALUE = {
   /** Walks the reader's fields; fields found in the writer recurse into their types. */
   check(reader: RecordNode, writer: RecordNode, ctx: RuleContext): PairResult {
     return ctx.within('fields', () => {
-      let result = COMPATIBLE
+      const results: PairResult[] = []
       for (const field of reader.fields) {
         ctx.within(String(field.pos), () => {
           const writerField = lookupWriterField(writer, field)
           if (writerField) {
-            result = merge(result, ctx.descend('type', field.type, writerField.type))
+            results.push(ctx.descend('type', field.type, writerField.type))
           } else if (field.default === undefined) {
             // Java checks an enum with a default against the writer record itself here, which can
             // only report a type mismatch; kept so verdicts stay Java's.
             if (field.type.kind === 'enum' && field.type.default !== undefined) {
-              result = merge(result, ctx.descend('type', field.type, writer))
+              results.push(ctx.descend('type', field.type, writer))
             } else {
-              result = merge(
-                result,
+              results.push(
                 ctx.report(
                   'READER_FIELD_MISSING_DEFAULT_VALUE',
                   `The field '${field.name}' at path '${ctx.path()}' in the {reader} schema has no default value and is missing in the {writer} schema`,
@@ -45,7 +58,7 @@ export const READER_FIELD_MISSING_DEFAULT_VALUE = {
           }
         })
       }
-      return result
+      return mergeAll(results)
     })
   },
 }

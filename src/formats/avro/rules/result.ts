@@ -21,6 +21,25 @@ export function merge(a: PairResult, b: PairResult): PairResult {
   }
 }
 
+/**
+ * `results` merged left to right from {@link COMPATIBLE}, as repeated {@link merge} would (pair
+ * results are never 'progress' once returned), but
+ * copying each violation once, so a record of n failing fields costs O(n), not O(n²).
+ */
+export function mergeAll(results: readonly PairResult[]): PairResult {
+  let merged: { state: PairResult['state']; violations: Violation[] } | undefined
+  for (const b of results) {
+    if (b.violations.length === 0 && b.state !== 'incompatible') continue
+    if (!merged) {
+      merged = { state: b.state, violations: [...b.violations] }
+      continue
+    }
+    merged.state = merged.state === 'compatible' ? b.state : 'incompatible'
+    for (const v of b.violations) merged.violations.push(v)
+  }
+  return merged ?? COMPATIBLE
+}
+
 /** What a rule may do: read the location, recurse, and report. */
 export interface RuleContext {
   /** Check a pair one level deeper, under `token` (`items`, `type`, a branch index...). */

@@ -25,4 +25,21 @@ describe('MISSING_UNION_BRANCH', () => {
     const [v] = checkReaderWriter(node('["null"]'), node('["null","bytes"]'))
     expect(v?.message).toBe("The {reader} schema is missing a union branch for the BYTES type at path '/1' in the {writer} schema")
   })
+
+  it('finds the reader branch of a named writer type by name or alias, in any position', () => {
+    const rec = (name: string, extra = '') => `{"type":"record","name":"${name}"${extra},"fields":[{"name":"a","type":"int"}]}`
+    const many = (k: number) => Array.from({ length: k }, (_, i) => rec(`R${i}`)).join(',')
+    expect(check(`[${many(50)}]`, rec('R37'))).toEqual([])
+    expect(check(`[${many(50)}]`, rec('Other'))).toEqual(['MISSING_UNION_BRANCH /'])
+    expect(check(`[${many(5)},${rec('New', ',"aliases":["Old"]')}]`, rec('Old'))).toEqual([])
+    // Same simple name in another namespace still reads (Java compares simple names).
+    expect(check(`[${rec('x.R1')}]`, rec('y.R1'))).toEqual([])
+    // A named branch never reads another kind, and a record branch named like an enum does not read it.
+    expect(check(`["int",${rec('E')}]`, '{"type":"enum","name":"E","symbols":["A"]}')).toEqual(['MISSING_UNION_BRANCH /'])
+    // Of two branches with the matching name, the first one that reads the writer wins.
+    const wide = '{"type":"record","name":"R","namespace":"b","fields":[{"name":"a","type":"long"}]}'
+    const narrow = '{"type":"record","name":"R","namespace":"a","fields":[{"name":"a","type":"string"}]}'
+    expect(check(`[${narrow},${wide}]`, rec('R'))).toEqual([])
+    expect(check(`[${narrow}]`, rec('R'))).toEqual(['MISSING_UNION_BRANCH /'])
+  })
 })

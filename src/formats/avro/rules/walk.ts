@@ -19,6 +19,9 @@ export const AVRO_RULES = [
   MISSING_UNION_BRANCH,
 ] as const
 
+const COMPOUND = new Set<AvroNode['kind']>(['record', 'enum', 'fixed', 'array', 'map', 'union'])
+const isPrimitive = (n: AvroNode) => !COMPOUND.has(n.kind)
+
 /** An exception thrown during a check, which Confluent reports as an incompatibility. */
 const UNEXPECTED_EXCEPTION: RuleDoc = {
   id: 'UNEXPECTED_EXCEPTION',
@@ -57,7 +60,11 @@ class PairWalker implements RuleContext {
   }
 
   descend(token: string, reader: AvroNode, writer: AvroNode): PairResult {
-    return this.within(token, () => {
+    this.#location.push(token)
+    try {
+      // Two primitives hold no further pairs, and the parser gives every occurrence its own
+      // node, so such a pair is only met again through a memoised parent: no memo needed.
+      if (isPrimitive(reader) && isPrimitive(writer)) return this.#calculate(reader, writer)
       let byWriter = this.#memo.get(reader)
       if (!byWriter) this.#memo.set(reader, (byWriter = new Map()))
       const known = byWriter.get(writer)
@@ -66,7 +73,9 @@ class PairWalker implements RuleContext {
       const result = this.#calculate(reader, writer)
       byWriter.set(writer, result)
       return result
-    })
+    } finally {
+      this.#location.pop()
+    }
   }
 
   within<T>(token: string, fn: () => T): T {

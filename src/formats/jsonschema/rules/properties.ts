@@ -1,4 +1,5 @@
 import type { Node, ObjectNode } from '../model.js'
+import { nameMatcher } from '../pattern.js'
 import { checkBounds, OBJECT_BOUND_ROWS } from './bounds.js'
 import { DEPENDENCIES } from './dependencies.js'
 import { hashSetOrder } from './java-order.js'
@@ -12,13 +13,7 @@ export function isOpenContentModel(node: ObjectNode): boolean {
 
 /** The schema a partially open model gives an undeclared property: a matching pattern, else additionalProperties. */
 function partialSchemaFor(node: ObjectNode, name: string): Node | undefined {
-  for (const [pattern, schema] of node.patternProperties) {
-    try {
-      if (new RegExp(pattern, 'u').test(name)) return schema
-    } catch {
-      // A pattern JavaScript cannot compile matches nothing.
-    }
-  }
+  for (const [pattern, schema] of node.patternProperties) if (nameMatcher(pattern)(name)) return schema
   return node.additionalSchema
 }
 
