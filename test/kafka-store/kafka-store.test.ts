@@ -164,6 +164,60 @@ describeKafka('KafkaStore on a real broker', () => {
     })
   })
 
+  describe("schemas the incumbent stored as it received them", () => {
+    // Karapace keeps the text it was sent (Python's json.dumps spacing), not a canonical form.
+    const spaced = (v: unknown) => JSON.stringify(v).replace(/":/g, '": ').replace(/,"/g, ', "')
+    const avro = { type: 'record', name: 'Spaced', fields: [{ name: 'f', type: 'int' }] }
+    const jsonSchema = { type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: false }
+    const proto = 'syntax = "proto3";\npackage sp;\nmessage Spaced {   string name = 1; }\n'
+    const cases = [
+      { subject: 'karapace-avro', id: 4, schemaType: undefined, stored: spaced(avro), sent: JSON.stringify(avro) },
+      { subject: 'karapace-json', id: 5, schemaType: 'JSON', stored: spaced(jsonSchema), sent: JSON.stringify(jsonSchema) },
+      { subject: 'karapace-proto', id: 6, schemaType: 'PROTOBUF', stored: proto, sent: proto },
+    ]
+
+    it('gives the same schema registered again under another subject the id the incumbent gave it', async () => {
+      const topic = nextTopic()
+      const client = new Kafka({ brokers: [broker()], logLevel: logLevel.NOTHING })
+      const producer = client.producer()
+      const admin = client.admin()
+      await admin.connect()
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+      await admin.disconnect()
+      await producer.connect()
+      for (const c of cases) {
+        await producer.send({
+          topic,
+          messages: [
+            {
+              key: JSON.stringify({ keytype: 'SCHEMA', subject: c.subject, version: 1, magic: 1 }),
+              value: JSON.stringify({ subject: c.subject, version: 1, id: c.id, ...(c.schemaType ? { schemaType: c.schemaType } : {}), schema: c.stored, deleted: false }),
+            },
+          ],
+        })
+      }
+      await producer.disconnect()
+
+      const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false }, new KafkaStore({ brokers: [broker()], topic }))
+      try {
+        for (const c of cases) {
+          const res = await fetch(`${server.url}/subjects/${c.subject}-copy/versions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+            body: JSON.stringify({ schema: c.sent, ...(c.schemaType ? { schemaType: c.schemaType } : {}) }),
+          })
+          expect(res.status).toBe(200)
+          expect(((await res.json()) as { id: number }).id, c.subject).toBe(c.id)
+          // The incumbent's text is still what the id serves.
+          const byId = (await (await fetch(`${server.url}/schemas/ids/${c.id}`)).json()) as { schema: string }
+          expect(byId.schema).toBe(c.stored)
+        }
+      } finally {
+        await server.close()
+      }
+    })
+  })
+
   describe('topic checks', () => {
     const admin = () => new Kafka({ brokers: [broker()], logLevel: logLevel.NOTHING }).admin()
 

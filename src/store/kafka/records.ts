@@ -1,5 +1,5 @@
 import type { SchemaType } from '../../formats/format.js'
-import { schemaGuid } from '../../registry/guid.js'
+import { storedSchemaGuid } from '../../registry/prepare.js'
 import type { StoreReader } from '../store.js'
 import {
   GLOBAL_SCOPE,
@@ -231,19 +231,16 @@ function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<strin
     const references = (Array.isArray(value.references) ? value.references : []) as SchemaReference[]
     const metadata = isObject(value.metadata) ? value.metadata : undefined
     const ruleSet = isObject(value.ruleSet) ? value.ruleSet : undefined
-    out.push({
-      kind: 'schema',
-      record: {
-        context,
-        id: value.id,
-        schemaType: (typeof value.schemaType === 'string' ? value.schemaType : 'AVRO') as SchemaType,
-        schema: value.schema,
-        references,
-        ...(metadata ? { metadata } : {}),
-        ...(ruleSet ? { ruleSet } : {}),
-        guid: schemaGuid(value.schema, references, metadata, ruleSet),
-      },
-    })
+    const schema = {
+      context,
+      schemaType: (typeof value.schemaType === 'string' ? value.schemaType : 'AVRO') as SchemaType,
+      schema: value.schema,
+      references,
+      ...(metadata ? { metadata } : {}),
+      ...(ruleSet ? { ruleSet } : {}),
+    }
+    // The incumbent stores the text it was sent; dedup hashes our canonical form of it.
+    out.push({ kind: 'schema', record: { ...schema, id: value.id, guid: storedSchemaGuid(state, schema) } })
   }
   out.push({
     kind: 'version',
