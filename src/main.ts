@@ -39,6 +39,8 @@ export interface ServerConfig {
   readonly topic?: string
   /** Local SQLite snapshot of the Kafka state, so a restart reads only the tail. */
   readonly snapshot?: string
+  /** Milliseconds start-up waits for the Kafka brokers and topic before it fails. */
+  readonly kafkaInitTimeout?: number
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -114,6 +116,8 @@ async function openStore(c: ServerConfig): Promise<Store> {
     brokers,
     ...(c.topic !== undefined ? { topic: c.topic } : {}),
     ...(c.snapshot !== undefined ? { snapshot: c.snapshot } : {}),
+    ...(c.kafkaInitTimeout !== undefined ? { initTimeoutMs: c.kafkaInitTimeout } : {}),
+    ...(c.logLevel !== 'silent' ? { onWait: (message: string) => process.stderr.write(`registrum: ${message}\n`) } : {}),
   })
 }
 

@@ -34,6 +34,8 @@ Options (each also read from the environment variable shown):
   --bootstrap HOST:PORT[,...]   Kafka brokers (--store kafka)       REGISTRUM_BOOTSTRAP
   --topic NAME                  Kafka state topic          REGISTRUM_TOPIC  (default _schemas)
   --snapshot PATH               local SQLite snapshot of the Kafka state   REGISTRUM_SNAPSHOT
+  --kafka-init-timeout MS       how long start-up waits for the brokers and topic
+                                                           REGISTRUM_KAFKA_INIT_TIMEOUT (default 60000)
   -h, --help                    show this help
 `
 
@@ -63,6 +65,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       bootstrap: { type: 'string' },
       topic: { type: 'string' },
       snapshot: { type: 'string' },
+      'kafka-init-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -109,6 +112,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     ...optional('bootstrap', bootstrap),
     ...optional('topic', pick(values.topic, 'REGISTRUM_TOPIC')),
     ...optional('snapshot', pick(values.snapshot, 'REGISTRUM_SNAPSHOT')),
+    kafkaInitTimeout: int(pick(values['kafka-init-timeout'], 'REGISTRUM_KAFKA_INIT_TIMEOUT'), '--kafka-init-timeout', 60_000),
   }
 }
 

@@ -3,6 +3,7 @@
  * a topic written in the incumbent's record format. One broker for the whole file.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { connect, createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
@@ -11,6 +12,7 @@ import { describeStoreContract } from '../../src/store/store-contract.js'
 import { KafkaStore } from '../../src/store/kafka/kafka-store.js'
 import { startServer } from '../../src/main.js'
 import { schemaGuid } from '../../src/registry/guid.js'
+import { StartupError } from '../../src/startup-error.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 
 let kafka: KafkaBroker | undefined
@@ -215,6 +217,60 @@ describeKafka('KafkaStore on a real broker', () => {
       } finally {
         await server.close()
       }
+    })
+  })
+
+  describe('start-up', () => {
+    /** A port nothing listens on (yet). */
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = s.address() as { port: number }
+          s.close(() => resolve(port))
+        })
+      })
+
+    it('waits for a broker that is not up yet, says so once, and starts when it comes up', async () => {
+      const port = await freePort()
+      let proxy: Server | undefined
+      const told: string[] = []
+      // The broker "comes up" on the bootstrap port once the store has said it waits: a TCP
+      // relay to the real broker opens there (no timed sleep; the store's own message starts it).
+      const store = new KafkaStore({
+        brokers: [`127.0.0.1:${port}`],
+        topic: nextTopic(),
+        onWait: (message) => {
+          told.push(message)
+          const [host, realPort] = broker().split(':')
+          proxy = createServer((inbound) => {
+            const outbound = connect({ host: host!, port: Number(realPort) })
+            inbound.pipe(outbound).pipe(inbound)
+            inbound.on('error', () => outbound.destroy())
+            outbound.on('error', () => inbound.destroy())
+          }).listen(port, '127.0.0.1')
+        },
+      })
+      try {
+        await store.ready()
+        expect(told).toHaveLength(1)
+        expect(told[0]).toMatch(new RegExp(`^waiting for Kafka at 127.0.0.1:${port} \\(topic .*\\): .*; giving up after 60000 ms$`))
+        await store.transaction((tx) => tx.putMode('x', 'READONLY'))
+        expect(store.mode('x')).toBe('READONLY')
+      } finally {
+        await store.close()
+        proxy?.close()
+      }
+    })
+
+    it('gives up after the init timeout with what it saw and how to fix it', async () => {
+      const port = await freePort()
+      const store = new KafkaStore({ brokers: [`127.0.0.1:${port}`], topic: nextTopic(), initTimeoutMs: 1_500 })
+      const failed = store.ready()
+      await expect(failed).rejects.toBeInstanceOf(StartupError)
+      await expect(failed).rejects.toThrow(
+        new RegExp(`^Kafka at 127.0.0.1:${port} \\(topic .*\\) was not ready within 1500 ms \\(.+\\); start the broker, check --bootstrap, or raise --kafka-init-timeout$`),
+      )
+      await store.close()
     })
   })
 
