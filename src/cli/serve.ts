@@ -13,7 +13,7 @@ Options (each also read from the environment variable shown):
   --db PATH                     SQLite file                REGISTRUM_DB     (default ./data/registrum.db)
   --default-compatibility LEVEL level when none is set     REGISTRUM_DEFAULT_COMPATIBILITY (default BACKWARD)
   --body-limit BYTES            largest request body       REGISTRUM_BODY_LIMIT (default 16777216)
-  --log-level LEVEL             fatal|error|warn|info|debug|silent  REGISTRUM_LOG_LEVEL (default warn)
+  --log-level LEVEL             fatal|error|warn|info|debug|trace|silent  REGISTRUM_LOG_LEVEL (default warn)
   --legacy-incompatible-code    answer 409 (not 40901) as error_code of incompatible registrations
                                                            REGISTRUM_LEGACY_INCOMPATIBLE_CODE=true
   --auth-file PATH              users, API keys and access rules (YAML or JSON); auth is off without it
@@ -39,6 +39,8 @@ Options (each also read from the environment variable shown):
   -h, --help                    show this help
 `
 
+/** The levels the logger knows. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Flags over environment over defaults. */
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean; shutdownTimeout: number } {
@@ -80,6 +82,10 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   const levelRaw = pick(values['default-compatibility'], 'REGISTRUM_DEFAULT_COMPATIBILITY')
   const level = levelRaw === undefined ? DEFAULT_CONFIG.defaultCompatibility : parseLevel(levelRaw)
   if (!level) throw new UsageError(`--default-compatibility: unknown level '${levelRaw}'`)
+  const logLevel = pick(values['log-level'], 'REGISTRUM_LOG_LEVEL') ?? DEFAULT_CONFIG.logLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}; got '${logLevel}'`)
+  }
   const store = pick(values.store, 'REGISTRUM_STORE') ?? 'sqlite'
   if (store !== 'sqlite' && store !== 'kafka') throw new UsageError(`--store must be sqlite or kafka, got '${store}'`)
   const bootstrap = pick(values.bootstrap, 'REGISTRUM_BOOTSTRAP')
@@ -93,7 +99,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     db: pick(values.db, 'REGISTRUM_DB') ?? DEFAULT_CONFIG.db,
     defaultCompatibility: level,
     bodyLimit: int(pick(values['body-limit'], 'REGISTRUM_BODY_LIMIT'), '--body-limit', DEFAULT_CONFIG.bodyLimit),
-    logLevel: pick(values['log-level'], 'REGISTRUM_LOG_LEVEL') ?? DEFAULT_CONFIG.logLevel,
+    logLevel,
     incompatibleErrorCode: legacy ? 409 : 40901,
     ...optional('authFile', pick(values['auth-file'], 'REGISTRUM_AUTH_FILE')),
     ...optional('tlsCert', pick(values['tls-cert'], 'REGISTRUM_TLS_CERT')),
