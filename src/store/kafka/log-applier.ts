@@ -209,7 +209,8 @@ export class LogApplier {
 
   #applyAsIncumbent(r: IncomingRecord): void {
     if (r.key === null) return
-    const mutations = recordMutations(this.state, r.key, r.value, r.timestamp)
+    // Our records keep their transaction header after compaction removed the group's marker.
+    const mutations = recordMutations(this.state, r.key, r.value, r.timestamp, r.headers[H.txn] !== undefined)
     if (mutations.length === 0) return
     this.#apply(mutations)
     this.#lastWrite = r.offset

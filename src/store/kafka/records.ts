@@ -1,4 +1,5 @@
 import type { SchemaType } from '../../formats/format.js'
+import { schemaGuid } from '../../registry/guid.js'
 import { storedSchemaGuid } from '../../registry/prepare.js'
 import type { StoreReader } from '../store.js'
 import {
@@ -182,7 +183,14 @@ export function decodeKey(raw: string): (RecordKey & { raw: string }) | { keytyp
  * What a record in the incumbent's format does to the state, last write wins per key, as
  * Confluent's and Karapace's readers apply it.
  */
-export function recordMutations(state: StoreReader, rawKey: string, rawValue: string | null, timestamp: number): Mutation[] {
+export function recordMutations(
+  state: StoreReader,
+  rawKey: string,
+  rawValue: string | null,
+  timestamp: number,
+  /** The record is ours (its text is already our canonical form), so hashing needs no parse. */
+  ours = false,
+): Mutation[] {
   const key = decodeKey(rawKey)
   if (!key) return []
   let value: Record<string, unknown> | null = null
@@ -196,7 +204,7 @@ export function recordMutations(state: StoreReader, rawKey: string, rawValue: st
   }
   switch (key.keytype) {
     case 'SCHEMA':
-      return value ? schemaMutations(state, key, value, timestamp) : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
+      return value ? schemaMutations(state, key, value, timestamp, ours) : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
     case 'CONFIG': {
       if (!value) return [{ kind: 'config', scope: key.scope, config: null }]
       const { subject: _s, ...config } = value
@@ -223,7 +231,7 @@ export function recordMutations(state: StoreReader, rawKey: string, rawValue: st
   }
 }
 
-function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<string, unknown>, timestamp: number): Mutation[] {
+function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<string, unknown>, timestamp: number, ours: boolean): Mutation[] {
   if (typeof value.id !== 'number' || typeof value.schema !== 'string') return []
   const context = contextOf(key.subject)
   const out: Mutation[] = []
@@ -239,8 +247,10 @@ function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<strin
       ...(metadata ? { metadata } : {}),
       ...(ruleSet ? { ruleSet } : {}),
     }
-    // The incumbent stores the text it was sent; dedup hashes our canonical form of it.
-    out.push({ kind: 'schema', record: { ...schema, id: value.id, guid: storedSchemaGuid(state, schema) } })
+    // The incumbent stores the text it was sent; dedup hashes our canonical form of it. Ours is
+    // stored canonical, so hashing its text gives the hash it was registered with.
+    const guid = ours ? schemaGuid(schema.schema, references, metadata, ruleSet) : storedSchemaGuid(state, schema)
+    out.push({ kind: 'schema', record: { ...schema, id: value.id, guid } })
   }
   out.push({
     kind: 'version',
