@@ -7,6 +7,7 @@ await runRegistryBench()
 type Bench = { file: string; fn: string }
 const others: Bench[] = [
   { file: './serde.ts', fn: 'runSerdeBench' },
+  { file: './rules.ts', fn: 'runRulesBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
 ]
 for (const { file, fn } of others) {
