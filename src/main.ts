@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
+import { storedSchemaGuid } from './registry/prepare.js'
 import { createRegistry } from './registry/registry.js'
 import { StartupError } from './startup-error.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
@@ -134,6 +135,7 @@ async function openStore(c: ServerConfig): Promise<Store> {
     ...(c.topic !== undefined ? { topic: c.topic } : {}),
     ...(c.snapshot !== undefined ? { snapshot: c.snapshot } : {}),
     ...(c.kafkaInitTimeout !== undefined ? { initTimeoutMs: c.kafkaInitTimeout } : {}),
+    hashForeignSchema: storedSchemaGuid,
     ...(c.logLevel !== 'silent' ? { onWait: (message: string) => process.stderr.write(`registrum: ${message}\n`) } : {}),
   })
 }

@@ -200,7 +200,8 @@ describeKafka('KafkaStore on a real broker', () => {
       }
       await producer.disconnect()
 
-      const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false }, new KafkaStore({ brokers: [broker()], topic }))
+      // The store as `registrum serve --store kafka` builds it.
+      const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false, store: 'kafka', bootstrap: broker(), topic })
       try {
         for (const c of cases) {
           const res = await fetch(`${server.url}/subjects/${c.subject}-copy/versions`, {

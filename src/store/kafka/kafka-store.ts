@@ -3,6 +3,7 @@ import kafkajs, { type Admin, type Consumer, type KafkaMessage, type Producer } 
 import { BufferedTx } from '../state.js'
 import type { Store, StoreReader, StoreTx } from '../store.js'
 import { groupRecords, LogApplier } from './log-applier.js'
+import type { StoredSchemaHash } from './records.js'
 import { Snapshot } from './snapshot.js'
 import { StartupError } from '../../startup-error.js'
 import { DeadlineError, ensureTopic, untilDeadline } from './topic.js'
@@ -22,6 +23,11 @@ export interface KafkaStoreOptions {
   readonly initTimeoutMs?: number
   /** Told once when start-up has to wait for the brokers or the topic, with the reason. */
   readonly onWait?: (message: string) => void
+  /**
+   * The dedup hash of a schema the incumbent wrote, from the registry's canonical form of its
+   * text (`storedSchemaGuid`); without it the stored text is hashed as it is.
+   */
+  readonly hashForeignSchema?: StoredSchemaHash
   readonly clientId?: string
 }
 
@@ -87,6 +93,7 @@ export class KafkaStore implements Store {
         this.#waiters.delete(txn)
         w?.(won)
       },
+      ...(opts.hashForeignSchema ? { hashForeign: opts.hashForeignSchema } : {}),
     })
     const position = this.#snapshot?.load(this.#applier.state)
     if (position) this.#applier.restore(position)

@@ -4,6 +4,7 @@ import {
   contextOf,
   decodeKey,
   encodeKey,
+  hashStoredText,
   NOOP_KEY,
   overlay,
   recordMutations,
@@ -11,6 +12,7 @@ import {
   truthValue,
   type LogRecord,
   type RecordKey,
+  type StoredSchemaHash,
   type TruthReader,
 } from './records.js'
 
@@ -77,6 +79,8 @@ export class LogApplier {
       applied?: (mutations: readonly Mutation[]) => void
       /** The fate of one of our groups, by transaction id. */
       decided?: (txn: string, won: boolean) => void
+      /** The dedup hash of a schema record the incumbent wrote (default: of its text as stored). */
+      hashForeign?: StoredSchemaHash
     } = {},
   ) {}
 
@@ -210,7 +214,8 @@ export class LogApplier {
   #applyAsIncumbent(r: IncomingRecord): void {
     if (r.key === null) return
     // Our records keep their transaction header after compaction removed the group's marker.
-    const mutations = recordMutations(this.state, r.key, r.value, r.timestamp, r.headers[H.txn] !== undefined)
+    const ours = r.headers[H.txn] !== undefined
+    const mutations = recordMutations(this.state, r.key, r.value, r.timestamp, ours ? undefined : (this.hooks.hashForeign ?? hashStoredText))
     if (mutations.length === 0) return
     this.#apply(mutations)
     this.#lastWrite = r.offset

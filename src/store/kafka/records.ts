@@ -1,6 +1,5 @@
 import type { SchemaType } from '../../formats/format.js'
-import { schemaGuid } from '../../registry/guid.js'
-import { storedSchemaGuid } from '../../registry/prepare.js'
+import { schemaGuid } from '../../formats/guid.js'
 import type { StoreReader } from '../store.js'
 import {
   GLOBAL_SCOPE,
@@ -53,6 +52,15 @@ export function contextOf(subject: string): string {
   const m = /^:(\.[^:]*):/.exec(subject)
   return m ? m[1]! : '.'
 }
+
+/**
+ * The dedup hash of a schema read as stored text: the registry's canonical form of it
+ * (`storedSchemaGuid`), given by whoever builds the store.
+ */
+export type StoredSchemaHash = (reader: StoreReader, schema: Omit<SchemaRecord, 'id' | 'guid'>) => string
+
+/** Hashes the text as it is: right for text already in our canonical form. */
+export const hashStoredText: StoredSchemaHash = (_reader, s) => schemaGuid(s.schema, s.references, s.metadata, s.ruleSet)
 
 export type TruthReader = Pick<StoreReader, 'config' | 'mode' | 'versionsOf' | 'schemaById'>
 
@@ -188,8 +196,8 @@ export function recordMutations(
   rawKey: string,
   rawValue: string | null,
   timestamp: number,
-  /** The record is ours (its text is already our canonical form), so hashing needs no parse. */
-  ours = false,
+  /** The dedup hash of a schema the incumbent wrote; undefined for our own records, whose text is canonical. */
+  hashForeign?: StoredSchemaHash,
 ): Mutation[] {
   const key = decodeKey(rawKey)
   if (!key) return []
@@ -204,7 +212,7 @@ export function recordMutations(
   }
   switch (key.keytype) {
     case 'SCHEMA':
-      return value ? schemaMutations(state, key, value, timestamp, ours) : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
+      return value ? schemaMutations(state, key, value, timestamp, hashForeign) : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
     case 'CONFIG': {
       if (!value) return [{ kind: 'config', scope: key.scope, config: null }]
       const { subject: _s, ...config } = value
@@ -231,7 +239,13 @@ export function recordMutations(
   }
 }
 
-function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<string, unknown>, timestamp: number, ours: boolean): Mutation[] {
+function schemaMutations(
+  state: StoreReader,
+  key: SchemaKey,
+  value: Record<string, unknown>,
+  timestamp: number,
+  hashForeign: StoredSchemaHash | undefined,
+): Mutation[] {
   if (typeof value.id !== 'number' || typeof value.schema !== 'string') return []
   const context = contextOf(key.subject)
   const out: Mutation[] = []
@@ -249,7 +263,7 @@ function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<strin
     }
     // The incumbent stores the text it was sent; dedup hashes our canonical form of it. Ours is
     // stored canonical, so hashing its text gives the hash it was registered with.
-    const guid = ours ? schemaGuid(schema.schema, references, metadata, ruleSet) : storedSchemaGuid(state, schema)
+    const guid = hashForeign ? hashForeign(state, schema) : schemaGuid(schema.schema, references, metadata, ruleSet)
     out.push({ kind: 'schema', record: { ...schema, id: value.id, guid } })
   }
   out.push({
