@@ -20,7 +20,9 @@ const npmRunBuild = () =>
 describe('npm run build', () => {
   it('writes nothing when no source changed since the last build', async () => {
     await npmRunBuild() // whatever changed since ensureBuilt's compile is built now
-    const outputs = ['dist/src/main.js', 'dist/src/cli/main.js', 'dist/src/store/kafka/kafka-store.js'].map((p) => join(ROOT, p))
+    const outputs = ['dist/src/main.js', 'dist/src/cli/main.js', 'dist/src/store/kafka/kafka-store.js'].map((p) =>
+      join(ROOT, p),
+    )
     const before = outputs.map((p) => statSync(p).mtimeMs)
     const log = await npmRunBuild()
     expect(log).toMatch(/is up to date/)

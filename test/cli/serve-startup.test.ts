@@ -13,7 +13,9 @@ afterAll(cleanup)
 
 /** Runs `serve` with a throwaway database unless the case gives its own. */
 async function serve(...args: string[]) {
-  const r = await run(['serve', '--port', '0', ...(args.includes('--db') ? [] : ['--db', ':memory:']), ...args], { cwd: dir })
+  const r = await run(['serve', '--port', '0', ...(args.includes('--db') ? [] : ['--db', ':memory:']), ...args], {
+    cwd: dir,
+  })
   return { ...r, lines: r.stderr.trimEnd().split('\n') }
 }
 
@@ -26,7 +28,10 @@ function expectOneLine(r: { code: number; stderr: string; lines: string[] }, pat
 
 describe('registrum serve start-up errors', () => {
   it('names the accepted log levels', async () => {
-    expectOneLine(await serve('--log-level', 'verbose'), /--log-level must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'$/)
+    expectOneLine(
+      await serve('--log-level', 'verbose'),
+      /--log-level must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'$/,
+    )
   })
 
   describe('a port already in use', () => {
@@ -41,32 +46,50 @@ describe('registrum serve start-up errors', () => {
 
     it('says which address and how to pick another', async () => {
       const r = await serve('--port', String(port))
-      expectOneLine(r, new RegExp(`127\\.0\\.0\\.1:${port} is already in use; stop what listens there or choose another --port$`))
+      expectOneLine(
+        r,
+        new RegExp(`127\\.0\\.0\\.1:${port} is already in use; stop what listens there or choose another --port$`),
+      )
     })
   })
 
   it('says when the database file cannot be created', async () => {
     writeFiles(dir, { 'not-a-dir': 'a file' })
-    expectOneLine(await serve('--db', 'not-a-dir/registry.db'), /cannot open or create the database not-a-dir\/registry\.db: .+; choose a path where the file can be created with --db$/)
+    expectOneLine(
+      await serve('--db', 'not-a-dir/registry.db'),
+      /cannot open or create the database not-a-dir\/registry\.db: .+; choose a path where the file can be created with --db$/,
+    )
   })
 
   it('says when the users file cannot be read', async () => {
-    expectOneLine(await serve('--auth-file', 'missing-users.yaml'), /cannot use the users file missing-users\.yaml: ENOENT.*; fix the file or the path given to --auth-file$/)
+    expectOneLine(
+      await serve('--auth-file', 'missing-users.yaml'),
+      /cannot use the users file missing-users\.yaml: ENOENT.*; fix the file or the path given to --auth-file$/,
+    )
   })
 
   it('says when the users file is malformed', async () => {
     writeFiles(dir, { 'users.yaml': 'users:\n  alice: { password: plain }\n' })
-    expectOneLine(await serve('--auth-file', 'users.yaml'), /cannot use the users file users\.yaml: users\.alice\.password must be a scrypt hash.*--auth-file$/)
+    expectOneLine(
+      await serve('--auth-file', 'users.yaml'),
+      /cannot use the users file users\.yaml: users\.alice\.password must be a scrypt hash.*--auth-file$/,
+    )
   })
 
   it('says when a TLS file cannot be read', async () => {
     writeFiles(dir, { 'key.pem': 'not read first' })
-    expectOneLine(await serve('--tls-cert', 'missing-cert.pem', '--tls-key', 'key.pem'), /cannot read missing-cert\.pem \(--tls-cert\): ENOENT.*; check the path and that the file is readable$/)
+    expectOneLine(
+      await serve('--tls-cert', 'missing-cert.pem', '--tls-key', 'key.pem'),
+      /cannot read missing-cert\.pem \(--tls-cert\): ENOENT.*; check the path and that the file is readable$/,
+    )
   })
 
   it('says when the TLS files are not a certificate and key', async () => {
     writeFiles(dir, { 'cert.pem': 'not a certificate\n', 'key.pem': 'not a key\n' })
-    expectOneLine(await serve('--tls-cert', 'cert.pem', '--tls-key', 'key.pem'), /the TLS certificate or key is not usable \(.+\); give PEM files that belong together to --tls-cert and --tls-key$/)
+    expectOneLine(
+      await serve('--tls-cert', 'cert.pem', '--tls-key', 'key.pem'),
+      /the TLS certificate or key is not usable \(.+\); give PEM files that belong together to --tls-cert and --tls-key$/,
+    )
   })
 
   it('says once that it waits for Kafka, then gives up with how to fix it', async () => {
@@ -77,7 +100,13 @@ describe('registrum serve start-up errors', () => {
     const r = await serve('--store', 'kafka', '--bootstrap', `127.0.0.1:${port}`, '--kafka-init-timeout', '800')
     expect(r.code, r.stderr).toBe(2)
     expect(r.lines, r.stderr).toHaveLength(2)
-    expect(r.lines[0]).toMatch(new RegExp(`^registrum: waiting for Kafka at 127\\.0\\.0\\.1:${port} \\(topic _schemas\\): .*ECONNREFUSED.*; giving up after 800 ms$`))
-    expect(r.lines[1]).toMatch(/^registrum: Kafka at .* was not ready within 800 ms \(.*\); start the broker, check --bootstrap, or raise --kafka-init-timeout$/)
+    expect(r.lines[0]).toMatch(
+      new RegExp(
+        `^registrum: waiting for Kafka at 127\\.0\\.0\\.1:${port} \\(topic _schemas\\): .*ECONNREFUSED.*; giving up after 800 ms$`,
+      ),
+    )
+    expect(r.lines[1]).toMatch(
+      /^registrum: Kafka at .* was not ready within 800 ms \(.*\); start the broker, check --bootstrap, or raise --kafka-init-timeout$/,
+    )
   })
 })

@@ -24,7 +24,11 @@ describe.runIf(hasPython || process.env.CI === 'true')('the Python test environm
     const first = await prepare() // installs only if npm test has not prepared it yet
     expect(first.code, first.stderr).toBe(0)
     expect(existsSync(VENV_PYTHON)).toBe(true)
-    const imports = spawnSync(VENV_PYTHON, ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema'], { encoding: 'utf8' })
+    const imports = spawnSync(
+      VENV_PYTHON,
+      ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema'],
+      { encoding: 'utf8' },
+    )
     expect(imports.status, imports.stderr).toBe(0)
     const again = await prepare()
     expect(again).toEqual({ code: 0, stderr: '' })

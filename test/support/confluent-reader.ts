@@ -45,7 +45,8 @@ export class ConfluentReader {
     }
     switch (key.keytype) {
       case 'SCHEMA':
-        return this.#schema(`${String(key.subject)}\u0000${String(key.version)}`, value as SchemaValue | null)
+        this.#schema(`${String(key.subject)}\u0000${String(key.version)}`, value as SchemaValue | null)
+        return
       case 'CONFIG':
       case 'MODE': {
         const k = `${key.keytype}\u0000${typeof key.subject === 'string' ? key.subject : ''}`
@@ -89,8 +90,8 @@ export class ConfluentReader {
     if (held && held.schema !== value.schema) return
     this.#schemas.set(k, value)
     const [subject, version] = splitKey(k)
-    let keys = this.#byId.get(value.id)
-    if (!keys) this.#byId.set(value.id, (keys = new Map()))
+    const keys = this.#byId.get(value.id) ?? new Map<string, number>()
+    this.#byId.set(value.id, keys)
     keys.set(subject, version)
   }
 
@@ -119,8 +120,8 @@ export class ConfluentReader {
     const out = new Map<string, [number, number, boolean][]>()
     for (const [k, v] of this.#schemas) {
       const [subject, version] = splitKey(k)
-      let list = out.get(subject)
-      if (!list) out.set(subject, (list = []))
+      const list = out.get(subject) ?? []
+      out.set(subject, list)
       list.push([version, v.id, v.deleted === true])
     }
     for (const list of out.values()) list.sort((a, b) => a[0] - b[0])

@@ -13,7 +13,9 @@ describe('start-up retries', () => {
   it("treats kafkajs's retriable errors as passing, also under its own retries-exceeded", () => {
     expect(notHostedYet().message).toMatch(/does not host this topic-partition/)
     expect(isRetriable(notHostedYet())).toBe(true)
-    expect(isRetriable(Object.assign(new Error('retries exceeded'), { retriable: false, cause: notHostedYet() }))).toBe(true)
+    expect(isRetriable(Object.assign(new Error('retries exceeded'), { retriable: false, cause: notHostedYet() }))).toBe(
+      true,
+    )
     expect(isRetriable(new TopicConfigError('topic t has 2 partitions'))).toBe(false)
   })
 
@@ -53,6 +55,8 @@ describe('start-up retries', () => {
   })
 
   it('gives up at the deadline on an attempt that never finishes', async () => {
-    await expect(untilDeadline(Date.now() + 200, () => new Promise(() => undefined))).rejects.toThrow(/did not finish in time/)
+    await expect(untilDeadline(Date.now() + 200, () => new Promise(() => undefined))).rejects.toThrow(
+      /did not finish in time/,
+    )
   })
 })
