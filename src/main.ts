@@ -4,7 +4,9 @@ import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
 import { nonBlockingLogStream } from './log-stream.js'
+import { storedSchemaGuid } from './registry/prepare.js'
 import { createRegistry } from './registry/registry.js'
+import { StartupError } from './startup-error.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
 
@@ -46,6 +48,8 @@ export interface ServerConfig {
   readonly topic?: string
   /** Local SQLite snapshot of the Kafka state, so a restart reads only the tail. */
   readonly snapshot?: string
+  /** Milliseconds start-up waits for the Kafka brokers and topic before it fails. */
+  readonly kafkaInitTimeout?: number
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -103,8 +107,15 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     audit: c.audit,
     ui: c.ui !== false,
     ...security,
+  }).catch(async (e: unknown) => {
+    await theStore.close()
+    throw tlsProblem(e) ?? e
   })
-  await app.listen({ host: c.host, port: c.port })
+  await app.listen({ host: c.host, port: c.port }).catch(async (e: unknown) => {
+    await app.close()
+    await theStore.close()
+    throw listenProblem(e, c.host, c.port) ?? e
+  })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : c.port
   const host = c.host.includes(':') ? `[${c.host}]` : c.host
@@ -124,7 +135,16 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
 
 /** The configured store; the Kafka one is loaded only when asked for, so kafkajs stays out of SQLite servers. */
 async function openStore(c: ServerConfig): Promise<Store> {
-  if (c.store !== 'kafka') return new SqliteStore(c.db)
+  if (c.store !== 'kafka') {
+    try {
+      return new SqliteStore(c.db)
+    } catch (e) {
+      throw new StartupError(
+        `cannot open or create the database ${c.db}: ${(e as Error).message}; choose a path where the file can be created with --db`,
+        { cause: e },
+      )
+    }
+  }
   const brokers = (c.bootstrap ?? '').split(',').map((b) => b.trim()).filter((b) => b !== '')
   if (brokers.length === 0) throw new Error('the Kafka store needs --bootstrap host:port')
   const { KafkaStore } = await import('./store/kafka/kafka-store.js')
@@ -132,22 +152,68 @@ async function openStore(c: ServerConfig): Promise<Store> {
     brokers,
     ...(c.topic !== undefined ? { topic: c.topic } : {}),
     ...(c.snapshot !== undefined ? { snapshot: c.snapshot } : {}),
+    ...(c.kafkaInitTimeout !== undefined ? { initTimeoutMs: c.kafkaInitTimeout } : {}),
+    hashForeignSchema: storedSchemaGuid,
+    ...(c.logLevel !== 'silent' ? { onWait: (message: string) => process.stderr.write(`registrum: ${message}\n`) } : {}),
   })
 }
 
 /** Users file and TLS material, read before the store opens so a bad file fails fast. */
 function loadSecurity(c: ServerConfig): Pick<AppDeps, 'auth' | 'https'> {
-  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) throw new Error('TLS needs both --tls-cert and --tls-key')
+  if ((c.tlsCert === undefined) !== (c.tlsKey === undefined)) {
+    throw new StartupError('TLS needs both --tls-cert and --tls-key; give both files, or neither for plain HTTP')
+  }
   return {
-    ...(c.authFile !== undefined ? { auth: loadAuthFile(c.authFile) } : {}),
+    ...(c.authFile !== undefined ? { auth: authFile(c.authFile) } : {}),
     ...(c.tlsCert !== undefined && c.tlsKey !== undefined
       ? {
           https: {
-            cert: readFileSync(c.tlsCert),
-            key: readFileSync(c.tlsKey),
-            ...(c.tlsCa !== undefined ? { ca: readFileSync(c.tlsCa) } : {}),
+            cert: pemFile(c.tlsCert, '--tls-cert'),
+            key: pemFile(c.tlsKey, '--tls-key'),
+            ...(c.tlsCa !== undefined ? { ca: pemFile(c.tlsCa, '--tls-ca') } : {}),
           },
         }
       : {}),
   }
+}
+
+function authFile(path: string) {
+  try {
+    return loadAuthFile(path)
+  } catch (e) {
+    throw new StartupError(`cannot use the users file ${(e as Error).message}; fix the file or the path given to --auth-file`, { cause: e })
+  }
+}
+
+function pemFile(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (e) {
+    throw new StartupError(`cannot read ${path} (${flag}): ${(e as Error).message}; check the path and that the file is readable`, { cause: e })
+  }
+}
+
+/** A certificate or key that does not parse fails when the HTTPS server is built. */
+function tlsProblem(e: unknown): StartupError | undefined {
+  const code = (e as { code?: unknown })?.code
+  if (typeof code !== 'string' || !code.startsWith('ERR_OSSL')) return undefined
+  return new StartupError(
+    `the TLS certificate or key is not usable (${(e as Error).message}); give PEM files that belong together to --tls-cert and --tls-key`,
+    { cause: e },
+  )
+}
+
+function listenProblem(e: unknown, host: string, port: number): StartupError | undefined {
+  const code = (e as { code?: unknown })?.code
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  if (code === 'EADDRINUSE') {
+    return new StartupError(`${where} is already in use; stop what listens there or choose another --port`, { cause: e })
+  }
+  if (code === 'EACCES') {
+    return new StartupError(`not allowed to listen on ${where}; choose a port above 1023 with --port`, { cause: e })
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new StartupError(`cannot listen on ${where}: no such address on this machine; choose another --host`, { cause: e })
+  }
+  return undefined
 }

@@ -105,11 +105,11 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
     child.kill('SIGKILL')
     await exited
     launch()
-    await waitForPort(port!, child, START_TIMEOUT_MS)
+    await waitForBroker(port!, child, START_TIMEOUT_MS)
   }
 
   try {
-    await waitForPort(port!, child, START_TIMEOUT_MS)
+    await waitForBroker(port!, child, START_TIMEOUT_MS)
   } catch (err) {
     const log = safeRead(logFile)
     await stop()
@@ -162,16 +162,40 @@ async function freePorts(n: number): Promise<number[]> {
   return ports
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+/**
+ * Waits until the broker accepts connections and answers metadata with itself as a live broker
+ * (a port that is open only means the JVM is listening; a slow machine takes longer to finish
+ * starting the controller).
+ */
+async function waitForBroker(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the Kafka broker exited early (${child.exitCode ?? child.signalCode})`)
     }
-    if (await canConnect(port)) return
+    if ((await canConnect(port)) && (await answersMetadata(port))) return
     await new Promise((r) => setTimeout(r, 150))
   }
-  throw new Error(`the Kafka broker did not accept connections on port ${port} within ${timeoutMs} ms`)
+  throw new Error(`the Kafka broker did not answer on port ${port} within ${timeoutMs} ms`)
+}
+
+async function answersMetadata(port: number): Promise<boolean> {
+  const { default: kafkajs } = await import('kafkajs')
+  const admin = new kafkajs.Kafka({
+    brokers: [`127.0.0.1:${port}`],
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: { retries: 0 },
+    connectionTimeout: 2_000,
+  }).admin()
+  try {
+    await admin.connect()
+    const cluster = await admin.describeCluster()
+    return cluster.brokers.length > 0 && cluster.controller !== null
+  } catch {
+    return false
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { check } from './check/command.js'
+import { StartupError } from '../startup-error.js'
 import { EXIT, InfrastructureError, UsageError } from './errors.js'
 import { exportCommand } from './transfer/export.js'
 import { importCommand } from './transfer/import.js'
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`registrum: ${(e as Error).message}\n`)
       return EXIT.ERROR
     }
-    if (e instanceof InfrastructureError || e instanceof RegistryHttpError) {
+    if (e instanceof InfrastructureError || e instanceof RegistryHttpError || e instanceof StartupError) {
       process.stderr.write(`registrum: ${e.message}\n`)
       return EXIT.ERROR
     }

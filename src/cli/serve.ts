@@ -14,7 +14,7 @@ Options (each also read from the environment variable shown):
   --db PATH                     SQLite file                REGISTRUM_DB     (default ./data/registrum.db)
   --default-compatibility LEVEL level when none is set     REGISTRUM_DEFAULT_COMPATIBILITY (default BACKWARD)
   --body-limit BYTES            largest request body       REGISTRUM_BODY_LIMIT (default 16777216)
-  --log-level LEVEL             fatal|error|warn|info|debug|silent  REGISTRUM_LOG_LEVEL (default warn)
+  --log-level LEVEL             fatal|error|warn|info|debug|trace|silent  REGISTRUM_LOG_LEVEL (default warn)
   --legacy-incompatible-code    answer 409 (not 40901) as error_code of incompatible registrations
                                                            REGISTRUM_LEGACY_INCOMPATIBLE_CODE=true
   --auth-file PATH              users, API keys and access rules (YAML or JSON); auth is off without it
@@ -40,9 +40,13 @@ Options (each also read from the environment variable shown):
   --bootstrap HOST:PORT[,...]   Kafka brokers (--store kafka)       REGISTRUM_BOOTSTRAP
   --topic NAME                  Kafka state topic          REGISTRUM_TOPIC  (default _schemas)
   --snapshot PATH               local SQLite snapshot of the Kafka state   REGISTRUM_SNAPSHOT
+  --kafka-init-timeout MS       how long start-up waits for the brokers and topic
+                                                           REGISTRUM_KAFKA_INIT_TIMEOUT (default 60000)
   -h, --help                    show this help
 `
 
+/** The levels the logger knows. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Flags over environment over defaults. */
 export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean; shutdownTimeout: number } {
@@ -72,6 +76,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       bootstrap: { type: 'string' },
       topic: { type: 'string' },
       snapshot: { type: 'string' },
+      'kafka-init-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -86,6 +91,10 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
   const levelRaw = pick(values['default-compatibility'], 'REGISTRUM_DEFAULT_COMPATIBILITY')
   const level = levelRaw === undefined ? DEFAULT_CONFIG.defaultCompatibility : parseLevel(levelRaw)
   if (!level) throw new UsageError(`--default-compatibility: unknown level '${levelRaw}'`)
+  const logLevel = pick(values['log-level'], 'REGISTRUM_LOG_LEVEL') ?? DEFAULT_CONFIG.logLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}; got '${logLevel}'`)
+  }
   const store = pick(values.store, 'REGISTRUM_STORE') ?? 'sqlite'
   if (store !== 'sqlite' && store !== 'kafka') throw new UsageError(`--store must be sqlite or kafka, got '${store}'`)
   const bootstrap = pick(values.bootstrap, 'REGISTRUM_BOOTSTRAP')
@@ -99,7 +108,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     db: pick(values.db, 'REGISTRUM_DB') ?? DEFAULT_CONFIG.db,
     defaultCompatibility: level,
     bodyLimit: int(pick(values['body-limit'], 'REGISTRUM_BODY_LIMIT'), '--body-limit', DEFAULT_CONFIG.bodyLimit),
-    logLevel: pick(values['log-level'], 'REGISTRUM_LOG_LEVEL') ?? DEFAULT_CONFIG.logLevel,
+    logLevel,
     incompatibleErrorCode: legacy ? 409 : 40901,
     ...optional('authFile', pick(values['auth-file'], 'REGISTRUM_AUTH_FILE')),
     ...optional('tlsCert', pick(values['tls-cert'], 'REGISTRUM_TLS_CERT')),
@@ -129,6 +138,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     ...optional('bootstrap', bootstrap),
     ...optional('topic', pick(values.topic, 'REGISTRUM_TOPIC')),
     ...optional('snapshot', pick(values.snapshot, 'REGISTRUM_SNAPSHOT')),
+    kafkaInitTimeout: int(pick(values['kafka-init-timeout'], 'REGISTRUM_KAFKA_INIT_TIMEOUT'), '--kafka-init-timeout', 60_000),
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
-import type { JsonObject, SchemaReference, VersionRecord } from '../store/store.js'
-import type { CanRead, RegistryCore } from './core.js'
+import { formatFor } from '../formats/index.js'
+import type { JsonObject, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
+import { DEFAULT_OPTIONS, RegistryCore, type CanRead } from './core.js'
 import { invalidSchema, schemaTooLarge } from './errors.js'
 import { schemaGuid } from './guid.js'
 import type { QualifiedSubject } from './subjects.js'
@@ -75,6 +76,23 @@ export function prepareSchema(
     ...(req.ruleSet ? { ruleSet: req.ruleSet } : {}),
     guid: schemaGuid(canonical, references, req.metadata, req.ruleSet),
   }
+}
+
+/**
+ * The content hash of a schema read from stored text the incumbent wrote (not necessarily in our
+ * canonical form): hashed from the same canonical form {@link prepareSchema} hashes, so the same
+ * schema registered again finds its id. Text that no longer parses keeps the hash of its text.
+ */
+export function storedSchemaGuid(store: StoreReader, record: Omit<SchemaRecord, 'id' | 'guid'>): string {
+  let canonical = record.schema
+  try {
+    const core = new RegistryCore({ store, formatFor, now: Date.now, options: DEFAULT_OPTIONS })
+    const { resolved } = core.resolveReferences(record.references, record.context, { includeDeleted: true })
+    canonical = canonicalize(core.format(record.schemaType), core.parse(record.schemaType, record.schema, resolved, 'stored'), false)
+  } catch {
+    // Served as stored; only an identical text dedups against it.
+  }
+  return schemaGuid(canonical, record.references, record.metadata, record.ruleSet)
 }
 
 function canonicalize(format: SchemaFormat, parsed: ParsedSchema, normalize: boolean): string {

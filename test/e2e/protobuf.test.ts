@@ -11,7 +11,7 @@ import { ProtobufDeserializer, ProtobufSerializer, SchemaRegistryClient, SerdeTy
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
-import { describePython } from '../serde/python.js'
+import { describePython, PYTHON } from '../serde/python.js'
 import { startServer, type TestServer } from '../support/server.js'
 
 const { STRING: TYPE_STRING, INT32: TYPE_INT32, MESSAGE: TYPE_MESSAGE } = FieldDescriptorProto_Type
@@ -184,7 +184,6 @@ describe('Protobuf end to end with @confluentinc/schemaregistry', () => {
   })
 })
 
-const PYTHON = process.env.PYTHON ?? 'python3'
 const SCRIPT = fileURLToPath(new URL('../python/protobuf_registry.py', import.meta.url))
 
 /** Runs the Python script once; asynchronously, since the server answers from this process. */

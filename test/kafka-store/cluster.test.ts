@@ -8,10 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startServer, type RunningServer } from '../../src/main.js'
 import { KafkaStore } from '../../src/store/kafka/kafka-store.js'
 import type { Store } from '../../src/store/store.js'
+import { ConfluentReader } from '../support/confluent-reader.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 
 let kafka: KafkaBroker | undefined
@@ -125,6 +127,53 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
       const vs = nodes[0]!.store.versionsOf(s).map((v) => v.version)
       expect(vs).toEqual(vs.map((_, i) => i + 1))
     }
+    await Promise.all(nodes.map((n) => n.close()))
+  }, 120_000)
+
+  it("leaves a topic whose plain reading (the incumbent's) is what every node serves", async () => {
+    const topic = 'plain-reading'
+    const nodes = await Promise.all(['a', 'b'].map((n) => startNode(topic, `plain-${n}`)))
+    const urls = nodes.map((n) => n.url)
+    expect((await call(urls[0]!, 'PUT', '/config', { compatibility: 'NONE' })).status).toBe(200)
+    // 80 distinct schemas in 80 subjects from two nodes at once: most rounds have a loser that
+    // took the same id as the winner for another schema.
+    await Promise.all(
+      Array.from({ length: 80 }, async (_, i) => {
+        const res = await register(urls[i % 2]!, `plain-${i}`, record(`Plain${i}`, [`f${i}`]))
+        expect(res.status, JSON.stringify(res.json)).toBe(200)
+      }),
+    )
+    await barrier(urls)
+
+    const reader = new ConfluentReader()
+    const consumer = new Kafka({ brokers: [kafka!.bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `plain-${process.pid}` })
+    await consumer.connect()
+    await consumer.subscribe({ topic, fromBeginning: true })
+    await consumer.run({ eachMessage: async ({ message: m }) => reader.apply(m.key?.toString() ?? null, m.value?.toString() ?? null) })
+    const differences = () => {
+      const out: string[] = []
+      for (const n of nodes) {
+        const store = n.store
+        for (let id = 1; id <= Math.max(store.maxId('.'), ...reader.ids()); id++) {
+          const held = store.usesOf('.', id).length > 0 ? store.schemaById('.', id)?.schema : undefined
+          if (reader.schemaById(id) !== held) out.push(`id ${id}: topic reads ${reader.schemaById(id)}, node serves ${held}`)
+          if (held !== undefined && reader.lastTextById(id) !== held) out.push(`id ${id}: last record carries ${reader.lastTextById(id)}`)
+        }
+        const subjects = reader.subjects()
+        for (const s of new Set([...store.subjects(), ...subjects.keys()])) {
+          const served = JSON.stringify(store.versionsOf(s).map((v) => [v.version, v.id, v.deleted]))
+          const read = JSON.stringify(subjects.get(s) ?? [])
+          if (served !== read) out.push(`${s}: topic reads ${read}, node serves ${served}`)
+        }
+      }
+      return out
+    }
+    // Repairs are written by whichever node sees them first; wait for them to land, not a fixed time.
+    const deadline = Date.now() + 30_000
+    while (differences().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    await consumer.disconnect()
+    expect(differences()).toEqual([])
+    expect(reader.ids()).toHaveLength(80)
     await Promise.all(nodes.map((n) => n.close()))
   }, 120_000)
 

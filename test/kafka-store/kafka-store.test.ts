@@ -3,6 +3,7 @@
  * a topic written in the incumbent's record format. One broker for the whole file.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { connect, createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
@@ -11,6 +12,7 @@ import { describeStoreContract } from '../../src/store/store-contract.js'
 import { KafkaStore } from '../../src/store/kafka/kafka-store.js'
 import { startServer } from '../../src/main.js'
 import { schemaGuid } from '../../src/registry/guid.js'
+import { StartupError } from '../../src/startup-error.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 
 let kafka: KafkaBroker | undefined
@@ -161,6 +163,115 @@ describeKafka('KafkaStore on a real broker', () => {
       expect(value).toMatchObject({ subject: 'fresh-value', version: 1, id: 10, deleted: false })
       expect(value.schemaType).toBeUndefined()
       expect(JSON.parse(value.schema)).toEqual({ type: 'record', name: 'Fresh', fields: [{ name: 'a', type: 'long' }] })
+    })
+  })
+
+  describe("schemas the incumbent stored as it received them", () => {
+    // Karapace keeps the text it was sent (Python's json.dumps spacing), not a canonical form.
+    const spaced = (v: unknown) => JSON.stringify(v).replace(/":/g, '": ').replace(/,"/g, ', "')
+    const avro = { type: 'record', name: 'Spaced', fields: [{ name: 'f', type: 'int' }] }
+    const jsonSchema = { type: 'object', properties: { a: { type: 'integer' } }, additionalProperties: false }
+    const proto = 'syntax = "proto3";\npackage sp;\nmessage Spaced {   string name = 1; }\n'
+    const cases = [
+      { subject: 'karapace-avro', id: 4, schemaType: undefined, stored: spaced(avro), sent: JSON.stringify(avro) },
+      { subject: 'karapace-json', id: 5, schemaType: 'JSON', stored: spaced(jsonSchema), sent: JSON.stringify(jsonSchema) },
+      { subject: 'karapace-proto', id: 6, schemaType: 'PROTOBUF', stored: proto, sent: proto },
+    ]
+
+    it('gives the same schema registered again under another subject the id the incumbent gave it', async () => {
+      const topic = nextTopic()
+      const client = new Kafka({ brokers: [broker()], logLevel: logLevel.NOTHING })
+      const producer = client.producer()
+      const admin = client.admin()
+      await admin.connect()
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+      await admin.disconnect()
+      await producer.connect()
+      for (const c of cases) {
+        await producer.send({
+          topic,
+          messages: [
+            {
+              key: JSON.stringify({ keytype: 'SCHEMA', subject: c.subject, version: 1, magic: 1 }),
+              value: JSON.stringify({ subject: c.subject, version: 1, id: c.id, ...(c.schemaType ? { schemaType: c.schemaType } : {}), schema: c.stored, deleted: false }),
+            },
+          ],
+        })
+      }
+      await producer.disconnect()
+
+      // The store as `registrum serve --store kafka` builds it.
+      const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false, store: 'kafka', bootstrap: broker(), topic })
+      try {
+        for (const c of cases) {
+          const res = await fetch(`${server.url}/subjects/${c.subject}-copy/versions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+            body: JSON.stringify({ schema: c.sent, ...(c.schemaType ? { schemaType: c.schemaType } : {}) }),
+          })
+          expect(res.status).toBe(200)
+          expect(((await res.json()) as { id: number }).id, c.subject).toBe(c.id)
+          // The incumbent's text is still what the id serves.
+          const byId = (await (await fetch(`${server.url}/schemas/ids/${c.id}`)).json()) as { schema: string }
+          expect(byId.schema).toBe(c.stored)
+        }
+      } finally {
+        await server.close()
+      }
+    })
+  })
+
+  describe('start-up', () => {
+    /** A port nothing listens on (yet). */
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = s.address() as { port: number }
+          s.close(() => resolve(port))
+        })
+      })
+
+    it('waits for a broker that is not up yet, says so once, and starts when it comes up', async () => {
+      const port = await freePort()
+      let proxy: Server | undefined
+      const told: string[] = []
+      // The broker "comes up" on the bootstrap port once the store has said it waits: a TCP
+      // relay to the real broker opens there (no timed sleep; the store's own message starts it).
+      const store = new KafkaStore({
+        brokers: [`127.0.0.1:${port}`],
+        topic: nextTopic(),
+        onWait: (message) => {
+          told.push(message)
+          const [host, realPort] = broker().split(':')
+          proxy = createServer((inbound) => {
+            const outbound = connect({ host: host!, port: Number(realPort) })
+            inbound.pipe(outbound).pipe(inbound)
+            inbound.on('error', () => outbound.destroy())
+            outbound.on('error', () => inbound.destroy())
+          }).listen(port, '127.0.0.1')
+        },
+      })
+      try {
+        await store.ready()
+        expect(told).toHaveLength(1)
+        expect(told[0]).toMatch(new RegExp(`^waiting for Kafka at 127.0.0.1:${port} \\(topic .*\\): .*; giving up after 60000 ms$`))
+        await store.transaction((tx) => tx.putMode('x', 'READONLY'))
+        expect(store.mode('x')).toBe('READONLY')
+      } finally {
+        await store.close()
+        proxy?.close()
+      }
+    })
+
+    it('gives up after the init timeout with what it saw and how to fix it', async () => {
+      const port = await freePort()
+      const store = new KafkaStore({ brokers: [`127.0.0.1:${port}`], topic: nextTopic(), initTimeoutMs: 1_500 })
+      const failed = store.ready()
+      await expect(failed).rejects.toBeInstanceOf(StartupError)
+      await expect(failed).rejects.toThrow(
+        new RegExp(`^Kafka at 127.0.0.1:${port} \\(topic .*\\) was not ready within 1500 ms \\(.+\\); start the broker, check --bootstrap, or raise --kafka-init-timeout$`),
+      )
+      await store.close()
     })
   })
 

@@ -1,19 +1,22 @@
 /**
  * Drives test/python/serde_interop.py (Python confluent-kafka serializers) over stdin/stdout.
- * Without Python or confluent-kafka the tests are skipped visibly; under CI that is a failure.
+ * The Python is the project's `.venv/` that scripts/python/env.sh prepares (`npm test` runs it),
+ * or `$PYTHON`. Without it the tests are skipped visibly; under CI that is a failure.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'vitest'
 
 const SCRIPT = fileURLToPath(new URL('../python/serde_interop.py', import.meta.url))
-const PYTHON = process.env.PYTHON ?? 'python3'
+const VENV_PYTHON = fileURLToPath(new URL('../../.venv/bin/python', import.meta.url))
+export const PYTHON = process.env.PYTHON ?? (existsSync(VENV_PYTHON) ? VENV_PYTHON : 'python3')
 
 export function pythonUnavailableReason(): string | undefined {
   const res = spawnSync(PYTHON, ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema'], { encoding: 'utf8' })
   if (res.error !== undefined) return `${PYTHON} is not installed`
-  if (res.status !== 0) return `Python confluent-kafka is missing (pip install -r test/python/requirements.txt): ${res.stderr.trim().split('\n').pop()}`
+  if (res.status !== 0) return `Python confluent-kafka is missing (run scripts/python/env.sh): ${res.stderr.trim().split('\n').pop()}`
   return undefined
 }
 

@@ -3,8 +3,10 @@ import kafkajs, { type Admin, type Consumer, type KafkaMessage, type Producer } 
 import { BufferedTx } from '../state.js'
 import type { Store, StoreReader, StoreTx } from '../store.js'
 import { groupRecords, LogApplier } from './log-applier.js'
+import type { StoredSchemaHash } from './records.js'
 import { Snapshot } from './snapshot.js'
-import { ensureTopic } from './topic.js'
+import { StartupError } from '../../startup-error.js'
+import { DeadlineError, ensureTopic, untilDeadline } from './topic.js'
 
 export interface KafkaStoreOptions {
   /** `host:port` list of the Kafka cluster. */
@@ -17,6 +19,15 @@ export interface KafkaStoreOptions {
   readonly maxAttempts?: number
   /** How long a write waits to see its own records come back. */
   readonly writeTimeoutMs?: number
+  /** How long start-up waits for the brokers and the topic before it fails (default 60 s). */
+  readonly initTimeoutMs?: number
+  /** Told once when start-up has to wait for the brokers or the topic, with the reason. */
+  readonly onWait?: (message: string) => void
+  /**
+   * The dedup hash of a schema the incumbent wrote, from the registry's canonical form of its
+   * text (`storedSchemaGuid`); without it the stored text is hashed as it is.
+   */
+  readonly hashForeignSchema?: StoredSchemaHash
   readonly clientId?: string
 }
 
@@ -25,6 +36,7 @@ const { Kafka, logLevel } = kafkajs
 
 const DEFAULT_ATTEMPTS = 100
 const DEFAULT_WRITE_TIMEOUT_MS = 60_000
+export const DEFAULT_INIT_TIMEOUT_MS = 60_000
 
 /**
  * Registry state in a single-partition compacted Kafka topic, in Confluent's `_schemas` record
@@ -62,13 +74,11 @@ export class KafkaStore implements Store {
   constructor(opts: KafkaStoreOptions) {
     this.#opts = opts
     this.topic = opts.topic ?? '_schemas'
-    this.#kafka = new Kafka({
-      clientId: opts.clientId ?? 'registrum',
-      brokers: [...opts.brokers],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 5_000 },
-    })
-    this.#admin = this.#kafka.admin()
+    const client = { clientId: opts.clientId ?? 'registrum', brokers: [...opts.brokers], logLevel: logLevel.NOTHING }
+    this.#kafka = new Kafka({ ...client, retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 5_000 } })
+    // Used only at start, where every step is retried until the init deadline: no hidden retries
+    // of its own (kafkajs takes them from the client), so a broker not up yet is reported at once.
+    this.#admin = new Kafka({ ...client, retry: { retries: 0 } }).admin()
     this.#producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
     this.#consumer = this.#kafka.consumer({
       groupId: `registrum-${this.#node}`,
@@ -83,6 +93,7 @@ export class KafkaStore implements Store {
         this.#waiters.delete(txn)
         w?.(won)
       },
+      ...(opts.hashForeignSchema ? { hashForeign: opts.hashForeignSchema } : {}),
     })
     const position = this.#snapshot?.load(this.#applier.state)
     if (position) this.#applier.restore(position)
@@ -94,10 +105,30 @@ export class KafkaStore implements Store {
   }
 
   async #start(): Promise<void> {
-    await this.#admin.connect()
-    await ensureTopic(this.#admin, this.topic)
-    await this.#producer.connect()
-    const [p0] = await this.#admin.fetchTopicOffsets(this.topic)
+    const timeout = this.#opts.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS
+    const where = `Kafka at ${this.#opts.brokers.join(',')} (topic ${this.topic})`
+    let told = false
+    const waiting = (reason: string) => {
+      if (!told) this.#opts.onWait?.(`waiting for ${where}: ${reason}; giving up after ${timeout} ms`)
+      told = true
+    }
+    // A broker still starting, or a topic created a moment ago, answers with retriable errors.
+    const retry = <T>(attempt: () => Promise<T>) => untilDeadline(deadline, attempt, waiting)
+    const deadline = Date.now() + timeout
+    let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>
+    try {
+      await retry(() => this.#admin.connect())
+      await retry(() => ensureTopic(this.#admin, this.topic))
+      await retry(() => this.#producer.connect())
+      offsets = await retry(() => this.#admin.fetchTopicOffsets(this.topic))
+    } catch (e) {
+      if (!(e instanceof DeadlineError)) throw e
+      throw new StartupError(
+        `${where} was not ready within ${timeout} ms (${e.message}); start the broker, check --bootstrap, or raise --kafka-init-timeout`,
+        { cause: e },
+      )
+    }
+    const [p0] = offsets
     this.#readyTarget = Number(p0?.high ?? 0)
     const low = Number(p0?.low ?? 0)
     if (this.#applier.next > this.#readyTarget) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ConfluentReader } from '../../../test/support/confluent-reader.js'
 import type { Mutation, SchemaRecord, VersionRecord } from '../store.js'
 import { groupRecords, LogApplier, type IncomingRecord } from './log-applier.js'
 import { encodeKey } from './records.js'
@@ -119,5 +120,65 @@ describe('LogApplier', () => {
     r.settle()
     expect([...r.state.subjects()]).toEqual(['b'])
     expect(r.state.schemaById('.', 2)).toBeDefined()
+  })
+
+  describe("the log's plain reading after losers are repaired", () => {
+    /** What a Confluent-format reader derives from the log must be what the applier holds. */
+    const expectPlainReadingAgrees = (log: Log, a: LogApplier) => {
+      const reader = new ConfluentReader()
+      for (const r of log.records) reader.apply(r.key, r.value)
+      for (let id = 1; id <= a.state.maxId('.'); id++) {
+        const held = a.state.usesOf('.', id).length > 0 ? a.state.schemaById('.', id)?.schema : undefined
+        expect(reader.schemaById(id), `id ${id}`).toBe(held)
+        if (held !== undefined) expect(reader.lastTextById(id), `last record of id ${id}`).toBe(held)
+      }
+      const subjects = [...a.state.subjects()].sort()
+      expect([...reader.subjects().keys()].sort()).toEqual(subjects)
+      for (const s of subjects) {
+        expect(reader.subjects().get(s)).toEqual(a.state.versionsOf(s).map((v) => [v.version, v.id, v.deleted]))
+      }
+    }
+    const other = (id: number, text: string): Mutation[] => [{ kind: 'schema', record: { ...schema(id), schema: text, guid: text } }]
+
+    it('re-asserts an id that a loser claimed for another schema after the winner took it', () => {
+      const log = new Log()
+      const a = new LogApplier()
+      log.append('n1:1', 0, registerMutations('a', 1, 1), a)
+      log.append('n2:1', 0, [...other(1, '"b"'), { kind: 'version', record: version('b', 1, 1) }], a)
+      log.feed(a)
+      // The loser's writer runs again on the newer state, carrying the repairs.
+      log.append('n2:2', a.next, [...other(2, '"b"'), { kind: 'version', record: version('b', 1, 2) }], a)
+      log.feed(a)
+      expect(a.position.outstanding).toEqual([])
+      expectPlainReadingAgrees(log, a)
+    })
+
+    it('writes again a winner whose id a loser claimed earlier in the log', () => {
+      const log = new Log()
+      const a = new LogApplier()
+      log.append('n1:1', 0, [{ kind: 'mode', scope: 'x', mode: 'READONLY' }], a) // offsets 0-1
+      // Based before the mode change: loses, but its record claims id 1 for "b".
+      log.append('n2:1', 0, [...other(1, '"b"'), { kind: 'version', record: version('b', 1, 1) }], a)
+      // Based after the mode change, before the loser: wins, and takes id 1 for "s1".
+      log.append('n3:1', 2, registerMutations('c', 1, 1), a)
+      log.feed(a)
+      expect(a.state.versionsOf('c').map((v) => v.id)).toEqual([1])
+      log.append('n2:2', a.next, [...other(2, '"b"'), { kind: 'version', record: version('b', 1, 2) }], a)
+      log.feed(a)
+      expect(a.position.outstanding).toEqual([])
+      expectPlainReadingAgrees(log, a)
+    })
+
+    it('tombstones what a loser wrote when its re-run no longer writes it', () => {
+      const log = new Log()
+      const a = new LogApplier()
+      log.append('n1:1', 0, registerMutations('a', 1, 1), a)
+      log.append('n2:1', 0, [...other(1, '"b"'), { kind: 'version', record: version('b', 1, 1) }], a)
+      log.feed(a)
+      log.append('n2:2', a.next, [], a) // a repair-only group
+      log.feed(a)
+      expect(a.position.outstanding).toEqual([])
+      expectPlainReadingAgrees(log, a)
+    })
   })
 })

@@ -1,8 +1,10 @@
 import { RegistryState } from '../state.js'
 import type { Mutation } from '../store.js'
 import {
+  contextOf,
   decodeKey,
   encodeKey,
+  hashStoredText,
   NOOP_KEY,
   overlay,
   recordMutations,
@@ -10,6 +12,7 @@ import {
   truthValue,
   type LogRecord,
   type RecordKey,
+  type StoredSchemaHash,
   type TruthReader,
 } from './records.js'
 
@@ -76,6 +79,8 @@ export class LogApplier {
       applied?: (mutations: readonly Mutation[]) => void
       /** The fate of one of our groups, by transaction id. */
       decided?: (txn: string, won: boolean) => void
+      /** The dedup hash of a schema record the incumbent wrote (default: of its text as stored). */
+      hashForeign?: StoredSchemaHash
     } = {},
   ) {}
 
@@ -130,9 +135,21 @@ export class LogApplier {
     if (this.#open) this.#closeIncomplete()
   }
 
-  /** Records that rewrite every outstanding key with the state's value (tombstone if absent). */
+  /**
+   * Records that rewrite every outstanding key with the state's value: first a tombstone for
+   * every outstanding SCHEMA key (so a reader drops whatever id the stale record claimed), then
+   * the state's value for every key that has one. {@link groupRecords} puts a transaction's own
+   * records between the two.
+   */
   repairs(): LogRecord[] {
-    return [...this.#outstanding].map(([raw, k]) => ({ key: raw, value: truthValue(this.state, k) }))
+    const clear: LogRecord[] = []
+    const restore: LogRecord[] = []
+    for (const [raw, k] of this.#outstanding) {
+      const value = truthValue(this.state, k)
+      if (k.keytype === 'SCHEMA' || value === null) clear.push({ key: raw, value: null })
+      if (value !== null) restore.push({ key: raw, value })
+    }
+    return [...clear, ...restore]
   }
 
   #decide(offset: number): void {
@@ -143,14 +160,48 @@ export class LogApplier {
       this.#apply(g.mutations)
       this.#lastWrite = offset
       for (const r of g.records) if (r.key !== null) this.#outstanding.delete(r.key)
+      // A stale record still in the log may claim an id this group's records use; the
+      // incumbent's reader ignores a record whose id already names another schema, so these
+      // records are written again after the stale one is tombstoned.
+      if ([...this.#outstanding.values()].some((k) => k.keytype === 'SCHEMA')) {
+        for (const r of g.records) if (r.value !== null) this.#markSchemaKey(r.key)
+      }
     } else {
-      for (const r of g.records) {
-        const k = r.key === null ? undefined : decodeKey(r.key)
+      const last = new Map<string, IncomingRecord>()
+      for (const r of g.records) if (r.key !== null) last.set(r.key, r)
+      for (const r of last.values()) {
+        const k = decodeKey(r.key!)
         if (!k || (k.keytype !== 'SCHEMA' && k.keytype !== 'CONFIG' && k.keytype !== 'MODE')) continue
         if (truthValue(this.state, k) !== r.value) this.#outstanding.set(k.raw, k)
+        if (k.keytype === 'SCHEMA' && r.value !== null) this.#reassertClaimedId(k.subject, r.value)
       }
     }
     this.hooks.decided?.(g.txn, won)
+  }
+
+  #markSchemaKey(raw: string | null): void {
+    const k = raw === null ? undefined : decodeKey(raw)
+    if (k?.keytype === 'SCHEMA') this.#outstanding.set(k.raw, k)
+  }
+
+  /**
+   * A losing record claimed an id that names another schema in the state: a reader that takes
+   * the last record per id (Karapace) would serve the loser's text, so one version using the id
+   * is written again.
+   */
+  #reassertClaimedId(subject: string, rawValue: string): void {
+    let value: { id?: unknown; schema?: unknown }
+    try {
+      value = JSON.parse(rawValue) as { id?: unknown; schema?: unknown }
+    } catch {
+      return
+    }
+    if (typeof value.id !== 'number') return
+    const context = contextOf(subject)
+    const held = this.state.schemaById(context, value.id)
+    if (!held || held.schema === value.schema) return
+    const use = this.state.usesOf(context, value.id)[0]
+    if (use) this.#markSchemaKey(encodeKey({ keytype: 'SCHEMA', subject: use.subject, version: use.version }))
   }
 
   #closeIncomplete(): void {
@@ -162,7 +213,9 @@ export class LogApplier {
 
   #applyAsIncumbent(r: IncomingRecord): void {
     if (r.key === null) return
-    const mutations = recordMutations(this.state, r.key, r.value, r.timestamp)
+    // Our records keep their transaction header after compaction removed the group's marker.
+    const ours = r.headers[H.txn] !== undefined
+    const mutations = recordMutations(this.state, r.key, r.value, r.timestamp, ours ? undefined : (this.hooks.hashForeign ?? hashStoredText))
     if (mutations.length === 0) return
     this.#apply(mutations)
     this.#lastWrite = r.offset
@@ -186,7 +239,10 @@ export function groupRecords(
   const after = overlay(before, mutations)
   const body = touchedKeys(mutations).map((k) => ({ key: encodeKey(k), value: truthValue(after, k) }))
   const keys = new Set(body.map((r) => r.key))
-  const all = [...body, ...repairs.filter((r) => !keys.has(r.key))]
+  // Tombstones first, so a reader drops what stale records claimed before any value lands.
+  const clear = repairs.filter((r) => r.value === null)
+  const restore = repairs.filter((r) => r.value !== null && !keys.has(r.key))
+  const all = [...clear, ...body, ...restore]
   return [
     {
       key: NOOP_KEY,

@@ -1,5 +1,5 @@
 import type { SchemaType } from '../../formats/format.js'
-import { schemaGuid } from '../../registry/guid.js'
+import { schemaGuid } from '../../formats/guid.js'
 import type { StoreReader } from '../store.js'
 import {
   GLOBAL_SCOPE,
@@ -52,6 +52,15 @@ export function contextOf(subject: string): string {
   const m = /^:(\.[^:]*):/.exec(subject)
   return m ? m[1]! : '.'
 }
+
+/**
+ * The dedup hash of a schema read as stored text: the registry's canonical form of it
+ * (`storedSchemaGuid`), given by whoever builds the store.
+ */
+export type StoredSchemaHash = (reader: StoreReader, schema: Omit<SchemaRecord, 'id' | 'guid'>) => string
+
+/** Hashes the text as it is: right for text already in our canonical form. */
+export const hashStoredText: StoredSchemaHash = (_reader, s) => schemaGuid(s.schema, s.references, s.metadata, s.ruleSet)
 
 export type TruthReader = Pick<StoreReader, 'config' | 'mode' | 'versionsOf' | 'schemaById'>
 
@@ -182,7 +191,14 @@ export function decodeKey(raw: string): (RecordKey & { raw: string }) | { keytyp
  * What a record in the incumbent's format does to the state, last write wins per key, as
  * Confluent's and Karapace's readers apply it.
  */
-export function recordMutations(state: StoreReader, rawKey: string, rawValue: string | null, timestamp: number): Mutation[] {
+export function recordMutations(
+  state: StoreReader,
+  rawKey: string,
+  rawValue: string | null,
+  timestamp: number,
+  /** The dedup hash of a schema the incumbent wrote; undefined for our own records, whose text is canonical. */
+  hashForeign?: StoredSchemaHash,
+): Mutation[] {
   const key = decodeKey(rawKey)
   if (!key) return []
   let value: Record<string, unknown> | null = null
@@ -196,7 +212,7 @@ export function recordMutations(state: StoreReader, rawKey: string, rawValue: st
   }
   switch (key.keytype) {
     case 'SCHEMA':
-      return value ? schemaMutations(state, key, value, timestamp) : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
+      return value ? schemaMutations(state, key, value, timestamp, hashForeign) : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
     case 'CONFIG': {
       if (!value) return [{ kind: 'config', scope: key.scope, config: null }]
       const { subject: _s, ...config } = value
@@ -223,7 +239,13 @@ export function recordMutations(state: StoreReader, rawKey: string, rawValue: st
   }
 }
 
-function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<string, unknown>, timestamp: number): Mutation[] {
+function schemaMutations(
+  state: StoreReader,
+  key: SchemaKey,
+  value: Record<string, unknown>,
+  timestamp: number,
+  hashForeign: StoredSchemaHash | undefined,
+): Mutation[] {
   if (typeof value.id !== 'number' || typeof value.schema !== 'string') return []
   const context = contextOf(key.subject)
   const out: Mutation[] = []
@@ -231,19 +253,18 @@ function schemaMutations(state: StoreReader, key: SchemaKey, value: Record<strin
     const references = (Array.isArray(value.references) ? value.references : []) as SchemaReference[]
     const metadata = isObject(value.metadata) ? value.metadata : undefined
     const ruleSet = isObject(value.ruleSet) ? value.ruleSet : undefined
-    out.push({
-      kind: 'schema',
-      record: {
-        context,
-        id: value.id,
-        schemaType: (typeof value.schemaType === 'string' ? value.schemaType : 'AVRO') as SchemaType,
-        schema: value.schema,
-        references,
-        ...(metadata ? { metadata } : {}),
-        ...(ruleSet ? { ruleSet } : {}),
-        guid: schemaGuid(value.schema, references, metadata, ruleSet),
-      },
-    })
+    const schema = {
+      context,
+      schemaType: (typeof value.schemaType === 'string' ? value.schemaType : 'AVRO') as SchemaType,
+      schema: value.schema,
+      references,
+      ...(metadata ? { metadata } : {}),
+      ...(ruleSet ? { ruleSet } : {}),
+    }
+    // The incumbent stores the text it was sent; dedup hashes our canonical form of it. Ours is
+    // stored canonical, so hashing its text gives the hash it was registered with.
+    const guid = hashForeign ? hashForeign(state, schema) : schemaGuid(schema.schema, references, metadata, ruleSet)
+    out.push({ kind: 'schema', record: { ...schema, id: value.id, guid } })
   }
   out.push({
     kind: 'version',

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto'
+
+/** A reference as hashed: `{name, subject, version}` with a concrete version. */
+type HashedReference = { readonly name: string; readonly subject: string; readonly version: number }
+type JsonObject = { readonly [key: string]: unknown }
+
+/**
+ * Confluent's content hash (`Schema.updateHash`): MD5 over the canonical text, the references and
+ * the data-contract parts, printed as a UUID. It drives dedup and `/schemas/guids/{guid}`.
+ */
+export function schemaGuid(
+  canonical: string,
+  references: readonly HashedReference[],
+  metadata?: JsonObject,
+  ruleSet?: JsonObject,
+): string {
+  const md5 = createHash('md5')
+  md5.update(canonical, 'utf8')
+  for (const ref of references) {
+    md5.update(ref.name, 'utf8')
+    md5.update(ref.subject, 'utf8')
+    const version = Buffer.alloc(4)
+    version.writeInt32BE(ref.version)
+    md5.update(version)
+  }
+  if (metadata) {
+    md5.update(Buffer.of(1))
+    hashValue(md5, metadata)
+  }
+  if (ruleSet) {
+    md5.update(Buffer.of(1))
+    hashValue(md5, ruleSet)
+  }
+  const hex = md5.digest('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}
+
+/** Feeds a JSON value in key order, so equal values hash equally whatever their key order. */
+function hashValue(md5: ReturnType<typeof createHash>, value: unknown): void {
+  if (value === null || value === undefined) return
+  if (Array.isArray(value)) {
+    for (const item of value) hashValue(md5, item)
+  } else if (typeof value === 'object') {
+    for (const k of Object.keys(value).sort()) {
+      md5.update(k, 'utf8')
+      hashValue(md5, (value as Record<string, unknown>)[k])
+    }
+  } else if (typeof value === 'boolean') {
+    if (value) md5.update(Buffer.of(1))
+  } else {
+    md5.update(String(value), 'utf8')
+  }
+}
