@@ -39,8 +39,21 @@ const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
  * cache of parsed stored schemas (stored records never change, so the cache never goes stale).
  */
 export class RegistryCore {
-  readonly #parsed = new Map<string, ParsedSchema>()
-  constructor(readonly deps: RegistryDeps) {}
+  readonly #parsed: Map<string, ParsedSchema>
+  constructor(
+    readonly deps: RegistryDeps,
+    parsed = new Map<string, ParsedSchema>(),
+  ) {
+    this.#parsed = parsed
+  }
+
+  /**
+   * The same registry reading `reader` instead of the store, sharing the parse cache: a write
+   * runs over its transaction, which sees writes of earlier transactions not yet durable.
+   */
+  over(reader: StoreReader): RegistryCore {
+    return new RegistryCore({ ...this.deps, store: reader }, this.#parsed)
+  }
 
   get store(): StoreReader {
     return this.deps.store
@@ -92,9 +105,12 @@ export class RegistryCore {
     return record
   }
 
-  /** Parses a stored schema once; later calls hit the cache. */
+  /**
+   * Parses a stored schema once; later calls hit the cache. The key holds the content hash too:
+   * an id seen by a write that then failed may later name other content.
+   */
   parseStored(record: SchemaRecord): ParsedSchema {
-    const key = `${record.context}\u0000${record.id}`
+    const key = `${record.context}\u0000${record.id}\u0000${record.guid}`
     let parsed = this.#parsed.get(key)
     if (!parsed) {
       const refs = this.resolveReferences(record.references, record.context, { includeDeleted: true }).resolved

@@ -29,7 +29,10 @@ export interface CreateRegistryOptions {
  */
 export function createRegistry({ store, formatFor = defaultFormatFor, now = Date.now, options = {} }: CreateRegistryOptions) {
   const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
-  const write = <T>(fn: (tx: StoreTx) => T): Promise<T> => store.transaction(fn)
+  // A write reads through its transaction, never the store directly: the transaction also sees
+  // earlier writes that are still being made durable, as serial execution would.
+  const write = <T>(fn: (core: RegistryCore, tx: StoreTx) => T): Promise<T> =>
+    store.transaction((tx) => fn(core.over(tx), tx))
 
   return {
     core,
@@ -37,7 +40,7 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     supportedTypes,
 
     register: (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> =>
-      write((tx) => register(core, tx, subject, req, opts)),
+      write((core, tx) => register(core, tx, subject, req, opts)),
     lookup: (subject: string, req: SchemaRequest, opts: { normalize?: boolean; deleted?: boolean; format?: string }) =>
       lookup(core, subject, req, opts),
     testCompatibility: (
@@ -110,21 +113,21 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       throw schemaNotFound()
     },
 
-    deleteSubject: (subject: string, permanent: boolean) => write((tx) => deleteSubject(core, tx, subject, permanent)),
+    deleteSubject: (subject: string, permanent: boolean) => write((core, tx) => deleteSubject(core, tx, subject, permanent)),
     deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean) =>
-      write((tx) => deleteVersion(core, tx, subject, spec, permanent)),
+      write((core, tx) => deleteVersion(core, tx, subject, spec, permanent)),
 
     getConfig: (scope: string, opts: { defaultToGlobal?: boolean }) => getConfig(core, scope, opts),
     putConfig: (scope: string, body: Record<string, unknown>): Promise<ConfigRecord> =>
-      write((tx) => putConfig(core, tx, scope, body)),
-    deleteConfig: (scope: string) => write((tx) => deleteConfig(core, tx, scope)),
+      write((core, tx) => putConfig(core, tx, scope, body)),
+    deleteConfig: (scope: string) => write((core, tx) => deleteConfig(core, tx, scope)),
     getMode: (scope: string, opts: { defaultToGlobal?: boolean }) => getMode(core, scope, opts),
-    putMode: (scope: string, mode: unknown, force: boolean) => write((tx) => putMode(core, tx, scope, mode, force)),
-    deleteMode: (scope: string, recursive: boolean) => write((tx) => deleteMode(core, tx, scope, recursive)),
+    putMode: (scope: string, mode: unknown, force: boolean) => write((core, tx) => putMode(core, tx, scope, mode, force)),
+    deleteMode: (scope: string, recursive: boolean) => write((core, tx) => deleteMode(core, tx, scope, recursive)),
 
     contexts: () => store.contexts(),
     deleteContext: (context: string) =>
-      write((tx) => {
+      write((_core, tx) => {
         if ([...tx.subjects()].some((s) => qualify(s).context === context)) throw contextNotEmpty(context)
       }),
   }
