@@ -6,6 +6,8 @@ await runRegistryBench()
 
 type Bench = { file: string; fn: string }
 const others: Bench[] = [
+  { file: './writes.ts', fn: 'runWriteBench' },
+  { file: './compat.ts', fn: 'runCompatBench' },
   { file: './serde.ts', fn: 'runSerdeBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
 ]
