@@ -5,6 +5,8 @@ export interface Progress {
 }
 
 const WIDTH = 30
+/** Redraws at most this often, so a run of 100,000 ticks costs next to nothing. */
+const REDRAW_MS = 100
 
 export function progress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!stream.isTTY || total === 0) return { tick: () => {}, done: () => {} }
@@ -15,9 +17,13 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
     stream.write(`\r${line.slice(0, (stream.columns ?? 80) - 1).padEnd((stream.columns ?? 80) - 1)}`)
   }
   draw('')
+  let drawn = performance.now()
   return {
     tick: (note = '') => {
       count = Math.min(total, count + 1)
+      const now = performance.now()
+      if (count < total && now - drawn < REDRAW_MS) return
+      drawn = now
       draw(note)
     },
     done: () => stream.write('\n'),
