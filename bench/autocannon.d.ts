@@ -16,7 +16,8 @@ declare module 'autocannon' {
   function autocannon(options: {
     url: string
     connections: number
-    duration: number
+    duration?: number
+    amount?: number
     pipelining: number
     overallRate?: number
     requests?: Request[]

@@ -5,8 +5,12 @@ import autocannon from 'autocannon'
 
 export interface LoadSpec {
   readonly url: string
-  /** `get` one path; `register` distinct schemas under distinct subjects; `post` one fixed body. */
-  readonly kind: 'get' | 'register' | 'post'
+  /**
+   * `get` one path; `register` distinct schemas under distinct subjects; `post` one fixed body;
+   * `ids` reads `path`/1 .. `path`/`count` once each.
+   */
+  readonly kind: 'get' | 'register' | 'post' | 'ids'
+  readonly count?: number
   readonly path: string
   readonly body?: string
   readonly connections: number
@@ -41,13 +45,15 @@ const request =
             return { ...req, path: `${spec.path}-${tag}-${i}/versions`, body: JSON.stringify({ schema }) }
           },
         }
+let nextId = 1
+const ids = { method: 'GET', setupRequest: (req: object) => ({ ...req, path: `${spec.path}/${nextId++}` }) }
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
-  duration: spec.seconds,
+  ...(spec.kind === 'ids' ? { amount: spec.count ?? 1 } : { duration: spec.seconds }),
   pipelining: 1,
   ...(spec.rate ? { overallRate: spec.rate } : {}),
-  requests: [request],
+  requests: [spec.kind === 'ids' ? ids : request],
 })
 if (result.non2xx > 0 || result.errors > 0) {
   process.stderr.write(`${spec.kind} ${spec.path}: ${result.non2xx} non-2xx, ${result.errors} errors\n`)

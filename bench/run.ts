@@ -8,6 +8,7 @@ type Bench = { file: string; fn: string }
 const others: Bench[] = [
   { file: './writes.ts', fn: 'runWriteBench' },
   { file: './compat.ts', fn: 'runCompatBench' },
+  { file: './bulk.ts', fn: 'runBulkBench' },
   { file: './serde.ts', fn: 'runSerdeBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
 ]

@@ -4,6 +4,7 @@ import { SchemaParseError } from '../formats/format.js'
 import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
 import { GLOBAL_SCOPE } from '../store/store.js'
 import { invalidSchema, storeError } from './errors.js'
+import { LruMap } from './lru.js'
 import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, inContext, qualify } from './subjects.js'
 
 /** Server-wide settings the domain needs. */
@@ -36,13 +37,16 @@ const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
 
 /**
  * Shared machinery of the use cases: config and mode resolution, reference resolution and a
- * cache of parsed stored schemas (stored records never change, so the cache never goes stale).
+ * bounded cache of parsed stored schemas (stored records never change, so it never goes stale).
  */
+/** Parsed stored schemas kept at most; beyond it the least recently used are parsed again. */
+export const PARSED_CACHE_ENTRIES = 10_000
+
 export class RegistryCore {
-  readonly #parsed: Map<string, ParsedSchema>
+  readonly #parsed: LruMap<string, ParsedSchema>
   constructor(
     readonly deps: RegistryDeps,
-    parsed = new Map<string, ParsedSchema>(),
+    parsed = new LruMap<string, ParsedSchema>(PARSED_CACHE_ENTRIES),
   ) {
     this.#parsed = parsed
   }
