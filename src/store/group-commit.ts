@@ -23,6 +23,34 @@ export class TransactionWriteError extends Error {
 
 type Outcome = { readonly ok: true; readonly value: unknown; readonly mutations: readonly Mutation[] } | { readonly ok: false; readonly error: unknown }
 
+/**
+ * Runs transactions one after another as one: each sees the state `into` reads plus the writes
+ * of those before it, and its writes are added to `into`. A transaction that throws adds
+ * nothing. Returns each one's outcome, to be told to its caller once `into` is durable.
+ */
+export function runInOrder(fns: readonly ((tx: StoreTx) => unknown)[], into: BufferedTx): Outcome[] {
+  const view = new RegistryState(into)
+  return fns.map((fn) => {
+    const tx = new BufferedTx(view)
+    try {
+      const value = fn(tx)
+      for (const m of tx.mutations) {
+        view.apply(m)
+        into.mutations.push(m)
+      }
+      return { ok: true, value, mutations: tx.mutations }
+    } catch (error) {
+      return { ok: false, error }
+    }
+  })
+}
+
+/** Tells a caller its transaction's outcome. */
+export function settleOutcome(outcome: Outcome, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  if (outcome.ok) resolve(outcome.value)
+  else reject(outcome.error)
+}
+
 interface Entry {
   readonly fn: (tx: StoreTx) => unknown
   readonly resolve: (value: unknown) => void
@@ -131,6 +159,5 @@ export class GroupCommit {
 }
 
 function settle(entry: Entry): void {
-  if (entry.outcome.ok) entry.resolve(entry.outcome.value)
-  else entry.reject(entry.outcome.error)
+  settleOutcome(entry.outcome, entry.resolve, entry.reject)
 }
