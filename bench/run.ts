@@ -9,6 +9,7 @@ const others: Bench[] = [
   { file: './writes.ts', fn: 'runWriteBench' },
   { file: './compat.ts', fn: 'runCompatBench' },
   { file: './bulk.ts', fn: 'runBulkBench' },
+  { file: './kafka-writes.ts', fn: 'runKafkaWriteBench' },
   { file: './serde.ts', fn: 'runSerdeBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
 ]
