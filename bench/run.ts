@@ -11,6 +11,7 @@ const others: Bench[] = [
   { file: './bulk.ts', fn: 'runBulkBench' },
   { file: './kafka-writes.ts', fn: 'runKafkaWriteBench' },
   { file: './serde.ts', fn: 'runSerdeBench' },
+  { file: './rules.ts', fn: 'runRulesBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
 ]
 for (const { file, fn } of others) {

@@ -8,7 +8,7 @@ import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
 import { installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
-import { rewriteContextUrl } from './rewrite.js'
+import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
 import { modeRoutes } from './routes/mode.js'
@@ -47,6 +47,21 @@ export interface AppDeps {
 }
 
 /**
+ * Log lines an operator can read: an ISO-8601 `time` and the level's name instead of pino's
+ * epoch milliseconds and level number. A ready-made logger instance is left as it is.
+ */
+function readableLogs(logger: AppDeps['logger']): AppDeps['logger'] {
+  if (logger === false || logger === undefined || logger === null) return logger
+  const options = logger === true ? {} : logger
+  if (typeof options !== 'object' || 'info' in options) return logger
+  return {
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+    ...options,
+  }
+}
+
+/**
  * The HTTP service: Confluent's REST API over a registry. It never listens; `main.ts` does.
  *
  * @example
@@ -67,7 +82,7 @@ export async function buildApp({
   audit = true,
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    logger: readableLogs(logger),
     bodyLimit,
     requestTimeout,
     connectionTimeout,
@@ -76,7 +91,7 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: (req) => rewriteContextUrl(req.url ?? '/'),
+    rewriteUrl: (req) => rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
   })
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {

@@ -14,6 +14,9 @@ const ACCEPTED = new Set([
   'application/octet-stream',
 ])
 
+/** The 415 message, listing what a request body may be sent as. */
+export const UNSUPPORTED_MEDIA_TYPE = `HTTP 415 Unsupported Media Type: send the body as one of ${[...ACCEPTED].join(', ')}`
+
 /**
  * The response type for an `Accept` header, with Confluent's server weights; undefined when
  * nothing acceptable is produced (406).
@@ -57,7 +60,7 @@ export function installContentTypes(app: FastifyInstance): void {
     const raw = request.headers['content-type']
     const type = raw?.split(';')[0]?.trim().toLowerCase() ?? ''
     if (type !== '' && !ACCEPTED.has(type)) {
-      done(Object.assign(new Error('HTTP 415 Unsupported Media Type'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined)
+      done(Object.assign(new Error(UNSUPPORTED_MEDIA_TYPE), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined)
       return
     }
     try {
@@ -74,5 +77,14 @@ export function installContentTypes(app: FastifyInstance): void {
     }
     reply.type(type)
     done()
+  })
+  // fastify appends `; charset=utf-8` to JSON types; Confluent's Jersey layer sends the bare type.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    const header = reply.getHeader('content-type')
+    if (typeof header === 'string') {
+      const bare = header.split(';')[0]!.trim()
+      if (PRODUCED.some(([t]) => t === bare) && bare !== header) reply.header('content-type', bare)
+    }
+    done(null, payload)
   })
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { RegistryError, type RegistryErrorCode } from '../registry/errors.js'
-import { negotiate, V1_JSON } from './content-type.js'
+import { negotiate, UNSUPPORTED_MEDIA_TYPE, V1_JSON } from './content-type.js'
 
 /** The one table from domain error to HTTP status and Confluent `error_code`. */
 export const ERROR_TABLE: Record<RegistryErrorCode, readonly [status: number, errorCode: number]> = {
@@ -33,7 +33,7 @@ export const ERROR_TABLE: Record<RegistryErrorCode, readonly [status: number, er
 
 /** Framework errors that fastify raises before a route runs, in Confluent's envelope. */
 const FRAMEWORK: Record<string, readonly [number, string]> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'HTTP 415 Unsupported Media Type'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, UNSUPPORTED_MEDIA_TYPE],
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'Request body is larger than the configured limit'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [422, 'Request body is empty'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'Request body size did not match Content-Length'],

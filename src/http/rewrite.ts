@@ -38,3 +38,52 @@ export function rewriteContextUrl(url: string): string {
   }
   return url
 }
+
+/**
+ * Subject aliases, resolved before routing as Confluent's `AliasFilter` does: the path segment
+ * after each `subjects` segment, and the `subject` query parameter of `/schemas/ids/...`, become
+ * the alias's target. `/config/{alias}` is untouched, so the alias itself stays manageable.
+ */
+export function rewriteAliasUrl(
+  url: string,
+  targetOf: (subject: string) => string | undefined,
+  onAlias: (alias: string) => void = () => {},
+): string {
+  const q = url.indexOf('?')
+  const path = q < 0 ? url : url.slice(0, q)
+  let query = q < 0 ? '' : url.slice(q)
+  const resolve = (encoded: string): string => {
+    let subject: string
+    try {
+      subject = decodeURIComponent(encoded)
+    } catch {
+      return encoded
+    }
+    const target = subject === '' ? undefined : targetOf(subject)
+    if (target === undefined) return encoded
+    onAlias(subject)
+    return encodeURIComponent(target)
+  }
+  const segments = path.split('/')
+  for (let i = 1; i < segments.length; i++) {
+    if (segments[i - 1] === 'subjects' && segments[i] !== '') segments[i] = resolve(segments[i]!)
+  }
+  if (path.startsWith('/schemas/ids/') && query) {
+    query = query.replace(/([?&])subject=([^&]*)/, (_m, sep: string, value: string) => `${sep}subject=${resolve(value)}`)
+  }
+  return segments.join('/') + query
+}
+
+const aliasesByRequest = new WeakMap<object, string[]>()
+
+/** Remembers that a request named `alias`, so access control can check it as well as its target. */
+export function recordAlias(request: object, alias: string): void {
+  const list = aliasesByRequest.get(request)
+  if (list) list.push(alias)
+  else aliasesByRequest.set(request, [alias])
+}
+
+/** The aliases a request named before they were resolved to their targets. */
+export function aliasesOf(request: object): readonly string[] {
+  return aliasesByRequest.get(request) ?? []
+}

@@ -10,7 +10,7 @@ import {
   unprocessable,
 } from './errors.js'
 import { validateRuleSet } from './rule-set.js'
-import { assertValidSubject, qualify } from './subjects.js'
+import { assertValidSubject, inContext, qualify } from './subjects.js'
 
 /** Config fields that Confluent's `ConfigUpdateRequest` knows; others are ignored. */
 const FIELDS = [
@@ -35,6 +35,19 @@ export const COMPATIBILITY_POLICIES = ['STRICT', 'LENIENT', 'LOGICAL', 'WIRE_JSO
 export function configScope(raw: string | undefined): string {
   if (raw === undefined || raw.startsWith(':.:') && raw.length === 3) return GLOBAL_SCOPE
   return qualify(raw).qualified
+}
+
+/**
+ * The subject an alias stands for: the `alias` in the subject's own config, qualified with the
+ * alias's context when unqualified (Confluent `AliasFilter.replaceAlias`); undefined otherwise.
+ * Resolved once, never followed further, so alias loops cannot arise.
+ */
+export function aliasTarget(core: RegistryCore, subject: string): string | undefined {
+  const q = qualify(subject)
+  if (q.name === '') return undefined
+  const alias = core.store.config(q.qualified)?.alias
+  if (typeof alias !== 'string' || alias === '') return undefined
+  return alias.startsWith(':.') ? qualify(alias).qualified : inContext(q.context, alias)
 }
 
 /** `GET /config[/{s}]`. */

@@ -22,10 +22,11 @@ function assertWritable(core: RegistryCore, subject: string): void {
 
 /** Blocks deleting a version that other schemas reference (soft: live referrers only). */
 function assertUnreferenced(core: RegistryCore, v: VersionRecord, permanent: boolean, exceptSubject?: string): void {
-  for (const { context, id } of core.store.referrersOf(v.subject, v.version)) {
-    const uses = core.store.usesOf(context, id).filter((u) => u.subject !== exceptSubject)
-    if (uses.some((u) => permanent || !u.deleted)) throw referenceExists(v.subject, v.version)
-  }
+  const blocking = core.store
+    .referrersOf(v.subject, v.version)
+    .flatMap(({ context, id }) => core.store.usesOf(context, id))
+    .filter((u) => u.subject !== exceptSubject && (permanent || !u.deleted))
+  if (blocking.length > 0) throw referenceExists(v.subject, v.version, blocking)
 }
 
 /** Removes the subject's config and mode once it has no version left. */

@@ -84,11 +84,15 @@ export const invalidCompatibilityLevel = () =>
 export const invalidMode = (detail = '') =>
   err('INVALID_MODE', `Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT.${detail}`)
 export const operationNotPermitted = (message: string) => err('OPERATION_NOT_PERMITTED', message)
-export const referenceExists = (s: string, v: number) =>
-  err(
+/** 42206, naming the subject-versions that still refer to `s` version `v` (a few, then a count). */
+export const referenceExists = (s: string, v: number, referrers: readonly { subject: string; version: number }[]) => {
+  const named = referrers.slice(0, 5).map((r) => `subject '${r.subject}' version ${r.version}`)
+  const more = referrers.length > named.length ? ` and ${referrers.length - named.length} more` : ''
+  return err(
     'REFERENCE_EXISTS',
-    `One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=${s},version=${v}}.`,
+    `One or more references exist to subject '${s}' version ${v}: referenced by ${named.join(', ')}${more}. Delete the referring versions first.`,
   )
+}
 export const invalidSubject = (s: string) => err('INVALID_SUBJECT', `The specified subject '${s}' is not a valid.`)
 export const schemaTooLarge = () => err('SCHEMA_TOO_LARGE', 'Register operation failed because schema is too large')
 export const invalidRuleSet = (message: string) => err('INVALID_RULESET', message)

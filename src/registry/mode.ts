@@ -39,12 +39,14 @@ export function putMode(core: RegistryCore, tx: StoreTx, scope: string, mode: un
   if (upper === 'IMPORT' && core.effectiveMode(scope) !== 'IMPORT' && !force) {
     const subjects = subjectsIn(core, scope)
     if (subjects.some((s) => tx.versionsOf(s).some((v) => !v.deleted))) {
-      throw operationNotPermitted('Cannot import since found existing subjects')
+      throw operationNotPermitted(
+        'Cannot import since found existing subjects; to switch to IMPORT mode anyway, repeat the request with ?force=true',
+      )
     }
     for (const s of subjects) {
       for (const v of tx.versionsOf(s)) {
-        const referrers = core.store.referrersOf(v.subject, v.version)
-        if (referrers.some((r) => core.store.usesOf(r.context, r.id).length > 0)) throw referenceExists(v.subject, v.version)
+        const uses = core.store.referrersOf(v.subject, v.version).flatMap((r) => core.store.usesOf(r.context, r.id))
+        if (uses.length > 0) throw referenceExists(v.subject, v.version, uses)
         tx.deleteVersion(v.subject, v.version)
       }
     }

@@ -109,6 +109,14 @@ export function schemaById(
   { subject, format, fetchMaxId }: { subject?: string; format?: string; fetchMaxId?: boolean },
 ): SchemaByIdView {
   const contexts = subject ? candidateContexts(core, subject) : [DEFAULT_CONTEXT]
+  // Confluent AbstractSchemaRegistry.getSchemaKeyUsingContexts: first the context in which the
+  // subject itself uses the id, the default context before named ones; only then any use.
+  if (subject && !subject.startsWith(':.')) {
+    const name = qualify(subject).name
+    const usedBySubject = (c: string) => core.store.usesOf(c, id).some((u) => qualify(u.subject).name === name)
+    const own = [DEFAULT_CONTEXT, ...contexts.filter((c) => c !== DEFAULT_CONTEXT)].find(usedBySubject)
+    if (own !== undefined) contexts.unshift(own)
+  }
   for (const context of contexts) {
     const uses = core.store.usesOf(context, id)
     const record = core.store.schemaById(context, id)

@@ -72,7 +72,7 @@ export function register(
 
   const nextVersion = (all.at(-1)?.version ?? 0) + 1
   const version = chooseVersion(subject, req, all, nextVersion, importing)
-  const id = chooseId(core, tx, subject, prepared, req.id)
+  const id = chooseId(tx, subject, prepared, req.id)
 
   // Confluent: re-registering a soft-deleted schema purges the soft-deleted versions with its id.
   for (const old of all) {
@@ -221,7 +221,6 @@ function chooseVersion(
 }
 
 function chooseId(
-  core: RegistryCore,
   tx: StoreTx,
   subject: QualifiedSubject,
   prepared: PreparedSchema,
@@ -234,8 +233,10 @@ function chooseId(
     }
     return requested
   }
-  // Confluent reuses the id of an identical schema from another subject; clients cache by id.
+  // Confluent reuses the id of an identical schema from another subject, and after a permanent
+  // delete too; clients cache by id. The id's stored schema is this very one (same hash), so the
+  // id never comes to name a different schema.
   const existing = tx.idByHash(subject.context, prepared.type, prepared.guid)
-  if (existing !== undefined && core.store.usesOf(subject.context, existing).length > 0) return existing
+  if (existing !== undefined) return existing
   return tx.maxId(subject.context) + 1
 }

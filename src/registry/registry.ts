@@ -1,7 +1,7 @@
 import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.js'
 import type { SchemaFormat } from '../formats/format.js'
 import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
-import { deleteConfig, getConfig, putConfig } from './config.js'
+import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
@@ -117,6 +117,7 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean) =>
       write((core, tx) => deleteVersion(core, tx, subject, spec, permanent)),
 
+    aliasTarget: (subject: string) => aliasTarget(core, subject),
     getConfig: (scope: string, opts: { defaultToGlobal?: boolean }) => getConfig(core, scope, opts),
     putConfig: (scope: string, body: Record<string, unknown>): Promise<ConfigRecord> =>
       write((core, tx) => putConfig(core, tx, scope, body)),

@@ -7,6 +7,7 @@ import type { Type as AvscType } from 'avsc'
 import { avroFormat, type AvroSchema } from '../formats/avro/index.js'
 import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
+import { avroFieldWalker } from './rules/fields.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
@@ -19,6 +20,7 @@ const AVRO: FormatBinding<AvroParsed> = {
   type: 'AVRO',
   parse: (text, refs) => avroFormat.parse(text, refs, 'stored'),
   recordName: (p) => p.fullName,
+  fieldWalker: (p) => avroFieldWalker(p.root),
 }
 
 export interface AvroSerializerConfig extends SerializerConfig {
@@ -66,7 +68,7 @@ export function avroDeserializer<T = unknown>(client: SchemaRegistryClient, conf
     const writer = await parseWithRefs(client, AVRO, info, describeRef(ref, true))
     return avroDecoder<T>(ref, writer.avscType, readerSchema === undefined ? undefined : (await readerType()).avscType)
   })
-  return deserializerFrom(decoders, config)
+  return deserializerFrom(decoders, config, AVRO)
 }
 
 /**

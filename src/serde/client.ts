@@ -5,6 +5,7 @@
  */
 import type { ResolvedRef, SchemaType } from '../formats/format.js'
 import { SerdeError, SchemaRegistryError, SCHEMA_NOT_FOUND, SUBJECT_NOT_FOUND, VERSION_NOT_FOUND } from './errors.js'
+import type { Metadata, RuleSet } from './rules/model.js'
 
 export type { SchemaType } from '../formats/format.js'
 
@@ -23,6 +24,10 @@ export interface SchemaInfo {
   readonly references?: readonly SchemaReference[]
   /** The schema's GUID (Confluent 8), when the registry reports one. */
   readonly guid?: string
+  /** The data contract's metadata (tags, properties), as registered. */
+  readonly metadata?: Metadata
+  /** The data contract's rules, which the serializers execute. */
+  readonly ruleSet?: RuleSet
 }
 
 /** A schema registered under a subject. */
@@ -54,6 +59,11 @@ export interface SchemaRegistryClient {
   getLatest(subject: string): Promise<RegisteredSchema>
   /** One version of `subject`. */
   getVersion(subject: string, version: number): Promise<RegisteredSchema>
+  /**
+   * The latest version of `subject` whose `metadata.properties` hold every given pair
+   * (`GET /subjects/{s}/metadata`), for `useLatestWithMetadata`.
+   */
+  getLatestWithMetadata?(subject: string, metadata: Readonly<Record<string, string>>): Promise<RegisteredSchema>
   /** Drops cached "latest" answers (ids and fixed versions never change, so they stay). */
   clearLatestCache(): void
 }

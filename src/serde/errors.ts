@@ -24,6 +24,10 @@ export type SerdeErrorCode =
   | 'SCHEMA_NOT_LOADED'
   /** The registry answered with an error or could not be reached. */
   | 'REGISTRY_ERROR'
+  /** A data-contract rule failed: its condition was false, its expression erred, or it has no executor. */
+  | 'RULE_FAILED'
+  /** A synchronous path (`encoderFor`, `deserializeSync`) met a schema whose rules run asynchronously. */
+  | 'ASYNC_ONLY'
 
 /**
  * A serde failure, with a `code` to branch on and a message that says what is wrong.

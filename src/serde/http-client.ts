@@ -68,9 +68,11 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   register(subject: string, schema: SchemaInfo, options: { normalize?: boolean } = {}): Promise<number> {
     return this.#registered.get(schemaKey(subject, schema, options.normalize), async () => {
-      const res = await this.#request<{ id: number; guid?: string }>('POST', `subjects/${enc(subject)}/versions${normalizeQuery(options)}`, body(schema))
-      // The id's schema is what was just sent; a consumer in the same process need not fetch it.
-      const sent = info({ ...schema, guid: res.guid })
+      const res = await this.#request<{ id: number; guid?: string } & Partial<SchemaInfo>>('POST', `subjects/${enc(subject)}/versions${normalizeQuery(options)}`, body(schema))
+      // The id's schema is what was just sent (or, from registries that answer with the whole
+      // version, what was stored, with any data contract it inherited); a consumer in the same
+      // process need not fetch it.
+      const sent = info(typeof res.schema === 'string' ? { ...schema, ...res, schema: res.schema } : { ...schema, guid: res.guid })
       this.#ids.set(String(res.id), sent)
       if (res.guid !== undefined) this.#guids.set(res.guid, sent)
       return res.id
@@ -102,6 +104,13 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (version === -1) return this.getLatest(subject)
     return this.#versions.get(`${subject}\u0000${version}`, () =>
       this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/versions/${version}`).then(registered))
+  }
+
+  getLatestWithMetadata(subject: string, metadata: Readonly<Record<string, string>>): Promise<RegisteredSchema> {
+    const query = Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `key=${enc(k)}&value=${enc(v)}`).join('&')
+    return this.#latest.get(`${subject}\u0000?${query}`, () =>
+      this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/metadata?${query}`).then(registered))
   }
 
   clearLatestCache(): void {
@@ -183,12 +192,20 @@ function body(schema: SchemaInfo): string {
   const out: Record<string, unknown> = { schema: schema.schema }
   if (schema.schemaType !== undefined && schema.schemaType !== 'AVRO') out.schemaType = schema.schemaType
   if (schema.references !== undefined && schema.references.length > 0) out.references = schema.references
+  if (schema.metadata !== undefined) out.metadata = schema.metadata
+  if (schema.ruleSet !== undefined) out.ruleSet = schema.ruleSet
   return JSON.stringify(out)
 }
 
 function info(res: SchemaInfo): SchemaInfo {
-  const out = { schema: res.schema, schemaType: res.schemaType ?? 'AVRO', references: res.references ?? [] }
-  return res.guid === undefined ? out : { ...out, guid: res.guid }
+  return {
+    schema: res.schema,
+    schemaType: res.schemaType ?? 'AVRO',
+    references: res.references ?? [],
+    ...(res.guid === undefined ? {} : { guid: res.guid }),
+    ...(res.metadata === undefined || res.metadata === null ? {} : { metadata: res.metadata }),
+    ...(res.ruleSet === undefined || res.ruleSet === null ? {} : { ruleSet: res.ruleSet }),
+  }
 }
 
 function registered(res: RegisteredSchema): RegisteredSchema {

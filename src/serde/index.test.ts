@@ -29,10 +29,17 @@ describe('registrum/serde entry', () => {
     for (const banned of ['fastify', 'better-sqlite3', 'kafkajs']) expect(packages).not.toContain(banned)
   })
 
+  it('loads the CEL and JSONata libraries only when a schema has rules', () => {
+    const { packages } = reach(resolve(HERE, 'index.ts'))
+    expect(packages).not.toContain('@bufbuild/cel')
+    expect(packages).not.toContain('jsonata')
+  })
+
   it('exports the serializers, clients and kafkajs helpers', () => {
     for (const name of [
       'avroSerializer', 'avroDeserializer', 'protobufSerializer', 'protobufDeserializer', 'jsonSerializer', 'jsonDeserializer',
       'HttpSchemaRegistryClient', 'InMemorySchemaRegistryClient', 'SerdeError', 'serializeMessages', 'deserializeBatch',
+      'createRuleEngine', 'RuleEngine', 'dlqAction', 'producerSink',
     ]) expect(serde).toHaveProperty(name)
   })
 })

@@ -29,3 +29,11 @@ export {
   serializeMessages, serializeRecord, deserializeMessage, deserializeBatch, decodingEachMessage, decodingEachBatch,
   type Serializers, type Deserializers, type OutgoingMessage, type DecodedMessage,
 } from './kafkajs.js'
+export { createRuleEngine, type RulesConfig, type ReadRulesConfig } from './rules/runtime.js'
+export {
+  RuleEngine, RuleError,
+  type RuleEngineOptions, type RuleExecutor, type RuleAction, type RuleOverride, type RuleRun,
+} from './rules/engine.js'
+export type { RuleContext, FieldContext, FieldWalker } from './rules/context.js'
+export { dlqAction, producerSink, type DeadLetter, type DeadLetterSink, type DeadLetterProducer } from './rules/dlq.js'
+export type { Rule, RuleSet, RuleMode, RuleKind, RulePhase, Metadata, FieldType } from './rules/model.js'

@@ -11,11 +11,21 @@ import {
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
 } from './serde.js'
 import { describeRef, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
+import { jsonFieldWalker } from './rules/fields.js'
 
 const JSON_FORMAT: FormatBinding<JsonSchema> = {
   type: 'JSON',
   parse: (text, refs) => parseJsonSchema(text, refs, 'stored'),
   recordName: (p) => p.title,
+  fieldWalker: (p) => jsonFieldWalker(p.schema, new Map(p.refs.map((r) => [r.name, parseJsonOrUndefined(r.schema)]))),
+}
+
+function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
 }
 
 export interface JsonSerializerConfig extends SerializerConfig {
@@ -53,7 +63,7 @@ export function jsonDeserializer<T = unknown>(client: SchemaRegistryClient, conf
     const parsed = await parseWithRefs(client, JSON_FORMAT, info, describeRef(ref, true))
     return jsonDecoder<T>(ref, parsed, config.validate === true)
   })
-  return deserializerFrom(decoders, config)
+  return deserializerFrom(decoders, config, JSON_FORMAT)
 }
 
 function jsonEncoder<T>(id: number, schema: JsonSchema, validate: boolean): (value: T) => Buffer {

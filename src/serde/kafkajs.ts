@@ -3,7 +3,8 @@
  * `eachBatch`. Only kafkajs types are imported, so using serde never loads kafkajs itself.
  */
 import type { Batch, EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Message, ProducerRecord } from 'kafkajs'
-import type { Deserializer, Serializer } from './serde.js'
+import { SerdeError } from './errors.js'
+import type { Deserializer, Encoder, Serializer } from './serde.js'
 import { readFraming, type SchemaRef } from './wire.js'
 
 /** Serializers for a topic's keys (optional: keys then go out as given) and values. */
@@ -40,23 +41,34 @@ export type DecodedMessage<K, V> = Omit<KafkaMessage, 'key' | 'value'> & { reado
 export async function serializeMessages<K, V>(
   topic: string, messages: readonly OutgoingMessage<K, V>[], serializers: Serializers<K, V>,
 ): Promise<Message[]> {
-  const encodeValue = await serializers.value.encoderFor(topic)
-  const encodeKey = serializers.key === undefined ? undefined : await serializers.key.encoderFor(topic)
+  const encodeValue = await encoderOf(serializers.value, topic)
+  const encodeKey = serializers.key === undefined ? undefined : await encoderOf(serializers.key, topic)
   // Header framing writes the schema id into each message's own copy of its headers.
   const withHeaders = serializers.value.schemaIdFraming === 'header' || serializers.key?.schemaIdFraming === 'header'
-  return messages.map((m) => {
+  const ruled = typeof encodeValue !== 'function' || (encodeKey !== undefined && typeof encodeKey !== 'function')
+  const encode = <T>(enc: Encoder<T> | Serializer<T>, value: T, headers: IHeaders | undefined): Buffer | Promise<Buffer | null> =>
+    typeof enc === 'function' ? enc(value, headers) : enc.serialize(topic, value, headers)
+  const out = messages.map((m) => {
     const headers: IHeaders | undefined = withHeaders ? { ...m.headers } : m.headers
-    const out: Message = {
-      value: m.value === null || m.value === undefined ? null : encodeValue(m.value, headers),
+    const out: { -readonly [K in keyof Message]: Message[K] | Promise<Buffer | null> } = {
+      value: m.value === null || m.value === undefined ? null : encode(encodeValue, m.value, headers),
     }
     if (m.key !== undefined) {
-      out.key = m.key === null ? null : encodeKey === undefined ? (m.key as unknown as Buffer | string) : encodeKey(m.key, headers)
+      out.key = m.key === null ? null : encodeKey === undefined ? (m.key as unknown as Buffer | string) : encode(encodeKey, m.key, headers)
     }
     if (m.partition !== undefined) out.partition = m.partition
     if (headers !== undefined && (m.headers !== undefined || Object.keys(headers).length > 0)) out.headers = headers
     if (m.timestamp !== undefined) out.timestamp = m.timestamp
     return out
   })
+  if (!ruled) return out as Message[]
+  // Schemas with data-contract rules: each value goes through serialize(), which runs them.
+  return Promise.all(out.map(async (m) => ({ ...m, value: await m.value, ...(m.key === undefined ? {} : { key: await m.key }) }) as Message))
+}
+
+/** The synchronous encoder of a topic, or the serializer itself when its schema has rules to run. */
+async function encoderOf<T>(serializer: Serializer<T>, topic: string): Promise<Encoder<T> | Serializer<T>> {
+  return (await serializer.runsRules(topic)) ? serializer : serializer.encoderFor(topic)
 }
 
 /** A whole `ProducerRecord` for `producer.send`. */
@@ -92,11 +104,25 @@ export async function deserializeBatch<K, V>(batch: Batch, deserializers: Deseri
     loadSchemas(messages, 'value', deserializers.value),
     deserializers.key === undefined ? undefined : loadSchemas(messages, 'key', deserializers.key),
   ])
-  return messages.map((m) => ({
+  let pending = false
+  // Synchronous unless a schema has data-contract rules (or the deserializer migrates): then that
+  // message goes through deserialize(), which runs them.
+  const decode = <T>(d: Deserializer<T>, payload: Buffer | null, headers: KafkaMessage['headers']): T | null | Promise<T | null> => {
+    try {
+      return d.deserializeSync(topic, payload, headers)
+    } catch (err) {
+      if (!(err instanceof SerdeError) || err.code !== 'ASYNC_ONLY') throw err
+      pending = true
+      return d.deserialize(topic, payload, headers)
+    }
+  }
+  const out = messages.map((m) => ({
     ...m,
-    key: deserializers.key === undefined ? m.key : deserializers.key.deserializeSync(topic, m.key, m.headers),
-    value: deserializers.value.deserializeSync(topic, m.value, m.headers),
+    key: deserializers.key === undefined ? m.key : decode(deserializers.key, m.key, m.headers),
+    value: decode(deserializers.value, m.value, m.headers),
   }))
+  if (!pending) return out as DecodedMessage<K, V>[]
+  return Promise.all(out.map(async (m) => ({ ...m, key: await m.key, value: await m.value }) as DecodedMessage<K, V>))
 }
 
 /**

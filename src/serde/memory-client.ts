@@ -71,6 +71,16 @@ export class InMemorySchemaRegistryClient implements SchemaRegistryClient {
     return this.#at(subject, versions, versions.length - 1)
   }
 
+  async getLatestWithMetadata(subject: string, metadata: Readonly<Record<string, string>>): Promise<RegisteredSchema> {
+    this.calls.getLatest++
+    const versions = this.#versions(subject)
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const props = versions[i]!.info.metadata?.properties ?? {}
+      if (Object.entries(metadata).every(([k, v]) => props[k] === v)) return this.#at(subject, versions, i)
+    }
+    throw new SchemaRegistryError(404, SCHEMA_NOT_FOUND, `Schema not found for subject '${subject}' with metadata ${JSON.stringify(metadata)}`)
+  }
+
   async getVersion(subject: string, version: number): Promise<RegisteredSchema> {
     this.calls.getVersion++
     const versions = this.#versions(subject)
@@ -98,11 +108,16 @@ export class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 }
 
 function normalized(schema: SchemaInfo): SchemaInfo {
-  return { schema: schema.schema, schemaType: schema.schemaType ?? 'AVRO', references: schema.references ?? [] }
+  return {
+    schema: schema.schema, schemaType: schema.schemaType ?? 'AVRO', references: schema.references ?? [],
+    ...(schema.metadata === undefined ? {} : { metadata: schema.metadata }),
+    ...(schema.ruleSet === undefined ? {} : { ruleSet: schema.ruleSet }),
+  }
 }
 
+/** As in the registry, the same text with another data contract is another schema. */
 function identity(info: SchemaInfo): string {
-  return JSON.stringify([info.schemaType, info.schema, info.references])
+  return JSON.stringify([info.schemaType, info.schema, info.references, info.metadata ?? null, info.ruleSet ?? null])
 }
 
 function guidOf(identity: string): string {

@@ -9,6 +9,7 @@ import { parseProtobuf, type ProtobufSchema } from '../formats/protobuf/parse.js
 import type { SchemaRegistryClient } from './client.js'
 import { importReferences } from './protobuf-imports.js'
 import { SerdeError } from './errors.js'
+import { protobufFieldTags, protobufFieldWalker } from './rules/fields.js'
 import {
   deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
   type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
@@ -79,6 +80,12 @@ function binding(messageType: string | undefined): FormatBinding<ProtobufSchema>
     type: 'PROTOBUF',
     parse: (text, refs) => parseProtobuf(text, refs, 'stored'),
     recordName: (p) => messageType ?? firstMessage(p),
+    fieldWalker: (p, value) => {
+      // A decoded message knows its type; a value to write is of the configured or first message.
+      const decoded = (value as { $type?: protobuf.Type } | undefined)?.$type?.fullName
+      const type = p.lookupMessage(messageType ?? decoded ?? firstMessage(p))
+      return type === undefined ? undefined : protobufFieldWalker(type, protobufFieldTags([p.file, ...p.dependencies.map((d) => d.file)]))
+    },
   }
 }
 
@@ -121,7 +128,7 @@ export function protobufDeserializer<T = protobuf.Message>(
     const parsed = await parseWithRefs(client, PB, info, describeRef(ref, true))
     return protobufDecoder<T>(ref, parsed, config)
   })
-  return deserializerFrom(decoders, config)
+  return deserializerFrom(decoders, config, PB)
 }
 
 /** The prefix (header and indexes) is computed once; each message is then one protobufjs finish(). */

@@ -6,14 +6,16 @@
 import type { ParsedSchema, ResolvedRefs, SchemaType } from '../formats/format.js'
 import { isNotFound, resolveReferences, unknownGuid, unknownSchemaId, type SchemaInfo, type SchemaReference, type SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
+import type { FieldWalker } from './rules/context.js'
+import { readStep, writeStep, type ReadRulesConfig, type ReadStep, type RulesConfig } from './rules/runtime.js'
 import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
 import {
-  guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, MAGIC_BYTE, readFraming, VALUE_SCHEMA_ID_HEADER,
+  describeRef, guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, MAGIC_BYTE, readFraming, VALUE_SCHEMA_ID_HEADER,
   type RecordHeaders, type SchemaRef, type WritableHeaders,
 } from './wire.js'
 
 /** How a serializer picks the schema id it writes. */
-export interface SerializerConfig {
+export interface SerializerConfig extends RulesConfig {
   /** Serialize Kafka keys (`<topic>-key`) rather than values (`<topic>-value`). */
   readonly isKey?: boolean
   /** Default 'TopicName'. */
@@ -22,6 +24,8 @@ export interface SerializerConfig {
   readonly autoRegister?: boolean
   /** Write with the subject's latest registered schema, not the local one. */
   readonly useLatestVersion?: boolean
+  /** Write with the latest version whose `metadata.properties` hold these pairs (`use.latest.with.metadata`). */
+  readonly useLatestWithMetadata?: Readonly<Record<string, string>>
   /** Write with this registered schema id. */
   readonly schemaId?: number
   /** Ask the registry to normalize the schema on register/lookup. */
@@ -35,9 +39,11 @@ export interface SerializerConfig {
 }
 
 /** What every deserializer accepts. */
-export interface DeserializerConfig {
+export interface DeserializerConfig extends ReadRulesConfig {
   /** Reads Kafka keys: the `__key_schema_id` header rather than `__value_schema_id`. */
   readonly isKey?: boolean
+  /** The subject of a topic's messages, for `useLatestVersion`/`useLatestWithMetadata` (default 'TopicName'). */
+  readonly subjectNameStrategy?: SubjectNameStrategy
 }
 
 /** Encodes one value; with header framing it also sets the schema-id header in `headers`. */
@@ -59,9 +65,12 @@ export interface Serializer<T> {
   serialize(topic: string, value: T | null | undefined, headers?: WritableHeaders): Promise<Buffer | null>
   /**
    * A synchronous encoder bound to the schema id this serializer uses for `topic`: one registry
-   * round trip (or none, once cached), then pure encoding.
+   * round trip (or none, once cached), then pure encoding. Fails with ASYNC_ONLY when the schema
+   * has data-contract rules: those run in `serialize`.
    */
   encoderFor(topic: string): Promise<Encoder<T>>
+  /** Whether `topic`'s writer schema has rules that run on write (then only `serialize` works). */
+  runsRules(topic: string): Promise<boolean>
 }
 
 export interface Deserializer<T> {
@@ -87,6 +96,8 @@ export interface FormatBinding<P extends ParsedSchema> {
   parse(text: string, refs: ResolvedRefs): P
   /** Full name for the record name strategies, or undefined. */
   recordName(parsed: P): string | undefined
+  /** Visits the fields of a value for field rules (CEL_FIELD); `value` helps pick a Protobuf message. */
+  fieldWalker?(parsed: P, value?: unknown): FieldWalker | undefined
 }
 
 /** The schema a serializer writes for a topic. */
@@ -96,6 +107,8 @@ export interface WriterSchema<P> {
   readonly guid?: string
   readonly subject: string
   readonly parsed: P
+  /** The registered (or local) schema, with the data contract whose rules run on write. */
+  readonly info: SchemaInfo
 }
 
 /**
@@ -136,8 +149,8 @@ export class WriterSchemas<P extends ParsedSchema> {
     readonly config: SerializerConfig,
     readonly local: LocalSchema | undefined,
   ) {
-    if (local === undefined && config.useLatestVersion !== true && config.schemaId === undefined) {
-      throw new TypeError(`A ${binding.type} serializer needs a schema, useLatestVersion or a schemaId.`)
+    if (local === undefined && config.useLatestVersion !== true && config.schemaId === undefined && config.useLatestWithMetadata === undefined) {
+      throw new TypeError(`A ${binding.type} serializer needs a schema, useLatestVersion, useLatestWithMetadata or a schemaId.`)
     }
   }
 
@@ -156,7 +169,7 @@ export class WriterSchemas<P extends ParsedSchema> {
     if (this.#local === undefined) {
       const p = (async () => {
         const local = this.local!
-        const writes = this.config.useLatestVersion !== true && this.config.schemaId === undefined
+        const writes = this.config.useLatestVersion !== true && this.config.schemaId === undefined && this.config.useLatestWithMetadata === undefined
         const references = local.prepareReferences === undefined
           ? local.references ?? []
           : await local.prepareReferences(this.client, {
@@ -188,20 +201,27 @@ export class WriterSchemas<P extends ParsedSchema> {
       topic, isKey: config.isKey === true, recordName: local === undefined ? undefined : binding.recordName(local.parsed),
     })
     if (config.schemaId !== undefined) {
-      const parsed = local?.parsed ?? await parseWithRefs(client, binding, await this.#byId(config.schemaId), `Schema id ${config.schemaId}`)
-      return { id: config.schemaId, subject, parsed }
+      const info = await this.#byId(config.schemaId)
+      const parsed = local?.parsed ?? await parseWithRefs(client, binding, info, `Schema id ${config.schemaId}`)
+      return { id: config.schemaId, subject, parsed, info }
+    }
+    if (config.useLatestWithMetadata !== undefined) {
+      if (client.getLatestWithMetadata === undefined) throw new TypeError('useLatestWithMetadata needs a registry client with getLatestWithMetadata().')
+      const latest = await client.getLatestWithMetadata(subject, config.useLatestWithMetadata)
+      const parsed = await parseWithRefs(client, binding, latest, `The latest schema of subject '${subject}' with metadata ${JSON.stringify(config.useLatestWithMetadata)}`)
+      return withGuid({ id: latest.id, subject, parsed, info: latest }, latest.guid)
     }
     if (config.useLatestVersion === true) {
       const latest = await client.getLatest(subject)
       const parsed = await parseWithRefs(client, binding, latest, `The latest schema of subject '${subject}'`)
-      return withGuid({ id: latest.id, subject, parsed }, latest.guid)
+      return withGuid({ id: latest.id, subject, parsed, info: latest }, latest.guid)
     }
     const normalize = { normalize: config.normalize === true }
     if (config.autoRegister === false) {
       const found = await client.lookup(subject, local!.info, normalize)
-      return withGuid({ id: found.id, subject, parsed: local!.parsed }, found.guid)
+      return withGuid({ id: found.id, subject, parsed: local!.parsed, info: found }, found.guid)
     }
-    return { id: await client.register(subject, local!.info, normalize), subject, parsed: local!.parsed }
+    return { id: await client.register(subject, local!.info, normalize), subject, parsed: local!.parsed, info: local!.info }
   }
 
   async #byId(id: number): Promise<SchemaInfo> {
@@ -231,6 +251,8 @@ export function serializerFrom<T, P extends ParsedSchema>(
   const isKey = writers.config.isKey === true
   const schemaIdFraming = writers.config.schemaIdFraming ?? 'prefix'
   const encoders = new Map<string, Encoder<T>>()
+  // Topics whose writer schema has rules: their values go through the rules, then the encoder.
+  const ruled = new Map<string, (topic: string, value: unknown) => Promise<unknown>>()
   let lastTopic: string | undefined
   let last: Encoder<T> | undefined
   const make = (w: WriterSchema<P>): Encoder<T> => {
@@ -246,22 +268,41 @@ export function serializerFrom<T, P extends ParsedSchema>(
       return framed.subarray(HEADER_SIZE + suffix.length)
     }
   }
-  const encoderFor = async (topic: string): Promise<Encoder<T>> => {
+  const load = async (topic: string): Promise<Encoder<T>> => {
     let enc = encoders.get(topic)
     if (enc === undefined) {
-      enc = make(await writers.forTopic(topic))
+      const w = await writers.forTopic(topic)
+      enc = make(w)
+      const rules = writeStep(writers.config, w.info, w.subject, isKey, () => writers.binding.fieldWalker?.(w.parsed))
+      if (rules !== undefined) ruled.set(topic, rules)
       encoders.set(topic, enc)
     }
     return enc
+  }
+  const encoderFor = async (topic: string): Promise<Encoder<T>> => {
+    const enc = await load(topic)
+    if (ruled.has(topic)) {
+      throw new SerdeError('ASYNC_ONLY', `The schema written to topic '${topic}' has data-contract rules, which run asynchronously: use serialize().`)
+    }
+    return enc
+  }
+  const serializeRuled = async (topic: string, value: T, headers: WritableHeaders | undefined): Promise<Buffer> => {
+    const enc = await load(topic)
+    const rules = ruled.get(topic)
+    return enc((rules === undefined ? value : await rules(topic, value)) as T, headers)
   }
   return {
     isKey,
     schemaIdFraming,
     encoderFor,
+    async runsRules(topic) {
+      await load(topic)
+      return ruled.has(topic)
+    },
     serialize(topic, value, headers) {
       if (value === null || value === undefined) return Promise.resolve(null)
       const enc = topic === lastTopic ? last : encoders.get(topic)
-      if (enc === undefined) return encoderFor(topic).then((e) => e(value, headers))
+      if (enc === undefined || ruled.has(topic)) return serializeRuled(topic, value, headers)
       lastTopic = topic
       last = enc
       try {
@@ -273,17 +314,45 @@ export function serializerFrom<T, P extends ParsedSchema>(
   }
 }
 
-/** A {@link Deserializer} over decoders by schema id or GUID. */
-export function deserializerFrom<T>(decoders: ReaderDecoders<Decoder<T>>, config: DeserializerConfig = {}): Deserializer<T> {
+/**
+ * A {@link Deserializer} over decoders by schema id or GUID. With `binding`, decoded values go
+ * through the writer's read rules and the migrations to a reader version the config selects.
+ */
+export function deserializerFrom<T, P extends ParsedSchema>(
+  decoders: ReaderDecoders<Decoder<T>>, config: DeserializerConfig = {}, binding?: FormatBinding<P>,
+): Deserializer<T> {
   const isKey = config.isKey === true
+  const steps = new Map<SchemaRef, ReadStep | undefined>()
+  const stepFor = (ref: SchemaRef): ReadStep | undefined => {
+    if (binding === undefined) return undefined
+    if (steps.has(ref)) return steps.get(ref)
+    const info = decoders.info(ref)
+    const step = info === undefined ? undefined : readStep(config, {
+      client: decoders.client,
+      isKey,
+      subjectFor: async (topic, writer) => subjectNameStrategy(config.subjectNameStrategy)({
+        topic, isKey, recordName: config.subjectNameStrategy === undefined || config.subjectNameStrategy === 'TopicName'
+          ? undefined : binding.recordName(await parseWithRefs(decoders.client, binding, writer, describeRef(ref))),
+      }),
+      walkFields: async (target, value) => binding.fieldWalker?.(await parseWithRefs(decoders.client, binding, target, describeRef(ref)), value),
+    }, info)
+    steps.set(ref, step)
+    return step
+  }
+  const finish = (topic: string, ref: SchemaRef, value: T): Promise<T> => {
+    const step = stepFor(ref)
+    return step === undefined ? Promise.resolve(value) : (step(topic, value) as Promise<T>)
+  }
   return {
     isKey,
-    deserialize(_topic, payload, headers) {
+    deserialize(topic, payload, headers) {
       if (payload === null || payload === undefined) return Promise.resolve(null)
       try {
         const { ref, start, header } = readFraming(payload, headers, isKey)
         const d = decoders.get(ref)
-        return d === undefined ? decoders.load(ref).then((dec) => dec(payload, start, header)) : Promise.resolve(d(payload, start, header))
+        return d === undefined
+          ? decoders.load(ref).then((dec) => finish(topic, ref, dec(payload, start, header)))
+          : finish(topic, ref, d(payload, start, header))
       } catch (err) {
         return Promise.reject(err)
       }
@@ -294,10 +363,14 @@ export function deserializerFrom<T>(decoders: ReaderDecoders<Decoder<T>>, config
       // runs once per record in a batch.
       if (headers === undefined && payload.length >= HEADER_SIZE && payload[0] === MAGIC_BYTE) {
         const id = (payload[1]! << 24) | (payload[2]! << 16) | (payload[3]! << 8) | payload[4]!
-        return decoders.require(id)(payload, HEADER_SIZE, undefined)
+        const d = decoders.require(id)
+        if (stepFor(id) !== undefined) throw asyncOnly(id)
+        return d(payload, HEADER_SIZE, undefined)
       }
       const { ref, start, header } = readFraming(payload, headers, isKey)
-      return decoders.require(ref)(payload, start, header)
+      const d = decoders.require(ref)
+      if (stepFor(ref) !== undefined) throw asyncOnly(ref)
+      return d(payload, start, header)
     },
     async load(payloadOrRef, headers) {
       await decoders.load(typeof payloadOrRef === 'object' ? readFraming(payloadOrRef, headers, isKey).ref : payloadOrRef)
@@ -305,9 +378,14 @@ export function deserializerFrom<T>(decoders: ReaderDecoders<Decoder<T>>, config
   }
 }
 
+function asyncOnly(ref: SchemaRef): SerdeError {
+  return new SerdeError('ASYNC_ONLY', `${describeRef(ref, true)} has data-contract rules (or the deserializer migrates to another version), which run asynchronously: use deserialize().`)
+}
+
 /** Decoders by schema id or GUID, each built once; concurrent first reads of one share one load. */
 export class ReaderDecoders<D> {
   readonly #ready = new Map<SchemaRef, D>()
+  readonly #infos = new Map<SchemaRef, SchemaInfo>()
   readonly #loading = new Map<SchemaRef, Promise<D>>()
   // Most topics carry one schema: remember the last one read.
   #lastRef: SchemaRef = Number.NaN
@@ -343,6 +421,11 @@ export class ReaderDecoders<D> {
     return p
   }
 
+  /** The registered schema of a loaded id or GUID. */
+  info(ref: SchemaRef): SchemaInfo | undefined {
+    return this.#infos.get(ref)
+  }
+
   /** The decoder for a payload's id or GUID, or SCHEMA_NOT_LOADED. */
   require(ref: SchemaRef): D {
     const d = this.get(ref)
@@ -361,6 +444,8 @@ export class ReaderDecoders<D> {
       if (!isNotFound(err)) throw err
       throw typeof ref === 'number' ? unknownSchemaId(ref, err) : unknownGuid(ref, err)
     }
-    return this.build(ref, info)
+    const built = await this.build(ref, info)
+    this.#infos.set(ref, info)
+    return built
   }
 }

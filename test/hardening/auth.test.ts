@@ -101,6 +101,19 @@ describe('authorization', () => {
     expect(missing.body).toEqual({ error_code: 40301, message: 'User is denied operation Read on Subject: secret-nothing' })
   })
 
+  it('checks both an alias and its target, and never names the target of a denied alias', async () => {
+    expect((await call('PUT', '/config/orders-alias', admin, { alias: 'secret-value' })).status).toBe(200)
+    expect((await call('PUT', '/config/secret-alias', admin, { alias: 'orders-value' })).status).toBe(200)
+    // Allowed on the alias, not on its target.
+    const toSecret = await call('GET', '/subjects/orders-alias/versions/latest', orders)
+    expect(toSecret.status).toBe(403)
+    // Allowed on the target, not on the alias: denied as for any unreadable subject.
+    const viaSecret = await call('GET', '/subjects/secret-alias/versions/latest', orders)
+    expect(viaSecret.body).toEqual({ error_code: 40301, message: 'User is denied operation Read on Subject: secret-alias' })
+    // A reader of both reads the target through the alias.
+    expect((await call('GET', '/subjects/secret-alias/versions/latest', admin)).body).toMatchObject({ subject: 'orders-value' })
+  })
+
   it('applies prefix rules literally, admin included', async () => {
     expect((await call('PUT', '/config/team.a.x', prefixed, { compatibility: 'NONE' })).status).toBe(200)
     expect((await call('PUT', '/config/team.ab', prefixed, { compatibility: 'NONE' })).status).toBe(403)

@@ -9,6 +9,10 @@ import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { decodingEachBatch, decodingEachMessage, serializeMessages, type DecodedMessage } from '../../src/serde/kafkajs.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
+import { celExecutor, celFieldExecutor } from '../../src/serde/rules/cel.js'
+import { dlqAction, producerSink } from '../../src/serde/rules/dlq.js'
+import { RuleEngine } from '../../src/serde/rules/engine.js'
+import { jsonataExecutor } from '../../src/serde/rules/jsonata.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 import { startServer, type TestServer } from '../support/server.js'
 
@@ -50,7 +54,8 @@ describeKafka('serde on a real Kafka broker', () => {
     await admin.connect()
     await admin.createTopics({
       waitForLeaders: true,
-      topics: ['todos2', 'products.created', 'stock_avro_topic', 'resume_topic'].map((topic) => ({ topic, numPartitions: 1 })),
+      topics: ['todos2', 'products.created', 'stock_avro_topic', 'resume_topic', 'payments', 'payments-dlq', 'shapes']
+        .map((topic) => ({ topic, numPartitions: 1 })),
     })
     await admin.disconnect()
   }, 180_000)
@@ -168,5 +173,57 @@ describeKafka('serde on a real Kafka broker', () => {
     const second = await consume<never, StockTick>('resume_topic', 'resume-group', 3, { value: avroDeserializer(registry) }, { commit: true })
     expect(second.map((m) => m.value)).toEqual([5, 6, 7].map(tick))
     expect(second.map((m) => m.offset)).toEqual(['5', '6', '7'])
+  }, 90_000)
+  it('runs data-contract rules end to end: a condition, a field transform and a DLQ on write, a migration on read', async () => {
+    const PAYMENT = {
+      type: 'record', name: 'Payment', namespace: 'acme',
+      fields: [{ name: 'id', type: 'string' }, { name: 'card', type: 'string', 'confluent:tags': ['PII'] }, { name: 'amount', type: 'double' }],
+    }
+    await registry.register('payments-value', {
+      schema: JSON.stringify(PAYMENT), schemaType: 'AVRO', references: [],
+      ruleSet: {
+        domainRules: [
+          { name: 'positive', kind: 'CONDITION', mode: 'WRITE', type: 'CEL', expr: 'message.amount > 0.0', onFailure: 'DLQ', params: { 'dlq.topic': 'payments-dlq' } },
+          { name: 'mask-card', kind: 'TRANSFORM', mode: 'WRITE', type: 'CEL_FIELD', tags: ['PII'], expr: '"****" + value.substring(value.size() - 4)' },
+        ],
+      },
+    })
+    const producer = kafka.producer()
+    await producer.connect()
+    const rules = new RuleEngine({ executors: [celExecutor(), celFieldExecutor(), jsonataExecutor()], actions: [dlqAction(producerSink(producer))] })
+    const ser = avroSerializer(registry, { useLatestVersion: true, rules })
+    await producer.send({ topic: 'payments', messages: await serializeMessages('payments', [{ value: { id: 'p1', card: '4111111111111111', amount: 10 } }], { value: ser }) })
+    await expect(serializeMessages('payments', [{ value: { id: 'p2', card: '4111111111111111', amount: -5 } }], { value: ser })).rejects.toThrow(/positive.*payments-dlq/)
+
+    const paid = await consume<never, unknown>('payments', 'payments-reader', 1, { value: avroDeserializer(registry) })
+    expect(paid.map((m) => m.value)).toEqual([{ id: 'p1', card: '****1111', amount: 10 }])
+    const dead = await consume<never, Buffer>('payments-dlq', 'dlq-reader', 1, { value: { isKey: false, deserialize: async (_t, v) => v as Buffer, deserializeSync: (_t, v) => v as Buffer, load: async () => {} } })
+    expect(JSON.parse(dead[0]!.value!.toString())).toMatchObject({ id: 'p2', amount: -5 })
+    expect(Object.fromEntries(Object.entries(dead[0]!.headers ?? {}).map(([k, v]) => [k, v?.toString()]))).toMatchObject({ '__rule.name': 'positive', '__rule.topic': 'payments' })
+
+    // Two major versions in one subject: a v1 message read by a v2 consumer is upgraded by JSONata.
+    const shape = (field: string) => ({ type: 'record', name: 'Shape', fields: [{ name: 'name', type: 'string' }, { name: field, type: 'int' }] })
+    await fetch(`${server!.url}/config/shapes-value`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ compatibilityGroup: 'major' }) })
+    await registry.register('shapes-value', { schema: JSON.stringify(shape('size')), schemaType: 'AVRO', references: [], metadata: { properties: { major: '1' } } })
+    await registry.register('shapes-value', {
+      schema: JSON.stringify(shape('height')), schemaType: 'AVRO', references: [], metadata: { properties: { major: '2' } },
+      ruleSet: { migrationRules: [{ name: 'size-to-height', kind: 'TRANSFORM', mode: 'UPGRADE', type: 'JSONATA', expr: "$merge([$sift($, function($v, $k) {$k != 'size'}), {'height': $.size}])" }] },
+    })
+    const v1 = avroSerializer(registry, { useLatestWithMetadata: { major: '1' } })
+    await producer.send({ topic: 'shapes', messages: await serializeMessages('shapes', [{ value: { name: 'box', size: 3 } }], { value: v1 }) })
+    await producer.disconnect()
+    const consumer = kafka.consumer({ groupId: 'shapes-reader', maxWaitTimeInMs: 100 })
+    consumers.push(consumer)
+    await consumer.connect()
+    await consumer.subscribe({ topics: ['shapes'], fromBeginning: true })
+    const shapes = await new Promise<unknown[]>((resolve, reject) => {
+      consumer.run({
+        eachBatch: decodingEachBatch<never, unknown>({ value: avroDeserializer(registry, { useLatestWithMetadata: { major: '2' } }) }, async ({ decoded }) => {
+          resolve(decoded.map((m) => m.value))
+        }),
+      }).catch(reject)
+    })
+    await consumer.disconnect()
+    expect(shapes).toEqual([{ name: 'box', height: 3 }])
   }, 90_000)
 })

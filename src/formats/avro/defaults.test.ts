@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isValidDefault, nameProblem } from './defaults.js'
+import { isValidDefault, namespaceProblem, nameProblem } from './defaults.js'
 import { parseJson } from './json.js'
 import { parseTree } from './parse.js'
 
@@ -44,5 +44,17 @@ describe('nameProblem', () => {
     expect(nameProblem('')).toBe('Empty name')
     expect(nameProblem('1a')).toBe('Illegal initial character: 1a')
     expect(nameProblem('a-b')).toBe('Illegal character in: a-b')
+  })
+})
+
+describe('namespaceProblem', () => {
+  it('accepts no namespace and dotted valid names', () => {
+    expect(namespaceProblem(null)).toBeUndefined()
+    expect(namespaceProblem('com.acme_1.Größe')).toBeUndefined()
+  })
+  it('names the namespace and the bad part', () => {
+    expect(namespaceProblem('foo-bar-baz')).toBe('Invalid namespace: foo-bar-baz (Illegal character in: foo-bar-baz)')
+    expect(namespaceProblem('a..b')).toBe('Invalid namespace: a..b (Empty name)')
+    expect(namespaceProblem('a.1b')).toBe('Invalid namespace: a.1b (Illegal initial character: 1b)')
   })
 })

@@ -58,3 +58,13 @@ export function nameProblem(name: string): string | undefined {
   if (NAME.test(name)) return undefined
   return /^[\p{L}_]/u.test(name) ? `Illegal character in: ${name}` : `Illegal initial character: ${name}`
 }
+
+/** A namespace is dotted names, each part valid as a name (Java `Schema.Name` validates every part). */
+export function namespaceProblem(space: string | null): string | undefined {
+  if (space === null) return undefined
+  for (const part of space.split('.')) {
+    const problem = nameProblem(part)
+    if (problem !== undefined) return `Invalid namespace: ${space} (${problem})`
+  }
+  return undefined
+}

@@ -1,5 +1,5 @@
 import { SchemaParseError, type ResolvedRefs } from '../format.js'
-import { isValidDefault, nameProblem } from './defaults.js'
+import { isValidDefault, namespaceProblem, nameProblem } from './defaults.js'
 import { isNumber, isObject, JsonNumber, JsonSyntaxError, javaDouble, parseJson, stringifyJson, type JsonObject, type JsonValue } from './json.js'
 import {
   PRIMITIVES,
@@ -114,6 +114,7 @@ class Parser {
     const ns = o.get('namespace')
     const n = qualify(rawName, typeof ns === 'string' ? ns : this.names.space)
     this.strict(nameProblem(n.name), [...at, 'name'])
+    this.strict(namespaceProblem(n.space), [...at, o.has('namespace') ? 'namespace' : 'name'])
     if (isPrimitive(n.full)) this.fail(`Schemas may not be named after primitives: ${n.full}`, [...at, 'name'])
     if (this.names.types.has(n.full)) this.fail(`Can't redefine: ${n.full}`, [...at, 'name'])
     const doc = o.get('doc')

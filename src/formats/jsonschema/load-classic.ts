@@ -1,5 +1,5 @@
 import { idKeyword, type Draft } from './drafts.js'
-import { annotate, type LoadContext } from './load.js'
+import { annotate, type LoadContext } from './load-context.js'
 import {
   arrayNode,
   isNumber,

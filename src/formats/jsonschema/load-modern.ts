@@ -1,4 +1,4 @@
-import { annotate, type LoadContext } from './load.js'
+import { annotate, type LoadContext } from './load-context.js'
 import { setAdditional, stringNode } from './load-classic.js'
 import {
   arrayNode,

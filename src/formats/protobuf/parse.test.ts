@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SchemaParseError, type ResolvedRef } from '../format.js'
+import { protobufFormat } from './index.js'
 import { parseProtobuf } from './parse.js'
 
 const ref = (name: string, schema: string): ResolvedRef => ({ name, subject: name, version: 1, schema, schemaType: 'PROTOBUF' })
@@ -62,6 +63,43 @@ describe('parseProtobuf', () => {
       'new',
     )
     expect(s.file.types[0]?.kind).toBe('message')
+  })
+
+  describe('custom options with parenthesized names, wherever protoc accepts them', () => {
+    const extensions = `syntax = "proto2";
+      package p;
+      import "google/protobuf/descriptor.proto";
+      extend google.protobuf.FileOptions { optional bool f_opt = 50001; }
+      extend google.protobuf.MessageOptions { optional bool m_opt = 50002; }
+      extend google.protobuf.FieldOptions { optional bool fi_opt = 50003; }
+      extend google.protobuf.OneofOptions { optional bool o_opt = 50004; }
+      extend google.protobuf.EnumOptions { optional bool e_opt = 50005; }
+      extend google.protobuf.EnumValueOptions { optional bool ev_opt = 50006; }
+      extend google.protobuf.ServiceOptions { optional bool s_opt = 50007; }
+      extend google.protobuf.MethodOptions { optional bool me_opt = 50008; }
+      extend google.protobuf.ExtensionRangeOptions { optional bool x_opt = 50009; }
+      `
+    it.each([
+      ['oneof', 'message M { oneof o { option (o_opt) = true; int32 a = 1; } }', 'option (o_opt) = true;'],
+      ['oneof, qualified name', 'message M { oneof o { option (.p.o_opt) = true; int32 a = 1; } }', 'option (.p.o_opt) = true;'],
+      ['file', 'option (f_opt) = true; message M {}', 'option (f_opt) = true;'],
+      ['message', 'message M { option (m_opt) = true; }', 'option (m_opt) = true;'],
+      ['field', 'message M { optional int32 a = 1 [(fi_opt) = true]; }', '[(fi_opt) = true]'],
+      ['oneof field', 'message M { oneof o { int32 a = 1 [(fi_opt) = true]; } }', '[(fi_opt) = true]'],
+      ['map field', 'message M { map<string, int32> a = 1 [(fi_opt) = true]; }', '[(fi_opt) = true]'],
+      ['extension field', 'message M { extensions 100 to 199; } extend M { optional int32 x = 100 [(fi_opt) = true]; }', '[(fi_opt) = true]'],
+      ['enum', 'enum E { option (e_opt) = true; A = 0; }', 'option (e_opt) = true;'],
+      ['enum value', 'enum E { A = 0 [(ev_opt) = true]; }', '[(ev_opt) = true]'],
+      ['service', 'message M {} service S { option (s_opt) = true; rpc R (M) returns (M); }', 'option (s_opt) = true;'],
+      ['method', 'message M {} service S { rpc R (M) returns (M) { option (me_opt) = true; } }', 'option (me_opt) = true;'],
+      ['extension range', 'message M { extensions 100 to 199 [(x_opt) = true]; }', 'extensions 100 to 199'],
+    ])('in a %s', (_where, body, kept) => {
+      const s = parseProtobuf(extensions + body, [], 'new')
+      const canonical = protobufFormat.canonicalize(s)
+      expect(canonical).toContain(kept)
+      // The canonical text parses again to the same canonical text.
+      expect(protobufFormat.canonicalize(parseProtobuf(canonical, [], 'new'))).toBe(canonical)
+    })
   })
 
   it.each([

@@ -163,7 +163,9 @@ class Parser {
     while (!this.#c.accept('}')) {
       if (this.#c.accept(';')) continue
       const t = this.#c.peekOrFail('oneof')
-      if (t.text === 'option' && this.#c.peekAt(1)?.kind === 'ident') {
+      const after = this.#c.peekAt(1)
+      // `option (ext) = …` as well as `option name = …`, as protoc accepts in a oneof.
+      if (t.text === 'option' && t.kind === 'ident' && (after?.kind === 'ident' || after?.text === '(')) {
         this.#c.next()
         o.options.push(this.#optionStatement())
         continue

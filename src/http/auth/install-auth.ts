@@ -5,6 +5,7 @@ import { configScope } from '../../registry/config.js'
 import { GLOBAL_SCOPE } from '../../store/store.js'
 import { negotiate, V1_JSON } from '../content-type.js'
 import { page, type Query } from '../input.js'
+import { aliasesOf } from '../rewrite.js'
 import type { AuthSettings } from './auth-file.js'
 import { createAuthenticator } from './authenticate.js'
 import { AccessControl, type Access, type Principal } from './permissions.js'
@@ -76,6 +77,12 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
         if (isScope) {
           if (need.access === 'read') return undefined
           return acl.allowsGlobally(name, need.access) ? undefined : `${OPERATION[need.access]} on Cluster`
+        }
+        // Through an alias, both the alias named and the subject it stands for must be allowed;
+        // the alias is checked first so that a denial never reveals its target.
+        for (const alias of aliasesOf(request.raw)) {
+          const a = qualify(alias).qualified
+          if (!acl.allows(name, need.access, a)) return `${OPERATION[need.access]} on Subject: ${a}`
         }
         const subject = qualify(raw ?? '').qualified
         return acl.allows(name, need.access, subject) ? undefined : `${OPERATION[need.access]} on Subject: ${subject}`
