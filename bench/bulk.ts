@@ -31,11 +31,16 @@ export interface BulkBenchResult {
 
 function cli(args: string[]): Promise<number> {
   const t0 = performance.now()
-  const child = spawn(process.execPath, ['bin/registrum.js', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, ['bin/registrum.js', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let err = ''
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()))
   return new Promise((resolve, reject) =>
-    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`registrum ${args[0]}: ${code} ${err}`)))),
+    child.once('exit', (code) =>
+      code === 0 ? resolve(performance.now() - t0) : reject(new Error(`registrum ${args[0]}: ${code} ${err}`)),
+    ),
   )
 }
 
@@ -88,7 +93,14 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     await seed.transaction((tx) => {
       for (let i = 0; i < LOADED; i++) {
         const s = schema(i)
-        tx.putSchema({ context: '.', id: s.id, schemaType: 'AVRO', schema: s.schema, references: [], guid: `bench-${i}` })
+        tx.putSchema({
+          context: '.',
+          id: s.id,
+          schemaType: 'AVRO',
+          schema: s.schema,
+          references: [],
+          guid: `bench-${i}`,
+        })
         tx.putVersion({ subject: s.subject, version: 1, context: '.', id: s.id, deleted: false, ts: Date.now() })
       }
     })
@@ -98,7 +110,14 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     let readRssMiB: number
     try {
       loadedRssMiB = rssMiB(loaded.registry.child.pid!)
-      await load({ url: loaded.registry.url, kind: 'ids', path: '/schemas/ids', count: READ_BACK, connections: 16, seconds: 0 })
+      await load({
+        url: loaded.registry.url,
+        kind: 'ids',
+        path: '/schemas/ids',
+        count: READ_BACK,
+        connections: 16,
+        seconds: 0,
+      })
     } finally {
       readRssMiB = rssMiB(loaded.registry.child.pid!)
       loaded.registry.child.kill()
@@ -113,10 +132,16 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
       emptyColdStartMs: empty.ms,
     }
     const perHundredK = (mib: number) => ((mib - emptyRssMiB) * 100_000) / LOADED
-    console.log(`\nbulk: ${SCHEMAS} 10-field Avro schemas through registrum import/export; memory and cold start with ${LOADED}; SQLite file, one run`)
+    console.log(
+      `\nbulk: ${SCHEMAS} 10-field Avro schemas through registrum import/export; memory and cold start with ${LOADED}; SQLite file, one run`,
+    )
     console.table([
       { figure: 'import, schemas/s', value: Math.round(result.importPerSec), ceiling: `goal ≥ ${IMPORT_GOAL}` },
-      { figure: 'export, schemas/s', value: Math.round(result.exportPerSec), ceiling: `import rate ${Math.round(result.importPerSec)}` },
+      {
+        figure: 'export, schemas/s',
+        value: Math.round(result.exportPerSec),
+        ceiling: `import rate ${Math.round(result.importPerSec)}`,
+      },
       {
         figure: `resident MiB, ${LOADED} schemas after start`,
         value: Math.round(loadedRssMiB),
@@ -127,7 +152,11 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
         value: Math.round(readRssMiB),
         ceiling: `empty ${Math.round(emptyRssMiB)}; +${Math.round(perHundredK(readRssMiB))} per 100k (goal ≤ ${MEMORY_GOAL_MIB})`,
       },
-      { figure: `cold start to ready, ${LOADED} schemas, ms`, value: Math.round(result.coldStartMs), ceiling: `empty ${Math.round(result.emptyColdStartMs)} ms` },
+      {
+        figure: `cold start to ready, ${LOADED} schemas, ms`,
+        value: Math.round(result.coldStartMs),
+        ceiling: `empty ${Math.round(result.emptyColdStartMs)} ms`,
+      },
     ])
     return result
   } finally {

@@ -10,7 +10,8 @@ const RUNS = Number(process.env.BENCH_CHECK_RUNS ?? 15)
 const GOAL_MS = 20
 
 const optional = (name: string) => ({ name, type: ['null', 'string'], default: null })
-const record = (names: string[]) => JSON.stringify({ type: 'record', name: 'Wide', namespace: 'com.acme', fields: names.map(optional) })
+const record = (names: string[]) =>
+  JSON.stringify({ type: 'record', name: 'Wide', namespace: 'com.acme', fields: names.map(optional) })
 const base = Array.from({ length: 29 }, (_, i) => `f${i}`)
 
 export async function runCompatBench(): Promise<{ ms: number; oneMs: number }> {
@@ -33,7 +34,9 @@ export async function runCompatBench(): Promise<{ ms: number; oneMs: number }> {
   time(priors.slice(0, 50))
   const all = time(priors)
   const one = time(priors.slice(-1))
-  console.log(`\ncompatibility: FULL_TRANSITIVE, 30-field Avro record against ${VERSIONS} versions, median (min–max) of ${RUNS} runs`)
+  console.log(
+    `\ncompatibility: FULL_TRANSITIVE, 30-field Avro record against ${VERSIONS} versions, median (min–max) of ${RUNS} runs`,
+  )
   console.table([
     {
       figure: `check against ${VERSIONS} versions, ms`,

@@ -14,7 +14,16 @@ const ROUNDS = Number(process.env.BENCH_KAFKA_ROUNDS ?? 2)
 
 export async function runKafkaWriteBench(): Promise<{ registrationsPerSec: number; bareSendsPerSec: number }> {
   const broker = await startKafka({ heap: '512m' })
-  const registry = await startChild('node', ['bin/registrum.js', 'serve', '--port', '0', '--store', 'kafka', '--bootstrap', broker.bootstrap])
+  const registry = await startChild('node', [
+    'bin/registrum.js',
+    'serve',
+    '--port',
+    '0',
+    '--store',
+    'kafka',
+    '--bootstrap',
+    broker.bootstrap,
+  ])
   const client = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
   const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 })
   try {
@@ -29,7 +38,11 @@ export async function runKafkaWriteBench(): Promise<{ registrationsPerSec: numbe
       await Promise.all(
         Array.from({ length: 16 }, async () => {
           while (performance.now() < end) {
-            await producer.send({ topic: 'bench-bare', acks: -1, messages: [{ key: `k${sent}`, value: 'x'.repeat(400), partition: 0 }] })
+            await producer.send({
+              topic: 'bench-bare',
+              acks: -1,
+              messages: [{ key: `k${sent}`, value: 'x'.repeat(400), partition: 0 }],
+            })
             sent++
           }
         }),
@@ -40,9 +53,21 @@ export async function runKafkaWriteBench(): Promise<{ registrationsPerSec: numbe
     const bare: number[] = []
     for (let round = 0; round < ROUNDS; round++) {
       bare.push(await bareRound())
-      ours.push((await load({ url: registry.url, kind: 'register', path: '/subjects/kafka-load', connections: 16, seconds: SECONDS })).rps)
+      ours.push(
+        (
+          await load({
+            url: registry.url,
+            kind: 'register',
+            path: '/subjects/kafka-load',
+            connections: 16,
+            seconds: SECONDS,
+          })
+        ).rps,
+      )
     }
-    console.log(`\nKafka store writes: one node, median (min–max) of ${ROUNDS} interleaved ${SECONDS}s rounds, one local broker`)
+    console.log(
+      `\nKafka store writes: one node, median (min–max) of ${ROUNDS} interleaved ${SECONDS}s rounds, one local broker`,
+    )
     console.table([
       {
         figure: 'registrations/s, 16 clients, one node',

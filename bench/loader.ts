@@ -40,8 +40,16 @@ const request =
           headers,
           setupRequest: (req: object) => {
             const i = n++
-            const fields = Array.from({ length: 10 }, (_, f) => ({ name: `field_${f}`, type: f % 2 ? 'string' : 'long' }))
-            const schema = JSON.stringify({ type: 'record', name: `Load_${tag}_${i}`, namespace: 'com.acme.bench', fields })
+            const fields = Array.from({ length: 10 }, (_, f) => ({
+              name: `field_${f}`,
+              type: f % 2 ? 'string' : 'long',
+            }))
+            const schema = JSON.stringify({
+              type: 'record',
+              name: `Load_${tag}_${i}`,
+              namespace: 'com.acme.bench',
+              fields,
+            })
             return { ...req, path: `${spec.path}-${tag}-${i}/versions`, body: JSON.stringify({ schema }) }
           },
         }
@@ -59,5 +67,10 @@ if (result.non2xx > 0 || result.errors > 0) {
   process.stderr.write(`${spec.kind} ${spec.path}: ${result.non2xx} non-2xx, ${result.errors} errors\n`)
   process.exit(1)
 }
-const out: LoadResult = { rps: result.requests.average, total: result.requests.total, p50: result.latency.p50, p99: result.latency.p99 }
+const out: LoadResult = {
+  rps: result.requests.average,
+  total: result.requests.total,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+}
 process.stdout.write(`${JSON.stringify(out)}\n`)

@@ -23,7 +23,8 @@ export interface WriteBenchResult {
 
 const headers = { 'content-type': 'application/vnd.schemaregistry.v1+json' }
 const field = (i: number) => ({ name: `f${i}`, type: ['null', 'string'], default: null })
-const record = (fields: number) => JSON.stringify({ type: 'record', name: 'Check', fields: Array.from({ length: fields }, (_, i) => field(i)) })
+const record = (fields: number) =>
+  JSON.stringify({ type: 'record', name: 'Check', fields: Array.from({ length: fields }, (_, i) => field(i)) })
 
 export async function runWriteBench(): Promise<WriteBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'registrum-bench-writes-'))
@@ -31,15 +32,34 @@ export async function runWriteBench(): Promise<WriteBenchResult> {
   try {
     const url = registry.url
     // A subject with history for the compatibility load, and one schema for the hot reads.
-    await fetch(`${url}/config/checked`, { method: 'PUT', headers, body: JSON.stringify({ compatibility: 'FULL_TRANSITIVE' }) })
+    await fetch(`${url}/config/checked`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ compatibility: 'FULL_TRANSITIVE' }),
+    })
     for (let v = 1; v <= 30; v++) {
-      const res = await fetch(`${url}/subjects/checked/versions`, { method: 'POST', headers, body: JSON.stringify({ schema: record(v) }) })
+      const res = await fetch(`${url}/subjects/checked/versions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ schema: record(v) }),
+      })
       if (!res.ok) throw new Error(`seeding checked: ${res.status} ${await res.text()}`)
     }
     const { id } = (await (
-      await fetch(`${url}/subjects/hot/versions`, { method: 'POST', headers, body: JSON.stringify({ schema: record(3) }) })
+      await fetch(`${url}/subjects/hot/versions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ schema: record(3) }),
+      })
     ).json()) as { id: number }
-    const read = { url, kind: 'get' as const, path: `/schemas/ids/${id}`, connections: 4, seconds: SECONDS, rate: READ_RATE }
+    const read = {
+      url,
+      kind: 'get' as const,
+      path: `/schemas/ids/${id}`,
+      connections: 4,
+      seconds: SECONDS,
+      rate: READ_RATE,
+    }
     const writes = { url, kind: 'register' as const, path: '/subjects/load', connections: 16, seconds: SECONDS }
     const checks = {
       url,
@@ -67,7 +87,9 @@ export async function runWriteBench(): Promise<WriteBenchResult> {
       readP99IdleMs: median(idle),
       readP99LoadedMs: median(loaded),
     }
-    console.log(`\nwrites and reads under load: median (min–max) of ${ROUNDS} interleaved ${SECONDS}s rounds, SQLite file, synchronous=FULL`)
+    console.log(
+      `\nwrites and reads under load: median (min–max) of ${ROUNDS} interleaved ${SECONDS}s rounds, SQLite file, synchronous=FULL`,
+    )
     console.table([
       {
         figure: 'durable registrations/s, 16 clients',

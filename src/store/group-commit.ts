@@ -21,7 +21,9 @@ export class TransactionWriteError extends Error {
   }
 }
 
-type Outcome = { readonly ok: true; readonly value: unknown; readonly mutations: readonly Mutation[] } | { readonly ok: false; readonly error: unknown }
+type Outcome =
+  | { readonly ok: true; readonly value: unknown; readonly mutations: readonly Mutation[] }
+  | { readonly ok: false; readonly error: unknown }
 
 /**
  * Runs transactions one after another as one: each sees the state `into` reads plus the writes
@@ -46,7 +48,11 @@ export function runInOrder(fns: readonly ((tx: StoreTx) => unknown)[], into: Buf
 }
 
 /** Tells a caller its transaction's outcome. */
-export function settleOutcome(outcome: Outcome, resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+export function settleOutcome(
+  outcome: Outcome,
+  resolve: (value: unknown) => void,
+  reject: (error: unknown) => void,
+): void {
   if (outcome.ok) resolve(outcome.value)
   else reject(outcome.error)
 }
@@ -82,7 +88,12 @@ export class GroupCommit {
 
   transaction<T>(fn: (tx: StoreTx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Entry = { fn, resolve: resolve as (v: unknown) => void, reject, outcome: { ok: false, error: undefined } }
+      const entry: Entry = {
+        fn,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        outcome: { ok: false, error: undefined },
+      }
       this.#run(entry)
       const writes = entry.outcome.ok && entry.outcome.mutations.length > 0
       if (!writes && !this.#inFlight && this.#queue.length === 0) return settle(entry)
@@ -114,7 +125,10 @@ export class GroupCommit {
     this.#queue = []
     this.#inFlight = batch
     const writing = batch.filter((e) => e.outcome.ok && e.outcome.mutations.length > 0)
-    const write = writing.length > 0 ? this.writer.write(writing.map((e) => (e.outcome.ok ? e.outcome.mutations : []))) : Promise.resolve()
+    const write =
+      writing.length > 0
+        ? this.writer.write(writing.map((e) => (e.outcome.ok ? e.outcome.mutations : [])))
+        : Promise.resolve()
     write.then(
       () => this.#committed(batch),
       (error: unknown) => this.#failed(batch, writing, error),
@@ -153,8 +167,8 @@ export class GroupCommit {
   }
 
   #next(): void {
-    if (this.#queue.length > 0) return this.#flush()
-    for (const done of this.#drained.splice(0)) done()
+    if (this.#queue.length > 0) this.#flush()
+    else for (const done of this.#drained.splice(0)) done()
   }
 }
 

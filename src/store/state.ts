@@ -41,9 +41,11 @@ export class RegistryState implements StoreReader {
       case 'deleteVersion':
         return this.#deleteVersion(m.subject, m.version)
       case 'config':
-        return this.#setOrRemove(this.#configs, m.scope, m.config)
+        this.#setOrRemove(this.#configs, m.scope, m.config)
+        return
       case 'mode':
-        return this.#setOrRemove(this.#modes, m.scope, m.mode)
+        this.#setOrRemove(this.#modes, m.scope, m.mode)
+        return
     }
   }
 
@@ -77,8 +79,10 @@ export class RegistryState implements StoreReader {
 
   /** This state's own list under `k`, copied from the base's on first change. */
   #own<V>(map: Map<string, V[]>, k: string, fromBase: () => readonly V[] | undefined): V[] {
-    let list = map.get(k)
-    if (!list) map.set(k, (list = [...(fromBase() ?? [])]))
+    const own = map.get(k)
+    if (own) return own
+    const list = [...(fromBase() ?? [])]
+    map.set(k, list)
     return list
   }
 

@@ -23,7 +23,8 @@ async function post(url: string, path: string, body: unknown): Promise<{ status:
   })
   return { status: res.status, body: await res.json() }
 }
-const register = (url: string, subject: string, schema: string) => post(url, `/subjects/${subject}/versions`, { schema })
+const register = (url: string, subject: string, schema: string) =>
+  post(url, `/subjects/${subject}/versions`, { schema })
 const get = async (url: string, path: string) => (await fetch(url + path)).json() as Promise<any>
 
 /** Each of `CLIENTS` clients runs `rounds` requests back to back, all clients at once. */

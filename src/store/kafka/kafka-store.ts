@@ -186,7 +186,7 @@ export class KafkaStore implements Store {
       const batch = this.#queue.splice(0, MAX_BATCH)
       try {
         const outcomes = await this.#transact((tx) => runInOrder(batch.map((e) => e.fn), tx))
-        batch.forEach((e, i) => settleOutcome(outcomes[i]!, e.resolve, e.reject))
+        for (const [i, e] of batch.entries()) settleOutcome(outcomes[i]!, e.resolve, e.reject)
       } catch (e) {
         for (const entry of batch) entry.reject(e)
       }

@@ -42,7 +42,10 @@ export class ThreadWriter implements BatchWriter {
       this.#waiting.delete(reply.seq)
       if (!waiter) return
       if (reply.ok) waiter.resolve()
-      else waiter.reject(reply.index >= 0 ? new TransactionWriteError(reply.index, reply.message) : new Error(reply.message))
+      else
+        waiter.reject(
+          reply.index >= 0 ? new TransactionWriteError(reply.index, reply.message) : new Error(reply.message),
+        )
     })
     this.#exited = new Promise((resolve) => {
       this.#worker.once('exit', () => {
