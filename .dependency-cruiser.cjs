@@ -32,6 +32,8 @@ const confined = [
   { pkg: 'fastify', allowed: '^src/(http/|main\\.ts$)' },
   { pkg: 'better-sqlite3', allowed: '^src/store/(sqlite|kafka)/' },
   { pkg: 'kafkajs', allowed: '^src/(store/kafka/|serde/kafkajs\\.ts$)' },
+  { pkg: 'highlight.js', allowed: '^src/http/ui/' },
+  { pkg: 'diff', allowed: '^src/http/ui/' },
 ]
 
 const packageRules = confined.map(({ pkg, allowed }) => ({

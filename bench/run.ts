@@ -13,6 +13,7 @@ const others: Bench[] = [
   { file: './serde.ts', fn: 'runSerdeBench' },
   { file: './rules.ts', fn: 'runRulesBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },
+  { file: './ui.ts', fn: 'runUiBench' },
 ]
 for (const { file, fn } of others) {
   if (!existsSync(new URL(file, import.meta.url))) continue

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
+import { nonBlockingLogStream } from './log-stream.js'
 import { createRegistry } from './registry/registry.js'
 import { SqliteStore } from './store/sqlite/sqlite-store.js'
 import type { Store } from './store/store.js'
@@ -31,6 +32,8 @@ export interface ServerConfig {
   readonly maxConcurrency: number
   /** One log line per write request, at info whatever the log level. */
   readonly audit: boolean
+  /** Serve the web UI at `/ui`. */
+  readonly ui?: boolean
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
   readonly store?: 'sqlite' | 'kafka'
   /** Kafka bootstrap servers, comma-separated `host:port`. */
@@ -72,6 +75,8 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     await theStore.close()
     throw e
   })
+  // Logging never blocks request handling, even with the log on a full disk.
+  const logStream = nonBlockingLogStream()
   const registry = createRegistry({
     store: theStore,
     options: { defaultCompatibility: c.defaultCompatibility, incompatibleErrorCode: c.incompatibleErrorCode },
@@ -79,12 +84,13 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
   const app = await buildApp({
     registry,
     bodyLimit: c.bodyLimit,
-    logger: c.logLevel === 'silent' ? false : { level: c.logLevel },
+    logger: c.logLevel === 'silent' ? false : { level: c.logLevel, stream: logStream },
     store: theStore,
     requestTimeout: c.requestTimeout,
     connectionTimeout: c.connectionTimeout,
     maxConcurrency: c.maxConcurrency,
     audit: c.audit,
+    ui: c.ui !== false,
     ...security,
   })
   await app.listen({ host: c.host, port: c.port })
@@ -100,6 +106,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
       (closing ??= (async () => {
         await app.close()
         await theStore.close()
+        logStream.flushSync()
       })()),
   }
 }

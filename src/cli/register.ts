@@ -72,20 +72,23 @@ export async function register(argv: string[]): Promise<number> {
       continue
     }
     if (dryRun) {
-      pending.add(subject.subject)
       const latest = await rest.getOptional<{ version: number }>(`/subjects/${s}/versions/latest`, [40401, 40402])
       const after = latest ? `after version ${latest.version}` : 'new subject'
+      // One verdict per subject: the registry is asked first, and only its answer is printed.
+      const verdict = waitingOn.length > 0 ? undefined : await wouldRefuse(rest, step)
+      if (verdict) {
+        refused++
+        out(`would refuse ${subject.subject}  (${after})  ${displayPath(subject.file)}`)
+        out(indent(verdict))
+        continue
+      }
+      pending.add(subject.subject)
       // Whether the registry sees a new version once a referenced schema changes is its call.
       const label = waitingOn.length > 0 ? 'may add  ' : 'would add'
       const because = waitingOn.length > 0 ? `; references ${waitingOn.join(', ')}, which change` : ''
       out(`${label} ${subject.subject}  (${after}${because})  ${displayPath(subject.file)}`)
       const text = normalizedText(step, steps)
       if (text !== undefined) out(indent(text))
-      const verdict = waitingOn.length > 0 ? undefined : await wouldRefuse(rest, step)
-      if (verdict) {
-        refused++
-        out(indent(`would be refused: ${verdict}`))
-      }
       continue
     }
     try {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { parseLevel } from '../compat/levels.js'
 import { DEFAULT_CONFIG, startServer, type ServerConfig } from '../main.js'
+import { installProcessSafetyNet } from '../safety-net.js'
 import { UsageError } from './errors.js'
 
 export const SERVE_HELP = `Usage: registrum serve [options]
@@ -28,6 +29,7 @@ Options (each also read from the environment variable shown):
   --max-concurrency N           requests in flight before 503, 0 for no limit
                                                            REGISTRUM_MAX_CONCURRENCY (default 1024)
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
+  --no-ui                       do not serve the web UI at /ui     REGISTRUM_UI=false
   --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
                                                            REGISTRUM_SHUTDOWN_TIMEOUT (default 30000)
   --store sqlite|kafka          where state lives          REGISTRUM_STORE  (default sqlite)
@@ -58,6 +60,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
       'connection-timeout': { type: 'string' },
       'max-concurrency': { type: 'string' },
       'no-audit': { type: 'boolean' },
+      'no-ui': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
       store: { type: 'string' },
       bootstrap: { type: 'string' },
@@ -104,6 +107,7 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     ),
     maxConcurrency: int(pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'), '--max-concurrency', DEFAULT_CONFIG.maxConcurrency),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
+    ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',
     shutdownTimeout: int(pick(values['shutdown-timeout'], 'REGISTRUM_SHUTDOWN_TIMEOUT'), '--shutdown-timeout', 30_000),
     store,
     ...optional('bootstrap', bootstrap),
@@ -127,6 +131,7 @@ export async function serve(argv: string[]): Promise<number> {
     return 0
   }
   const server = await startServer(config)
+  installProcessSafetyNet()
   const where = config.store === 'kafka' ? `kafka ${config.bootstrap} topic ${config.topic ?? '_schemas'}` : `sqlite ${config.db}`
   process.stdout.write(`registrum listening on ${server.url} (${where})\n`)
   return new Promise<number>((resolve) => {

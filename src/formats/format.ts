@@ -47,6 +47,20 @@ export interface Violation {
   readonly message: string
 }
 
+/**
+ * What a rule means and how to fix a change it refuses, for people: CLI reports, SARIF rule
+ * metadata, the web UI. Kept beside each format's rules so both sides of the seam read one table.
+ */
+export interface RuleDoc {
+  readonly id: string
+  /** One line: what changed. */
+  readonly summary: string
+  /** Why the change breaks readers or writers. */
+  readonly description: string
+  /** What to do instead. */
+  readonly hint: string
+}
+
 /** Per-subject options that change how strictly a format judges a change. */
 export interface CompatOptions {
   /** Config `compatibilityPolicy`: STRICT (default) or LENIENT for JSON Schema; WIRE_JSON for Protobuf. */
@@ -97,4 +111,6 @@ export interface SchemaFormat<P extends ParsedSchema = ParsedSchema> {
   render(schema: P, format: string): string | undefined
   /** One direction: can data written with `writer` be read with `reader`? Empty means yes. */
   checkCompatibility(reader: P, writer: P, options?: CompatOptions): Violation[]
+  /** The documentation of a rule id this format reports; undefined for ids it does not know. */
+  describeRule(rule: string): RuleDoc | undefined
 }

@@ -4,9 +4,10 @@ import type { AuthSettings } from './auth/auth-file.js'
 import { installAuth } from './auth/install-auth.js'
 import { installContentTypes } from './content-type.js'
 import { installErrorHandling } from './errors.js'
+import { clientErrorHandler, frameworkErrors, guardedRewrite, guardRequestListeners, installRewriteErrors } from './guards.js'
 import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
-import { installInFlight } from './observability/limits.js'
+import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
 import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
@@ -15,10 +16,11 @@ import { modeRoutes } from './routes/mode.js'
 import { rootRoutes } from './routes/root.js'
 import { schemasRoutes } from './routes/schemas.js'
 import { subjectsRoutes } from './routes/subjects.js'
+import { UI_BASE, uiRoutes } from './ui/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every route registered, for the test that holds openapi.yaml to the server. */
+    /** Every API route registered (the UI's pages aside), for the test that holds openapi.yaml to the server. */
     registrumRoutes: readonly { method: string; url: string }[]
   }
 }
@@ -44,6 +46,8 @@ export interface AppDeps {
   readonly connectionTimeout?: number
   /** Write an audit line per write request (needs a logger). */
   readonly audit?: boolean
+  /** Serve the web UI at `/ui` (default true). */
+  readonly ui?: boolean
 }
 
 /**
@@ -80,6 +84,7 @@ export async function buildApp({
   requestTimeout = 0,
   connectionTimeout = 0,
   audit = true,
+  ui = true,
 }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: readableLogs(logger),
@@ -91,19 +96,27 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: (req) => rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
+    rewriteUrl: guardedRewrite((req) =>
+      rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
+    ),
+    frameworkErrors,
+    clientErrorHandler,
   })
+  guardRequestListeners(app.server, (err) => app.log.error({ err }, 'request handling threw'))
+  installRewriteErrors(app)
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {
+    if (r.url === UI_BASE || r.url.startsWith(`${UI_BASE}/`)) return
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
   })
   app.decorate('registrumRoutes', routes)
   const inFlight = installInFlight(app, maxConcurrency)
+  installBodyTimeout(app, requestTimeout)
   installContentTypes(app)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
   installRequestLogging(app, { audit })
-  if (auth) installAuth(app, auth, registry)
-  installMetrics(app, registry, inFlight)
+  const authStats = auth ? installAuth(app, auth, registry) : undefined
+  installMetrics(app, registry, inFlight, authStats)
   installHealth(app, store)
   const opts = { registry }
   await app.register(rootRoutes, { registry, clusterId })
@@ -112,5 +125,6 @@ export async function buildApp({
   await app.register(compatibilityRoutes, opts)
   await app.register(configRoutes, opts)
   await app.register(modeRoutes, opts)
+  if (ui) await app.register(uiRoutes, { registry, ...(auth ? { auth } : {}) })
   return app
 }

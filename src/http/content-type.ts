@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { badRequest } from '../registry/errors.js'
+import { assertIntegerLiterals } from '../registry/limits.js'
 
 export const V1_JSON = 'application/vnd.schemaregistry.v1+json'
 const PRODUCED: readonly (readonly [string, number])[] = [
@@ -43,11 +44,14 @@ export function negotiate(accept: string | undefined): string | undefined {
 
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined
+  let value: unknown
   try {
-    return JSON.parse(body)
+    value = JSON.parse(body)
   } catch (e) {
     throw badRequest(`Unrecognized JSON in request body: ${(e as Error).message}`)
   }
+  assertIntegerLiterals(body)
+  return value
 }
 
 /**
@@ -70,6 +74,8 @@ export function installContentTypes(app: FastifyInstance): void {
     }
   })
   app.addHook('onRequest', (request, reply, done) => {
+    // Routes that set `config.ownContentType` (the web UI's pages) answer their own types.
+    if ((request.routeOptions.config as { ownContentType?: boolean } | undefined)?.ownContentType) return done()
     const type = negotiate(request.headers.accept)
     if (!type) {
       reply.code(406).type(V1_JSON).send({ error_code: 406, message: 'HTTP 406 Not Acceptable' })

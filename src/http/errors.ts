@@ -41,12 +41,13 @@ const FRAMEWORK: Record<string, readonly [number, string]> = {
 }
 
 /**
- * Codes answered outside the domain table: framework errors (400, 404, 406, 413, 415, 422),
- * authentication (401), access denied (40301, Confluent RBAC's code), overload (503) and the
+ * Codes answered outside the domain table: framework errors (400, 404, 406, 413, 415, 422), HTTP
+ * framing refused before routing (408 body too slow, 414 path parameter too long, 431 headers too
+ * large; see guards.ts), authentication (401; 429 after repeated failures), access denied (40301, Confluent RBAC's code), overload (503) and the
  * unexpected (500). With ERROR_TABLE this is every error_code the server sends; openapi.yaml's
  * `ErrorCode` must list exactly these.
  */
-export const OTHER_ERROR_CODES = [400, 401, 404, 406, 413, 415, 422, 500, 503, 40301] as const
+export const OTHER_ERROR_CODES = [400, 401, 404, 406, 408, 413, 414, 415, 422, 429, 431, 500, 503, 40301] as const
 
 export interface ErrorBody {
   readonly error_code: number

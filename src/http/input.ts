@@ -1,4 +1,5 @@
 import { badRequest, RegistryError, unprocessable } from '../registry/errors.js'
+import { assertBodyDepth, requestedId, requestedVersion } from '../registry/limits.js'
 import type { SchemaRequest } from '../registry/types.js'
 import type { SchemaReference } from '../store/store.js'
 
@@ -41,16 +42,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-function optionalInt(body: Record<string, unknown>, field: string): number | undefined {
-  const v = body[field]
-  if (v === undefined || v === null) return undefined
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return Number(v)
-  if (typeof v !== 'number' || !Number.isInteger(v)) {
-    throw badRequest(`Cannot deserialize value of type \`int\` from ${JSON.stringify(v)} at field '${field}'`)
-  }
-  return v
-}
-
 function references(v: unknown): SchemaReference[] | undefined {
   if (v === undefined || v === null) return undefined
   if (!Array.isArray(v)) throw badRequest("Cannot deserialize 'references': expected an array of {name, subject, version}")
@@ -83,16 +74,17 @@ export function schemaRequest(body: unknown): SchemaRequest {
   if (ruleSet !== undefined && ruleSet !== null && !isObject(ruleSet)) {
     throw badRequest("Cannot deserialize 'ruleSet': expected an object")
   }
+  assertBodyDepth(body, 'request body')
   const refs = references(body.references)
-  const id = optionalInt(body, 'id')
-  const version = optionalInt(body, 'version')
+  const id = requestedId(body.id)
+  const version = requestedVersion(body.version)
   return {
     ...(typeof schema === 'string' ? { schema } : {}),
     ...(typeof schemaType === 'string' ? { schemaType } : {}),
     ...(refs ? { references: refs } : {}),
     ...(isObject(metadata) ? { metadata } : {}),
     ...(isObject(ruleSet) ? { ruleSet } : {}),
-    ...(id !== undefined && id >= 0 ? { id } : {}),
+    ...(id !== undefined ? { id } : {}),
     ...(version !== undefined ? { version } : {}),
   }
 }
@@ -101,5 +93,6 @@ export function schemaRequest(body: unknown): SchemaRequest {
 export function objectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null) throw unprocessable('Request body is required')
   if (!isObject(body)) throw badRequest('Cannot deserialize the request body: expected a JSON object')
+  assertBodyDepth(body, 'request body')
   return body
 }

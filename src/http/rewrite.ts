@@ -1,11 +1,23 @@
+import { badRequest } from '../registry/errors.js'
+
+/** A percent-decoded URL part; a malformed escape is the client's error (400), never a crash. */
+function decode(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    throw badRequest(`Malformed percent-encoding in the URL's ${what}: '${part}'`)
+  }
+}
+
 /**
  * The `/contexts/{ctx}/...` URL prefix, rewritten to the plain routes before routing (Confluent
- * `ContextFilter`): subjects gain a `:.ctx:` prefix, listings a `subjectPrefix`.
+ * `ContextFilter`): subjects gain a `:.ctx:` prefix, listings a `subjectPrefix`. Throws a 400
+ * RegistryError for a malformed percent-escape.
  */
 export function rewriteContextUrl(url: string): string {
   const m = /^\/contexts\/([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url)
   if (!m || !m[2]) return url
-  const ctxRaw = decodeURIComponent(m[1]!)
+  const ctxRaw = decode(m[1]!, 'context')
   const ctx = ctxRaw.startsWith('.') ? ctxRaw : `.${ctxRaw}`
   const rest = m[2]
   const query = m[3] ?? ''
@@ -15,7 +27,7 @@ export function rewriteContextUrl(url: string): string {
   if (sub) {
     const [, family, subject, tail = ''] = sub
     if (family === 'subjects' && subject === undefined) return `/subjects${addQuery(`subjectPrefix=${prefix}`)}`
-    const s = subject === undefined ? '' : decodeURIComponent(subject)
+    const s = subject === undefined ? '' : decode(subject, 'subject')
     const qualified = s.startsWith(':.') ? s : `:${ctx}:${s}`
     return `/${family}/${encodeURIComponent(qualified)}${tail}${query}`
   }
@@ -23,7 +35,7 @@ export function rewriteContextUrl(url: string): string {
   if (rest.startsWith('/schemas/ids/')) {
     const subjectParam = /[?&]subject=([^&]*)/.exec(query)
     if (subjectParam) {
-      const s = decodeURIComponent(subjectParam[1]!)
+      const s = decode(subjectParam[1]!, 'subject parameter')
       const q = query.replace(subjectParam[0], `${subjectParam[0][0]}subject=${encodeURIComponent(s.startsWith(':.') ? s : `:${ctx}:${s}`)}`)
       return `${rest}${q}`
     }
@@ -32,7 +44,7 @@ export function rewriteContextUrl(url: string): string {
   if (rest.startsWith('/compatibility/subjects/')) {
     const c = /^\/compatibility\/subjects\/([^/]+)(\/.*)$/.exec(rest)
     if (c) {
-      const s = decodeURIComponent(c[1]!)
+      const s = decode(c[1]!, 'subject')
       return `/compatibility/subjects/${encodeURIComponent(s.startsWith(':.') ? s : `:${ctx}:${s}`)}${c[2]}${query}`
     }
   }

@@ -5,7 +5,7 @@ import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionR
 import { GLOBAL_SCOPE } from '../store/store.js'
 import { invalidSchema, storeError } from './errors.js'
 import { LruMap } from './lru.js'
-import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, inContext, qualify } from './subjects.js'
+import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, qualify, referencedSubject } from './subjects.js'
 
 /** Server-wide settings the domain needs. */
 export interface RegistryOptions {
@@ -153,9 +153,7 @@ export class RegistryCore {
     const concrete: SchemaReference[] = []
     const visit = (list: readonly SchemaReference[], ctx: string, top: boolean) => {
       for (const ref of list) {
-        const subject = qualify(ref.subject).context === DEFAULT_CONTEXT && ctx !== DEFAULT_CONTEXT && !ref.subject.startsWith(':')
-          ? inContext(ctx, ref.subject)
-          : ref.subject
+        const subject = referencedSubject(ref.subject, ctx)
         const version = this.#findReferenced(subject, ref.version, includeDeleted)
         if (!version) {
           throw invalidSchema(`No schema reference found for subject "${ref.subject}" and version ${ref.version}`)

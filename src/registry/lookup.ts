@@ -1,4 +1,4 @@
-import { checkLevel, type CompatibilityLevel } from '../compat/levels.js'
+import { checkLevel, type CompatibilityLevel, type LevelResult } from '../compat/levels.js'
 import { renderMessages } from '../compat/render.js'
 import type { RegistryCore } from './core.js'
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'
@@ -30,6 +30,12 @@ export function lookup(
   return versionView(core, found, format)
 }
 
+/** A candidate's structured verdict: the level it was judged under and what was found. */
+export interface CandidateVerdict {
+  readonly level: CompatibilityLevel
+  readonly result: LevelResult
+}
+
 /**
  * `POST /compatibility/subjects/{s}/versions[/{v}]`. With a version, only that version and only
  * the level's direction; without, exactly the check registration would make.
@@ -41,6 +47,26 @@ export function testCompatibility(
   req: SchemaRequest,
   { normalize = false, verbose = false }: { normalize?: boolean; verbose?: boolean },
 ): CompatibilityView {
+  let verdict: CandidateVerdict
+  try {
+    verdict = checkCandidate(core, rawSubject, spec, req, { normalize })
+  } catch (e) {
+    if (verbose && e instanceof RegistryError && e.code === 'INVALID_SCHEMA') {
+      return { isCompatible: false, messages: [e.message] }
+    }
+    throw e
+  }
+  return { isCompatible: verdict.result.compatible, messages: renderMessages(verdict.result, verdict.level) }
+}
+
+/** The check behind {@link testCompatibility}, before its result is rendered into messages. */
+export function checkCandidate(
+  core: RegistryCore,
+  rawSubject: string,
+  spec: VersionSpec | undefined,
+  req: SchemaRequest,
+  { normalize = false }: { normalize?: boolean },
+): CandidateVerdict {
   const subject = qualify(rawSubject)
   const config = core.effectiveConfig(subject.qualified)
   const live = core.store.versionsOf(subject.qualified).filter((v) => !v.deleted)
@@ -48,7 +74,7 @@ export function testCompatibility(
   let level: CompatibilityLevel = config.compatibilityLevel
   if (spec !== undefined) {
     if (spec === 'latest') {
-      if (live.length === 0) return { isCompatible: true, messages: [] }
+      if (live.length === 0) return { level, result: { compatible: true, violations: [] } }
       against = live.slice(-1)
     } else {
       // Confluent answers 40402 here even when the subject itself does not exist.
@@ -58,20 +84,12 @@ export function testCompatibility(
     }
     level = level.replace('_TRANSITIVE', '') as CompatibilityLevel
   }
-  let prepared
-  try {
-    prepared = prepareSchema(core, subject, req, {
-      normalize: normalize || config.normalize === true,
-      mode: 'new',
-      includeDeletedRefs: false,
-      ...(live.at(-1) ? { previous: live.at(-1)! } : {}),
-    })
-  } catch (e) {
-    if (verbose && e instanceof RegistryError && e.code === 'INVALID_SCHEMA') {
-      return { isCompatible: false, messages: [e.message] }
-    }
-    throw e
-  }
+  const prepared = prepareSchema(core, subject, req, {
+    normalize: normalize || config.normalize === true,
+    mode: 'new',
+    includeDeletedRefs: false,
+    ...(live.at(-1) ? { previous: live.at(-1)! } : {}),
+  })
   const result = checkLevel(
     prepared.format,
     level,
@@ -79,5 +97,5 @@ export function testCompatibility(
     priorVersions(core, against, prepared, config),
     typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
   )
-  return { isCompatible: result.compatible, messages: renderMessages(result, level) }
+  return { level, result }
 }

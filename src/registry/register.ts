@@ -3,6 +3,7 @@ import { renderMessages } from '../compat/render.js'
 import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
 import type { RegistryCore } from './core.js'
 import { incompatibleSchema, invalidSchema, operationNotPermitted } from './errors.js'
+import { MAX_ID, MAX_VERSION, requestedId, requestedVersion } from './limits.js'
 import { findMatchingVersion, prepareSchema, sameJson, type PreparedSchema } from './prepare.js'
 import { validateRuleSet } from './rule-set.js'
 import { assertValidSubject, type QualifiedSubject } from './subjects.js'
@@ -29,6 +30,8 @@ export function register(
   opts: RegisterOptions,
 ): SchemaView {
   const subject = assertValidSubject(rawSubject)
+  requestedId(req.id)
+  requestedVersion(req.version)
   if (req.ruleSet) validateRuleSet(req.ruleSet)
   const config = core.effectiveConfig(subject.qualified)
   const normalize = opts.normalize === true || config.normalize === true
@@ -206,7 +209,12 @@ function chooseVersion(
   nextVersion: number,
   importing: boolean,
 ): number {
-  if (req.version === undefined || req.version === 0 || req.version === -1) return nextVersion
+  if (req.version === undefined || req.version === 0 || req.version === -1) {
+    if (nextVersion > MAX_VERSION) {
+      throw operationNotPermitted(`No version left in subject ${subject.qualified}: versions end at ${MAX_VERSION}, and ${MAX_VERSION} is taken`)
+    }
+    return nextVersion
+  }
   if (!importing) {
     if (req.version !== nextVersion) throw invalidSchema('Version is not one more than previous version')
     return nextVersion
@@ -238,5 +246,11 @@ function chooseId(
   // id never comes to name a different schema.
   const existing = tx.idByHash(subject.context, prepared.type, prepared.guid)
   if (existing !== undefined) return existing
-  return tx.maxId(subject.context) + 1
+  const next = tx.maxId(subject.context) + 1
+  if (next > MAX_ID) {
+    throw operationNotPermitted(
+      `No schema id left in context ${subject.context}: ids end at ${MAX_ID}, the largest the wire format carries, and ${MAX_ID} is taken`,
+    )
+  }
+  return next
 }

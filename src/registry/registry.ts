@@ -4,8 +4,8 @@ import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store
 import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
-import { contextNotEmpty, schemaNotFound, subjectNotFound } from './errors.js'
-import { lookup, testCompatibility } from './lookup.js'
+import { contextNotEmpty, schemaNotFound, storeError, subjectNotFound } from './errors.js'
+import { checkCandidate, lookup, testCompatibility } from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
 import { register, type RegisterOptions } from './register.js'
@@ -32,7 +32,21 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
   // A write reads through its transaction, never the store directly: the transaction also sees
   // earlier writes that are still being made durable, as serial execution would.
   const write = <T>(fn: (core: RegistryCore, tx: StoreTx) => T): Promise<T> =>
-    store.transaction((tx) => fn(core.over(tx), tx))
+    store.transaction((tx) => fn(core.over(tx), tx)).catch((e: unknown) => Promise.reject(writeFailure(e)))
+  /**
+   * The ids in use (by a version, soft-deleted included) whose schema has this guid, ascending per
+   * context. It walks versions, not the id range: imported ids may be sparse up to 2^31-1.
+   */
+  const idsWithGuid = (guid: string): Map<string, number[]> => {
+    const found = new Map<string, Set<number>>()
+    for (const subject of store.subjects()) {
+      for (const v of store.versionsOf(subject)) {
+        if (found.get(v.context)?.has(v.id) || store.schemaById(v.context, v.id)?.guid !== guid) continue
+        found.set(v.context, (found.get(v.context) ?? new Set()).add(v.id))
+      }
+    }
+    return new Map([...found].map(([context, ids]) => [context, [...ids].sort((a, b) => a - b)]))
+  }
 
   return {
     core,
@@ -49,32 +63,28 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       req: SchemaRequest,
       opts: { normalize?: boolean; verbose?: boolean },
     ) => testCompatibility(core, subject, version, req, opts),
+    /** The same check as `testCompatibility`, structured: the level and each violation. */
+    checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean } = {}) =>
+      checkCandidate(core, subject, undefined, req, opts),
 
     schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
       reads.schemaById(core, id, opts),
     schemaByGuid: (guid: string, format?: string): SchemaByIdView => {
+      const byContext = idsWithGuid(guid)
       for (const context of store.contexts()) {
-        for (let id = store.maxId(context); id > 0; id--) {
-          const record = store.schemaById(context, id)
-          if (record?.guid === guid && store.usesOf(context, id).length > 0) {
-            const { subject: _s, version: _v, maxId: _m, ...view } = reads.schemaById(core, id, {
-              ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
-              ...(format ? { format } : {}),
-            })
-            return view
-          }
-        }
+        const id = byContext.get(context)?.at(-1)
+        if (id === undefined) continue
+        const { subject: _s, version: _v, maxId: _m, ...view } = reads.schemaById(core, id, {
+          ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
+          ...(format ? { format } : {}),
+        })
+        return view
       }
       throw schemaNotFound(guid)
     },
     idsOfGuid: (guid: string) => {
-      const out: { context: string; id: number }[] = []
-      for (const context of store.contexts()) {
-        for (let id = 1; id <= store.maxId(context); id++) {
-          if (store.schemaById(context, id)?.guid === guid && store.usesOf(context, id).length > 0) out.push({ context, id })
-        }
-      }
-      return out
+      const byContext = idsWithGuid(guid)
+      return store.contexts().flatMap((context) => (byContext.get(context) ?? []).map((id) => ({ context, id })))
     },
     usesOfId: (id: number, opts: { subject?: string; deleted: boolean }) => reads.usesOfId(core, id, opts),
     listSubjects: (opts: { prefix?: string; deleted?: boolean; deletedOnly?: boolean }) => reads.listSubjects(core, opts),
@@ -141,4 +151,19 @@ function hasRuleType(ruleSet: ConfigRecord | undefined, type: string): boolean {
   return ['migrationRules', 'domainRules', 'encodingRules'].some((list) =>
     ((ruleSet[list] ?? []) as { type?: string }[]).some((r) => r.type === type),
   )
+}
+
+/** Storage codes that mean the disk holding the store is full. */
+const DISK_FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT'])
+
+/**
+ * A write the store could not make, as the error the client gets: a full disk is named as such
+ * (500/50001: nothing was written, reads still work); other failures pass through unchanged.
+ */
+function writeFailure(e: unknown): unknown {
+  const code = (e as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && DISK_FULL.has(code)) {
+    return storeError('The registry is out of disk space: the write was not made. Reads still work; free space and retry.', { cause: e })
+  }
+  return e
 }

@@ -16,7 +16,7 @@ describe('qualify', () => {
 })
 
 describe('assertValidSubject', () => {
-  it.each(['__GLOBAL', '__EMPTY', 'bad\u0000name', 'tab\tname', ':.__GLOBAL:x'])('rejects %j with 42208', (s) => {
+  it.each(['__GLOBAL', '__EMPTY', 'bad\u0000name', 'tab\tname', ':.__GLOBAL:x', '', ':.:', ':.ctx:'])('rejects %j with 42208', (s) => {
     expect(() => assertValidSubject(s)).toThrow(RegistryError)
     try {
       assertValidSubject(s)
@@ -24,10 +24,11 @@ describe('assertValidSubject', () => {
       expect((e as RegistryError).code).toBe('INVALID_SUBJECT')
     }
   })
-  it.each(['', 'a/b.proto', 'with space', 'ünïcode', ':.ctx:x'])('accepts %j', (s) => {
+  it.each(['a/b.proto', 'with space', 'ünïcode', ':.ctx:x'])('accepts %j', (s) => {
     expect(() => assertValidSubject(s)).not.toThrow()
   })
-  it('accepts the cross-context default scope for config', () => {
+  it('accepts the cross-context default scope and a context scope for config', () => {
     expect(() => assertValidSubject(':.__GLOBAL:', { forConfig: true })).not.toThrow()
+    expect(() => assertValidSubject(':.ctx:', { forConfig: true })).not.toThrow()
   })
 })

@@ -30,6 +30,12 @@ export function inContext(context: string, name: string): string {
   return context === DEFAULT_CONTEXT ? name : `:${context}:${name}`
 }
 
+/** The subject a reference names, read in the referencing schema's context. */
+export function referencedSubject(refSubject: string, context: string): string {
+  const unqualified = qualify(refSubject).context === DEFAULT_CONTEXT && !refSubject.startsWith(':')
+  return unqualified && context !== DEFAULT_CONTEXT ? inContext(context, refSubject) : refSubject
+}
+
 /** The config/mode scope key of a context: `:.:` for the default (global) one. */
 export function contextScope(context: string): string {
   return `:${context}:`
@@ -49,6 +55,8 @@ export function assertValidSubject(raw: string, { forConfig = false } = {}): Qua
   const q = qualify(raw)
   if (CONTROL.test(raw)) throw invalidSubject(raw)
   if (q.name === '__GLOBAL' || q.name === '__EMPTY') throw invalidSubject(raw)
+  // `:.:` or `:.ctx:` names no subject: it is the context itself (its config and mode scope).
+  if (q.name === '' && !forConfig) throw invalidSubject(raw)
   if (q.context === GLOBAL_CONTEXT && !forConfig) throw invalidSubject(raw)
   return q
 }

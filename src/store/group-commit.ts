@@ -16,9 +16,16 @@ export class TransactionWriteError extends Error {
   constructor(
     readonly index: number,
     message: string,
+    /** The database's error code (`SQLITE_FULL`, ...), when it gave one. */
+    readonly code?: string,
   ) {
     super(message)
   }
+}
+
+/** An error from the database, as a writer on another thread reports it: message and code. */
+export function writeError(message: string, code: string | undefined): Error {
+  return Object.assign(new Error(message), code ? { code } : {})
 }
 
 type Outcome =

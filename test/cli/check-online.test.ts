@@ -121,3 +121,50 @@ describe('registrum check with credentials', () => {
     expect(denied.stderr).toContain('401')
   })
 })
+
+describe('registrum check online, with a referenced subject that is new in the same change', () => {
+  let server: TestServer
+  const { dir, cleanup } = tempDir('registrum-cli-online-newref-')
+  const ADDRESS = '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}\n'
+  const order = (idType: string, withShip: boolean) =>
+    `{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"${idType}"}${
+      withShip ? ',{"name":"ship","type":["null","com.acme.Address"],"default":null}' : ''
+    }]}\n`
+  const PROJECT_WITH_ADDRESS = `subjects:
+  address-value:
+    file: address.avsc
+  orders-value:
+    file: orders.avsc
+    references:
+      - { name: com.acme.Address, subject: address-value }
+`
+  beforeAll(async () => {
+    server = await startServer()
+    await api(server.url, 'POST', '/subjects/orders-value/versions', { schema: order('string', false) })
+    writeFiles(dir, { 'registrum.yaml': PROJECT_WITH_ADDRESS, 'address.avsc': ADDRESS })
+  })
+  afterAll(async () => {
+    await server.close()
+    cleanup()
+  })
+
+  it('resolves the reference from the working tree, checking the referenced subject first', async () => {
+    writeFiles(dir, { 'orders.avsc': order('string', true) })
+    const r = await run(['check', '-r', server.url], { cwd: dir })
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/^ok\s+address-value\s+address\.avsc\s+\(AVRO, BACKWARD, new subject\)\nok\s+orders-value\s+orders\.avsc\s+\(AVRO, BACKWARD, 1 earlier version\)$/m)
+    expect(r.code).toBe(0)
+    // Nothing was registered by the check.
+    expect((await api(server.url, 'GET', '/subjects/address-value/versions')).status).toBe(404)
+  })
+
+  it('still judges the referrer against the registry’s versions under its level', async () => {
+    await api(server.url, 'PUT', '/config/orders-value', { compatibility: 'FULL' })
+    writeFiles(dir, { 'orders.avsc': order('long', true) })
+    const r = await run(['check', 'orders.avsc', '-r', server.url, '-f', 'json'], { cwd: dir })
+    expect(r.code).toBe(1)
+    const result = (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }).results[0]!
+    expect(result).toMatchObject({ subject: 'orders-value', status: 'incompatible', level: 'FULL', failedVersion: 1 })
+    expect(result.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'TYPE_MISMATCH', element: 'id' })]))
+  })
+})

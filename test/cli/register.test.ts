@@ -61,12 +61,15 @@ describe('registrum register', () => {
     expect(await get('/subjects/order-value/versions')).toEqual(order[1] === 'added' ? [1, 2] : [1])
   })
 
-  it('reports a refused registration and exits 1; --dry-run says it would be refused', async () => {
+  it('reports a refused registration and exits 1; --dry-run gives one verdict, that it would be refused', async () => {
     const before = await get('/subjects/order-value/versions')
     writeFiles(dir, { 'schemas/order.avsc': ORDER_NOTE_REQUIRED })
     const dry = await run(['register', '--dry-run', '-r', server.url], { cwd: dir })
     expect(dry.code).toBe(1)
-    expect(dry.stdout).toContain('would be refused')
+    // One verdict for the subject: refused, never also "would add".
+    expect(dry.stdout).toMatch(/^would refuse order-value\s+\(after version \d+\)\s+schemas\/order\.avsc$/m)
+    expect(dry.stdout).not.toMatch(/^(would add|may add)\s+order-value/m)
+    expect(dry.stdout.match(/order-value/g)).toHaveLength(1)
     expect(dry.stdout).toContain('READER_FIELD_MISSING_DEFAULT_VALUE')
     const r = await run(['register', '-r', server.url], { cwd: dir })
     expect(r.code).toBe(1)

@@ -10,6 +10,7 @@ describe('registrum check output formats', () => {
   const { dir, cleanup } = tempDir('registrum-cli-formats-')
   afterAll(cleanup)
   const noteLine = ORDER_NOTE_REQUIRED.split('\n').findIndex((l) => l.includes('"note"')) + 1
+  const noteColumn = ORDER_NOTE_REQUIRED.split('\n')[noteLine - 1]!.indexOf('"name"') + 1
 
   beforeAll(() => {
     gitRepo(dir).commit('schemas', { 'registrum.yaml': PROJECT, 'schemas/address.avsc': ADDRESS_V1, 'schemas/order.avsc': ORDER_V1 })
@@ -23,10 +24,12 @@ describe('registrum check output formats', () => {
     const lines = r.stdout.trim().split('\n')
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(
-      new RegExp(`^::error file=schemas/order\\.avsc,line=${noteLine},title=READER_FIELD_MISSING_DEFAULT_VALUE \\(order-value is incompatible with version 1 under BACKWARD\\)::The field 'note'`),
+      new RegExp(`^::error file=schemas/order\\.avsc,line=${noteLine},col=${noteColumn},title=READER_FIELD_MISSING_DEFAULT_VALUE%3A note \\(order-value is incompatible with version 1 under BACKWARD\\)::The field 'note'`),
     )
     expect(lines[0]).not.toContain('\n')
     expect(lines[0]).toContain('%0Anew: {"name":"note","type":"string"}')
+    expect(lines[0]).toContain('%0Abreaks backward: consumers using the new schema cannot read data written with the old one')
+    expect(lines[0]).toContain('%0Afix: Add a `default` to the field')
     expect(lines[1]).toBe('registrum check: 2 checked, 1 compatible, 1 incompatible, 0 invalid')
   })
 
@@ -43,10 +46,16 @@ describe('registrum check output formats', () => {
     expect(run0.results[0]).toMatchObject({
       ruleId: 'READER_FIELD_MISSING_DEFAULT_VALUE',
       level: 'error',
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'schemas/order.avsc' }, region: { startLine: noteLine } } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'schemas/order.avsc' }, region: { startLine: noteLine, startColumn: noteColumn } } }],
       properties: { subject: 'order-value', failedVersion: 1, path: '/fields/2' },
     })
     expect(run0.results[0].message.text).toContain("The field 'note'")
+    // Real rule metadata from the Avro rule table, not placeholders.
+    expect(run0.tool.driver.rules[0]).toMatchObject({
+      shortDescription: { text: 'A field without a default is missing on the other side.' },
+      fullDescription: { text: expect.stringContaining('supplies a default') },
+      help: { text: expect.stringContaining('Add a `default`') },
+    })
   })
 
   it('junit: a testcase per subject, a failure for the incompatible one', async () => {
@@ -61,7 +70,8 @@ describe('registrum check output formats', () => {
     const failures = r.stdout.match(/<failure message="([^"]*)" type="([^"]*)">([^<]*)<\/failure>/g)!
     expect(failures).toHaveLength(1)
     expect(failures[0]).toContain('type="INCOMPATIBLE_SCHEMA"')
-    expect(failures[0]).toContain('READER_FIELD_MISSING_DEFAULT_VALUE at /fields/2')
+    expect(failures[0]).toContain(`schemas/order.avsc:${noteLine}:${noteColumn}  READER_FIELD_MISSING_DEFAULT_VALUE: note (at /fields/2)`)
+    expect(failures[0]).toContain('fix: Add a `default` to the field')
     expect(failures[0]).toContain('&apos;note&apos;')
   })
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { serveConfig } from '../../src/cli/serve.js'
+import { startServer } from '../support/server.js'
 
 describe('serve hardening options', () => {
   it('has the documented defaults', () => {
@@ -32,6 +33,24 @@ describe('serve hardening options', () => {
       shutdownTimeout: 0,
     })
     expect(serveConfig(['--no-audit'], {}).audit).toBe(false)
+  })
+
+  it('serves the web UI at /ui unless --no-ui or REGISTRUM_UI=false', async () => {
+    expect(serveConfig([], {}).ui).toBe(true)
+    expect(serveConfig(['--no-ui'], {}).ui).toBe(false)
+    expect(serveConfig([], { REGISTRUM_UI: 'false' }).ui).toBe(false)
+    const on = await startServer()
+    const off = await startServer({ ui: false })
+    try {
+      const page = await fetch(`${on.url}/ui`)
+      expect(page.status).toBe(200)
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'none'")
+      expect((await fetch(`${off.url}/ui`)).status).toBe(404)
+    } finally {
+      await on.close()
+      await off.close()
+    }
   })
 
   it('refuses a negative limit', () => {

@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseLevel, type CompatibilityLevel } from '../../compat/levels.js'
 import { isDump, readDump } from '../dump.js'
@@ -18,9 +18,9 @@ import {
 } from '../project.js'
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js'
 import { RestClient } from '../rest.js'
-import { directoryVersions, gitHistory } from './baseline.js'
+import { directoryVersions, gitHistory, subjectDirectoryVersions, typeOfVersions } from './baseline.js'
 import { parseMessages } from './messages.js'
-import { fragments, lineOf } from './locate.js'
+import { explain } from './locate.js'
 import { OfflineEngine } from './offline.js'
 import { OnlineEngine } from './online.js'
 import type { Candidate, CheckOutcome, CompatEngine, Finding, Verdict } from './outcome.js'
@@ -48,6 +48,8 @@ Options:
                             earlier version
   -f, --format FORMAT       text (default), json, junit, github (workflow annotations), sarif
   -o, --output FILE         write the report to FILE instead of standard output
+      --report FORMAT=FILE  also write a report in FORMAT to FILE (repeatable; directories are
+                            created), e.g. --report junit=out/junit.xml --report sarif=out/r.sarif
   -h, --help                show this help
 
 ${CONNECTION_HELP}
@@ -57,6 +59,7 @@ Examples:
   registrum check schemas/order.avsc --subject orders-value --against git:origin/main
   registrum check --against git:origin/main --format github
   registrum check --against backup.jsonl --level FULL_TRANSITIVE --format sarif -o check.sarif
+  registrum check --against git:origin/main --format github --report junit=out/junit.xml --report sarif=out/registrum.sarif
 
 Exit codes:
   0  every schema is compatible
@@ -74,6 +77,8 @@ interface CheckArgs {
   readonly level?: CompatibilityLevel
   readonly format: ReportFormat
   readonly output?: string
+  /** Extra reports written in the same run, `--report FORMAT=FILE`. */
+  readonly reports: { format: ReportFormat; file: string }[]
   readonly help: boolean
   readonly values: Record<string, string | undefined>
 }
@@ -92,6 +97,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
       level: { type: 'string', short: 'l' },
       format: { type: 'string', short: 'f' },
       output: { type: 'string', short: 'o' },
+      report: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -100,6 +106,14 @@ function parseCheckArgs(argv: string[]): CheckArgs {
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got '${values.format}'`)
   }
+  const reports = (values.report ?? []).map((raw) => {
+    const m = /^([a-z]+)=(.+)$/i.exec(raw)
+    const f = m ? m[1]!.toLowerCase() : ''
+    if (!m || !(REPORT_FORMATS as readonly string[]).includes(f)) {
+      throw new UsageError(`--report must be FORMAT=FILE with FORMAT one of ${REPORT_FORMATS.join(', ')}, got '${raw}'`)
+    }
+    return { format: f as ReportFormat, file: m[2]! }
+  })
   const level = values.level === undefined ? undefined : parseLevel(values.level)
   if (values.level !== undefined && !level) throw new UsageError(`--level: unknown level '${values.level}'`)
   return {
@@ -112,6 +126,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     ...(level ? { level } : {}),
     format: format as ReportFormat,
     ...(values.output !== undefined ? { output: values.output } : {}),
+    reports,
     help: values.help === true,
     values: { registry: values.registry, user: values.user, password: values.password, token: values.token },
   }
@@ -198,18 +213,29 @@ async function offlineEngine(args: CheckArgs, all: ProjectSubject[], project: Pr
   const against = args.against!
   const engine = new OfflineEngine()
   const notes: string[] = []
+  const levelOf = (s: { level?: CompatibilityLevel }) => args.level ?? s.level ?? project?.level
   if (!against.startsWith('git:') && isDump(against)) {
     await engine.seedDump(readDump(against))
   } else {
+    const dir = resolve(against)
+    // Subjects referenced with --reference but described nowhere are seeded from DIR/<subject>/.
+    const described = new Set(all.map((s) => s.subject))
+    if (!against.startsWith('git:')) {
+      for (const r of all.flatMap((s) => s.references)) {
+        if (described.has(r.subject)) continue
+        described.add(r.subject)
+        const versions = subjectDirectoryVersions(dir, r.subject)
+        if (versions.length > 0) notes.push(...(await engine.seedHistory(r.subject, typeOfVersions(versions, all), versions, [])))
+      }
+    }
     for (const s of all) {
-      const history = against.startsWith('git:')
-        ? gitHistory(s.file, against.slice(4))
-        : directoryVersions(resolve(against), s.subject, s.file)
-      notes.push(...(await engine.seedHistory(s.subject, s.type, history, s.references)))
+      const history = against.startsWith('git:') ? gitHistory(s.file, against.slice(4)) : directoryVersions(dir, s.subject, s.file)
+      const transitive = levelOf(s)?.endsWith('_TRANSITIVE') ?? false
+      notes.push(...(await engine.seedHistory(s.subject, s.type, history, s.references, transitive)))
     }
   }
   for (const s of all) {
-    const level = args.level ?? s.level ?? project?.level
+    const level = levelOf(s)
     if (level) engine.setLevel(s.subject, level)
   }
   return { engine, notes }
@@ -227,22 +253,22 @@ function toOutcome(c: Candidate, v: Verdict): CheckOutcome {
   if (v.compatible) return { ...base, status: 'compatible', findings: [] }
   const parsed = parseMessages(v.messages)
   if (parsed.onlyFreeText) return { ...base, status: 'invalid', error: v.messages.join('; '), findings: [] }
-  const findings = parsed.violations.map((x): Finding => {
-    const f = fragments(parsed.oldSchema, c.schema, x.path)
-    const line = lineOf(c.schema, x.path)
-    return {
-      ...x,
-      ...(f.old !== undefined ? { oldFragment: f.old } : {}),
-      ...(f.new !== undefined ? { newFragment: f.new } : {}),
-      ...(line !== undefined ? { line } : {}),
-    }
-  })
+  const findings = parsed.violations.map((x): Finding => explain(c.type, x, c.schema, parsed.oldSchema))
   return {
     ...base,
     ...(parsed.level && !base.level ? { level: parsed.level } : {}),
     status: 'incompatible',
     ...(parsed.oldSchemaVersion !== undefined ? { failedVersion: parsed.oldSchemaVersion } : {}),
     findings,
+  }
+}
+
+function writeReport(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(resolve(file)), { recursive: true })
+    writeFileSync(file, text)
+  } catch (e) {
+    throw new InfrastructureError(`cannot write the report ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
   }
 }
 
@@ -282,8 +308,9 @@ export async function check(argv: string[]): Promise<number> {
     await engine.stage?.(candidate)
   }
   const report = renderReport(outcomes, args.format)
+  for (const r of args.reports) writeReport(r.file, renderReport(outcomes, r.format))
   if (args.output !== undefined) {
-    writeFileSync(args.output, report)
+    writeReport(args.output, report)
     if (args.format !== 'text') process.stdout.write(renderReport(outcomes, 'text'))
   } else process.stdout.write(report)
   return outcomes.every((o) => o.status === 'compatible') ? EXIT.OK : EXIT.FAILED

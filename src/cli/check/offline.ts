@@ -1,4 +1,5 @@
 import type { CompatibilityLevel } from '../../compat/levels.js'
+import { InfrastructureError } from '../errors.js'
 import type { SchemaType } from '../../formats/format.js'
 import { RegistryError } from '../../registry/errors.js'
 import { createRegistry, type Registry } from '../../registry/registry.js'
@@ -22,21 +23,31 @@ export class OfflineEngine implements CompatEngine {
 
   /**
    * Registers earlier versions of a subject, oldest first, skipping the compatibility check.
-   * Returns a note for each version the registry refused (an invalid historical schema).
+   * A version the registry refuses (it does not parse, or a reference does not resolve) is never
+   * skipped silently: the latest one, or any one when every earlier version counts (`transitive`),
+   * stops the check with the version's origin and the reason; an older one that a non-transitive
+   * level never reads is returned as a note.
    */
   async seedHistory(
     subject: string,
     type: SchemaType,
     versions: readonly { label: string; schema: string }[],
     references: readonly ProjectReference[],
+    transitive = false,
   ): Promise<string[]> {
     const notes: string[] = []
-    for (const v of versions) {
+    for (const [i, v] of versions.entries()) {
       try {
         await this.registry.register(subject, { schema: v.schema, schemaType: type, references: refsOf(references) }, { force: true })
       } catch (e) {
         if (!(e instanceof RegistryError)) throw e
-        notes.push(`${subject}: skipped ${v.label}: ${e.message}`)
+        if (transitive || i === versions.length - 1) {
+          throw new InfrastructureError(
+            `cannot load the baseline of ${subject} from ${v.label}: ${e.message}` +
+              (/reference/i.test(e.message) ? ' (declare the referenced subject in the project file, or keep its versions beside this one in the baseline)' : ''),
+          )
+        }
+        notes.push(`${subject}: ignored ${v.label}, an older version the level does not read: ${e.message}`)
       }
     }
     return notes

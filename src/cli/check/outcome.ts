@@ -11,18 +11,28 @@ export interface Candidate {
   readonly references: readonly ProjectReference[]
 }
 
-/** One incompatibility, parsed back from the registry's `messages`. */
+/** One incompatibility, parsed back from the registry's `messages` and located in the files. */
 export interface Finding {
   readonly rule: string
   readonly description: string
   /** Where in the schema, as the format reports it (`/fields/1`, `#/Msg/2`, `#/properties/a`). */
   readonly path: string
-  /** The fragment at `path` in the failing old version, when it can be found. */
+  /** The field or element the path names, dotted from the outermost (`Order.id`, `customer.zip`). */
+  readonly element?: string
+  /** The source text at `path` in the failing old version, when it is there. */
   readonly oldFragment?: string
-  /** The fragment at `path` in the new schema, when it can be found. */
+  /** The source text at `path` in the new file, when it is there. */
   readonly newFragment?: string
-  /** Best-effort 1-based line of `path` in the new file. */
+  /** 1-based line and column in the new file: the element or keyword, else the closest enclosing one. */
   readonly line?: number
+  readonly column?: number
+  /** The direction that breaks: backward (new readers, old data) or forward (old readers, new data). */
+  readonly direction?: 'backward' | 'forward'
+  /** The direction in the words of producers and consumers. */
+  readonly breaks?: string
+  /** The rule table's one-line summary and fix hint for `rule`. */
+  readonly summary: string
+  readonly hint: string
 }
 
 /** What a compatibility engine (online or offline) answers for one candidate. */

@@ -1,6 +1,5 @@
-import { displayPath } from '../project.js'
 import type { CheckOutcome } from '../check/outcome.js'
-import { summarize } from './summary.js'
+import { reportPath, summarize } from './summary.js'
 
 /** `--format json`: the whole result as one JSON document. */
 export function renderJson(outcomes: readonly CheckOutcome[]): string {
@@ -8,7 +7,7 @@ export function renderJson(outcomes: readonly CheckOutcome[]): string {
   const doc = {
     compatible: summary.incompatible === 0 && summary.invalid === 0,
     summary,
-    results: outcomes.map((o) => ({ ...o, file: displayPath(o.file) })),
+    results: outcomes.map((o) => ({ ...o, file: reportPath(o.file) })),
   }
   return `${JSON.stringify(doc, null, 2)}\n`
 }

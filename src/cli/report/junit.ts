@@ -1,6 +1,5 @@
-import { displayPath } from '../project.js'
 import type { CheckOutcome } from '../check/outcome.js'
-import { failureTitle, summarize } from './summary.js'
+import { failureTitle, findingDetails, findingTitle, reportPath, summarize, where } from './summary.js'
 
 const xml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
@@ -10,13 +9,7 @@ const clean = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]
 function details(o: CheckOutcome): string {
   if (o.status === 'invalid') return o.error ?? ''
   return o.findings
-    .map((f) =>
-      [
-        `${f.rule}${f.path ? ` at ${f.path}` : ''}${f.line !== undefined ? ` (line ${f.line})` : ''}: ${f.description}`,
-        ...(f.oldFragment !== undefined ? [`  old: ${f.oldFragment}`] : []),
-        ...(f.newFragment !== undefined ? [`  new: ${f.newFragment}`] : []),
-      ].join('\n'),
-    )
+    .map((f) => [`${where(o.file, f)}  ${findingTitle(f)}${f.path ? ` (at ${f.path})` : ''}`, ...findingDetails(f).map((d) => `  ${d}`)].join('\n'))
     .join('\n')
 }
 
@@ -24,7 +17,7 @@ function details(o: CheckOutcome): string {
 export function renderJunit(outcomes: readonly CheckOutcome[]): string {
   const s = summarize(outcomes)
   const cases = outcomes.map((o) => {
-    const open = `    <testcase classname="${xml(displayPath(o.file))}" name="${xml(o.subject)}" time="0">`
+    const open = `    <testcase classname="${xml(reportPath(o.file))}" name="${xml(o.subject)}" time="0">`
     if (o.status === 'compatible') return `${open}</testcase>`
     const type = o.status === 'invalid' ? 'INVALID_SCHEMA' : 'INCOMPATIBLE_SCHEMA'
     return [

@@ -31,7 +31,8 @@ Exit codes:
   2  usage error, or the registry could not be read
 `
 
-interface VersionView {
+/** A version as `GET /subjects/{s}/versions/{v}` shows it. */
+export interface VersionView {
   subject: string
   version: number
   id: number

@@ -34,9 +34,20 @@ Exit codes:
 
 const scopePath = (scope: string) => (scope === '' ? '' : `/${enc(scope)}`)
 
-/** Loads `dump` into the registry behind `rest`; returns the refusals. */
-export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> {
+/** What an import did with each version of the dump. */
+export interface ImportCounts {
+  /** Versions written to the registry. */
+  imported: number
+  /** Versions the registry already held with the same id (a repeated import). */
+  skipped: number
+  /** Versions refused, each with the reason. */
+  readonly refused: string[]
+}
+
+/** Loads `dump` into the registry behind `rest`; returns what was imported, skipped and refused. */
+export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCounts> {
   const refused: string[] = []
+  const counts: ImportCounts = { imported: 0, skipped: 0, refused }
   const contexts = [...new Set(dump.schemas.map((s) => /^:(\.[^:]*):/.exec(s.subject)?.[1]).filter((c) => c !== undefined))]
   const ordered = referenceOrder(dump.schemas)
   await rest.put('/mode?force=true', { mode: 'IMPORT' })
@@ -58,6 +69,7 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> 
         const there = present.get(key(s.subject, s.version))
         if (there !== undefined) {
           if (there !== s.id) refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
+          else counts.skipped++
           bar.tick(s.subject)
           return
         }
@@ -71,6 +83,7 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> 
             id: s.id,
             version: s.version,
           })
+          counts.imported++
         } catch (e) {
           if (!(e instanceof RegistryHttpError) || e.status >= 500) throw e
           refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
@@ -115,7 +128,7 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<string[]> 
     }
     await rest.put('/mode?force=true', { mode: modeOf('') ?? 'READWRITE' })
   }
-  return refused
+  return counts
 }
 
 /** Subject-versions of the dump the target already holds (a repeated import), with their ids. */
@@ -148,10 +161,11 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('import needs exactly one PATH (an export file or directory)')
   const rest = new RestClient(requireConnection(values, process.env, 'import'))
   const dump = readDump(positionals[0]!)
-  const refused = await loadDump(rest, dump)
+  const { imported, skipped, refused } = await loadDump(rest, dump)
   for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
   process.stderr.write(
-    `imported ${dump.schemas.length - refused.length} of ${dump.schemas.length} versions, ${dump.configs.length} configs, ${dump.modes.length} modes\n`,
+    `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${refused.length} failed; ` +
+      `${dump.configs.length} configs, ${dump.modes.length} modes\n`,
   )
   return refused.length > 0 ? EXIT.FAILED : EXIT.OK
 }

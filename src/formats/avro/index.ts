@@ -5,7 +5,7 @@ import { printNormalized, printPlain } from './canonical.js'
 import { nodesEqual } from './equivalent.js'
 import { isNamed, type AvroNode, type AvroSchema } from './model.js'
 import { parseTree, type ParseMode } from './parse.js'
-import { checkReaderWriter } from './rules/walk.js'
+import { checkReaderWriter, describeAvroRule } from './rules/walk.js'
 
 export type { AvroSchema } from './model.js'
 export { buildAvscType, type AvscOptions } from './avsc.js'
@@ -72,4 +72,5 @@ export const avroFormat: SchemaFormat<AvroSchema> = {
     return undefined
   },
   checkCompatibility: (reader, writer) => checkReaderWriter(reader.root, writer.root),
+  describeRule: describeAvroRule,
 }

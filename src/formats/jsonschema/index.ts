@@ -1,7 +1,7 @@
 import type { CompatOptions, SchemaFormat, Violation } from '../format.js'
 import { printJson } from './canonical.js'
 import { parseJsonSchema, type JsonSchema } from './parse.js'
-import { COMPATIBLE_CHANGES, describeDifference, policyOf, type Difference } from './rules/differences.js'
+import { COMPATIBLE_CHANGES, describeDifference, describeJsonSchemaRule, policyOf, type Difference } from './rules/differences.js'
 import { diffSchemas } from './rules/walk.js'
 
 export type { JsonSchema } from './parse.js'
@@ -54,4 +54,5 @@ export const jsonSchemaFormat: SchemaFormat<JsonSchema> = {
       .filter((d) => !d.compatible)
       .map((d) => ({ rule: d.type, path: d.path, message: describeDifference(d) }))
   },
+  describeRule: describeJsonSchemaRule,
 }

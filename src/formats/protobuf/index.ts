@@ -3,6 +3,7 @@ import { printProto } from './canonical.js'
 import { encodeFileDescriptor } from './descriptor.js'
 import { parseProtobuf, type ProtobufSchema } from './parse.js'
 import { checkProtobufCompatibility, type Policy } from './rules/index.js'
+import { describeProtobufRule } from './rules/differences.js'
 import { isWellKnown } from './well-known.js'
 
 export type { ProtobufSchema, ProtobufDependency } from './parse.js'
@@ -39,4 +40,5 @@ export const protobufFormat: SchemaFormat<ProtobufSchema> = {
   },
   checkCompatibility: (reader, writer, options) =>
     checkProtobufCompatibility(reader, writer, options?.policy === 'WIRE_JSON' ? 'WIRE_JSON' : ('DEFAULT' satisfies Policy), options?.direction),
+  describeRule: describeProtobufRule,
 }

@@ -13,7 +13,11 @@ export interface AuthSettings {
   readonly users: ReadonlyMap<string, string>
   /** sha256 hex of an API key → principal name (`Authorization: Bearer <key>`). */
   readonly apiKeys: ReadonlyMap<string, string>
-  readonly jwt?: { readonly verifier: JwtVerifier; readonly principalClaim: string }
+  /**
+   * The principal of a JWT is `principalPrefix` + the `principalClaim` claim. With no prefix it
+   * shares one namespace with user and API key names.
+   */
+  readonly jwt?: { readonly verifier: JwtVerifier; readonly principalClaim: string; readonly principalPrefix: string }
   readonly rules: readonly AccessRule[]
 }
 
@@ -66,15 +70,21 @@ function jwt(raw: unknown, baseDir: string): AuthSettings['jwt'] {
     if (v !== undefined && typeof v !== 'string') throw new AuthFileError(`jwt.${k} must be a string`)
     return v
   }
+  const known = new Set(['jwks', 'issuer', 'audience', 'principalClaim', 'principalPrefix', 'requireExp'])
+  for (const k of Object.keys(raw)) if (!known.has(k)) throw new AuthFileError(`unknown key 'jwt.${k}'`)
   const issuer = opt('issuer')
   const audience = opt('audience')
+  const requireExp = raw.requireExp ?? true
+  if (typeof requireExp !== 'boolean') throw new AuthFileError('jwt.requireExp must be true or false')
   return {
     verifier: createJwtVerifier({
       jwks: { keys: jwks.keys as JsonWebKey[] },
       ...(issuer !== undefined ? { issuer } : {}),
       ...(audience !== undefined ? { audience } : {}),
+      requireExp,
     }),
     principalClaim: opt('principalClaim') ?? 'sub',
+    principalPrefix: opt('principalPrefix') ?? '',
   }
 }
 

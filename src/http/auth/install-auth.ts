@@ -7,7 +7,7 @@ import { negotiate, V1_JSON } from '../content-type.js'
 import { page, type Query } from '../input.js'
 import { aliasesOf } from '../rewrite.js'
 import type { AuthSettings } from './auth-file.js'
-import { createAuthenticator } from './authenticate.js'
+import { createAuthenticator, type Authenticator } from './authenticate.js'
 import { AccessControl, type Access, type Principal } from './permissions.js'
 import { routeAccess, type RouteAccess } from './route-access.js'
 
@@ -21,6 +21,9 @@ declare module 'fastify' {
 /** Confluent's RBAC answers a denied operation with 403 and this code. */
 export const DENIED_ERROR_CODE = 40301
 
+/** The status and error_code of a sign-in refused after repeated failures. */
+export const THROTTLED_ERROR_CODE = 429
+
 const OPERATION: Record<Access, string> = { read: 'Read', write: 'Write', admin: 'Alter' }
 
 interface ListPaging {
@@ -33,7 +36,7 @@ interface ListPaging {
  * before the body is parsed and before anything is looked up: a denied request gets the same
  * 403 whether or not its subject exists.
  */
-export function installAuth(app: FastifyInstance, settings: AuthSettings, registry: Registry): void {
+export function installAuth(app: FastifyInstance, settings: AuthSettings, registry: Registry): Authenticator['stats'] {
   const authenticate = createAuthenticator(settings)
   const acl = new AccessControl(settings.rules)
   const paging = new WeakMap<FastifyRequest, ListPaging>()
@@ -109,7 +112,11 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
   app.addHook('onRequest', async (request, reply) => {
     const access = routeAccess(request.method, request.routeOptions.url)
     if (access.need.kind === 'public') return
-    const result = await authenticate(request.headers.authorization)
+    const result = await authenticate(request.headers.authorization, request.ip)
+    if (typeof result === 'object' && 'throttledMs' in result) {
+      reply.header('retry-after', String(Math.ceil(result.throttledMs / 1000)))
+      return send(request, reply, 429, THROTTLED_ERROR_CODE, 'Too many failed sign-in attempts; retry later')
+    }
     if (result === 'missing' || result === 'invalid') {
       reply.header('www-authenticate', challenge)
       return send(request, reply, 401, 401, 'Unauthorized')
@@ -139,4 +146,5 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
     })
     return page(visible, p.query)
   })
+  return authenticate.stats
 }

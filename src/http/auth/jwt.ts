@@ -21,6 +21,15 @@ export interface JwtOptions {
   readonly audience?: string
   /** Allowed clock skew for `exp`/`nbf`, seconds. */
   readonly leewaySeconds?: number
+  /** Refuse tokens without an `exp` claim (default true): such a token would never expire. */
+  readonly requireExp?: boolean
+}
+
+/** A NumericDate claim (RFC 7519 2): absent, or a finite number; anything else refuses the token. */
+function numericDate(claims: Record<string, unknown>, name: string): number | undefined | 'invalid' {
+  const v = claims[name]
+  if (v === undefined) return undefined
+  return typeof v === 'number' && Number.isFinite(v) ? v : 'invalid'
 }
 
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
@@ -35,12 +44,14 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
 /**
  * Verifies compact JWS tokens (RS256/384/512, ES256/384) against a static JWKS. `alg: none` and
  * HMAC algorithms are refused, and a key is only used with the algorithm family of its `kty`.
+ * `exp` is required unless `requireExp` is false; a non-numeric `exp`/`nbf` and any `crit`
+ * header refuse the token.
  *
  * @example
  * const jwt = createJwtVerifier({ jwks: JSON.parse(readFileSync('jwks.json', 'utf8')), audience: 'registrum' })
  * const claims = jwt.verify(token) // undefined when invalid
  */
-export function createJwtVerifier({ jwks, issuer, audience, leewaySeconds = 30 }: JwtOptions): JwtVerifier {
+export function createJwtVerifier({ jwks, issuer, audience, leewaySeconds = 30, requireExp = true }: JwtOptions): JwtVerifier {
   const keys: { kid: string | undefined; kty: string; key: KeyObject }[] = jwks.keys.map((jwk) => ({
     kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
     kty: String(jwk.kty),
@@ -54,6 +65,8 @@ export function createJwtVerifier({ jwks, issuer, audience, leewaySeconds = 30 }
       const header = decodeSegment(h)
       const claims = decodeSegment(p)
       if (!header || !claims) return undefined
+      // No extension is understood, so any `crit` header refuses the token (RFC 7515 4.1.11).
+      if (header.crit !== undefined) return undefined
       const alg = ALGORITHMS[String(header.alg)]
       if (!alg) return undefined
       const candidates = keys.filter((k) => k.kty === alg.kty && (header.kid === undefined || k.kid === header.kid))
@@ -67,8 +80,11 @@ export function createJwtVerifier({ jwks, issuer, audience, leewaySeconds = 30 }
         }
       })
       if (!ok) return undefined
-      if (typeof claims.exp === 'number' && nowSeconds > claims.exp + leewaySeconds) return undefined
-      if (typeof claims.nbf === 'number' && nowSeconds + leewaySeconds < claims.nbf) return undefined
+      const exp = numericDate(claims, 'exp')
+      const nbf = numericDate(claims, 'nbf')
+      if (exp === 'invalid' || nbf === 'invalid') return undefined
+      if (exp === undefined ? requireExp : nowSeconds > exp + leewaySeconds) return undefined
+      if (nbf !== undefined && nowSeconds + leewaySeconds < nbf) return undefined
       if (issuer !== undefined && claims.iss !== issuer) return undefined
       if (audience !== undefined) {
         const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud]

@@ -1,3 +1,4 @@
+import { UI_ROUTE_ACCESS } from '../ui/route-access.js'
 import type { Access } from './permissions.js'
 
 /**
@@ -90,6 +91,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /mode/:subject': scope('read'),
   'PUT /mode/:subject': scope('admin'),
   'DELETE /mode/:subject': scope('admin'),
+  ...UI_ROUTE_ACCESS,
 }
 
 const CLOSED: RouteAccess = { need: { kind: 'global', access: 'admin' } }

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { negotiate, V1_JSON } from '../content-type.js'
 
@@ -48,4 +49,40 @@ export function installInFlight(app: FastifyInstance, max: number): () => number
     done()
   })
   return () => inFlight
+}
+
+/** The error_code (and status) of a request whose body did not arrive in time. */
+export const BODY_TIMEOUT_ERROR_CODE = 408
+
+/**
+ * Gives a request body `ms` milliseconds to arrive in full once the request is admitted; a body
+ * that stalls gets 408 `{"error_code":408}` and the connection is closed, which frees its
+ * `--max-concurrency` slot. Node's own `requestTimeout` is only checked every 30 s and not
+ * reliably once the request has been handed to the app, so the app enforces it.
+ */
+export function installBodyTimeout(app: FastifyInstance, ms: number): void {
+  if (ms <= 0) return
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    const headers = request.headers
+    const hasBody = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0
+    if (!hasBody || payload.readableEnded) {
+      done(null, payload)
+      return
+    }
+    const timed = new PassThrough()
+    // The body parser reports the error; this only keeps a late one from going unhandled.
+    timed.on('error', () => {})
+    const timer = setTimeout(() => {
+      reply.header('connection', 'close')
+      const error = Object.assign(new Error(`The request body did not arrive within ${ms} ms`), { statusCode: BODY_TIMEOUT_ERROR_CODE })
+      payload.unpipe(timed)
+      timed.destroy(error)
+    }, ms)
+    const clear = () => clearTimeout(timer)
+    timed.once('end', clear)
+    timed.once('close', clear)
+    reply.raw.once('close', clear)
+    payload.pipe(timed)
+    done(null, timed)
+  })
 }

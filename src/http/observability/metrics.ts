@@ -11,7 +11,12 @@ const COMPATIBILITY_PREFIX = '/compatibility/'
  * histograms, schema and subject counts, compatibility checks and failures. Each app has its
  * own metrics registry, so several apps in one process never share counters.
  */
-export function installMetrics(app: FastifyInstance, registry: Registry, inFlight: () => number): MetricsRegistry {
+export function installMetrics(
+  app: FastifyInstance,
+  registry: Registry,
+  inFlight: () => number,
+  auth?: { readonly passwordChecks: number; readonly throttled: number },
+): MetricsRegistry {
   const metrics = new MetricsRegistry()
   const stats = new RequestStats()
   stats.register(metrics, 'registrum_http')
@@ -52,6 +57,26 @@ export function installMetrics(app: FastifyInstance, registry: Registry, inFligh
       this.set(registry.listSubjects({}).length)
     },
   })
+  if (auth) {
+    new Counter({
+      name: 'registrum_auth_password_checks_total',
+      help: 'Basic-auth passwords checked with scrypt (unknown users included, cached sign-ins not).',
+      registers: [metrics],
+      collect() {
+        this.reset()
+        this.inc(auth.passwordChecks)
+      },
+    })
+    new Counter({
+      name: 'registrum_auth_throttled_total',
+      help: 'Basic-auth sign-ins refused with 429 after repeated failures from the principal or address.',
+      registers: [metrics],
+      collect() {
+        this.reset()
+        this.inc(auth.throttled)
+      },
+    })
+  }
   for (const source of ['register', 'endpoint']) {
     checks.inc({ source }, 0)
     failures.inc({ source }, 0)

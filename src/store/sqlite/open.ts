@@ -33,7 +33,7 @@ export function writeBatch(db: Db, tables: StateTables, batch: readonly (readonl
       at = -1
     })()
   } catch (e) {
-    if (at >= 0) throw new TransactionWriteError(at, (e as Error).message)
+    if (at >= 0) throw new TransactionWriteError(at, (e as Error).message, (e as { code?: string }).code)
     throw e
   }
 }

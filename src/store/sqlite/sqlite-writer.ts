@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { Database as Db } from 'better-sqlite3'
-import { TransactionWriteError, type BatchWriter } from '../group-commit.js'
+import { TransactionWriteError, writeError, type BatchWriter } from '../group-commit.js'
 import type { Mutation } from '../store.js'
 import { writeBatch } from './open.js'
 import { StateTables } from './state-tables.js'
@@ -44,7 +44,9 @@ export class ThreadWriter implements BatchWriter {
       if (reply.ok) waiter.resolve()
       else
         waiter.reject(
-          reply.index >= 0 ? new TransactionWriteError(reply.index, reply.message) : new Error(reply.message),
+          reply.index >= 0
+            ? new TransactionWriteError(reply.index, reply.message, reply.code)
+            : writeError(reply.message, reply.code),
         )
     })
     this.#exited = new Promise((resolve) => {

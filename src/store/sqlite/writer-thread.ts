@@ -5,7 +5,9 @@ import { TransactionWriteError } from '../group-commit.js'
 import { openDatabase, writeBatch } from './open.js'
 import { StateTables } from './state-tables.js'
 
-export type WriterReply = { seq: number; ok: true } | { seq: number; ok: false; index: number; message: string }
+export type WriterReply =
+  | { seq: number; ok: true }
+  | { seq: number; ok: false; index: number; message: string; code?: string }
 type WriterRequest = { seq: number; batch: Mutation[][] } | { close: true }
 
 const db = openDatabase((workerData as { path: string }).path)
@@ -24,7 +26,14 @@ port.on('message', (req: WriterRequest) => {
     reply = { seq: req.seq, ok: true }
   } catch (e) {
     const index = e instanceof TransactionWriteError ? e.index : -1
-    reply = { seq: req.seq, ok: false, index, message: (e as Error)?.message ?? String(e) }
+    const code = (e as { code?: unknown } | null)?.code
+    reply = {
+      seq: req.seq,
+      ok: false,
+      index,
+      message: (e as Error)?.message ?? String(e),
+      ...(typeof code === 'string' ? { code } : {}),
+    }
   }
   port.postMessage(reply)
 })

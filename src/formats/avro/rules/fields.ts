@@ -17,6 +17,8 @@ export function lookupWriterField(writer: RecordNode, field: FieldNode): FieldNo
 export const READER_FIELD_MISSING_DEFAULT_VALUE = {
   id: 'READER_FIELD_MISSING_DEFAULT_VALUE',
   purpose: 'A field the writer never wrote can only be read if the reader supplies a default for it.',
+  summary: 'A field without a default is missing on the other side.',
+  hint: 'Add a `default` to the field (for an optional field: `"type": ["null", ...], "default": null`), or keep the removed field.',
   /** Walks the reader's fields; fields found in the writer recurse into their types. */
   check(reader: RecordNode, writer: RecordNode, ctx: RuleContext): PairResult {
     return ctx.within('fields', () => {

@@ -13,6 +13,8 @@ const PROMOTIONS: Partial<Record<AvroNode['kind'], readonly AvroNode['kind'][]>>
 export const TYPE_MISMATCH = {
   id: 'TYPE_MISMATCH',
   purpose: 'Different types only resolve through the promotions int→long→float→double and string↔bytes.',
+  summary: 'A type changed to one its reader cannot promote from.',
+  hint: 'Keep the old type, or change only along a promotion (int→long→float→double, string↔bytes); for any other type add a new field with a default and deprecate the old one.',
   /** For a reader and a non-union writer of different kinds. */
   check(reader: AvroNode, writer: AvroNode, ctx: RuleContext): PairResult | undefined {
     if (PROMOTIONS[reader.kind]?.includes(writer.kind)) return undefined

@@ -10,6 +10,8 @@ const missingBranch = (writer: AvroNode, ctx: RuleContext) =>
 export const MISSING_UNION_BRANCH = {
   id: 'MISSING_UNION_BRANCH',
   purpose: 'Every branch a writer union may hold must be readable by some branch of the reader.',
+  summary: 'A union lost a branch that data may still hold.',
+  hint: 'Keep the removed branch in the union (only adding branches is safe), or make the field a union with `null` and a default in both versions.',
   /**
    * Reader and writer both unions: each writer branch, checked from a fresh location, must be
    * readable by the whole reader union; its inner findings are replaced by one report at the branch.

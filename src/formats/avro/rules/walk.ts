@@ -1,4 +1,4 @@
-import type { Violation } from '../../format.js'
+import type { RuleDoc, Violation } from '../../format.js'
 import { AvroFormatError } from '../errors.js'
 import type { AvroNode } from '../model.js'
 import { FIXED_SIZE_MISMATCH } from './fixed.js'
@@ -18,6 +18,21 @@ export const AVRO_RULES = [
   TYPE_MISMATCH,
   MISSING_UNION_BRANCH,
 ] as const
+
+/** An exception thrown during a check, which Confluent reports as an incompatibility. */
+const UNEXPECTED_EXCEPTION: RuleDoc = {
+  id: 'UNEXPECTED_EXCEPTION',
+  summary: 'The compatibility check itself failed on this pair of schemas.',
+  description: 'The reader and writer schemas could not be compared, for example because a reader field matches several writer fields through its aliases.',
+  hint: 'Read the message: it names the ambiguity (usually aliases); remove it so each reader field matches at most one writer field.',
+}
+
+/** The documentation of an Avro rule id, from the rule itself. */
+export function describeAvroRule(rule: string): RuleDoc | undefined {
+  if (rule === UNEXPECTED_EXCEPTION.id) return UNEXPECTED_EXCEPTION
+  const r = AVRO_RULES.find((x) => x.id === rule)
+  return r ? { id: r.id, summary: r.summary, description: r.purpose, hint: r.hint } : undefined
+}
 
 const escape = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
 

@@ -1,3 +1,5 @@
+import type { RuleDoc } from '../../format.js'
+
 /**
  * Confluent's JSON Schema difference names (`json/diff/Difference.java`) and which of them each
  * `compatibilityPolicy` accepts. The diff reports every difference; the policy decides.
@@ -136,5 +138,107 @@ export function describeDifference({ type, path }: Difference): string {
       return `A schema at path '${path}' is present in the {reader} schema but not in the {writer} schema`
     default:
       return `The {reader} schema differs from the {writer} schema at path '${path}' (${type})`
+  }
+}
+
+/** Summary and fix hint by family of change kind; the first family whose pattern matches wins. */
+const RULE_FAMILIES: readonly { readonly match: RegExp; readonly summary: string; readonly description: string; readonly hint: string }[] = [
+  {
+    match: /^REQUIRED_ATTRIBUTE_ADDED$/,
+    summary: 'A property became required.',
+    description: 'Old records that lack the property no longer validate.',
+    hint: 'Give the property a `default`, or keep it out of `required`.',
+  },
+  {
+    match: /^ADDITIONAL_(ITEMS|PROPERTIES)_REMOVED$|^ADDITIONAL_PROPERTIES_NARROWED$|^ADDITIONAL_ITEMS_NARROWED$/,
+    summary: 'Extra properties or items are no longer allowed (or allowed less).',
+    description: 'Old records may carry properties or items that the new `additionalProperties`/`additionalItems` rejects.',
+    hint: 'Keep the old `additionalProperties`/`additionalItems`, or declare the extra properties explicitly (or use the LENIENT policy).',
+  },
+  {
+    match: KEYWORD_ADDED_OR_REMOVED,
+    summary: 'A constraint keyword was added.',
+    description: 'Old records were never checked against the new constraint and may violate it.',
+    hint: 'Leave the new constraint out, or put the constrained value in a new optional property.',
+  },
+  {
+    match: VALUE_INCREASED,
+    summary: 'A lower bound was raised.',
+    description: 'Old records may hold values below the new minimum.',
+    hint: 'Keep the old lower bound (lowering it is safe).',
+  },
+  {
+    match: VALUE_DECREASED,
+    summary: 'An upper bound was lowered.',
+    description: 'Old records may hold values above the new maximum.',
+    hint: 'Keep the old upper bound (raising it is safe).',
+  },
+  {
+    match: VALUE_CHANGED,
+    summary: 'A constraint value changed.',
+    description: 'Old records valid under the old value may be invalid under the new one.',
+    hint: 'Keep the old value (a `pattern` may only be removed, a `multipleOf` only divided).',
+  },
+  {
+    match: NARROWED,
+    summary: 'Fewer values or branches are allowed.',
+    description: 'Old records may hold a value or branch the new schema no longer lists.',
+    hint: 'Keep every value and branch the old schema allowed; only add new ones.',
+  },
+  {
+    match: EXTENDED,
+    summary: 'More constraints must hold together.',
+    description: 'A new `allOf` branch, dependency or `not` alternative adds a constraint old records were never checked against.',
+    hint: 'Leave the new constraint out, or make it apply only to a new optional property.',
+  },
+  {
+    match: TYPE_CHANGED,
+    summary: 'A type changed.',
+    description: 'Old records of the old type do not validate against the new type.',
+    hint: 'Keep the old type, or widen it (`"type": ["old", "new"]`); for a different type add a new property.',
+  },
+  {
+    match: /^(OPTIONAL_PROPERTY|REQUIRED_PROPERTY|REQUIRED_PROPERTY_WITH_DEFAULT|ITEM)_ADDED_TO_OPEN_CONTENT_MODEL$/,
+    summary: 'A property or item was declared in an open content model.',
+    description: 'An open model let old records carry this property with any value, which the new declaration may reject.',
+    hint: 'Close the model with `"additionalProperties": false` in both versions before adding properties, or use the LENIENT policy.',
+  },
+  {
+    match: /^REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL$/,
+    summary: 'A required property was added.',
+    description: 'Old records lack the new property.',
+    hint: 'Give the new property a `default`, or make it optional (leave it out of `required`).',
+  },
+  {
+    match: /^(PROPERTY|ITEM)_REMOVED_FROM_CLOSED_CONTENT_MODEL$/,
+    summary: 'A property or item was removed from a closed content model.',
+    description: 'Old records may still carry it, and the closed model now rejects it.',
+    hint: 'Keep the property declared (it may be deprecated), or open the model.',
+  },
+  {
+    match: /^(PROPERTY|ITEM)_(ADDED|REMOVED)_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL$/,
+    summary: 'A property or item is not covered by the partially open content model.',
+    description: 'The property was added or removed, and `additionalProperties`/`patternProperties` do not accept what old records may hold.',
+    hint: 'Make the property\u2019s schema match the model\u2019s `additionalProperties`/`patternProperties`, or keep the old declaration.',
+  },
+  {
+    match: /^SCHEMA_ADDED$/,
+    summary: 'A schema was added where there was none.',
+    description: 'Anything was accepted before; old records may not match the new schema.',
+    hint: 'Leave the location unconstrained (an empty schema `{}`), or add the schema under a new property.',
+  },
+]
+
+/** The documentation of a JSON Schema change kind, from the family it belongs to. */
+export function describeJsonSchemaRule(type: string): RuleDoc | undefined {
+  if (!/^[A-Z_]+$/.test(type)) return undefined
+  const family = COMPATIBLE_CHANGES.STRICT.has(type) ? undefined : RULE_FAMILIES.find((f) => f.match.test(type))
+  if (family) return { id: type, summary: family.summary, description: family.description, hint: family.hint }
+  if (!COMPATIBLE_CHANGES.STRICT.has(type)) return undefined
+  return {
+    id: type,
+    summary: `${type.charAt(0)}${type.slice(1).toLowerCase().replaceAll('_', ' ')}.`,
+    description: 'Old records stay valid under the new schema.',
+    hint: 'Compatible under every policy: nothing to change.',
   }
 }
