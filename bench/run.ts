@@ -6,6 +6,10 @@ await runRegistryBench()
 
 type Bench = { file: string; fn: string }
 const others: Bench[] = [
+  { file: './writes.ts', fn: 'runWriteBench' },
+  { file: './compat.ts', fn: 'runCompatBench' },
+  { file: './bulk.ts', fn: 'runBulkBench' },
+  { file: './kafka-writes.ts', fn: 'runKafkaWriteBench' },
   { file: './serde.ts', fn: 'runSerdeBench' },
   { file: './rules.ts', fn: 'runRulesBench' },
   { file: './cold-start.ts', fn: 'runColdStartBench' },

@@ -5,6 +5,8 @@ export interface Progress {
 }
 
 const WIDTH = 30
+/** Redraws at most this often, so a run of 100,000 ticks costs next to nothing. */
+const REDRAW_MS = 100
 const MIN_WIDTH = 10
 
 /**
@@ -40,9 +42,13 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
     last = line.length
   }
   draw('')
+  let drawn = Number.NEGATIVE_INFINITY
   return {
     tick: (note = '') => {
       count = Math.min(total, count + 1)
+      const now = performance.now()
+      if (count < total && now - drawn < REDRAW_MS) return
+      drawn = now
       draw(note)
     },
     done: () => stream.write('\n'),

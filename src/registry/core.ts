@@ -4,6 +4,7 @@ import { SchemaParseError } from '../formats/format.js'
 import type { ConfigRecord, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
 import { GLOBAL_SCOPE } from '../store/store.js'
 import { accessDenied, invalidSchema, storeError } from './errors.js'
+import { LruMap } from './lru.js'
 import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, qualify, referencedSubject } from './subjects.js'
 
 /** Server-wide settings the domain needs. */
@@ -51,17 +52,36 @@ const GLOBAL_DEFAULT_SCOPE = contextScope(GLOBAL_CONTEXT)
 
 /**
  * Shared machinery of the use cases: config and mode resolution, reference resolution and a
- * cache of parsed stored schemas (stored records never change, so the cache never goes stale).
+ * bounded cache of parsed stored schemas (stored records never change, so it never goes stale).
  */
+/** Parsed stored schemas kept at most; beyond it the least recently used are parsed again. */
+export const PARSED_CACHE_ENTRIES = 10_000
+
 export class RegistryCore {
-  readonly #parsed = new Map<string, ParsedSchema>()
+  readonly #parsed: LruMap<string, ParsedSchema>
   /**
    * Compatibility verdicts reached before a registration's write transaction (`prejudge`),
    * keyed by everything the verdict depends on (the schema, its data contract, the live
    * versions, level and policy), so one is only reused for exactly the check it answers.
    */
-  readonly verdicts = new Map<string, { readonly result: LevelResult } | { readonly error: unknown }>()
-  constructor(readonly deps: RegistryDeps) {}
+  readonly verdicts: Map<string, { readonly result: LevelResult } | { readonly error: unknown }>
+  constructor(
+    readonly deps: RegistryDeps,
+    parsed = new LruMap<string, ParsedSchema>(PARSED_CACHE_ENTRIES),
+    verdicts = new Map<string, { readonly result: LevelResult } | { readonly error: unknown }>(),
+  ) {
+    this.#parsed = parsed
+    this.verdicts = verdicts
+  }
+
+  /**
+   * The same registry reading `reader` instead of the store, sharing the parse cache and the
+   * verdicts: a write runs over its transaction, which sees writes of earlier transactions not
+   * yet durable.
+   */
+  over(reader: StoreReader): RegistryCore {
+    return new RegistryCore({ ...this.deps, store: reader }, this.#parsed, this.verdicts)
+  }
 
   get store(): StoreReader {
     return this.deps.store
@@ -113,9 +133,12 @@ export class RegistryCore {
     return record
   }
 
-  /** Parses a stored schema once; later calls hit the cache. */
+  /**
+   * Parses a stored schema once; later calls hit the cache. The key holds the content hash too:
+   * an id seen by a write that then failed may later name other content.
+   */
   parseStored(record: SchemaRecord): ParsedSchema {
-    const key = `${record.context}\u0000${record.id}`
+    const key = `${record.context}\u0000${record.id}\u0000${record.guid}`
     let parsed = this.#parsed.get(key)
     if (!parsed) {
       const refs = this.resolveReferences(record.references, record.context, { includeDeleted: true }).resolved

@@ -29,7 +29,10 @@ export interface CreateRegistryOptions {
  */
 export function createRegistry({ store, formatFor = defaultFormatFor, now = Date.now, options = {} }: CreateRegistryOptions) {
   const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
-  const write = <T>(fn: (tx: StoreTx) => T): Promise<T> => store.transaction(fn).catch((e: unknown) => Promise.reject(writeFailure(e)))
+  // A write reads through its transaction, never the store directly: the transaction also sees
+  // earlier writes that are still being made durable, as serial execution would.
+  const write = <T>(fn: (core: RegistryCore, tx: StoreTx) => T): Promise<T> =>
+    store.transaction((tx) => fn(core.over(tx), tx)).catch((e: unknown) => Promise.reject(writeFailure(e)))
   /**
    * The ids in use (by a version, soft-deleted included) whose schema has this guid, ascending per
    * context. It walks versions, not the id range: imported ids may be sparse up to 2^31-1.
@@ -52,7 +55,7 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
 
     register: async (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> => {
       await prejudge(core, subject, req, opts)
-      return write((tx) => register(core, tx, subject, req, opts))
+      return write((core, tx) => register(core, tx, subject, req, opts))
     },
     lookup: (
       subject: string,
@@ -143,22 +146,22 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     },
 
     deleteSubject: (subject: string, permanent: boolean, canRead?: CanRead) =>
-      write((tx) => deleteSubject(core, tx, subject, permanent, canRead)),
+      write((core, tx) => deleteSubject(core, tx, subject, permanent, canRead)),
     deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean, canRead?: CanRead) =>
-      write((tx) => deleteVersion(core, tx, subject, spec, permanent, canRead)),
+      write((core, tx) => deleteVersion(core, tx, subject, spec, permanent, canRead)),
 
     aliasTarget: (subject: string) => aliasTarget(core, subject),
     getConfig: (scope: string, opts: { defaultToGlobal?: boolean }) => getConfig(core, scope, opts),
     putConfig: (scope: string, body: Record<string, unknown>): Promise<ConfigRecord> =>
-      write((tx) => putConfig(core, tx, scope, body)),
-    deleteConfig: (scope: string) => write((tx) => deleteConfig(core, tx, scope)),
+      write((core, tx) => putConfig(core, tx, scope, body)),
+    deleteConfig: (scope: string) => write((core, tx) => deleteConfig(core, tx, scope)),
     getMode: (scope: string, opts: { defaultToGlobal?: boolean }) => getMode(core, scope, opts),
-    putMode: (scope: string, mode: unknown, force: boolean) => write((tx) => putMode(core, tx, scope, mode, force)),
-    deleteMode: (scope: string, recursive: boolean) => write((tx) => deleteMode(core, tx, scope, recursive)),
+    putMode: (scope: string, mode: unknown, force: boolean) => write((core, tx) => putMode(core, tx, scope, mode, force)),
+    deleteMode: (scope: string, recursive: boolean) => write((core, tx) => deleteMode(core, tx, scope, recursive)),
 
     contexts: () => store.contexts(),
     deleteContext: (context: string) =>
-      write((tx) => {
+      write((_core, tx) => {
         if ([...tx.subjects()].some((s) => qualify(s).context === context)) throw contextNotEmpty(context)
       }),
   }

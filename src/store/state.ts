@@ -13,6 +13,10 @@ const key = (...parts: (string | number)[]) => parts.join('\u0000')
 /**
  * The registry's state in memory, with the indexes the hot paths need. Every store keeps one and
  * feeds it mutations in the order they became durable; this is the only place that applies them.
+ *
+ * A state built over a `base` is a layer: it answers from its own changes and falls back to the
+ * base for everything else, so a writer can see writes that are not durable yet while readers
+ * keep reading the base. A layer never changes its base.
  */
 export class RegistryState implements StoreReader {
   readonly #schemas = new Map<string, SchemaRecord>()
@@ -21,9 +25,11 @@ export class RegistryState implements StoreReader {
   readonly #uses = new Map<string, VersionRecord[]>()
   readonly #referrers = new Map<string, Map<string, { context: string; id: number }>>()
   readonly #maxId = new Map<string, number>()
-  readonly #configs = new Map<string, ConfigRecord>()
-  readonly #modes = new Map<string, string>()
+  readonly #configs = new Map<string, ConfigRecord | null>()
+  readonly #modes = new Map<string, string | null>()
   #generation = 0
+
+  constructor(readonly base?: StoreReader) {}
 
   apply(m: Mutation): void {
     this.#generation++
@@ -35,20 +41,25 @@ export class RegistryState implements StoreReader {
       case 'deleteVersion':
         return this.#deleteVersion(m.subject, m.version)
       case 'config':
-        if (m.config === null) this.#configs.delete(m.scope)
-        else this.#configs.set(m.scope, m.config)
+        this.#setOrRemove(this.#configs, m.scope, m.config)
         return
       case 'mode':
-        if (m.mode === null) this.#modes.delete(m.scope)
-        else this.#modes.set(m.scope, m.mode)
+        this.#setOrRemove(this.#modes, m.scope, m.mode)
         return
     }
+  }
+
+  /** A layer records a removal as `null`, so the base's value stays hidden. */
+  #setOrRemove<V>(map: Map<string, V | null>, key: string, value: V | null): void {
+    if (value !== null) map.set(key, value)
+    else if (this.base) map.set(key, null)
+    else map.delete(key)
   }
 
   #putSchema(r: SchemaRecord): void {
     this.#schemas.set(key(r.context, r.id), r)
     this.#byHash.set(key(r.context, r.schemaType, r.guid), r.id)
-    if (r.id > (this.#maxId.get(r.context) ?? 0)) this.#maxId.set(r.context, r.id)
+    if (r.id > this.maxId(r.context)) this.#maxId.set(r.context, r.id)
     for (const ref of r.references) {
       const k = key(ref.subject, ref.version)
       let set = this.#referrers.get(k)
@@ -59,14 +70,26 @@ export class RegistryState implements StoreReader {
 
   #putVersion(r: VersionRecord): void {
     this.#removeVersion(r.subject, r.version)
-    const list = this.#versions.get(r.subject) ?? []
+    const list = this.#own(this.#versions, r.subject, () => this.base?.versionsOf(r.subject))
     list.push(r)
     list.sort((a, b) => a.version - b.version)
-    this.#versions.set(r.subject, list)
-    const uk = key(r.context, r.id)
-    const uses = this.#uses.get(uk) ?? []
+    const uses = this.#own(this.#uses, key(r.context, r.id), () => this.base?.usesOf(r.context, r.id))
     uses.push(r)
-    this.#uses.set(uk, uses)
+  }
+
+  /** This state's own list under `k`, copied from the base's on first change. */
+  #own<V>(map: Map<string, V[]>, k: string, fromBase: () => readonly V[] | undefined): V[] {
+    const own = map.get(k)
+    if (own) return own
+    const list = [...(fromBase() ?? [])]
+    map.set(k, list)
+    return list
+  }
+
+  /** Stores a list, or forgets it when empty (a layer keeps the empty list to hide the base's). */
+  #setList<V>(map: Map<string, V[]>, k: string, list: V[]): void {
+    if (list.length > 0 || this.base) map.set(k, list)
+    else map.delete(k)
   }
 
   #deleteVersion(subject: string, version: number): void {
@@ -74,61 +97,68 @@ export class RegistryState implements StoreReader {
   }
 
   #removeVersion(subject: string, version: number): void {
-    const list = this.#versions.get(subject)
-    const old = list?.find((v) => v.version === version)
-    if (!list || !old) return
-    const rest = list.filter((v) => v !== old)
-    if (rest.length === 0) this.#versions.delete(subject)
-    else this.#versions.set(subject, rest)
+    const list = this.versionsOf(subject)
+    const old = list.find((v) => v.version === version)
+    if (!old) return
+    this.#setList(this.#versions, subject, list.filter((v) => v !== old))
     const uk = key(old.context, old.id)
-    const uses = (this.#uses.get(uk) ?? []).filter((v) => v !== old)
-    if (uses.length === 0) this.#uses.delete(uk)
-    else this.#uses.set(uk, uses)
+    this.#setList(this.#uses, uk, this.usesOf(old.context, old.id).filter((v) => v !== old))
   }
 
   schemaById(context: string, id: number): SchemaRecord | undefined {
-    return this.#schemas.get(key(context, id))
+    return this.#schemas.get(key(context, id)) ?? this.base?.schemaById(context, id)
   }
 
   idByHash(context: string, schemaType: SchemaType, guid: string): number | undefined {
-    return this.#byHash.get(key(context, schemaType, guid))
+    return this.#byHash.get(key(context, schemaType, guid)) ?? this.base?.idByHash(context, schemaType, guid)
   }
 
   versionsOf(subject: string): readonly VersionRecord[] {
-    return this.#versions.get(subject) ?? []
+    return this.#versions.get(subject) ?? this.base?.versionsOf(subject) ?? []
   }
 
   subjects(): Iterable<string> {
-    return this.#versions.keys()
+    if (!this.base) return this.#versions.keys()
+    const found = new Set(this.base.subjects())
+    for (const [subject, list] of this.#versions) {
+      if (list.length > 0) found.add(subject)
+      else found.delete(subject)
+    }
+    return found
   }
 
   usesOf(context: string, id: number): readonly VersionRecord[] {
-    return this.#uses.get(key(context, id)) ?? []
+    return this.#uses.get(key(context, id)) ?? this.base?.usesOf(context, id) ?? []
   }
 
   referrersOf(subject: string, version: number): readonly { context: string; id: number }[] {
-    return [...(this.#referrers.get(key(subject, version))?.values() ?? [])]
+    const own = [...(this.#referrers.get(key(subject, version))?.values() ?? [])]
+    if (!this.base) return own
+    const inBase = this.base.referrersOf(subject, version)
+    return [...inBase, ...own.filter((r) => !inBase.some((b) => b.context === r.context && b.id === r.id))]
   }
 
   maxId(context: string): number {
-    return this.#maxId.get(context) ?? 0
+    return Math.max(this.#maxId.get(context) ?? 0, this.base?.maxId(context) ?? 0)
   }
 
   config(scope: string): ConfigRecord | undefined {
-    return this.#configs.get(scope)
+    const own = this.#configs.get(scope)
+    return own === null ? undefined : (own ?? this.base?.config(scope))
   }
 
   mode(scope: string): string | undefined {
-    return this.#modes.get(scope)
+    const own = this.#modes.get(scope)
+    return own === null ? undefined : (own ?? this.base?.mode(scope))
   }
 
   generation(): number {
-    return this.#generation
+    return this.#generation + (this.base?.generation() ?? 0)
   }
 
   contexts(): string[] {
     const found = new Set<string>(['.'])
-    for (const list of this.#versions.values()) for (const v of list) found.add(v.context)
+    for (const subject of this.subjects()) for (const v of this.versionsOf(subject)) found.add(v.context)
     return [...found].sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a < b ? -1 : a > b ? 1 : 0))
   }
 }

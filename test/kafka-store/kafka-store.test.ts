@@ -13,6 +13,7 @@ import { KafkaStore } from '../../src/store/kafka/kafka-store.js'
 import { startServer } from '../../src/main.js'
 import { schemaGuid } from '../../src/registry/guid.js'
 import { StartupError } from '../../src/startup-error.js'
+import { createRegistry } from '../../src/registry/registry.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 
 let kafka: KafkaBroker | undefined
@@ -44,6 +45,40 @@ describeKafka('KafkaStore on a real broker', () => {
       },
     },
   )
+
+  describe('a node\'s concurrent transactions, written as one batch', () => {
+    it('give the ids, versions and compatibility decisions of serial execution', async () => {
+      const store = new KafkaStore({ brokers: [broker()], topic: nextTopic() })
+      try {
+        await store.ready()
+        const registry = createRegistry({ store })
+        const record = (name: string, fields: object[]) => JSON.stringify({ type: 'record', name, fields })
+        await registry.putConfig(':.:', { compatibility: 'NONE' })
+        const acks = await Promise.all(
+          Array.from({ length: 48 }, (_, i) =>
+            registry.register(`batched-${i % 3}`, { schema: record(`B${i}`, [{ name: 'n', type: 'int' }]) }, {}),
+          ),
+        )
+        expect(acks.map((a) => a.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 48 }, (_, i) => i + 1))
+        for (let s = 0; s < 3; s++) {
+          const mine = acks.filter((a) => a.subject === `batched-${s}`)
+          expect(mine.map((a) => a.version)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1))
+          expect(mine.map((a) => a.id)).toEqual([...mine.map((a) => a.id)].sort((a, b) => a - b))
+        }
+        // Both are compatible with version 1 but not with each other: one is stored, one refused.
+        await registry.putConfig('pair', { compatibility: 'BACKWARD' })
+        await registry.register('pair', { schema: record('P', [{ name: 'a', type: 'int' }]) }, {})
+        const pair = await Promise.allSettled([
+          registry.register('pair', { schema: record('P', [{ name: 'a', type: 'int' }, { name: 'b', type: 'int', default: 0 }]) }, {}),
+          registry.register('pair', { schema: record('P', [{ name: 'a', type: 'int' }, { name: 'b', type: 'string', default: '' }]) }, {}),
+        ])
+        expect(pair.map((p) => p.status).sort()).toEqual(['fulfilled', 'rejected'])
+        expect(store.versionsOf('pair').map((v) => v.version)).toEqual([1, 2])
+      } finally {
+        await store.close()
+      }
+    })
+  })
 
   describe('snapshots', () => {
     it('resumes from the snapshot and reads only the tail written meanwhile', async () => {

@@ -5,6 +5,7 @@ import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, RestClient } from '../rest.js'
+import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
 
 export const EXPORT_HELP = `Usage: registrum export PATH [options]
 
@@ -42,6 +43,9 @@ export interface VersionView {
   ruleSet?: Record<string, unknown>
 }
 
+/** Version reads in flight per subject, within the subjects read in parallel. */
+const VERSIONS_IN_FLIGHT = 4
+
 /** Reads everything `import` needs from a registry. */
 export async function collectDump(rest: RestClient): Promise<Dump> {
   const subjects = (await rest.get<string[]>('/subjects?deleted=true')).sort()
@@ -60,13 +64,21 @@ export async function collectDump(rest: RestClient): Promise<Dump> {
     const mode = await rest.getOptional<{ mode: string }>(`/mode/${enc(scope)}`, [40401, 40409])
     if (mode) modes.push({ kind: 'mode', scope, mode: mode.mode })
   }
-  for (const subject of subjects) {
+  // Subjects are read in parallel and put together in sorted order.
+  const perSubject = new Map<string, { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode }>()
+  await inParallel(subjects, TRANSFER_CONCURRENCY, async (subject) => {
     const s = enc(subject)
-    const all = (await rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401])) ?? []
-    const live = new Set((await rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401])) ?? [])
-    for (const version of all) {
-      const v = await rest.get<VersionView>(`/subjects/${s}/versions/${version}?deleted=true`)
-      schemas.push({
+    const [all, liveList] = await Promise.all([
+      rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401]),
+      rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401]),
+    ])
+    const live = new Set(liveList ?? [])
+    const views: VersionView[] = []
+    await inParallel([...(all ?? []).entries()], VERSIONS_IN_FLIGHT, async ([i, version]) => {
+      views[i] = await rest.get<VersionView>(`/subjects/${s}/versions/${version}?deleted=true`)
+    })
+    const found: { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode } = {
+      schemas: views.map((v) => ({
         kind: 'schema',
         subject,
         version: v.version,
@@ -76,14 +88,23 @@ export async function collectDump(rest: RestClient): Promise<Dump> {
         references: v.references ?? [],
         ...(v.metadata ? { metadata: v.metadata } : {}),
         ...(v.ruleSet ? { ruleSet: v.ruleSet } : {}),
-        deleted: !live.has(version),
-      })
+        deleted: !live.has(v.version),
+      })),
     }
-    const config = await rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408])
-    if (config) configs.push({ kind: 'config', scope: subject, config })
-    const mode = await rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409])
-    if (mode) modes.push({ kind: 'mode', scope: subject, mode: mode.mode })
+    const [config, mode] = await Promise.all([
+      rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408]),
+      rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409]),
+    ])
+    if (config) found.config = { kind: 'config', scope: subject, config }
+    if (mode) found.mode = { kind: 'mode', scope: subject, mode: mode.mode }
+    perSubject.set(subject, found)
     bar.tick(subject)
+  })
+  for (const subject of subjects) {
+    const found = perSubject.get(subject)!
+    schemas.push(...found.schemas)
+    if (found.config) configs.push(found.config)
+    if (found.mode) modes.push(found.mode)
   }
   bar.done()
   return {

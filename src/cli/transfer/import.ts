@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util'
-import { readDump, referenceOrder, type Dump } from '../dump.js'
+import { readDump, referenceOrder, type Dump, type DumpSchema } from '../dump.js'
 import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, RegistryHttpError, RestClient } from '../rest.js'
+import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
 
 export const IMPORT_HELP = `Usage: registrum import PATH [options]
 
@@ -11,7 +12,9 @@ Loads an export (a JSON-lines file or directory written by 'registrum export') i
 keeping every id and version: the registry is put in IMPORT mode, versions are registered with
 their ids in an order that satisfies references, soft deletes are restored, then configs and
 modes, and the registry returns to its exported global mode (READWRITE unless it was otherwise).
-Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target.
+Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target. Keeps
+${TRANSFER_CONCURRENCY} requests in flight (a version only after the versions it references),
+so the registry can write them in batches.
 Running it again is harmless: versions already imported with the same id are left alone.
 
 Options:
@@ -55,41 +58,58 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCoun
   try {
     const bar = progress('import', ordered.length)
     const present = await presentVersions(rest, dump)
-    for (const s of ordered) {
-      const there = present.get(`${s.subject}\u0000${s.version}`)
-      if (there !== undefined) {
-        if (there !== s.id) refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
-        else counts.skipped++
+    const key = (subject: string, version: number) => `${subject}\u0000${version}`
+    const byKey = new Map(ordered.map((s) => [key(s.subject, s.version), s]))
+    const dependencies = (s: DumpSchema) =>
+      s.references.map((r) => byKey.get(key(r.subject, r.version))).filter((d) => d !== undefined)
+    await inParallel(
+      ordered,
+      TRANSFER_CONCURRENCY,
+      async (s) => {
+        const there = present.get(key(s.subject, s.version))
+        if (there !== undefined) {
+          if (there !== s.id) refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
+          else counts.skipped++
+          bar.tick(s.subject)
+          return
+        }
+        try {
+          await rest.post(`/subjects/${enc(s.subject)}/versions`, {
+            schema: s.schema,
+            schemaType: s.schemaType,
+            ...(s.references.length > 0 ? { references: s.references } : {}),
+            ...(s.metadata ? { metadata: s.metadata } : {}),
+            ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
+            id: s.id,
+            version: s.version,
+          })
+          counts.imported++
+        } catch (e) {
+          if (!(e instanceof RegistryHttpError) || e.status >= 500) throw e
+          refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
+        }
         bar.tick(s.subject)
-        continue
-      }
-      try {
-        await rest.post(`/subjects/${enc(s.subject)}/versions`, {
-          schema: s.schema,
-          schemaType: s.schemaType,
-          ...(s.references.length > 0 ? { references: s.references } : {}),
-          ...(s.metadata ? { metadata: s.metadata } : {}),
-          ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
-          id: s.id,
-          version: s.version,
-        })
-        counts.imported++
-      } catch (e) {
-        if (!(e instanceof RegistryHttpError) || e.status >= 500) throw e
-        refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
-      }
-      bar.tick(s.subject)
-    }
+      },
+      dependencies,
+    )
     bar.done()
     // Referrers first, so a soft-deleted version is never still referenced by a live one.
-    for (const s of [...ordered].reverse().filter((x) => x.deleted)) {
-      try {
-        await rest.delete(`/subjects/${enc(s.subject)}/versions/${s.version}`)
-      } catch (e) {
-        // 40406: already soft-deleted (a repeated import).
-        if (!(e instanceof RegistryHttpError) || e.errorCode !== 40406) throw e
-      }
-    }
+    const deleted = [...ordered].reverse().filter((x) => x.deleted)
+    const referrers = new Map<DumpSchema, DumpSchema[]>()
+    for (const s of deleted) for (const d of dependencies(s)) referrers.set(d, [...(referrers.get(d) ?? []), s])
+    await inParallel(
+      deleted,
+      TRANSFER_CONCURRENCY,
+      async (s) => {
+        try {
+          await rest.delete(`/subjects/${enc(s.subject)}/versions/${s.version}`)
+        } catch (e) {
+          // 40406: already soft-deleted (a repeated import).
+          if (!(e instanceof RegistryHttpError) || e.errorCode !== 40406) throw e
+        }
+      },
+      (s) => referrers.get(s) ?? [],
+    )
     for (const c of dump.configs) {
       const { compatibilityLevel, ...rest_ } = c.config
       const body = Object.fromEntries(Object.entries({ ...rest_, compatibility: compatibilityLevel }).filter(([, v]) => v != null))

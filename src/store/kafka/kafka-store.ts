@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import kafkajs, { type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs'
+import { runInOrder, settleOutcome } from '../group-commit.js'
 import { BufferedTx } from '../state.js'
 import type { Store, StoreReader, StoreTx } from '../store.js'
 import { groupRecords, LogApplier } from './log-applier.js'
@@ -35,6 +36,8 @@ export interface KafkaStoreOptions {
 const { Kafka, logLevel } = kafkajs
 
 const DEFAULT_ATTEMPTS = 100
+/** Most transactions of this node sent as one batch. */
+const MAX_BATCH = 256
 const DEFAULT_WRITE_TIMEOUT_MS = 60_000
 export const DEFAULT_INIT_TIMEOUT_MS = 60_000
 
@@ -60,7 +63,8 @@ export class KafkaStore implements Store {
   readonly #applier: LogApplier
   readonly #waiters = new Map<string, (won: boolean) => void>()
   #seq = 0
-  #serial: Promise<unknown> = Promise.resolve()
+  #queue: { fn: (tx: StoreTx) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = []
+  #writing = false
   #ready = false
   #readyTarget = 0
   #readyWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = []
@@ -196,13 +200,32 @@ export class KafkaStore implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => T): Promise<T> {
-    // One transaction at a time per node: this node's writes never race each other.
-    const run = this.#serial.then(() => this.#transact(fn))
-    this.#serial = run.catch(() => undefined)
-    return run
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ fn, resolve: resolve as (v: unknown) => void, reject })
+      if (!this.#writing) void this.#writeQueued()
+    })
   }
 
-  async #transact<T>(fn: (tx: StoreTx) => T): Promise<T> {
+  /**
+   * One batch at a time per node, so this node's writes never race each other: the transactions
+   * queued meanwhile run one after another as a single transaction (one batch of records, one
+   * marker, one decision), and each caller hears its own outcome once the batch has won.
+   */
+  async #writeQueued(): Promise<void> {
+    this.#writing = true
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, MAX_BATCH)
+      try {
+        const outcomes = await this.#transact((tx) => runInOrder(batch.map((e) => e.fn), tx))
+        for (const [i, e] of batch.entries()) settleOutcome(outcomes[i]!, e.resolve, e.reject)
+      } catch (e) {
+        for (const entry of batch) entry.reject(e)
+      }
+    }
+    this.#writing = false
+  }
+
+  async #transact<T>(fn: (tx: BufferedTx) => T): Promise<T> {
     await this.ready()
     const attempts = this.#opts.maxAttempts ?? DEFAULT_ATTEMPTS
     let lastError: unknown

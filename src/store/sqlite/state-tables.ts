@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { SchemaType } from '../../formats/format.js'
 import type { RegistryState } from '../state.js'
-import type { Mutation } from '../store.js'
+import type { Mutation, SchemaReference } from '../store.js'
 
 interface SchemaRow {
   context: string
@@ -21,6 +21,9 @@ interface VersionRow {
   deleted: number
   ts: number
 }
+
+/** Shared by every loaded schema without references, rather than one empty array each. */
+const NO_REFERENCES: readonly SchemaReference[] = Object.freeze([])
 
 /**
  * The registry state's tables (migrations/0001_init.sql): loading them into a RegistryState and
@@ -60,7 +63,7 @@ export class StateTables {
           id: r.id,
           schemaType: r.schema_type as SchemaType,
           schema: r.schema,
-          references: JSON.parse(r.refs),
+          references: r.refs === '[]' ? NO_REFERENCES : JSON.parse(r.refs),
           ...(r.metadata ? { metadata: JSON.parse(r.metadata) } : {}),
           ...(r.rule_set ? { ruleSet: JSON.parse(r.rule_set) } : {}),
           guid: r.guid,

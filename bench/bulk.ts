@@ -1,0 +1,167 @@
+/**
+ * Bulk import and export of N (default 100,000) 10-field Avro schemas through the built CLI
+ * against the built registry on a SQLite file; then the registry's resident memory and cold
+ * start with 100,000 such schemas (written straight into the file, so this part does not wait
+ * on the import), beside an empty registry's measured in the same run.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { writeDump, type Dump, type DumpSchema } from '../src/cli/dump.js'
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js'
+import { load, ROOT, startRegistry } from './children.js'
+
+const SCHEMAS = Number(process.env.BENCH_IMPORT_SCHEMAS ?? 100_000)
+const LOADED = 100_000
+/** Schemas read back over HTTP after the restart, to fill the read caches. */
+const READ_BACK = Number(process.env.BENCH_READ_BACK ?? 10_000)
+const IMPORT_GOAL = 5000
+const MEMORY_GOAL_MIB = 300
+
+export interface BulkBenchResult {
+  readonly importPerSec: number
+  readonly exportPerSec: number
+  readonly emptyRssMiB: number
+  readonly loadedRssMiB: number
+  readonly readRssMiB: number
+  readonly coldStartMs: number
+  readonly emptyColdStartMs: number
+}
+
+function cli(args: string[]): Promise<number> {
+  const t0 = performance.now()
+  const child = spawn(process.execPath, ['bin/registrum.js', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let err = ''
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()))
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) =>
+      code === 0 ? resolve(performance.now() - t0) : reject(new Error(`registrum ${args[0]}: ${code} ${err}`)),
+    ),
+  )
+}
+
+const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+
+async function timedStart(db: string) {
+  const t0 = performance.now()
+  const registry = await startRegistry(db)
+  return { registry, ms: performance.now() - t0 }
+}
+
+function schema(i: number): DumpSchema {
+  const fields = Array.from({ length: 10 }, (_, f) => ({ name: `field_${f}`, type: f % 2 ? 'string' : 'long' }))
+  return {
+    kind: 'schema',
+    subject: `bulk-${i}-value`,
+    version: 1,
+    id: i + 1,
+    schemaType: 'AVRO',
+    schema: JSON.stringify({ type: 'record', name: `Bulk${i}`, namespace: 'com.acme.bulk', fields }),
+    references: [],
+    deleted: false,
+  }
+}
+
+export async function runBulkBench(): Promise<BulkBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'registrum-bench-bulk-'))
+  try {
+    const dump: Dump = {
+      header: { kind: 'registrum-export', formatVersion: 1, source: 'bench', exportedAt: new Date().toISOString() },
+      configs: [],
+      modes: [],
+      schemas: Array.from({ length: SCHEMAS }, (_, i) => schema(i)),
+    }
+    const file = join(dir, 'in.jsonl')
+    writeDump(dump, file, 'jsonl')
+    const db = join(dir, 'bulk.db')
+    const empty = await timedStart(db)
+    const emptyRssMiB = rssMiB(empty.registry.child.pid!)
+    let importMs: number
+    let exportMs: number
+    try {
+      importMs = await cli(['import', file, '-r', empty.registry.url])
+      exportMs = await cli(['export', join(dir, 'out.jsonl'), '-r', empty.registry.url])
+    } finally {
+      empty.registry.child.kill()
+    }
+    const full = join(dir, 'full.db')
+    const seed = new SqliteStore(full)
+    await seed.transaction((tx) => {
+      for (let i = 0; i < LOADED; i++) {
+        const s = schema(i)
+        tx.putSchema({
+          context: '.',
+          id: s.id,
+          schemaType: 'AVRO',
+          schema: s.schema,
+          references: [],
+          guid: `bench-${i}`,
+        })
+        tx.putVersion({ subject: s.subject, version: 1, context: '.', id: s.id, deleted: false, ts: Date.now() })
+      }
+    })
+    await seed.close()
+    const loaded = await timedStart(full)
+    let loadedRssMiB: number
+    let readRssMiB: number
+    try {
+      loadedRssMiB = rssMiB(loaded.registry.child.pid!)
+      await load({
+        url: loaded.registry.url,
+        kind: 'ids',
+        path: '/schemas/ids',
+        count: READ_BACK,
+        connections: 16,
+        seconds: 0,
+      })
+    } finally {
+      readRssMiB = rssMiB(loaded.registry.child.pid!)
+      loaded.registry.child.kill()
+    }
+    const result: BulkBenchResult = {
+      importPerSec: SCHEMAS / (importMs / 1000),
+      exportPerSec: SCHEMAS / (exportMs / 1000),
+      emptyRssMiB,
+      loadedRssMiB,
+      readRssMiB,
+      coldStartMs: loaded.ms,
+      emptyColdStartMs: empty.ms,
+    }
+    const perHundredK = (mib: number) => ((mib - emptyRssMiB) * 100_000) / LOADED
+    console.log(
+      `\nbulk: ${SCHEMAS} 10-field Avro schemas through registrum import/export; memory and cold start with ${LOADED}; SQLite file, one run`,
+    )
+    console.table([
+      { figure: 'import, schemas/s', value: Math.round(result.importPerSec), ceiling: `goal ≥ ${IMPORT_GOAL}` },
+      {
+        figure: 'export, schemas/s',
+        value: Math.round(result.exportPerSec),
+        ceiling: `import rate ${Math.round(result.importPerSec)}`,
+      },
+      {
+        figure: `resident MiB, ${LOADED} schemas after start`,
+        value: Math.round(loadedRssMiB),
+        ceiling: `empty ${Math.round(emptyRssMiB)}; +${Math.round(perHundredK(loadedRssMiB))} per 100k (goal ≤ ${MEMORY_GOAL_MIB})`,
+      },
+      {
+        figure: `resident MiB, ${LOADED} schemas after ${READ_BACK} reads by id`,
+        value: Math.round(readRssMiB),
+        ceiling: `empty ${Math.round(emptyRssMiB)}; +${Math.round(perHundredK(readRssMiB))} per 100k (goal ≤ ${MEMORY_GOAL_MIB})`,
+      },
+      {
+        figure: `cold start to ready, ${LOADED} schemas, ms`,
+        value: Math.round(result.coldStartMs),
+        ceiling: `empty ${Math.round(result.emptyColdStartMs)} ms`,
+      },
+    ])
+    return result
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runBulkBench()

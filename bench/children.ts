@@ -1,0 +1,56 @@
+// Child processes the benches measure or load with: the built registry, bare baselines and the
+// load generator (bench/loader.ts), each in its own process.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { LoadResult, LoadSpec } from './loader.js'
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+/** Starts a child that prints `... http://host:port...` when ready; resolves with that URL. */
+export function startChild(command: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /(http:\/\/[\d.]+:\d+)/.exec(out)
+      if (m) resolve({ url: m[1]!, child })
+    })
+    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}`)))
+  })
+}
+
+/** Runs a node script (TypeScript through tsx) to its end; resolves with its last stdout line. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  })
+  let out = ''
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code === 0) resolve(out.trim().split('\n').at(-1) ?? '')
+      else reject(new Error(`${script} exited with ${code}`))
+    })
+  })
+}
+
+/** Runs the load generator in its own process. */
+export async function load(spec: LoadSpec): Promise<LoadResult> {
+  return JSON.parse(await runScript('bench/loader.ts', [JSON.stringify(spec)])) as LoadResult
+}
+
+/** Starts the built registry on a SQLite file. */
+export function startRegistry(db: string, extra: string[] = []) {
+  return startChild('node', ['bin/registrum.js', 'serve', '--port', '0', '--db', db, ...extra])
+}
+
+export const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+/** `min–max` of a set of figures, for the spread beside a median. */
+export const spread = (xs: readonly number[], digits = 0) =>
+  `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`

@@ -1,0 +1,116 @@
+/**
+ * Durable registrations and reads under write load, on the built registry with a SQLite file:
+ * registrations/s from 16 concurrent clients against a bare better-sqlite3 synchronous=FULL loop
+ * on the same disk, and the p99 of hot reads idle against the p99 while registrations and
+ * compatibility checks run at full speed. Each load generator runs in its own process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { load, median, runScript, spread, startRegistry } from './children.js'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+/** The read rate held while measuring latency: well under capacity, so p99 shows waiting. */
+const READ_RATE = Number(process.env.BENCH_READ_RATE ?? 1000)
+
+export interface WriteBenchResult {
+  readonly registrationsPerSec: number
+  readonly bareSqlitePerSec: number
+  readonly readP99IdleMs: number
+  readonly readP99LoadedMs: number
+}
+
+const headers = { 'content-type': 'application/vnd.schemaregistry.v1+json' }
+const field = (i: number) => ({ name: `f${i}`, type: ['null', 'string'], default: null })
+const record = (fields: number) =>
+  JSON.stringify({ type: 'record', name: 'Check', fields: Array.from({ length: fields }, (_, i) => field(i)) })
+
+export async function runWriteBench(): Promise<WriteBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'registrum-bench-writes-'))
+  const registry = await startRegistry(join(dir, 'writes.db'))
+  try {
+    const url = registry.url
+    // A subject with history for the compatibility load, and one schema for the hot reads.
+    await fetch(`${url}/config/checked`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ compatibility: 'FULL_TRANSITIVE' }),
+    })
+    for (let v = 1; v <= 30; v++) {
+      const res = await fetch(`${url}/subjects/checked/versions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ schema: record(v) }),
+      })
+      if (!res.ok) throw new Error(`seeding checked: ${res.status} ${await res.text()}`)
+    }
+    const { id } = (await (
+      await fetch(`${url}/subjects/hot/versions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ schema: record(3) }),
+      })
+    ).json()) as { id: number }
+    const read = {
+      url,
+      kind: 'get' as const,
+      path: `/schemas/ids/${id}`,
+      connections: 4,
+      seconds: SECONDS,
+      rate: READ_RATE,
+    }
+    const writes = { url, kind: 'register' as const, path: '/subjects/load', connections: 16, seconds: SECONDS }
+    const checks = {
+      url,
+      kind: 'post' as const,
+      path: '/compatibility/subjects/checked/versions/latest',
+      body: JSON.stringify({ schema: record(31) }),
+      connections: 2,
+      seconds: SECONDS,
+    }
+
+    const ours: number[] = []
+    const bare: number[] = []
+    const idle: number[] = []
+    const loaded: number[] = []
+    for (let round = 0; round < ROUNDS; round++) {
+      bare.push((JSON.parse(await runScript('bench/bare-sqlite.ts', [String(SECONDS)])) as { rate: number }).rate)
+      ours.push((await load(writes)).rps)
+      idle.push((await load(read)).p99)
+      const [underLoad] = await Promise.all([load(read), load(writes), load(checks)])
+      loaded.push(underLoad.p99)
+    }
+    const result: WriteBenchResult = {
+      registrationsPerSec: median(ours),
+      bareSqlitePerSec: median(bare),
+      readP99IdleMs: median(idle),
+      readP99LoadedMs: median(loaded),
+    }
+    console.log(
+      `\nwrites and reads under load: median (min–max) of ${ROUNDS} interleaved ${SECONDS}s rounds, SQLite file, synchronous=FULL`,
+    )
+    console.table([
+      {
+        figure: 'durable registrations/s, 16 clients',
+        median: Math.round(result.registrationsPerSec),
+        spread: spread(ours),
+        ceiling: `${Math.round(result.bareSqlitePerSec)} (${spread(bare)}) bare better-sqlite3 loop, one synced tx per row`,
+        ratio: (result.registrationsPerSec / result.bareSqlitePerSec).toFixed(2),
+      },
+      {
+        figure: `GET /schemas/ids p99 ms at ${READ_RATE}/s, under 16 registering + 2 checking clients`,
+        median: result.readP99LoadedMs,
+        spread: spread(loaded),
+        ceiling: `${result.readP99IdleMs} (${spread(idle)}) idle p99 ms; goal ≤ 2× idle`,
+        ratio: (result.readP99LoadedMs / result.readP99IdleMs).toFixed(2),
+      },
+    ])
+    return result
+  } finally {
+    registry.child.kill()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runWriteBench()
