@@ -77,7 +77,7 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       opts: CompatibilityOptions,
     ) => testCompatibilityYielding(core, subject, version, req, opts),
     /** The same check as `testCompatibility`, structured: the level and each violation. */
-    checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean } = {}) =>
+    checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean; canRead?: CanRead | undefined } = {}) =>
       checkCandidate(core, subject, undefined, req, opts),
 
     schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>

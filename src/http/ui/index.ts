@@ -319,13 +319,14 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       return trySend(request, reply, 422, { ...model, outcome: { kind: 'error', message: refs } })
     const req: SchemaRequest = { schema: form.schema ?? '', schemaType: model.schemaType, references: refs }
     try {
-      const { result } = registry.checkCandidate(model.subject, req)
+      // The caller's read access bounds the references, as on the API's routes.
+      const { result } = registry.checkCandidate(model.subject, req, { canRead: request.canRead })
       const format = registry.core.format(model.schemaType)
       const findings = result.violations.map((v) => findingOf(v, format))
       if (form.action === 'register' && result.compatible) {
         if (!access.canWrite(model.subject))
           return errorPage(request, reply, 403, `You may not register under ${model.subject}.`)
-        const registered = await registry.register(model.subject, req, {})
+        const registered = await registry.register(model.subject, req, { canRead: request.canRead })
         return reply.redirect(`${urls.version(model.subject, registered.version)}?saved=registered`, 303)
       }
       const outcome = {
