@@ -106,7 +106,7 @@ export function getVersion(core: RegistryCore, subject: string, spec: VersionSpe
 export function schemaById(
   core: RegistryCore,
   id: number,
-  { subject, format, fetchMaxId }: { subject?: string; format?: string; fetchMaxId?: boolean },
+  { subject, format, fetchMaxId, canRead }: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined },
 ): SchemaByIdView {
   const contexts = subject ? candidateContexts(core, subject) : [DEFAULT_CONTEXT]
   // Confluent AbstractSchemaRegistry.getSchemaKeyUsingContexts: first the context in which the
@@ -123,6 +123,11 @@ export function schemaById(
     if (!record || uses.length === 0) continue
     const own = subject ? uses.filter((u) => qualify(u.subject).name === qualify(subject).name) : []
     const use = own.find((u) => !u.deleted) ?? own[0]
+    // A format that inlines references (resolved, serialized) shows the referenced schemas: the
+    // caller must be able to read every referenced subject, transitively, as for versions.
+    if (canRead && format && format !== 'default' && record.references.length > 0) {
+      core.resolveReferences(record.references, record.context, { includeDeleted: true, canRead })
+    }
     return {
       ...(subject ? { subject: use?.subject ?? uses[0]!.subject, version: use?.version ?? uses[0]!.version } : {}),
       ...schemaFields(core, record, format),

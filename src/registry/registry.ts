@@ -80,9 +80,9 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean; canRead?: CanRead | undefined } = {}) =>
       checkCandidate(core, subject, undefined, req, opts),
 
-    schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean }): SchemaByIdView =>
+    schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined }): SchemaByIdView =>
       reads.schemaById(core, id, opts),
-    schemaByGuid: (guid: string, format?: string): SchemaByIdView => {
+    schemaByGuid: (guid: string, format?: string, canRead?: CanRead): SchemaByIdView => {
       const byContext = idsWithGuid(guid)
       for (const context of store.contexts()) {
         const id = byContext.get(context)?.at(-1)
@@ -90,6 +90,7 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
         const { subject: _s, version: _v, maxId: _m, ...view } = reads.schemaById(core, id, {
           ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
           ...(format ? { format } : {}),
+          canRead,
         })
         return view
       }

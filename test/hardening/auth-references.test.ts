@@ -215,4 +215,18 @@ describe('references and access control', () => {
     const versions = (await call('GET', '/subjects/team-a-ui/versions', admin)).body as unknown as number[]
     expect(versions).toEqual([1])
   })
+
+  it('refuses the resolved form of a schema by id or guid when a referenced subject is unreadable', async () => {
+    const held = await call('POST', '/subjects/team-a-held/versions', admin, avroRef('team-b-secret'))
+    expect(held.status).toBe(200)
+    const { id, guid } = held.body as { id: number; guid: string }
+    // An answer cached for the admin must not be served past team-a's check.
+    expect((await call('GET', `/schemas/ids/${id}?format=resolved`, admin)).status).toBe(200)
+    expectDenied(await call('GET', `/schemas/ids/${id}?format=resolved`, teamA), 'team-b-secret')
+    expectDenied(await call('GET', `/schemas/ids/${id}/schema?format=resolved`, teamA), 'team-b-secret')
+    expectDenied(await call('GET', `/schemas/guids/${guid}?format=resolved`, teamA), 'team-b-secret')
+    const plain = await call('GET', `/schemas/ids/${id}`, teamA)
+    expect(plain.status).toBe(200)
+    expect(JSON.stringify(plain.body)).not.toContain('pin')
+  })
 })

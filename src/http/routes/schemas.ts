@@ -1,27 +1,33 @@
 import type { FastifyPluginAsync } from 'fastify'
+import type { CanRead } from '../../registry/core.js'
 import type { Registry } from '../../registry/registry.js'
 import { schemaDto, schemaStringDto } from '../dto.js'
 import { bool, int, page, type Query, str } from '../input.js'
 import { ResponseCache } from '../response-cache.js'
 
 type IdParams = { Params: { id: string }; Querystring: Query }
+type IdRequest = { params: { id: string }; query: Query; canRead: CanRead | undefined }
 
 /** `/schemas/*`: schemas by id and guid, the types, and the flat listing. */
 export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
-  const byId = (id: string, q: Query) =>
-    registry.schemaById(int(id), {
+  const byId = ({ params, query: q, canRead }: IdRequest) =>
+    registry.schemaById(int(params.id), {
       ...(str(q, 'subject') !== undefined ? { subject: str(q, 'subject')! } : {}),
       ...(str(q, 'format') ? { format: str(q, 'format')! } : {}),
       fetchMaxId: bool(q, 'fetchMaxId'),
+      canRead,
     })
 
   const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
   app.get<IdParams>('/schemas/ids/:id', async (req) =>
-    cache.json(req.url, () => schemaStringDto(byId(req.params.id, req.query))),
+    // Answers cached for one caller must not skip another's reference check.
+    req.canRead && str(req.query, 'format')
+      ? schemaStringDto(byId(req))
+      : cache.json(req.url, () => schemaStringDto(byId(req))),
   )
 
   app.get<IdParams>('/schemas/ids/:id/schema', async (req, reply) => {
-    reply.send(byId(req.params.id, req.query).schema)
+    reply.send(byId(req).schema)
   })
 
   const uses = (req: { params: { id: string }; query: Query }) => {
@@ -39,7 +45,7 @@ export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (
   )
 
   app.get<{ Params: { guid: string }; Querystring: Query }>('/schemas/guids/:guid', async (req) =>
-    schemaStringDto(registry.schemaByGuid(req.params.guid, str(req.query, 'format'))),
+    schemaStringDto(registry.schemaByGuid(req.params.guid, str(req.query, 'format'), req.canRead)),
   )
   app.get<{ Params: { guid: string } }>('/schemas/guids/:guid/ids', async (req) => registry.idsOfGuid(req.params.guid))
 
