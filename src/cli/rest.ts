@@ -85,7 +85,7 @@ export class RestClient {
       )
     }
     const text = await response.text()
-    let parsed: unknown = undefined
+    let parsed: unknown 
     try {
       parsed = text === '' ? undefined : JSON.parse(text)
     } catch {

@@ -16,7 +16,7 @@ function decode(part: string, what: string): string {
  */
 export function rewriteContextUrl(url: string): string {
   const m = /^\/contexts\/([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url)
-  if (!m || !m[2]) return url
+  if (!m?.[2]) return url
   const ctxRaw = decode(m[1]!, 'context')
   const ctx = ctxRaw.startsWith('.') ? ctxRaw : `.${ctxRaw}`
   const rest = m[2]

@@ -215,7 +215,7 @@ function verdictKey(
  */
 export async function prejudge(core: RegistryCore, rawSubject: string, req: SchemaRequest, opts: RegisterOptions): Promise<void> {
   if (opts.force === true) return
-  let plan
+  let plan: { key: string; prepared: PreparedSchema; level: CompatibilityLevel; live: VersionRecord[]; config: JsonObject }
   try {
     const subject = assertValidSubject(rawSubject)
     const config = core.effectiveConfig(subject.qualified)

@@ -87,7 +87,7 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
   getSchemaById(id: number, subject?: string): Promise<SchemaInfo> {
     const query = subject === undefined ? '' : `?subject=${enc(subject)}`
     // Ids are global per context; only a context-qualified subject (":.ctx:s") changes the answer.
-    const key = subject !== undefined && subject.startsWith(':.') ? `${id}${subject}` : String(id)
+    const key = subject?.startsWith(':.') ? `${id}${subject}` : String(id)
     return this.#ids.get(key, () => this.#request<SchemaInfo>('GET', `schemas/ids/${id}${query}`).then(info))
   }
 

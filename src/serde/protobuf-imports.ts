@@ -5,6 +5,7 @@
  * its own imports first, and the schema is registered with `{ name: path, subject: path, version }`
  * for each import. Built-in files (google/protobuf, google/type, confluent) are never registered.
  */
+import type { ProtoFile } from '../formats/protobuf/model.js'
 import { parseSchemaText } from '../formats/protobuf/parse.js'
 import { isWellKnown } from '../formats/protobuf/well-known.js'
 import type { SchemaInfo, SchemaReference } from './client.js'
@@ -68,7 +69,7 @@ export function importReferences(
 }
 
 function importsOf(text: string, where: string): string[] {
-  let file
+  let file: ProtoFile
   try {
     file = parseSchemaText(text, where)
   } catch (cause) {

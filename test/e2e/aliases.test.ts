@@ -32,7 +32,6 @@ async function call(method: string, path: string, body?: unknown) {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.text()
-  // biome-ignore lint/suspicious/noExplicitAny: tests read answer bodies field by field
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any }
 }
 

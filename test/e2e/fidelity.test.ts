@@ -24,7 +24,6 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   } catch {
     // plain text stays text
   }
-  // biome-ignore lint/suspicious/noExplicitAny: tests read answer bodies field by field
   return { status: res.status, body: parsed as any, contentType: res.headers.get('content-type') }
 }
 

@@ -148,6 +148,7 @@ describe('the commands of docs/ci-recipe.md and docs/cli.md', () => {
     c: DocCommand,
     env: Record<string, string> = {},
   ): Promise<{ code: number; stdout: string; stderr: string }> {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     const command = c.command.replaceAll('${{ github.base_ref }}', 'main')
     return new Promise((done) => {
       execFile(

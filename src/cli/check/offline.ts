@@ -3,6 +3,7 @@ import { InfrastructureError } from '../errors.js'
 import type { SchemaType } from '../../formats/format.js'
 import { RegistryError } from '../../registry/errors.js'
 import { createRegistry, type Registry } from '../../registry/registry.js'
+import type { CompatibilityView } from '../../registry/types.js'
 import { MemoryStore } from '../../store/memory/memory-store.js'
 import { GLOBAL_SCOPE } from '../../store/store.js'
 import { referenceOrder, type Dump } from '../dump.js'
@@ -94,7 +95,7 @@ export class OfflineEngine implements CompatEngine {
     const level = this.#levels.get(candidate.subject)
     if (level) await this.registry.putConfig(candidate.subject, { compatibility: level })
     const body = { schema: candidate.schema, schemaType: candidate.type, references: refsOf(candidate.references) }
-    let answer
+    let answer: CompatibilityView
     try {
       answer = this.registry.testCompatibility(candidate.subject, undefined, body, { verbose: true })
     } catch (e) {

@@ -1,6 +1,6 @@
 import { compareJava, isObject, JsonNumber, javaDouble, quote, stringifyJson, type JsonValue } from './json.js'
 import { logicalTypeOf } from './logical.js'
-import { type AvroNode, type AvroSchema, type FieldNode, type NamedNode, type Props } from './model.js'
+import type { AvroNode, AvroSchema, FieldNode, NamedNode, Props } from './model.js'
 
 /** Java's `Schema.Type` names: a type named like one is always written with its namespace. */
 const TYPE_NAMES = new Set(['record', 'enum', 'array', 'map', 'union', 'fixed', 'string', 'bytes', 'int', 'long', 'float', 'double', 'boolean', 'null'])

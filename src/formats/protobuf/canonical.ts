@@ -55,9 +55,9 @@ class Printer {
     if (f.imports.length + f.publicImports.length + f.weakImports.length > 0) {
       sb += '\n'
       const sorted = (xs: readonly string[]) => (this.#normalize ? [...new Set(xs)].sort() : xs)
-      for (const i of sorted(f.imports)) sb += `import "${escape(i)}";\n`
-      for (const i of sorted(f.publicImports)) sb += `import public "${escape(i)}";\n`
-      for (const i of sorted(f.weakImports)) sb += `import weak "${escape(i)}";\n`
+      for (const i of sorted(f.imports)) sb += `import "${escapeChars(i)}";\n`
+      for (const i of sorted(f.publicImports)) sb += `import public "${escapeChars(i)}";\n`
+      for (const i of sorted(f.weakImports)) sb += `import weak "${escapeChars(i)}";\n`
     }
     const opts = this.#filterOptions(f.options)
     if (opts.length > 0) sb += '\n' + opts.map((o) => this.#optionStatement(o)).join('')
@@ -247,7 +247,7 @@ class Printer {
     const v = o.value
     switch (v.kind) {
       case 'STRING':
-        return `${name} = "${escape(v.value)}"`
+        return `${name} = "${escapeChars(v.value)}"`
       case 'BOOLEAN':
       case 'ENUM':
         return `${name} = ${v.value}`
@@ -289,7 +289,7 @@ class Printer {
   #value(v: OptionValue): string {
     switch (v.kind) {
       case 'STRING':
-        return `"${escape(v.value)}"`
+        return `"${escapeChars(v.value)}"`
       case 'BOOLEAN':
       case 'ENUM':
         return v.value
@@ -341,7 +341,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** Confluent's `ProtobufSchemaUtils.escapeChars`. */
-export function escape(s: string): string {
+export function escapeChars(s: string): string {
   return s.replace(/[\x07\b\f\n\r\t\v\\'"]/g, (c) => {
     switch (c) {
       case '\x07':

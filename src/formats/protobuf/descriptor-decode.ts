@@ -16,7 +16,7 @@ import type {
   TypeElement,
 } from './model.js'
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- decoded descriptors are untyped objects */
+// biome-ignore lint/suspicious/noExplicitAny: decoded descriptors are untyped objects
 type D = Record<string, any>
 
 /** Schema text that is base64 rather than `.proto`: no `;`/`{` and only base64 characters. */

@@ -330,7 +330,13 @@ class Parser {
       if (this.#c.peek()?.text === 'to') {
         this.#c.next()
         const endToken = this.#c.peekOrFail('range end')
-        const end = endToken.text === 'max' ? (this.#c.next(), max) : this.#c.integer()
+        let end: number
+        if (endToken.text === 'max') {
+          this.#c.next()
+          end = max
+        } else {
+          end = this.#c.integer()
+        }
         if (end < start) this.#c.fail(endToken, `range ${start} to ${end} is empty`)
         out.push({ start, end })
       } else {

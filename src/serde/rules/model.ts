@@ -66,7 +66,7 @@ export const isPrimitiveFieldType = (t: FieldType): boolean => PRIMITIVE_FIELD_T
 /** True when the rule set has a rule of `phase` that runs in `mode`. */
 export function hasRules(ruleSet: RuleSet | undefined, phase: RulePhase, mode: RuleMode): boolean {
   const rules = ruleSet === undefined ? undefined : rulesOf(ruleSet, phase)
-  return rules !== undefined && rules.some((r) => !r.disabled && runsIn(r.mode, mode))
+  return rules?.some((r) => !r.disabled && runsIn(r.mode, mode)) === true
 }
 
 export function rulesOf(ruleSet: RuleSet, phase: RulePhase): readonly Rule[] | undefined {

@@ -37,7 +37,7 @@ export function describeAvroRule(rule: string): RuleDoc | undefined {
   return r ? { id: r.id, summary: r.summary, description: r.purpose, hint: r.hint } : undefined
 }
 
-const escape = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
+const escapePointer = (token: string) => token.replaceAll('~', '~0').replaceAll('/', '~1')
 
 /**
  * Avro schema resolution, pair by pair, exactly as Apache Avro Java's
@@ -88,7 +88,7 @@ class PairWalker implements RuleContext {
   }
 
   path(): string {
-    return `/${this.#location.slice(1).map(escape).join('/')}`
+    return `/${this.#location.slice(1).map(escapePointer).join('/')}`
   }
 
   report(rule: string, message: string): PairResult {
