@@ -31,7 +31,9 @@ export async function runColdStartBench({ records = 100_000, tail = 100 } = {}):
     const client = new Kafka({ brokers: [broker.bootstrap], logLevel: logLevel.NOTHING })
     const admin = client.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+    })
     await admin.disconnect()
     const producer = client.producer()
     await producer.connect()
@@ -62,7 +64,9 @@ export async function runColdStartBench({ records = 100_000, tail = 100 } = {}):
     console.log(`\nKafka store cold start over ${records} records`)
     console.log(`  without snapshot:            ${f(withoutSnapshotMs)}`)
     console.log(`  first start, writing one:    ${f(buildingSnapshotMs)}`)
-    console.log(`  from snapshot (+${tail} tail):   ${f(withSnapshotMs)}  (${(withoutSnapshotMs / withSnapshotMs).toFixed(1)}x faster)`)
+    console.log(
+      `  from snapshot (+${tail} tail):   ${f(withSnapshotMs)}  (${(withoutSnapshotMs / withSnapshotMs).toFixed(1)}x faster)`,
+    )
     return { records, withoutSnapshotMs, buildingSnapshotMs, withSnapshotMs, tail }
   } finally {
     await broker.stop()

@@ -74,7 +74,10 @@ export async function runRegistryBench(): Promise<HotPathResult[]> {
           bareRps: median(bares),
           bareP99: median(bareP99s),
           ratio: median(ours) / median(bares),
-          ratioSpread: spread(ours.map((o, i) => o / bares[i]!), 2),
+          ratioSpread: spread(
+            ours.map((o, i) => o / bares[i]!),
+            2,
+          ),
         })
       } finally {
         bare.child.kill()

@@ -4,7 +4,13 @@
  * @confluentinc/schemaregistry's serializer on the same registry, same schema, same rules, in the
  * same run, interleaved, best of a few rounds. Run: `node --import tsx bench/rules.ts`.
  */
-import { AvroSerializer, CelExecutor, CelFieldExecutor, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry'
+import {
+  AvroSerializer,
+  CelExecutor,
+  CelFieldExecutor,
+  SchemaRegistryClient,
+  SerdeType,
+} from '@confluentinc/schemaregistry'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +23,9 @@ const ROUND_MS = Number(process.env.SERDE_BENCH_MS ?? 300)
 const ROUNDS = 3
 
 const ORDER = {
-  type: 'record', name: 'Order', namespace: 'bench',
+  type: 'record',
+  name: 'Order',
+  namespace: 'bench',
   fields: [
     { name: 'id', type: 'string' },
     { name: 'email', type: 'string', 'confluent:tags': ['PII'] },
@@ -46,7 +54,8 @@ async function compare(variants: Record<string, Op>): Promise<Map<string, number
   for (const op of Object.values(variants)) await measure(op, 100)
   const best = new Map<string, number>()
   for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, op] of Object.entries(variants)) best.set(name, Math.max(best.get(name) ?? 0, await measure(op, ROUND_MS)))
+    for (const [name, op] of Object.entries(variants))
+      best.set(name, Math.max(best.get(name) ?? 0, await measure(op, ROUND_MS)))
   }
   return best
 }
@@ -62,36 +71,76 @@ export async function runRulesBench(): Promise<void> {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
   const report = (title: string, results: Map<string, number>, baseline: string) => {
     const base = results.get(baseline)!
-    for (const [name, ops] of results) lines.push(`${title.padEnd(26)}${name.padEnd(34)}${fmt(ops).padStart(10)} ops/s  ${(ops / base).toFixed(2)}x ${baseline}`)
+    for (const [name, ops] of results)
+      lines.push(
+        `${title.padEnd(26)}${name.padEnd(34)}${fmt(ops).padStart(10)} ops/s  ${(ops / base).toFixed(2)}x ${baseline}`,
+      )
   }
   try {
     const register = async (subject: string, ruleSet?: object) =>
-      ours.register(subject, { schema: JSON.stringify(ORDER), schemaType: 'AVRO', references: [], ...(ruleSet ? { ruleSet } : {}) })
+      ours.register(subject, {
+        schema: JSON.stringify(ORDER),
+        schemaType: 'AVRO',
+        references: [],
+        ...(ruleSet ? { ruleSet } : {}),
+      })
 
     await register('plain-value')
     const plain = avroSerializer(ours, { useLatestVersion: true })
     const plainOff = avroSerializer(ours, { useLatestVersion: true, rules: false })
-    report('no rules (async)', await compare({
-      'registrum, rules on': () => plain.serialize('plain', VALUE),
-      'registrum, rules: false': () => plainOff.serialize('plain', VALUE),
-    }), 'registrum, rules: false')
+    report(
+      'no rules (async)',
+      await compare({
+        'registrum, rules on': () => plain.serialize('plain', VALUE),
+        'registrum, rules: false': () => plainOff.serialize('plain', VALUE),
+      }),
+      'registrum, rules: false',
+    )
 
-    await register('cond-value', { domainRules: [{ name: 'positive', kind: 'CONDITION', mode: 'WRITE', type: 'CEL', expr: 'message.amount > 0.0 && message.qty > 0' }] })
+    await register('cond-value', {
+      domainRules: [
+        {
+          name: 'positive',
+          kind: 'CONDITION',
+          mode: 'WRITE',
+          type: 'CEL',
+          expr: 'message.amount > 0.0 && message.qty > 0',
+        },
+      ],
+    })
     const oursCond = avroSerializer(ours, { useLatestVersion: true })
-    const theirsCond = new AvroSerializer(confluent, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false })
-    report('CEL condition', await compare({
-      'registrum': () => oursCond.serialize('cond', VALUE),
-      '@confluentinc/schemaregistry': () => theirsCond.serialize('cond', VALUE),
-    }), '@confluentinc/schemaregistry')
+    const theirsCond = new AvroSerializer(confluent, SerdeType.VALUE, {
+      useLatestVersion: true,
+      autoRegisterSchemas: false,
+    })
+    report(
+      'CEL condition',
+      await compare({
+        registrum: () => oursCond.serialize('cond', VALUE),
+        '@confluentinc/schemaregistry': () => theirsCond.serialize('cond', VALUE),
+      }),
+      '@confluentinc/schemaregistry',
+    )
 
-    await register('mask-value', { domainRules: [{ name: 'mask', kind: 'TRANSFORM', mode: 'WRITE', type: 'CEL_FIELD', tags: ['PII'], expr: '"***"' }] })
+    await register('mask-value', {
+      domainRules: [
+        { name: 'mask', kind: 'TRANSFORM', mode: 'WRITE', type: 'CEL_FIELD', tags: ['PII'], expr: '"***"' },
+      ],
+    })
     const oursMask = avroSerializer(ours, { useLatestVersion: true })
-    const theirsMask = new AvroSerializer(confluent, SerdeType.VALUE, { useLatestVersion: true, autoRegisterSchemas: false })
-    report('CEL_FIELD transform', await compare({
-      'registrum': () => oursMask.serialize('mask', VALUE),
-      // Confluent's transforms write into the value they are given: hand it a fresh copy.
-      '@confluentinc/schemaregistry': () => theirsMask.serialize('mask', { ...VALUE }),
-    }), '@confluentinc/schemaregistry')
+    const theirsMask = new AvroSerializer(confluent, SerdeType.VALUE, {
+      useLatestVersion: true,
+      autoRegisterSchemas: false,
+    })
+    report(
+      'CEL_FIELD transform',
+      await compare({
+        registrum: () => oursMask.serialize('mask', VALUE),
+        // Confluent's transforms write into the value they are given: hand it a fresh copy.
+        '@confluentinc/schemaregistry': () => theirsMask.serialize('mask', { ...VALUE }),
+      }),
+      '@confluentinc/schemaregistry',
+    )
   } finally {
     ours.close()
     await server.close()

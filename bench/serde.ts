@@ -35,8 +35,14 @@ const ROUND_MS = Number(process.env.SERDE_BENCH_MS ?? 300)
 const ROUNDS = 3
 
 const TICK_SCHEMA = {
-  type: 'record', name: 'StockTick', namespace: 'markets',
-  fields: [{ name: 'event_time', type: 'long' }, { name: 'ticker', type: 'string' }, { name: 'price', type: 'double' }],
+  type: 'record',
+  name: 'StockTick',
+  namespace: 'markets',
+  fields: [
+    { name: 'event_time', type: 'long' },
+    { name: 'ticker', type: 'string' },
+    { name: 'price', type: 'double' },
+  ],
 } as const
 const TICK = { event_time: 1_700_000_000_000, ticker: 'ACME', price: 101.25 }
 const TODO_PROTO = 'syntax = "proto3";\npackage bench;\n\nmessage Todo {\n  int32 id = 1;\n  string content = 2;\n}\n'
@@ -76,7 +82,11 @@ async function measure(op: Op, ms: number, isAsync: boolean): Promise<number> {
   return (n * 1e6) / (now - start)
 }
 
-interface Variant { readonly name: string; readonly op: Op; readonly async: boolean }
+interface Variant {
+  readonly name: string
+  readonly op: Op
+  readonly async: boolean
+}
 
 /** Best of ROUNDS, variants interleaved per round so that machine noise hits all of them. */
 async function compare(variants: Variant[]): Promise<Map<string, number>> {
@@ -100,7 +110,10 @@ export async function runSerdeBench(): Promise<SerdeBenchRow[]> {
       for (const [variant, opsPerSec] of results) {
         const ours = variant.startsWith('registrum')
         rows.push({
-          format, op, variant, opsPerSec,
+          format,
+          op,
+          variant,
+          opsPerSec,
           ...(ours ? { vsRaw: opsPerSec / raw } : {}),
           ...(ours && kjs !== undefined ? { vsKafkajs: opsPerSec / kjs } : {}),
         })
@@ -110,7 +123,10 @@ export async function runSerdeBench(): Promise<SerdeBenchRow[]> {
     // Avro
     const tickType = avsc.Type.forSchema(TICK_SCHEMA as unknown as avsc.Schema)
     const kafkajs = new SchemaRegistry({ host: server.url })
-    const { id: kId } = await kafkajs.register({ type: SchemaType.AVRO, schema: JSON.stringify(TICK_SCHEMA) }, { subject: 'ticks-value' })
+    const { id: kId } = await kafkajs.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(TICK_SCHEMA) },
+      { subject: 'ticks-value' },
+    )
     const avroSer = avroSerializer<typeof TICK>(client, { schema: TICK_SCHEMA })
     const avroDe = avroDeserializer<typeof TICK>(client)
     const avroEnc = await avroSer.encoderFor('ticks')
@@ -118,18 +134,26 @@ export async function runSerdeBench(): Promise<SerdeBenchRow[]> {
     await avroDe.load(framed)
     await kafkajs.decode(framed)
     const body = tickType.toBuffer(TICK)
-    add('AVRO', 'encode', await compare([
-      { name: 'raw', op: () => tickType.toBuffer(TICK), async: false },
-      { name: 'registrum (sync encoder)', op: () => avroEnc(TICK), async: false },
-      { name: 'registrum (async serialize)', op: () => avroSer.serialize('ticks', TICK), async: true },
-      { name: 'kafkajs-registry', op: () => kafkajs.encode(kId, TICK), async: true },
-    ]))
-    add('AVRO', 'decode', await compare([
-      { name: 'raw', op: () => tickType.fromBuffer(body), async: false },
-      { name: 'registrum (sync)', op: () => avroDe.deserializeSync('ticks', framed), async: false },
-      { name: 'registrum (async)', op: () => avroDe.deserialize('ticks', framed), async: true },
-      { name: 'kafkajs-registry', op: () => kafkajs.decode(framed), async: true },
-    ]))
+    add(
+      'AVRO',
+      'encode',
+      await compare([
+        { name: 'raw', op: () => tickType.toBuffer(TICK), async: false },
+        { name: 'registrum (sync encoder)', op: () => avroEnc(TICK), async: false },
+        { name: 'registrum (async serialize)', op: () => avroSer.serialize('ticks', TICK), async: true },
+        { name: 'kafkajs-registry', op: () => kafkajs.encode(kId, TICK), async: true },
+      ]),
+    )
+    add(
+      'AVRO',
+      'decode',
+      await compare([
+        { name: 'raw', op: () => tickType.fromBuffer(body), async: false },
+        { name: 'registrum (sync)', op: () => avroDe.deserializeSync('ticks', framed), async: false },
+        { name: 'registrum (async)', op: () => avroDe.deserialize('ticks', framed), async: true },
+        { name: 'kafkajs-registry', op: () => kafkajs.decode(framed), async: true },
+      ]),
+    )
 
     // Protobuf
     const todoType = protobuf.parse(TODO_PROTO, { keepCase: true }).root.lookupType('bench.Todo')
@@ -139,16 +163,24 @@ export async function runSerdeBench(): Promise<SerdeBenchRow[]> {
     const pbFramed = pbEnc(TODO)
     await pbDe.load(pbFramed)
     const pbBody = todoType.encode(TODO).finish()
-    add('PROTOBUF', 'encode', await compare([
-      { name: 'raw', op: () => todoType.encode(TODO).finish(), async: false },
-      { name: 'registrum (sync encoder)', op: () => pbEnc(TODO), async: false },
-      { name: 'registrum (async serialize)', op: () => pbSer.serialize('todos', TODO), async: true },
-    ]))
-    add('PROTOBUF', 'decode', await compare([
-      { name: 'raw', op: () => todoType.decode(pbBody), async: false },
-      { name: 'registrum (sync)', op: () => pbDe.deserializeSync('todos', pbFramed), async: false },
-      { name: 'registrum (async)', op: () => pbDe.deserialize('todos', pbFramed), async: true },
-    ]))
+    add(
+      'PROTOBUF',
+      'encode',
+      await compare([
+        { name: 'raw', op: () => todoType.encode(TODO).finish(), async: false },
+        { name: 'registrum (sync encoder)', op: () => pbEnc(TODO), async: false },
+        { name: 'registrum (async serialize)', op: () => pbSer.serialize('todos', TODO), async: true },
+      ]),
+    )
+    add(
+      'PROTOBUF',
+      'decode',
+      await compare([
+        { name: 'raw', op: () => todoType.decode(pbBody), async: false },
+        { name: 'registrum (sync)', op: () => pbDe.deserializeSync('todos', pbFramed), async: false },
+        { name: 'registrum (async)', op: () => pbDe.deserialize('todos', pbFramed), async: true },
+      ]),
+    )
 
     // JSON Schema (encode validates on both sides; decode does not)
     const validate = new Ajv({ strict: false }).compile(PRODUCT_SCHEMA)
@@ -158,16 +190,31 @@ export async function runSerdeBench(): Promise<SerdeBenchRow[]> {
     const jsonFramed = jsonEnc(PRODUCT)
     await jsonDe.load(jsonFramed)
     const jsonBody = Buffer.from(JSON.stringify(PRODUCT))
-    add('JSON', 'encode', await compare([
-      { name: 'raw', op: () => { if (!validate(PRODUCT)) throw new Error('invalid'); return Buffer.from(JSON.stringify(PRODUCT)) }, async: false },
-      { name: 'registrum (sync encoder)', op: () => jsonEnc(PRODUCT), async: false },
-      { name: 'registrum (async serialize)', op: () => jsonSer.serialize('products', PRODUCT), async: true },
-    ]))
-    add('JSON', 'decode', await compare([
-      { name: 'raw', op: () => JSON.parse(jsonBody.toString('utf8')), async: false },
-      { name: 'registrum (sync)', op: () => jsonDe.deserializeSync('products', jsonFramed), async: false },
-      { name: 'registrum (async)', op: () => jsonDe.deserialize('products', jsonFramed), async: true },
-    ]))
+    add(
+      'JSON',
+      'encode',
+      await compare([
+        {
+          name: 'raw',
+          op: () => {
+            if (!validate(PRODUCT)) throw new Error('invalid')
+            return Buffer.from(JSON.stringify(PRODUCT))
+          },
+          async: false,
+        },
+        { name: 'registrum (sync encoder)', op: () => jsonEnc(PRODUCT), async: false },
+        { name: 'registrum (async serialize)', op: () => jsonSer.serialize('products', PRODUCT), async: true },
+      ]),
+    )
+    add(
+      'JSON',
+      'decode',
+      await compare([
+        { name: 'raw', op: () => JSON.parse(jsonBody.toString('utf8')), async: false },
+        { name: 'registrum (sync)', op: () => jsonDe.deserializeSync('products', jsonFramed), async: false },
+        { name: 'registrum (async)', op: () => jsonDe.deserialize('products', jsonFramed), async: true },
+      ]),
+    )
   } finally {
     client.close()
     await server.close()
@@ -181,10 +228,17 @@ function print(rows: readonly SerdeBenchRow[]): void {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
   const ratio = (r: number | undefined) => (r === undefined ? '' : `${r.toFixed(2)}x`)
   console.log(`\nserde throughput (ops per CPU-second, best of ${ROUNDS} x ${ROUND_MS} ms, interleaved)`)
-  console.log(['format', 'op', 'variant', 'ops/s', 'vs raw', 'vs kafkajs'].map((h, i) => h.padEnd([9, 7, 28, 13, 8, 10][i]!)).join(''))
+  console.log(
+    ['format', 'op', 'variant', 'ops/s', 'vs raw', 'vs kafkajs']
+      .map((h, i) => h.padEnd([9, 7, 28, 13, 8, 10][i]!))
+      .join(''),
+  )
   for (const r of rows) {
-    console.log([r.format, r.op, r.variant, fmt(r.opsPerSec), ratio(r.vsRaw), ratio(r.vsKafkajs)]
-      .map((c, i) => c.padEnd([9, 7, 28, 13, 8, 10][i]!)).join(''))
+    console.log(
+      [r.format, r.op, r.variant, fmt(r.opsPerSec), ratio(r.vsRaw), ratio(r.vsKafkajs)]
+        .map((c, i) => c.padEnd([9, 7, 28, 13, 8, 10][i]!))
+        .join(''),
+    )
   }
 }
 

@@ -145,7 +145,10 @@ async function openStore(c: ServerConfig): Promise<Store> {
       )
     }
   }
-  const brokers = (c.bootstrap ?? '').split(',').map((b) => b.trim()).filter((b) => b !== '')
+  const brokers = (c.bootstrap ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '')
   if (brokers.length === 0) throw new Error('the Kafka store needs --bootstrap host:port')
   const { KafkaStore } = await import('./store/kafka/kafka-store.js')
   return new KafkaStore({
@@ -154,7 +157,9 @@ async function openStore(c: ServerConfig): Promise<Store> {
     ...(c.snapshot !== undefined ? { snapshot: c.snapshot } : {}),
     ...(c.kafkaInitTimeout !== undefined ? { initTimeoutMs: c.kafkaInitTimeout } : {}),
     hashForeignSchema: storedSchemaGuid,
-    ...(c.logLevel !== 'silent' ? { onWait: (message: string) => process.stderr.write(`registrum: ${message}\n`) } : {}),
+    ...(c.logLevel !== 'silent'
+      ? { onWait: (message: string) => process.stderr.write(`registrum: ${message}\n`) }
+      : {}),
   })
 }
 
@@ -181,7 +186,10 @@ function authFile(path: string) {
   try {
     return loadAuthFile(path)
   } catch (e) {
-    throw new StartupError(`cannot use the users file ${(e as Error).message}; fix the file or the path given to --auth-file`, { cause: e })
+    throw new StartupError(
+      `cannot use the users file ${(e as Error).message}; fix the file or the path given to --auth-file`,
+      { cause: e },
+    )
   }
 }
 
@@ -189,7 +197,10 @@ function pemFile(path: string, flag: string): Buffer {
   try {
     return readFileSync(path)
   } catch (e) {
-    throw new StartupError(`cannot read ${path} (${flag}): ${(e as Error).message}; check the path and that the file is readable`, { cause: e })
+    throw new StartupError(
+      `cannot read ${path} (${flag}): ${(e as Error).message}; check the path and that the file is readable`,
+      { cause: e },
+    )
   }
 }
 
@@ -207,13 +218,17 @@ function listenProblem(e: unknown, host: string, port: number): StartupError | u
   const code = (e as { code?: unknown })?.code
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`
   if (code === 'EADDRINUSE') {
-    return new StartupError(`${where} is already in use; stop what listens there or choose another --port`, { cause: e })
+    return new StartupError(`${where} is already in use; stop what listens there or choose another --port`, {
+      cause: e,
+    })
   }
   if (code === 'EACCES') {
     return new StartupError(`not allowed to listen on ${where}; choose a port above 1023 with --port`, { cause: e })
   }
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-    return new StartupError(`cannot listen on ${where}: no such address on this machine; choose another --host`, { cause: e })
+    return new StartupError(`cannot listen on ${where}: no such address on this machine; choose another --host`, {
+      cause: e,
+    })
   }
   return undefined
 }

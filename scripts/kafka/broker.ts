@@ -44,7 +44,9 @@ export function javaAvailable(): boolean {
 export function kafkaLibs(): string {
   const res = spawnSync('bash', [join(HERE, 'fetch-jars.sh')], { encoding: 'utf8' })
   if (res.status !== 0) {
-    throw new Error(`fetching the Kafka jars failed (exit ${res.status}): ${res.stderr ?? ''}${res.error?.message ?? ''}`)
+    throw new Error(
+      `fetching the Kafka jars failed (exit ${res.status}): ${res.stderr ?? ''}${res.error?.message ?? ''}`,
+    )
   }
   return res.stdout.trim()
 }
@@ -63,16 +65,30 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
   const dir = mkdtempSync(join(tmpdir(), 'registrum-kafka-'))
   const [port, controllerPort] = await freePorts(2)
   const props = join(dir, 'server.properties')
-  writeFileSync(props, serverProperties({
-    port: port!, controllerPort: controllerPort!, logDir: join(dir, 'data'), partitions: options.partitions ?? 1,
-  }))
+  writeFileSync(
+    props,
+    serverProperties({
+      port: port!,
+      controllerPort: controllerPort!,
+      logDir: join(dir, 'data'),
+      partitions: options.partitions ?? 1,
+    }),
+  )
   const logFile = join(dir, 'broker.log')
   const jvm = [
-    `-Xmx${options.heap ?? '512m'}`, '-Xms128m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
-    '-Xshare:auto', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${join(HERE, 'log4j.properties')}`,
-    '-cp', `${libs}/*`,
+    `-Xmx${options.heap ?? '512m'}`,
+    '-Xms128m',
+    '-XX:+UseSerialGC',
+    '-XX:TieredStopAtLevel=1',
+    '-Xshare:auto',
+    '-Djava.awt.headless=true',
+    `-Dlog4j.configuration=file:${join(HERE, 'log4j.properties')}`,
+    '-cp',
+    `${libs}/*`,
   ]
-  const format = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props], { encoding: 'utf8' })
+  const format = spawnSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', props], {
+    encoding: 'utf8',
+  })
   if (format.status !== 0) {
     rmSync(dir, { recursive: true, force: true })
     throw new Error(`kafka-storage format failed (exit ${format.status}): ${format.stderr}${format.stdout}`)
@@ -152,11 +168,17 @@ function clusterId(): string {
 }
 
 async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => resolve(s))
-  })))
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer()
+          s.once('error', reject)
+          s.listen(0, '127.0.0.1', () => resolve(s))
+        }),
+    ),
+  )
   const ports = servers.map((s) => (s.address() as { port: number }).port)
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
   return ports
@@ -201,19 +223,31 @@ async function answersMetadata(port: number): Promise<boolean> {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' })
-    socket.once('connect', () => { socket.destroy(); resolve(true) })
-    socket.once('error', () => { socket.destroy(); resolve(false) })
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => {
+      socket.destroy()
+      resolve(false)
+    })
   })
 }
 
 function safeRead(file: string): string {
-  try { return readFileSync(file, 'utf8') } catch { return '' }
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const broker = await startKafka()
   console.log(`Kafka is up: ${broker.bootstrap} (Ctrl-C stops it)`)
-  const shutdown = () => { void broker.stop().then(() => process.exit(0)) }
+  const shutdown = () => {
+    void broker.stop().then(() => process.exit(0))
+  }
   process.once('SIGINT', shutdown)
   process.once('SIGTERM', shutdown)
 }

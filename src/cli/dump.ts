@@ -124,7 +124,8 @@ function readDir(path: string): Dump {
     configs?: DumpConfig[]
     modes?: DumpMode[]
   }
-  if (manifest.kind !== 'registrum-export') throw new InfrastructureError(`${path}/${MANIFEST} is not a registrum export`)
+  if (manifest.kind !== 'registrum-export')
+    throw new InfrastructureError(`${path}/${MANIFEST} is not a registrum export`)
   const { configs = [], modes = [], ...header } = manifest
   const schemas: DumpSchema[] = []
   const root = join(path, 'subjects')
@@ -144,7 +145,9 @@ function readDir(path: string): Dump {
 export function referenceOrder(schemas: readonly DumpSchema[]): DumpSchema[] {
   const key = (subject: string, version: number) => `${subject}\u0000${version}`
   const byKey = new Map(schemas.map((s) => [key(s.subject, s.version), s]))
-  const sorted = [...schemas].sort((a, b) => a.id - b.id || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version))
+  const sorted = [...schemas].sort(
+    (a, b) => a.id - b.id || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version),
+  )
   const done = new Set<string>()
   const out: DumpSchema[] = []
   const visit = (s: DumpSchema, depth: number) => {

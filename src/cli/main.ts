@@ -27,7 +27,6 @@ Exit codes:
   2  usage error, or the command could not run (unreachable registry, unreadable file)
 `
 
-
 /** The `registrum` command: dispatches to a subcommand and maps failures to exit codes. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv

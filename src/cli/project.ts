@@ -68,7 +68,8 @@ export function loadProject(path: string): Project {
     throw new InfrastructureError(`${path}: ${what}`)
   }
   if (!isObject(raw)) return fail('expected a mapping with a `subjects` key')
-  const level = raw.level === undefined ? undefined : (parseLevel(raw.level) ?? fail(`unknown level '${String(raw.level)}'`))
+  const level =
+    raw.level === undefined ? undefined : (parseLevel(raw.level) ?? fail(`unknown level '${String(raw.level)}'`))
   if (!isObject(raw.subjects)) return fail('`subjects` must map subject names to { file, type, level, references }')
   const base = dirname(resolve(path))
   const subjects: ProjectSubject[] = []
@@ -78,10 +79,13 @@ export function loadProject(path: string): Project {
     const file = isAbsolute(spec.file as string) ? (spec.file as string) : join(base, spec.file as string)
     const type =
       spec.type === undefined
-        ? (typeFromExtension(file) ?? fail(`subject '${subject}': cannot tell the type of ${spec.file as string}; set \`type\``))
+        ? (typeFromExtension(file) ??
+          fail(`subject '${subject}': cannot tell the type of ${spec.file as string}; set \`type\``))
         : (parseType(spec.type) ?? fail(`subject '${subject}': unknown type '${String(spec.type)}'`))
     const subjectLevel =
-      spec.level === undefined ? undefined : (parseLevel(spec.level) ?? fail(`subject '${subject}': unknown level '${String(spec.level)}'`))
+      spec.level === undefined
+        ? undefined
+        : (parseLevel(spec.level) ?? fail(`subject '${subject}': unknown level '${String(spec.level)}'`))
     const refs = spec.references ?? []
     if (!Array.isArray(refs)) fail(`subject '${subject}': \`references\` must be a list`)
     const references = (refs as unknown[]).map((r, i): ProjectReference => {

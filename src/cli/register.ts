@@ -118,7 +118,9 @@ function readSchemaFile(s: ProjectSubject): string {
   try {
     return readFileSync(s.file, 'utf8')
   } catch (e) {
-    throw new InfrastructureError(`cannot read ${displayPath(s.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    throw new InfrastructureError(
+      `cannot read ${displayPath(s.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    )
   }
 }
 
@@ -141,7 +143,10 @@ async function applyLevel(rest: RestClient, project: Project, subject: ProjectSu
 async function lookup(rest: RestClient, step: Step): Promise<{ id: number; version: number } | undefined> {
   const { subject } = step
   try {
-    return await rest.post(`/subjects/${enc(subject.subject)}`, requestBody({ schema: step.schema, type: subject.type, references: subject.references }))
+    return await rest.post(
+      `/subjects/${enc(subject.subject)}`,
+      requestBody({ schema: step.schema, type: subject.type, references: subject.references }),
+    )
   } catch (e) {
     if (e instanceof RegistryHttpError && (e.status === 404 || e.status === 422)) return undefined
     throw e
@@ -179,7 +184,13 @@ function normalizedText(step: Step, steps: readonly Step[]): string | undefined 
       if (!dep || seen.has(r.name)) continue
       seen.add(r.name)
       visit(dep)
-      refs.push({ name: r.name, subject: r.subject, version: r.version ?? 1, schema: dep.schema, schemaType: dep.subject.type })
+      refs.push({
+        name: r.name,
+        subject: r.subject,
+        version: r.version ?? 1,
+        schema: dep.schema,
+        schemaType: dep.subject.type,
+      })
     }
   }
   visit(step)

@@ -62,7 +62,11 @@ export class RestClient {
     try {
       return await this.get<T>(path)
     } catch (e) {
-      if (e instanceof RegistryHttpError && e.status === 404 && (e.errorCode === undefined || notFoundCodes.includes(e.errorCode))) {
+      if (
+        e instanceof RegistryHttpError &&
+        e.status === 404 &&
+        (e.errorCode === undefined || notFoundCodes.includes(e.errorCode))
+      ) {
         return undefined
       }
       throw e
@@ -85,7 +89,7 @@ export class RestClient {
       )
     }
     const text = await response.text()
-    let parsed: unknown 
+    let parsed: unknown
     try {
       parsed = text === '' ? undefined : JSON.parse(text)
     } catch {
@@ -96,9 +100,15 @@ export class RestClient {
     const code = typeof error?.error_code === 'number' ? error.error_code : undefined
     const message = typeof error?.message === 'string' ? error.message : text || response.statusText
     if (response.status === 401 || response.status === 403) {
-      throw new InfrastructureError(`${method} ${path}: ${response.status} ${message} (check --user/--password or --token)`)
+      throw new InfrastructureError(
+        `${method} ${path}: ${response.status} ${message} (check --user/--password or --token)`,
+      )
     }
-    throw new RegistryHttpError(response.status, code, `${method} ${path}: ${response.status}${code ? `/${code}` : ''} ${message}`)
+    throw new RegistryHttpError(
+      response.status,
+      code,
+      `${method} ${path}: ${response.status}${code ? `/${code}` : ''} ${message}`,
+    )
   }
 }
 

@@ -49,7 +49,10 @@ Options (each also read from the environment variable shown):
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
 /** Flags over environment over defaults. */
-export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig & { help: boolean; shutdownTimeout: number } {
+export function serveConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): ServerConfig & { help: boolean; shutdownTimeout: number } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -114,13 +117,21 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     ...optional('tlsCert', pick(values['tls-cert'], 'REGISTRUM_TLS_CERT')),
     ...optional('tlsKey', pick(values['tls-key'], 'REGISTRUM_TLS_KEY')),
     ...optional('tlsCa', pick(values['tls-ca'], 'REGISTRUM_TLS_CA')),
-    requestTimeout: int(pick(values['request-timeout'], 'REGISTRUM_REQUEST_TIMEOUT'), '--request-timeout', DEFAULT_CONFIG.requestTimeout),
+    requestTimeout: int(
+      pick(values['request-timeout'], 'REGISTRUM_REQUEST_TIMEOUT'),
+      '--request-timeout',
+      DEFAULT_CONFIG.requestTimeout,
+    ),
     connectionTimeout: int(
       pick(values['connection-timeout'], 'REGISTRUM_CONNECTION_TIMEOUT'),
       '--connection-timeout',
       DEFAULT_CONFIG.connectionTimeout,
     ),
-    maxConcurrency: int(pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'), '--max-concurrency', DEFAULT_CONFIG.maxConcurrency),
+    maxConcurrency: int(
+      pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'),
+      '--max-concurrency',
+      DEFAULT_CONFIG.maxConcurrency,
+    ),
     maxSchemaElements: int(
       pick(values['max-schema-elements'], 'REGISTRUM_MAX_SCHEMA_ELEMENTS'),
       '--max-schema-elements',
@@ -138,7 +149,11 @@ export function serveConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfi
     ...optional('bootstrap', bootstrap),
     ...optional('topic', pick(values.topic, 'REGISTRUM_TOPIC')),
     ...optional('snapshot', pick(values.snapshot, 'REGISTRUM_SNAPSHOT')),
-    kafkaInitTimeout: int(pick(values['kafka-init-timeout'], 'REGISTRUM_KAFKA_INIT_TIMEOUT'), '--kafka-init-timeout', 60_000),
+    kafkaInitTimeout: int(
+      pick(values['kafka-init-timeout'], 'REGISTRUM_KAFKA_INIT_TIMEOUT'),
+      '--kafka-init-timeout',
+      60_000,
+    ),
   }
 }
 
@@ -158,7 +173,8 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const server = await startServer(config)
   installProcessSafetyNet()
-  const where = config.store === 'kafka' ? `kafka ${config.bootstrap} topic ${config.topic ?? '_schemas'}` : `sqlite ${config.db}`
+  const where =
+    config.store === 'kafka' ? `kafka ${config.bootstrap} topic ${config.topic ?? '_schemas'}` : `sqlite ${config.db}`
   process.stdout.write(`registrum listening on ${server.url} (${where})\n`)
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {

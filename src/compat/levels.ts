@@ -1,4 +1,10 @@
-import { UndecidedError, type CompatOptions, type ParsedSchema, type SchemaFormat, type Violation } from '../formats/format.js'
+import {
+  UndecidedError,
+  type CompatOptions,
+  type ParsedSchema,
+  type SchemaFormat,
+  type Violation,
+} from '../formats/format.js'
 
 export const COMPATIBILITY_LEVELS = [
   'NONE',
@@ -32,7 +38,10 @@ export interface DirectedViolation extends Violation {
  */
 export class TimeBudget {
   readonly #deadline: number
-  constructor(readonly ms: number, now = performance.now()) {
+  constructor(
+    readonly ms: number,
+    now = performance.now(),
+  ) {
     this.#deadline = now + ms
   }
 
@@ -94,7 +103,8 @@ export function checkPair(
   const found: DirectedViolation[] = []
   for (const direction of directions) {
     const [reader, writer] = direction === 'backward' ? [candidate, previous] : [previous, candidate]
-    for (const v of format.checkCompatibility(reader, writer, { ...options, direction })) found.push({ ...v, direction })
+    for (const v of format.checkCompatibility(reader, writer, { ...options, direction }))
+      found.push({ ...v, direction })
   }
   return found
 }
@@ -141,7 +151,9 @@ export async function checkLevelYielding(...args: Parameters<typeof checkLevel>)
 const SLICE_MS = 10
 
 /** The check, one version pair per step. */
-function* levelSteps(...[format, level, candidate, previous, options, budget]: Parameters<typeof checkLevel>): Generator<void, LevelResult> {
+function* levelSteps(
+  ...[format, level, candidate, previous, options, budget]: Parameters<typeof checkLevel>
+): Generator<void, LevelResult> {
   if (level === 'NONE' || previous.length === 0) return { compatible: true, violations: [] }
   const transitive = level.endsWith('_TRANSITIVE')
   const against = transitive ? [...previous].reverse() : previous.slice(-1)

@@ -40,7 +40,9 @@ export function renderMessages(result: LevelResult, level: CompatibilityLevel): 
   if (failed) {
     lines.push(`{oldSchemaVersion: ${failed.version}}`)
     const text =
-      failed.canonical.length > MAX_OLD_SCHEMA ? `${failed.canonical.slice(0, MAX_OLD_SCHEMA)}<truncated>` : failed.canonical
+      failed.canonical.length > MAX_OLD_SCHEMA
+        ? `${failed.canonical.slice(0, MAX_OLD_SCHEMA)}<truncated>`
+        : failed.canonical
     lines.push(`{oldSchema: '${quote(text)}'}`)
   }
   lines.push(`{validateFields: 'false', compatibility: '${level}'}`)

@@ -4,7 +4,13 @@ import type { AuthSettings } from './auth/auth-file.js'
 import { installAuth } from './auth/install-auth.js'
 import { installContentTypes } from './content-type.js'
 import { installErrorHandling } from './errors.js'
-import { clientErrorHandler, frameworkErrors, guardedRewrite, guardRequestListeners, installRewriteErrors } from './guards.js'
+import {
+  clientErrorHandler,
+  frameworkErrors,
+  guardedRewrite,
+  guardRequestListeners,
+  installRewriteErrors,
+} from './guards.js'
 import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
 import { installBodyTimeout, installInFlight } from './observability/limits.js'

@@ -7,7 +7,10 @@ describe('negotiate', () => {
     [undefined, 'application/vnd.schemaregistry.v1+json'],
     ['*/*', 'application/vnd.schemaregistry.v1+json'],
     ['application/json', 'application/json'],
-    ['application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json', 'application/vnd.schemaregistry.v1+json'],
+    [
+      'application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json',
+      'application/vnd.schemaregistry.v1+json',
+    ],
     ['application/json;q=0.9, application/vnd.schemaregistry+json;q=0.1', 'application/json'],
     ['text/html', undefined],
   ])('answers %j with %j', (accept, expected) => {

@@ -28,7 +28,12 @@ export function negotiate(accept: string | undefined): string | undefined {
   let bestScore = 0
   for (const part of accept.split(',')) {
     const [range = '', ...params] = part.trim().split(';')
-    const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? 1)
+    const q = Number(
+      params
+        .map((p) => p.trim())
+        .find((p) => p.startsWith('q='))
+        ?.slice(2) ?? 1,
+    )
     const type = range.trim().toLowerCase()
     for (const [produced, weight] of PRODUCED) {
       const matches = type === '*/*' || type === 'application/*' || type === produced
@@ -64,7 +69,10 @@ export function installContentTypes(app: FastifyInstance): void {
     const raw = request.headers['content-type']
     const type = raw?.split(';')[0]?.trim().toLowerCase() ?? ''
     if (type !== '' && !ACCEPTED.has(type)) {
-      done(Object.assign(new Error(UNSUPPORTED_MEDIA_TYPE), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined)
+      done(
+        Object.assign(new Error(UNSUPPORTED_MEDIA_TYPE), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }),
+        undefined,
+      )
       return
     }
     try {

@@ -77,7 +77,10 @@ export function installErrorHandling(app: FastifyInstance, incompatibleErrorCode
       status = 500
       body = { error_code: 500, message: 'Internal Server Error' }
     }
-    reply.code(status).type(negotiate(request.headers.accept) ?? V1_JSON).send(body)
+    reply
+      .code(status)
+      .type(negotiate(request.headers.accept) ?? V1_JSON)
+      .send(body)
   })
   app.setNotFoundHandler((request, reply) => {
     reply
@@ -86,4 +89,3 @@ export function installErrorHandling(app: FastifyInstance, incompatibleErrorCode
       .send({ error_code: 404, message: 'HTTP 404 Not Found' })
   })
 }
-

@@ -44,7 +44,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function references(v: unknown): SchemaReference[] | undefined {
   if (v === undefined || v === null) return undefined
-  if (!Array.isArray(v)) throw badRequest("Cannot deserialize 'references': expected an array of {name, subject, version}")
+  if (!Array.isArray(v))
+    throw badRequest("Cannot deserialize 'references': expected an array of {name, subject, version}")
   return v.map((r, i) => {
     if (!isObject(r)) throw badRequest(`Cannot deserialize references[${i}]: expected an object`)
     const { name, subject, version } = r

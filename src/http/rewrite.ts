@@ -36,7 +36,10 @@ export function rewriteContextUrl(url: string): string {
     const subjectParam = /[?&]subject=([^&]*)/.exec(query)
     if (subjectParam) {
       const s = decode(subjectParam[1]!, 'subject parameter')
-      const q = query.replace(subjectParam[0], `${subjectParam[0][0]}subject=${encodeURIComponent(s.startsWith(':.') ? s : `:${ctx}:${s}`)}`)
+      const q = query.replace(
+        subjectParam[0],
+        `${subjectParam[0][0]}subject=${encodeURIComponent(s.startsWith(':.') ? s : `:${ctx}:${s}`)}`,
+      )
       return `${rest}${q}`
     }
     return `${rest}${addQuery(`subject=${prefix}`)}`
@@ -81,7 +84,10 @@ export function rewriteAliasUrl(
     if (segments[i - 1] === 'subjects' && segments[i] !== '') segments[i] = resolve(segments[i]!)
   }
   if (path.startsWith('/schemas/ids/') && query) {
-    query = query.replace(/([?&])subject=([^&]*)/, (_m, sep: string, value: string) => `${sep}subject=${resolve(value)}`)
+    query = query.replace(
+      /([?&])subject=([^&]*)/,
+      (_m, sep: string, value: string) => `${sep}subject=${resolve(value)}`,
+    )
   }
   return segments.join('/') + query
 }

@@ -33,7 +33,7 @@ export const COMPATIBILITY_POLICIES = ['STRICT', 'LENIENT', 'LOGICAL', 'WIRE_JSO
 
 /** A scope key for `/config/{s}`: `:.:` (or empty) is the global scope. */
 export function configScope(raw: string | undefined): string {
-  if (raw === undefined || raw.startsWith(':.:') && raw.length === 3) return GLOBAL_SCOPE
+  if (raw === undefined || (raw.startsWith(':.:') && raw.length === 3)) return GLOBAL_SCOPE
   return qualify(raw).qualified
 }
 
@@ -58,7 +58,10 @@ export function getConfig(
 ): ConfigRecord {
   const stored = core.store.config(scope)
   if (scope === GLOBAL_SCOPE) {
-    return { ...(stored ?? {}), compatibilityLevel: stored?.compatibilityLevel ?? core.deps.options.defaultCompatibility }
+    return {
+      ...(stored ?? {}),
+      compatibilityLevel: stored?.compatibilityLevel ?? core.deps.options.defaultCompatibility,
+    }
   }
   if (defaultToGlobal) return core.effectiveConfig(scope)
   if (!stored) throw subjectLevelConfigNotFound(scope)
@@ -88,7 +91,9 @@ export function putConfig(core: RegistryCore, tx: StoreTx, scope: string, body: 
   if (typeof update.compatibilityPolicy === 'string') {
     const policy = update.compatibilityPolicy.toUpperCase()
     if (!COMPATIBILITY_POLICIES.includes(policy)) {
-      throw unprocessable(`Invalid compatibility policy ${update.compatibilityPolicy}. Valid values are ${COMPATIBILITY_POLICIES.join(', ')}`)
+      throw unprocessable(
+        `Invalid compatibility policy ${update.compatibilityPolicy}. Valid values are ${COMPATIBILITY_POLICIES.join(', ')}`,
+      )
     }
     update.compatibilityPolicy = policy
   }

@@ -60,10 +60,7 @@ export const versionNotSoftDeleted = (s: string, v: number) =>
     `Subject '${s}' Version ${v} was not deleted first before being permanently deleted`,
   )
 export const subjectLevelConfigNotFound = (s: string) =>
-  err(
-    'SUBJECT_COMPATIBILITY_NOT_CONFIGURED',
-    `Subject '${s}' does not have subject-level compatibility configured`,
-  )
+  err('SUBJECT_COMPATIBILITY_NOT_CONFIGURED', `Subject '${s}' does not have subject-level compatibility configured`)
 export const subjectLevelModeNotFound = (s: string) =>
   err('SUBJECT_MODE_NOT_CONFIGURED', `Subject '${s}' does not have subject-level mode configured`)
 export const incompatibleSchema = (s: string, messages: readonly string[]) =>

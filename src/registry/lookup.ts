@@ -56,7 +56,11 @@ export function testCompatibility(
 ): CompatibilityView {
   const plan = planOrAnswer(core, rawSubject, spec, req, opts)
   if ('view' in plan) return plan.view
-  return rendered('result' in plan ? plan : { level: plan.level, result: judge(core, plan.prepared, plan.level, plan.against, plan.config) })
+  return rendered(
+    'result' in plan
+      ? plan
+      : { level: plan.level, result: judge(core, plan.prepared, plan.level, plan.against, plan.config) },
+  )
 }
 
 /** {@link testCompatibility}, serving other requests while a long check runs. */
@@ -70,7 +74,10 @@ export async function testCompatibilityYielding(
   const plan = planOrAnswer(core, rawSubject, spec, req, opts)
   if ('view' in plan) return plan.view
   if ('result' in plan) return rendered(plan)
-  return rendered({ level: plan.level, result: await judgeYielding(core, plan.prepared, plan.level, plan.against, plan.config) })
+  return rendered({
+    level: plan.level,
+    result: await judgeYielding(core, plan.prepared, plan.level, plan.against, plan.config),
+  })
 }
 
 /** The check behind {@link testCompatibility}, before its result is rendered into messages. */

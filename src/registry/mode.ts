@@ -1,7 +1,13 @@
 import type { StoreTx } from '../store/store.js'
 import { GLOBAL_SCOPE } from '../store/store.js'
 import type { RegistryCore } from './core.js'
-import { invalidMode, operationNotPermitted, referenceExists, subjectLevelModeNotFound, subjectNotFound } from './errors.js'
+import {
+  invalidMode,
+  operationNotPermitted,
+  referenceExists,
+  subjectLevelModeNotFound,
+  subjectNotFound,
+} from './errors.js'
 import { assertValidSubject, qualify } from './subjects.js'
 
 export const MODES = ['READWRITE', 'READONLY', 'READONLY_OVERRIDE', 'IMPORT'] as const

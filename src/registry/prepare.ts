@@ -88,7 +88,11 @@ export function storedSchemaGuid(store: StoreReader, record: Omit<SchemaRecord, 
   try {
     const core = new RegistryCore({ store, formatFor, now: Date.now, options: DEFAULT_OPTIONS })
     const { resolved } = core.resolveReferences(record.references, record.context, { includeDeleted: true })
-    canonical = canonicalize(core.format(record.schemaType), core.parse(record.schemaType, record.schema, resolved, 'stored'), false)
+    canonical = canonicalize(
+      core.format(record.schemaType),
+      core.parse(record.schemaType, record.schema, resolved, 'stored'),
+      false,
+    )
   } catch {
     // Served as stored; only an identical text dedups against it.
   }
@@ -107,7 +111,15 @@ function sortReferences(refs: readonly SchemaReference[]): SchemaReference[] {
   const seen = new Map<string, SchemaReference>()
   for (const r of refs) seen.set(`${r.name}\u0000${r.subject}\u0000${r.version}`, r)
   return [...seen.values()].sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version,
+    a.name < b.name
+      ? -1
+      : a.name > b.name
+        ? 1
+        : a.subject < b.subject
+          ? -1
+          : a.subject > b.subject
+            ? 1
+            : a.version - b.version,
   )
 }
 

@@ -50,7 +50,11 @@ export function versionView(core: RegistryCore, v: VersionRecord, format?: strin
 /** Subjects matching a prefix, with Confluent's deleted/deletedOnly semantics, sorted. */
 export function listSubjects(
   core: RegistryCore,
-  { prefix = ':*:', deleted = false, deletedOnly = false }: { prefix?: string; deleted?: boolean; deletedOnly?: boolean },
+  {
+    prefix = ':*:',
+    deleted = false,
+    deletedOnly = false,
+  }: { prefix?: string; deleted?: boolean; deletedOnly?: boolean },
 ): string[] {
   const matches = subjectPrefixMatcher(prefix)
   const out: string[] = []
@@ -106,7 +110,12 @@ export function getVersion(core: RegistryCore, subject: string, spec: VersionSpe
 export function schemaById(
   core: RegistryCore,
   id: number,
-  { subject, format, fetchMaxId, canRead }: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined },
+  {
+    subject,
+    format,
+    fetchMaxId,
+    canRead,
+  }: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined },
 ): SchemaByIdView {
   const contexts = subject ? candidateContexts(core, subject) : [DEFAULT_CONTEXT]
   // Confluent AbstractSchemaRegistry.getSchemaKeyUsingContexts: first the context in which the

@@ -1,4 +1,11 @@
-import { checkLevel, checkLevelYielding, TimeBudget, type CompatibilityLevel, type LevelResult, type PriorVersion } from '../compat/levels.js'
+import {
+  checkLevel,
+  checkLevelYielding,
+  TimeBudget,
+  type CompatibilityLevel,
+  type LevelResult,
+  type PriorVersion,
+} from '../compat/levels.js'
 import { UndecidedError } from '../formats/format.js'
 import { renderMessages } from '../compat/render.js'
 import type { JsonObject, StoreTx, VersionRecord } from '../store/store.js'
@@ -84,7 +91,12 @@ export function register(
 
   // Confluent: re-registering a soft-deleted schema purges the soft-deleted versions with its id.
   for (const old of all) {
-    if (old.deleted && old.id === id && old.version < version && core.store.referrersOf(old.subject, old.version).length === 0) {
+    if (
+      old.deleted &&
+      old.id === id &&
+      old.version < version &&
+      core.store.referrersOf(old.subject, old.version).length === 0
+    ) {
       tx.deleteVersion(old.subject, old.version)
     }
   }
@@ -152,7 +164,9 @@ function mergeMetadata(left: JsonObject | undefined, right: JsonObject | undefin
   if (!left) return right
   if (!right) return left
   const obj = (o: JsonObject, k: string) => (o[k] ?? {}) as Record<string, unknown>
-  const sensitive = [...new Set([...((left.sensitive as string[]) ?? []), ...((right.sensitive as string[]) ?? [])])].sort()
+  const sensitive = [
+    ...new Set([...((left.sensitive as string[]) ?? []), ...((right.sensitive as string[]) ?? [])]),
+  ].sort()
   return {
     tags: { ...obj(left, 'tags'), ...obj(right, 'tags') },
     properties: { ...obj(left, 'properties'), ...obj(right, 'properties') },
@@ -203,7 +217,15 @@ function verdictKey(
   config: JsonObject,
 ): string {
   const versions = live.map((v) => `${v.version}:${v.id}`).join(',')
-  return JSON.stringify([subject.qualified, prepared.type, prepared.guid, level, config.compatibilityPolicy ?? null, config.compatibilityGroup ?? null, versions])
+  return JSON.stringify([
+    subject.qualified,
+    prepared.type,
+    prepared.guid,
+    level,
+    config.compatibilityPolicy ?? null,
+    config.compatibilityGroup ?? null,
+    versions,
+  ])
 }
 
 /**
@@ -213,9 +235,20 @@ function verdictKey(
  * Anything unusual (an invalid schema, IMPORT mode, an identical version) is left to the
  * registration itself.
  */
-export async function prejudge(core: RegistryCore, rawSubject: string, req: SchemaRequest, opts: RegisterOptions): Promise<void> {
+export async function prejudge(
+  core: RegistryCore,
+  rawSubject: string,
+  req: SchemaRequest,
+  opts: RegisterOptions,
+): Promise<void> {
   if (opts.force === true) return
-  let plan: { key: string; prepared: PreparedSchema; level: CompatibilityLevel; live: VersionRecord[]; config: JsonObject }
+  let plan: {
+    key: string
+    prepared: PreparedSchema
+    level: CompatibilityLevel
+    live: VersionRecord[]
+    config: JsonObject
+  }
   try {
     const subject = assertValidSubject(rawSubject)
     const config = core.effectiveConfig(subject.qualified)
@@ -224,13 +257,18 @@ export async function prejudge(core: RegistryCore, rawSubject: string, req: Sche
     const live = core.store.versionsOf(subject.qualified).filter((v) => !v.deleted)
     const latest = live.at(-1)
     if (!latest) return
-    const prepared = prepareSchema(core, subject, { ...req, ...dataContract(core, req, latest, false, config) }, {
-      normalize: opts.normalize === true || config.normalize === true,
-      mode: 'new',
-      includeDeletedRefs: false,
-      canRead: opts.canRead,
-      previous: latest,
-    })
+    const prepared = prepareSchema(
+      core,
+      subject,
+      { ...req, ...dataContract(core, req, latest, false, config) },
+      {
+        normalize: opts.normalize === true || config.normalize === true,
+        mode: 'new',
+        includeDeletedRefs: false,
+        canRead: opts.canRead,
+        previous: latest,
+      },
+    )
     if (findMatchingVersion(core, prepared, live)) return
     plan = { key: verdictKey(subject, prepared, live, level, config), prepared, level, live, config }
   } catch {
@@ -338,7 +376,9 @@ function chooseVersion(
 ): number {
   if (req.version === undefined || req.version === 0 || req.version === -1) {
     if (nextVersion > MAX_VERSION) {
-      throw operationNotPermitted(`No version left in subject ${subject.qualified}: versions end at ${MAX_VERSION}, and ${MAX_VERSION} is taken`)
+      throw operationNotPermitted(
+        `No version left in subject ${subject.qualified}: versions end at ${MAX_VERSION}, and ${MAX_VERSION} is taken`,
+      )
     }
     return nextVersion
   }
@@ -364,7 +404,9 @@ function chooseId(
   if (requested !== undefined) {
     const holder = tx.schemaById(subject.context, requested)
     if (holder && (holder.guid !== prepared.guid || holder.schemaType !== prepared.type)) {
-      throw operationNotPermitted(`Overwrite new schema with id ${requested} in context ${subject.context} is not permitted.`)
+      throw operationNotPermitted(
+        `Overwrite new schema with id ${requested} in context ${subject.context} is not permitted.`,
+      )
     }
     return requested
   }

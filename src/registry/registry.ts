@@ -5,7 +5,13 @@ import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, storeError, subjectNotFound } from './errors.js'
-import { checkCandidate, lookup, testCompatibility, testCompatibilityYielding, type CompatibilityOptions } from './lookup.js'
+import {
+  checkCandidate,
+  lookup,
+  testCompatibility,
+  testCompatibilityYielding,
+  type CompatibilityOptions,
+} from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
 import { prejudge, register, type RegisterOptions } from './register.js'
@@ -27,7 +33,12 @@ export interface CreateRegistryOptions {
  * const registry = createRegistry({ store: new MemoryStore() })
  * const { id } = await registry.register('orders-value', { schema: '"string"' }, {})
  */
-export function createRegistry({ store, formatFor = defaultFormatFor, now = Date.now, options = {} }: CreateRegistryOptions) {
+export function createRegistry({
+  store,
+  formatFor = defaultFormatFor,
+  now = Date.now,
+  options = {},
+}: CreateRegistryOptions) {
   const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
   // A write reads through its transaction, never the store directly: the transaction also sees
   // earlier writes that are still being made durable, as serial execution would.
@@ -61,8 +72,7 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       subject: string,
       req: SchemaRequest,
       opts: { normalize?: boolean; deleted?: boolean; format?: string; canRead?: CanRead | undefined },
-    ) =>
-      lookup(core, subject, req, opts),
+    ) => lookup(core, subject, req, opts),
     testCompatibility: (
       subject: string,
       version: VersionSpec | undefined,
@@ -77,17 +87,27 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       opts: CompatibilityOptions,
     ) => testCompatibilityYielding(core, subject, version, req, opts),
     /** The same check as `testCompatibility`, structured: the level and each violation. */
-    checkCandidate: (subject: string, req: SchemaRequest, opts: { normalize?: boolean; canRead?: CanRead | undefined } = {}) =>
-      checkCandidate(core, subject, undefined, req, opts),
+    checkCandidate: (
+      subject: string,
+      req: SchemaRequest,
+      opts: { normalize?: boolean; canRead?: CanRead | undefined } = {},
+    ) => checkCandidate(core, subject, undefined, req, opts),
 
-    schemaById: (id: number, opts: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined }): SchemaByIdView =>
-      reads.schemaById(core, id, opts),
+    schemaById: (
+      id: number,
+      opts: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined },
+    ): SchemaByIdView => reads.schemaById(core, id, opts),
     schemaByGuid: (guid: string, format?: string, canRead?: CanRead): SchemaByIdView => {
       const byContext = idsWithGuid(guid)
       for (const context of store.contexts()) {
         const id = byContext.get(context)?.at(-1)
         if (id === undefined) continue
-        const { subject: _s, version: _v, maxId: _m, ...view } = reads.schemaById(core, id, {
+        const {
+          subject: _s,
+          version: _v,
+          maxId: _m,
+          ...view
+        } = reads.schemaById(core, id, {
           ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
           ...(format ? { format } : {}),
           canRead,
@@ -101,7 +121,8 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       return store.contexts().flatMap((context) => (byContext.get(context) ?? []).map((id) => ({ context, id })))
     },
     usesOfId: (id: number, opts: { subject?: string; deleted: boolean }) => reads.usesOfId(core, id, opts),
-    listSubjects: (opts: { prefix?: string; deleted?: boolean; deletedOnly?: boolean }) => reads.listSubjects(core, opts),
+    listSubjects: (opts: { prefix?: string; deleted?: boolean; deletedOnly?: boolean }) =>
+      reads.listSubjects(core, opts),
     listVersions: (subject: string, { deleted = false, deletedOnly = false, deletedAsNegative = false } = {}) => {
       const all = store.versionsOf(qualify(subject).qualified)
       if ((deletedAsNegative || deletedOnly) && all.length === 0) throw subjectNotFound(qualify(subject).qualified)
@@ -119,11 +140,19 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
     assertRenderable: (v: VersionRecord, format: string | undefined, canRead: CanRead | undefined) => {
       if (!canRead || !format || format === 'default') return
       const record = core.schemaOf(v)
-      if (record.references.length > 0) core.resolveReferences(record.references, record.context, { includeDeleted: true, canRead })
+      if (record.references.length > 0)
+        core.resolveReferences(record.references, record.context, { includeDeleted: true, canRead })
     },
     renderVersionSchema: (v: VersionRecord, format?: string) => reads.renderSchema(core, core.schemaOf(v), format),
-    referencedBy: (v: VersionRecord, deleted: boolean, canRead?: CanRead) => reads.referencedBy(core, v, deleted, canRead),
-    listSchemas: (opts: { prefix?: string; deleted?: boolean; latestOnly?: boolean; ruleType?: string; format?: string }) => {
+    referencedBy: (v: VersionRecord, deleted: boolean, canRead?: CanRead) =>
+      reads.referencedBy(core, v, deleted, canRead),
+    listSchemas: (opts: {
+      prefix?: string
+      deleted?: boolean
+      latestOnly?: boolean
+      ruleType?: string
+      format?: string
+    }) => {
       const matches = reads.subjectPrefixMatcher(opts.prefix ?? '')
       const out: SchemaView[] = []
       for (const subject of [...store.subjects()].filter(matches).sort()) {
@@ -157,7 +186,8 @@ export function createRegistry({ store, formatFor = defaultFormatFor, now = Date
       write((core, tx) => putConfig(core, tx, scope, body)),
     deleteConfig: (scope: string) => write((core, tx) => deleteConfig(core, tx, scope)),
     getMode: (scope: string, opts: { defaultToGlobal?: boolean }) => getMode(core, scope, opts),
-    putMode: (scope: string, mode: unknown, force: boolean) => write((core, tx) => putMode(core, tx, scope, mode, force)),
+    putMode: (scope: string, mode: unknown, force: boolean) =>
+      write((core, tx) => putMode(core, tx, scope, mode, force)),
     deleteMode: (scope: string, recursive: boolean) => write((core, tx) => deleteMode(core, tx, scope, recursive)),
 
     contexts: () => store.contexts(),
@@ -187,7 +217,10 @@ const DISK_FULL = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT'])
 function writeFailure(e: unknown): unknown {
   const code = (e as { code?: unknown } | null)?.code
   if (typeof code === 'string' && DISK_FULL.has(code)) {
-    return storeError('The registry is out of disk space: the write was not made. Reads still work; free space and retry.', { cause: e })
+    return storeError(
+      'The registry is out of disk space: the write was not made. Reads still work; free space and retry.',
+      { cause: e },
+    )
   }
   return e
 }

@@ -22,7 +22,8 @@ export function validateRuleSet(ruleSet: JsonObject): void {
       }
       if (names.has(name)) throw invalidRuleSet(`Found rule with duplicate name '${name}'`)
       names.add(name)
-      if (typeof rule.type !== 'string' || rule.type === '') throw invalidRuleSet(`Missing rule type for rule '${name}'`)
+      if (typeof rule.type !== 'string' || rule.type === '')
+        throw invalidRuleSet(`Missing rule type for rule '${name}'`)
       const mode = (rule.mode as string | undefined) ?? (list === 'migrationRules' ? 'UPDOWN' : 'WRITEREAD')
       if (!(modes as readonly string[]).includes(mode)) {
         throw invalidRuleSet(`Invalid rule mode ${mode} for rule '${name}' in ${list}`)

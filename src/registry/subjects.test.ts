@@ -16,14 +16,17 @@ describe('qualify', () => {
 })
 
 describe('assertValidSubject', () => {
-  it.each(['__GLOBAL', '__EMPTY', 'bad\u0000name', 'tab\tname', ':.__GLOBAL:x', '', ':.:', ':.ctx:'])('rejects %j with 42208', (s) => {
-    expect(() => assertValidSubject(s)).toThrow(RegistryError)
-    try {
-      assertValidSubject(s)
-    } catch (e) {
-      expect((e as RegistryError).code).toBe('INVALID_SUBJECT')
-    }
-  })
+  it.each(['__GLOBAL', '__EMPTY', 'bad\u0000name', 'tab\tname', ':.__GLOBAL:x', '', ':.:', ':.ctx:'])(
+    'rejects %j with 42208',
+    (s) => {
+      expect(() => assertValidSubject(s)).toThrow(RegistryError)
+      try {
+        assertValidSubject(s)
+      } catch (e) {
+        expect((e as RegistryError).code).toBe('INVALID_SUBJECT')
+      }
+    },
+  )
   it.each(['a/b.proto', 'with space', 'ünïcode', ':.ctx:x'])('accepts %j', (s) => {
     expect(() => assertValidSubject(s)).not.toThrow()
   })

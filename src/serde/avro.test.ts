@@ -4,7 +4,9 @@ import { SerdeError } from './errors.js'
 import { InMemorySchemaRegistryClient } from './memory-client.js'
 
 const tick = {
-  type: 'record', name: 'Tick', namespace: 'markets',
+  type: 'record',
+  name: 'Tick',
+  namespace: 'markets',
   fields: [
     { name: 'event_time', type: 'long' },
     { name: 'ticker', type: 'string' },
@@ -16,7 +18,16 @@ const tickV2 = { ...tick, fields: [...tick.fields, { name: 'venue', type: 'strin
 describe('avro serde', () => {
   it('frames Avro binary after the registered id', async () => {
     const client = new InMemorySchemaRegistryClient()
-    const ser = avroSerializer(client, { schema: { type: 'record', name: 'R', fields: [{ name: 'id', type: 'int' }, { name: 'name', type: 'string' }] } })
+    const ser = avroSerializer(client, {
+      schema: {
+        type: 'record',
+        name: 'R',
+        fields: [
+          { name: 'id', type: 'int' },
+          { name: 'name', type: 'string' },
+        ],
+      },
+    })
     const bytes = await ser.serialize('t', { id: 1, name: 'a' })
     expect(bytes!.toString('hex')).toBe('0000000001' + '02' + '0261')
   })
@@ -56,7 +67,12 @@ describe('avro serde', () => {
   it('reads old data into a newer reader schema, filling defaults', async () => {
     const client = new InMemorySchemaRegistryClient()
     const v1 = await avroSerializer(client, { schema: tick }).serialize('t', { event_time: 1, ticker: 'A', price: 2 })
-    const v2 = await avroSerializer(client, { schema: tickV2 }).serialize('t', { event_time: 2, ticker: 'B', price: 3, venue: 'XLON' })
+    const v2 = await avroSerializer(client, { schema: tickV2 }).serialize('t', {
+      event_time: 2,
+      ticker: 'B',
+      price: 3,
+      venue: 'XLON',
+    })
     const de = avroDeserializer(client, { readerSchema: tickV2 })
     expect(await de.deserialize('t', v1)).toEqual({ event_time: 1, ticker: 'A', price: 2, venue: 'XNYS' })
     expect(await de.deserialize('t', v2)).toEqual({ event_time: 2, ticker: 'B', price: 3, venue: 'XLON' })
@@ -67,17 +83,30 @@ describe('avro serde', () => {
   it('says which field is wrong when a value does not match the schema', async () => {
     const ser = avroSerializer(new InMemorySchemaRegistryClient(), { schema: tick })
     await expect(ser.serialize('t', { event_time: 1, ticker: 7, price: 2 })).rejects.toThrowError(
-      expect.objectContaining({ code: 'INVALID_VALUE', message: expect.stringMatching(/ticker: expected string, got 7/) }),
+      expect.objectContaining({
+        code: 'INVALID_VALUE',
+        message: expect.stringMatching(/ticker: expected string, got 7/),
+      }),
     )
   })
 
   it('reports an unknown schema id, a wrong magic byte and a truncated datum', async () => {
     const client = new InMemorySchemaRegistryClient()
     const de = avroDeserializer(client)
-    await expect(de.deserialize('t', Buffer.from('0000000063', 'hex'))).rejects.toThrowError(expect.objectContaining({ code: 'UNKNOWN_SCHEMA_ID', message: expect.stringContaining('99') }))
-    await expect(de.deserialize('t', Buffer.from('7b2261223a317d', 'hex'))).rejects.toThrowError(expect.objectContaining({ code: 'UNKNOWN_MAGIC_BYTE' }))
-    const bytes = (await avroSerializer(client, { schema: tick }).serialize('t', { event_time: 1, ticker: 'ACME', price: 2 }))!
-    await expect(de.deserialize('t', bytes.subarray(0, bytes.length - 3))).rejects.toThrowError(expect.objectContaining({ code: 'TRUNCATED' }))
+    await expect(de.deserialize('t', Buffer.from('0000000063', 'hex'))).rejects.toThrowError(
+      expect.objectContaining({ code: 'UNKNOWN_SCHEMA_ID', message: expect.stringContaining('99') }),
+    )
+    await expect(de.deserialize('t', Buffer.from('7b2261223a317d', 'hex'))).rejects.toThrowError(
+      expect.objectContaining({ code: 'UNKNOWN_MAGIC_BYTE' }),
+    )
+    const bytes = (await avroSerializer(client, { schema: tick }).serialize('t', {
+      event_time: 1,
+      ticker: 'ACME',
+      price: 2,
+    }))!
+    await expect(de.deserialize('t', bytes.subarray(0, bytes.length - 3))).rejects.toThrowError(
+      expect.objectContaining({ code: 'TRUNCATED' }),
+    )
   })
 
   it('uses the latest registered version, or a fixed id, instead of registering', async () => {
@@ -95,19 +124,34 @@ describe('avro serde', () => {
   it('looks the schema up instead of registering when autoRegister is off', async () => {
     const client = new InMemorySchemaRegistryClient()
     const ser = avroSerializer(client, { schema: tick, autoRegister: false })
-    await expect(ser.serialize('t', { event_time: 1, ticker: 'A', price: 1 })).rejects.toThrowError(expect.objectContaining({ code: 'REGISTRY_ERROR' }))
+    await expect(ser.serialize('t', { event_time: 1, ticker: 'A', price: 1 })).rejects.toThrowError(
+      expect.objectContaining({ code: 'REGISTRY_ERROR' }),
+    )
     await client.register('t-value', { schema: JSON.stringify(tick) })
     expect(await ser.serialize('t', { event_time: 1, ticker: 'A', price: 1 })).not.toBeNull()
   })
 
   it('names subjects by record for RecordName and TopicRecordName', async () => {
     const client = new InMemorySchemaRegistryClient()
-    await avroSerializer(client, { schema: tick, subjectNameStrategy: 'RecordName' }).serialize('t', { event_time: 1, ticker: 'A', price: 1 })
-    await avroSerializer(client, { schema: tick, subjectNameStrategy: 'TopicRecordName' }).serialize('t', { event_time: 1, ticker: 'A', price: 1 })
-    await avroSerializer(client, { schema: tick, subjectNameStrategy: ({ topic }) => `custom.${topic}` }).serialize('t', { event_time: 1, ticker: 'A', price: 1 })
-    for (const s of ['markets.Tick', 't-markets.Tick', 'custom.t']) await expect(client.getLatest(s)).resolves.toMatchObject({ id: 1 })
-    await expect(avroSerializer(client, { schema: '"string"', subjectNameStrategy: 'RecordName' }).serialize('t', 'x'))
-      .rejects.toThrowError(expect.objectContaining({ code: 'INVALID_SUBJECT' }))
+    await avroSerializer(client, { schema: tick, subjectNameStrategy: 'RecordName' }).serialize('t', {
+      event_time: 1,
+      ticker: 'A',
+      price: 1,
+    })
+    await avroSerializer(client, { schema: tick, subjectNameStrategy: 'TopicRecordName' }).serialize('t', {
+      event_time: 1,
+      ticker: 'A',
+      price: 1,
+    })
+    await avroSerializer(client, { schema: tick, subjectNameStrategy: ({ topic }) => `custom.${topic}` }).serialize(
+      't',
+      { event_time: 1, ticker: 'A', price: 1 },
+    )
+    for (const s of ['markets.Tick', 't-markets.Tick', 'custom.t'])
+      await expect(client.getLatest(s)).resolves.toMatchObject({ id: 1 })
+    await expect(
+      avroSerializer(client, { schema: '"string"', subjectNameStrategy: 'RecordName' }).serialize('t', 'x'),
+    ).rejects.toThrowError(expect.objectContaining({ code: 'INVALID_SUBJECT' }))
   })
 
   it('decodes synchronously once the id is loaded', async () => {
@@ -132,8 +176,12 @@ describe('avro serde', () => {
 
 describe('avro value mapping', () => {
   const tickOpt = {
-    type: 'record', name: 'Tick',
-    fields: [{ name: 'symbol', type: 'string' }, { name: 'exchange', type: ['null', 'string'], default: null }],
+    type: 'record',
+    name: 'Tick',
+    fields: [
+      { name: 'symbol', type: 'string' },
+      { name: 'exchange', type: ['null', 'string'], default: null },
+    ],
   }
 
   it('refuses a misspelt key for an optional field, naming the key, the path and the closest field', async () => {
@@ -142,18 +190,27 @@ describe('avro value mapping', () => {
     const err = await ser.serialize('t', { symbol: 'A', exchnage: 'XNAS' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(SerdeError)
     expect(err).toMatchObject({ code: 'INVALID_VALUE' })
-    expect((err as Error).message).toMatch(/key 'exchnage' at \$ is not a field of record Tick; did you mean 'exchange'\?/)
+    expect((err as Error).message).toMatch(
+      /key 'exchnage' at \$ is not a field of record Tick; did you mean 'exchange'\?/,
+    )
     const nested = avroSerializer(client, {
       schema: { type: 'record', name: 'Outer', fields: [{ name: 'ticks', type: { type: 'array', items: tickOpt } }] },
     })
-    await expect(nested.serialize('u', { ticks: [{ symbol: 'A' }, { symbol: 'B', exchang: 'X' }] })).rejects.toThrowError(/key 'exchang' at \$\.ticks\[1\] .*did you mean 'exchange'/)
+    await expect(
+      nested.serialize('u', { ticks: [{ symbol: 'A' }, { symbol: 'B', exchang: 'X' }] }),
+    ).rejects.toThrowError(/key 'exchang' at \$\.ticks\[1\] .*did you mean 'exchange'/)
   })
 
   it('refuses a non-object for a record whose fields all have defaults (avsc alone writes the defaults)', async () => {
     const schema = { type: 'record', name: 'Outer', fields: [{ name: 'tick', type: tickOpt }] }
     for (const unknownFields of ['reject', 'ignore'] as const) {
-      const ser = avroSerializer(new InMemorySchemaRegistryClient(), { schema: { ...schema, fields: [{ name: 'tick', type: { ...tickOpt, fields: [tickOpt.fields[1]] } }] }, unknownFields })
-      await expect(ser.serialize('t', { tick: 'XNAS' })).rejects.toThrowError(/\$\.tick: expected record Tick \(an object\), got "XNAS"/)
+      const ser = avroSerializer(new InMemorySchemaRegistryClient(), {
+        schema: { ...schema, fields: [{ name: 'tick', type: { ...tickOpt, fields: [tickOpt.fields[1]] } }] },
+        unknownFields,
+      })
+      await expect(ser.serialize('t', { tick: 'XNAS' })).rejects.toThrowError(
+        /\$\.tick: expected record Tick \(an object\), got "XNAS"/,
+      )
     }
   })
 
@@ -167,7 +224,8 @@ describe('avro value mapping', () => {
   it('writes and reads Date for timestamp-millis, timestamp-micros and date', async () => {
     const client = new InMemorySchemaRegistryClient()
     const schema = {
-      type: 'record', name: 'Times',
+      type: 'record',
+      name: 'Times',
       fields: [
         { name: 'ms', type: { type: 'long', logicalType: 'timestamp-millis' } },
         { name: 'us', type: { type: 'long', logicalType: 'timestamp-micros' } },
@@ -175,20 +233,38 @@ describe('avro value mapping', () => {
         { name: 'maybe', type: ['null', { type: 'long', logicalType: 'timestamp-millis' }], default: null },
       ],
     }
-    const value = { ms: new Date('2024-05-06T07:08:09.123Z'), us: new Date('2024-05-06T07:08:09.456Z'), day: new Date('2024-05-06T00:00:00Z'), maybe: new Date(0) }
+    const value = {
+      ms: new Date('2024-05-06T07:08:09.123Z'),
+      us: new Date('2024-05-06T07:08:09.456Z'),
+      day: new Date('2024-05-06T00:00:00Z'),
+      maybe: new Date(0),
+    }
     const bytes = (await avroSerializer(client, { schema }).serialize('t', value))!
     expect(await avroDeserializer(client).deserialize('t', bytes)).toEqual(value)
     const { default: avsc } = await import('avsc')
-    const plain = avsc.Type.forSchema({ ...schema, fields: schema.fields.map((f) => ({ ...f, type: f.name === 'day' ? 'int' : f.name === 'maybe' ? ['null', 'long'] : 'long' })) } as never)
-    expect(plain.fromBuffer(bytes.subarray(5))).toEqual({ ms: 1714979289123, us: 1714979289456000, day: 19849, maybe: 0 })
-    await expect(avroSerializer(client, { schema }).serialize('t', { ...value, day: new Date('2024-05-06T01:00:00Z') }))
-      .rejects.toThrowError(/\$\.day: expected date \(a Date at midnight UTC\)/)
+    const plain = avsc.Type.forSchema({
+      ...schema,
+      fields: schema.fields.map((f) => ({
+        ...f,
+        type: f.name === 'day' ? 'int' : f.name === 'maybe' ? ['null', 'long'] : 'long',
+      })),
+    } as never)
+    expect(plain.fromBuffer(bytes.subarray(5))).toEqual({
+      ms: 1714979289123,
+      us: 1714979289456000,
+      day: 19849,
+      maybe: 0,
+    })
+    await expect(
+      avroSerializer(client, { schema }).serialize('t', { ...value, day: new Date('2024-05-06T01:00:00Z') }),
+    ).rejects.toThrowError(/\$\.day: expected date \(a Date at midnight UTC\)/)
   })
 
   it('writes decimals from strings without losing digits, and uuids as strings', async () => {
     const client = new InMemorySchemaRegistryClient()
     const schema = {
-      type: 'record', name: 'Money',
+      type: 'record',
+      name: 'Money',
       fields: [
         { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 20, scale: 2 } },
         { name: 'fixed', type: { type: 'fixed', name: 'F', size: 4, logicalType: 'decimal', precision: 9, scale: 3 } },
@@ -199,26 +275,48 @@ describe('avro value mapping', () => {
     const ser = avroSerializer(client, { schema })
     const bytes = (await ser.serialize('t', value))!
     expect(await avroDeserializer(client).deserialize('t', bytes)).toEqual(value)
-    expect(await avroDeserializer(client).deserialize('t', (await ser.serialize('t', { ...value, amount: '7.5', fixed: '0' }))!))
-      .toEqual({ ...value, amount: '7.50', fixed: '0.000' })
-    await expect(ser.serialize('t', { ...value, amount: '1.234' })).rejects.toThrowError(/\$\.amount: expected decimal\(20, 2\)/)
-    await expect(ser.serialize('t', { ...value, amount: 1.5 })).rejects.toThrowError(expect.objectContaining({ code: 'INVALID_VALUE' }))
+    expect(
+      await avroDeserializer(client).deserialize(
+        't',
+        (await ser.serialize('t', { ...value, amount: '7.5', fixed: '0' }))!,
+      ),
+    ).toEqual({ ...value, amount: '7.50', fixed: '0.000' })
+    await expect(ser.serialize('t', { ...value, amount: '1.234' })).rejects.toThrowError(
+      /\$\.amount: expected decimal\(20, 2\)/,
+    )
+    await expect(ser.serialize('t', { ...value, amount: 1.5 })).rejects.toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE' }),
+    )
     await expect(ser.serialize('t', { ...value, id: 'nope' })).rejects.toThrowError(/\$\.id: expected uuid/)
   })
 
   it('reads and writes longs as the int64 option says', async () => {
     const client = new InMemorySchemaRegistryClient()
-    const schema = { type: 'record', name: 'L', fields: [{ name: 'n', type: 'long' }, { name: 'o', type: ['null', 'long'], default: null }] }
+    const schema = {
+      type: 'record',
+      name: 'L',
+      fields: [
+        { name: 'n', type: 'long' },
+        { name: 'o', type: ['null', 'long'], default: null },
+      ],
+    }
     const big = 2n ** 62n + 1n
     const bytes = (await avroSerializer(client, { schema, int64: 'bigint' }).serialize('t', { n: big, o: -5n }))!
     expect(await avroDeserializer(client, { int64: 'bigint' }).deserialize('t', bytes)).toEqual({ n: big, o: -5n })
-    expect(await avroDeserializer(client, { int64: 'string' }).deserialize('t', bytes)).toEqual({ n: big.toString(), o: '-5' })
+    expect(await avroDeserializer(client, { int64: 'string' }).deserialize('t', bytes)).toEqual({
+      n: big.toString(),
+      o: '-5',
+    })
     await expect(avroDeserializer(client).deserialize('t', bytes)).rejects.toThrowError(/int64: 'bigint'/)
     const small = (await avroSerializer(client, { schema }).serialize('t', { n: 5, o: null }))!
     expect(await avroDeserializer(client).deserialize('t', small)).toEqual({ n: 5, o: null })
     expect(await avroDeserializer(client, { int64: 'bigint' }).deserialize('t', small)).toEqual({ n: 5n, o: null })
-    await expect(avroSerializer(client, { schema }).serialize('t', { n: 5n })).rejects.toThrowError(/\$\.n: expected long/)
-    await expect(avroSerializer(client, { schema }).serialize('t', { n: 2 ** 60 })).rejects.toThrowError(/int64: 'bigint'/)
+    await expect(avroSerializer(client, { schema }).serialize('t', { n: 5n })).rejects.toThrowError(
+      /\$\.n: expected long/,
+    )
+    await expect(avroSerializer(client, { schema }).serialize('t', { n: 2 ** 60 })).rejects.toThrowError(
+      /int64: 'bigint'/,
+    )
   })
 })
 
@@ -231,7 +329,12 @@ describe('avro longs beyond 2^52', () => {
       const bytes = (await ser.serialize('t', n))!
       const z = n >= 0 ? 2n * BigInt(n) : -2n * BigInt(n) - 1n
       let hex = ''
-      for (let x = z; ; ) { const b = Number(x & 0x7fn); x >>= 7n; hex += (x > 0n ? b | 0x80 : b).toString(16).padStart(2, '0'); if (x === 0n) break }
+      for (let x = z; ; ) {
+        const b = Number(x & 0x7fn)
+        x >>= 7n
+        hex += (x > 0n ? b | 0x80 : b).toString(16).padStart(2, '0')
+        if (x === 0n) break
+      }
       expect(bytes.subarray(5).toString('hex')).toBe(hex)
       expect(await de.deserialize('t', bytes)).toBe(n)
     }

@@ -12,8 +12,18 @@ import { SerdeError } from './errors.js'
 import { checkInt64Mode, type Int64Mode } from './int64.js'
 import { avroFieldWalker } from './rules/fields.js'
 import {
-  deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  deserializerFrom,
+  parseWithRefs,
+  ReaderDecoders,
+  serializerFrom,
+  WriterSchemas,
+  type Decoder,
+  type Deserializer,
+  type DeserializerConfig,
+  type FormatBinding,
+  type LocalSchema,
+  type Serializer,
+  type SerializerConfig,
   type ValueTypesConfig,
 } from './serde.js'
 import { preview } from './value-errors.js'
@@ -48,11 +58,17 @@ export interface AvroDeserializerConfig extends DeserializerConfig, ValueTypesCo
  * const ser = avroSerializer<Tick>(client, { schema: { type: 'record', name: 'Tick', fields: [...] } })
  * const bytes = await ser.serialize('stock_avro_topic', { event_time: 1, ticker: 'ACME', price: 9.5 })
  */
-export function avroSerializer<T = unknown>(client: SchemaRegistryClient, config: AvroSerializerConfig = {}): Serializer<T> {
-  const local = config.schema === undefined ? undefined : { schema: schemaText(config.schema), references: config.references }
+export function avroSerializer<T = unknown>(
+  client: SchemaRegistryClient,
+  config: AvroSerializerConfig = {},
+): Serializer<T> {
+  const local =
+    config.schema === undefined ? undefined : { schema: schemaText(config.schema), references: config.references }
   const int64 = checkInt64Mode(config.int64)
   const strict = config.unknownFields !== 'ignore'
-  return serializerFrom(new WriterSchemas(client, AVRO, config, local), (w) => avroEncoder<T>(w.id, avscTypeOf(w.parsed, int64), int64, strict))
+  return serializerFrom(new WriterSchemas(client, AVRO, config, local), (w) =>
+    avroEncoder<T>(w.id, avscTypeOf(w.parsed, int64), int64, strict),
+  )
 }
 
 /** The avsc type of a parsed schema under the serde's type table (logical types, int64 mode). */
@@ -69,21 +85,34 @@ function avscTypeOf(parsed: AvroParsed, int64: Int64Mode): AvscType {
  * const de = avroDeserializer<Tick>(client, { readerSchema: tickV2 })
  * const tick = await de.deserialize('stock_avro_topic', message.value)
  */
-export function avroDeserializer<T = unknown>(client: SchemaRegistryClient, config: AvroDeserializerConfig = {}): Deserializer<T> {
+export function avroDeserializer<T = unknown>(
+  client: SchemaRegistryClient,
+  config: AvroDeserializerConfig = {},
+): Deserializer<T> {
   let reader: Promise<AvroParsed> | undefined
   const readerSchema = config.readerSchema
   const int64 = checkInt64Mode(config.int64)
   const readerType = (): Promise<AvroParsed> => {
     if (reader === undefined) {
-      const info: SchemaInfo = { schema: schemaText(readerSchema!), schemaType: 'AVRO', references: config.references ?? [] }
+      const info: SchemaInfo = {
+        schema: schemaText(readerSchema!),
+        schemaType: 'AVRO',
+        references: config.references ?? [],
+      }
       reader = parseWithRefs(client, AVRO, info, 'The reader schema')
-      reader.catch(() => { reader = undefined })
+      reader.catch(() => {
+        reader = undefined
+      })
     }
     return reader
   }
   const decoders = new ReaderDecoders(client, async (ref, info) => {
     const writer = await parseWithRefs(client, AVRO, info, describeRef(ref, true))
-    return avroDecoder<T>(ref, avscTypeOf(writer, int64), readerSchema === undefined ? undefined : avscTypeOf(await readerType(), int64))
+    return avroDecoder<T>(
+      ref,
+      avscTypeOf(writer, int64),
+      readerSchema === undefined ? undefined : avscTypeOf(await readerType(), int64),
+    )
   })
   return deserializerFrom(decoders, config, AVRO)
 }
@@ -104,10 +133,12 @@ function avroEncoder<T>(id: number, type: AvscType, int64: Int64Mode, strict: bo
   }
   const check = keyChecker(type, `Value does not match Avro schema ${type.name ?? type.typeName}`, strict)
   const encode = avroBody(id, type, int64)
-  return check === undefined ? encode : (value) => {
-    check(value, '$')
-    return encode(value)
-  }
+  return check === undefined
+    ? encode
+    : (value) => {
+        check(value, '$')
+        return encode(value)
+      }
 }
 
 /** The framed Avro binary of a value that passed the mapping. */
@@ -162,13 +193,21 @@ function avroDecoder<T>(ref: SchemaRef, writer: AvscType, reader: AvscType | und
     try {
       res = target.decode(buf, start, resolver)
     } catch (cause) {
-      const hint = (cause as Error).message === 'potential precision loss'
-        ? ` (a long beyond Number.MAX_SAFE_INTEGER: read it with int64: 'bigint' or 'string')`
-        : ''
-      throw new SerdeError('INVALID_PAYLOAD', `Payload does not decode with Avro ${describeRef(ref)}: ${(cause as Error).message}${hint}`, { cause })
+      const hint =
+        (cause as Error).message === 'potential precision loss'
+          ? ` (a long beyond Number.MAX_SAFE_INTEGER: read it with int64: 'bigint' or 'string')`
+          : ''
+      throw new SerdeError(
+        'INVALID_PAYLOAD',
+        `Payload does not decode with Avro ${describeRef(ref)}: ${(cause as Error).message}${hint}`,
+        { cause },
+      )
     }
     if (res.offset < 0) {
-      throw new SerdeError('TRUNCATED', `Payload of ${buf.length} bytes ends before the Avro datum of ${describeRef(ref)} is complete.`)
+      throw new SerdeError(
+        'TRUNCATED',
+        `Payload of ${buf.length} bytes ends before the Avro datum of ${describeRef(ref)} is complete.`,
+      )
     }
     return res.value as T
   }
@@ -185,11 +224,14 @@ function invalidValue(type: AvscType, value: unknown, int64: Int64Mode, cause?: 
     },
   })
   const name = type.name ?? type.typeName
-  const detail = problems.length > 0 ? problems.join('; ') : (cause as Error | undefined)?.message ?? 'invalid value'
-  return new SerdeError('INVALID_VALUE', `Value does not match Avro schema ${name}: ${detail}`, cause === undefined ? undefined : { cause })
+  const detail = problems.length > 0 ? problems.join('; ') : ((cause as Error | undefined)?.message ?? 'invalid value')
+  return new SerdeError(
+    'INVALID_VALUE',
+    `Value does not match Avro schema ${name}: ${detail}`,
+    cause === undefined ? undefined : { cause },
+  )
 }
 
 function schemaText(schema: string | object): string {
   return typeof schema === 'string' ? schema : JSON.stringify(schema)
 }
-

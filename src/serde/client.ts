@@ -100,8 +100,13 @@ export async function resolveReferences(
 
 /** True for the registry's "no such schema/subject/version" answers. */
 export function isNotFound(err: unknown): boolean {
-  return err instanceof SchemaRegistryError &&
-    (err.errorCode === SCHEMA_NOT_FOUND || err.errorCode === SUBJECT_NOT_FOUND || err.errorCode === VERSION_NOT_FOUND || err.status === 404)
+  return (
+    err instanceof SchemaRegistryError &&
+    (err.errorCode === SCHEMA_NOT_FOUND ||
+      err.errorCode === SUBJECT_NOT_FOUND ||
+      err.errorCode === VERSION_NOT_FOUND ||
+      err.status === 404)
+  )
 }
 
 /** The registry's 40403 for an id seen in a payload, as the serde error that names the id. */
@@ -131,7 +136,8 @@ export class LoadingCache<V> {
 
   get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.#values.get(key)
-    if (hit !== undefined && (this.ttlMs === Infinity || Date.now() - hit.at < this.ttlMs)) return Promise.resolve(hit.value)
+    if (hit !== undefined && (this.ttlMs === Infinity || Date.now() - hit.at < this.ttlMs))
+      return Promise.resolve(hit.value)
     const pending = this.#inflight.get(key)
     if (pending !== undefined) return pending
     const p = load().then(

@@ -38,7 +38,11 @@ export type SerdeErrorCode =
  */
 export class SerdeError extends Error {
   override readonly name: string = 'SerdeError'
-  constructor(readonly code: SerdeErrorCode, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly code: SerdeErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options)
   }
 }

@@ -4,10 +4,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
-import {
-  LoadingCache, schemaKey,
-  type RegisteredSchema, type SchemaInfo, type SchemaRegistryClient,
-} from './client.js'
+import { LoadingCache, schemaKey, type RegisteredSchema, type SchemaInfo, type SchemaRegistryClient } from './client.js'
 import { SchemaRegistryError } from './errors.js'
 
 export interface HttpSchemaRegistryClientOptions {
@@ -68,11 +65,17 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   register(subject: string, schema: SchemaInfo, options: { normalize?: boolean } = {}): Promise<number> {
     return this.#registered.get(schemaKey(subject, schema, options.normalize), async () => {
-      const res = await this.#request<{ id: number; guid?: string } & Partial<SchemaInfo>>('POST', `subjects/${enc(subject)}/versions${normalizeQuery(options)}`, body(schema))
+      const res = await this.#request<{ id: number; guid?: string } & Partial<SchemaInfo>>(
+        'POST',
+        `subjects/${enc(subject)}/versions${normalizeQuery(options)}`,
+        body(schema),
+      )
       // The id's schema is what was just sent (or, from registries that answer with the whole
       // version, what was stored, with any data contract it inherited); a consumer in the same
       // process need not fetch it.
-      const sent = info(typeof res.schema === 'string' ? { ...schema, ...res, schema: res.schema } : { ...schema, guid: res.guid })
+      const sent = info(
+        typeof res.schema === 'string' ? { ...schema, ...res, schema: res.schema } : { ...schema, guid: res.guid },
+      )
       this.#ids.set(String(res.id), sent)
       if (res.guid !== undefined) this.#guids.set(res.guid, sent)
       return res.id
@@ -81,7 +84,10 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   lookup(subject: string, schema: SchemaInfo, options: { normalize?: boolean } = {}): Promise<RegisteredSchema> {
     return this.#lookups.get(schemaKey(subject, schema, options.normalize), () =>
-      this.#request<RegisteredSchema>('POST', `subjects/${enc(subject)}${normalizeQuery(options)}`, body(schema)).then(registered))
+      this.#request<RegisteredSchema>('POST', `subjects/${enc(subject)}${normalizeQuery(options)}`, body(schema)).then(
+        registered,
+      ),
+    )
   }
 
   getSchemaById(id: number, subject?: string): Promise<SchemaInfo> {
@@ -97,20 +103,25 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   getLatest(subject: string): Promise<RegisteredSchema> {
     return this.#latest.get(subject, () =>
-      this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/versions/latest`).then(registered))
+      this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/versions/latest`).then(registered),
+    )
   }
 
   getVersion(subject: string, version: number): Promise<RegisteredSchema> {
     if (version === -1) return this.getLatest(subject)
     return this.#versions.get(`${subject}\u0000${version}`, () =>
-      this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/versions/${version}`).then(registered))
+      this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/versions/${version}`).then(registered),
+    )
   }
 
   getLatestWithMetadata(subject: string, metadata: Readonly<Record<string, string>>): Promise<RegisteredSchema> {
-    const query = Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `key=${enc(k)}&value=${enc(v)}`).join('&')
+    const query = Object.entries(metadata)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `key=${enc(k)}&value=${enc(v)}`)
+      .join('&')
     return this.#latest.get(`${subject}\u0000?${query}`, () =>
-      this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/metadata?${query}`).then(registered))
+      this.#request<RegisteredSchema>('GET', `subjects/${enc(subject)}/metadata?${query}`).then(registered),
+    )
   }
 
   clearLatestCache(): void {
@@ -135,12 +146,17 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
         const retryable = network || RETRY_STATUS.has(err.status)
         if (!retryable || attempt >= maxRetries) {
           if (network) {
-            throw new SchemaRegistryError(0, 0, `Schema registry ${base.origin} unreachable: ${(err as Error).message}`, { cause: err })
+            throw new SchemaRegistryError(
+              0,
+              0,
+              `Schema registry ${base.origin} unreachable: ${(err as Error).message}`,
+              { cause: err },
+            )
           }
           throw err
         }
         if (network) this.#urlIndex = (this.#urlIndex + 1) % this.#urls.length
-        await sleep(delay / 2 + Math.random() * delay / 2)
+        await sleep(delay / 2 + (Math.random() * delay) / 2)
         delay = Math.min(delay * 2, this.#options.maxRetryBackoffMs ?? 2000)
       }
     }
@@ -148,31 +164,53 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   #send<T>(method: string, url: URL, payload: string | undefined): Promise<T> {
     const isHttps = url.protocol === 'https:'
-    const headers = payload === undefined ? this.#headers : { ...this.#headers, 'content-length': String(Buffer.byteLength(payload)) }
+    const headers =
+      payload === undefined ? this.#headers : { ...this.#headers, 'content-length': String(Buffer.byteLength(payload)) }
     return new Promise<T>((resolve, reject) => {
-      const req = (isHttps ? https : http).request(url, {
-        method, headers, agent: isHttps ? this.#httpsAgent : this.#httpAgent, timeout: this.#options.timeoutMs ?? 10_000,
-      }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', reject)
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8')
-          const status = res.statusCode ?? 0
-          let json: unknown
-          try { json = text === '' ? undefined : JSON.parse(text) } catch { json = undefined }
-          if (status >= 200 && status < 300) {
-            if (json === undefined) reject(new SchemaRegistryError(status, 0, `${method} ${url.pathname}: answer is not JSON: ${text.slice(0, 200)}`))
-            else resolve(json as T)
-            return
-          }
-          const e = (json ?? {}) as { error_code?: number; message?: string }
-          reject(new SchemaRegistryError(
-            status, typeof e.error_code === 'number' ? e.error_code : status,
-            `${method} ${url.pathname} failed with HTTP ${status}${typeof e.error_code === 'number' ? ` (error_code ${e.error_code})` : ''}: ${e.message ?? text.slice(0, 200)}`,
-          ))
-        })
-      })
+      const req = (isHttps ? https : http).request(
+        url,
+        {
+          method,
+          headers,
+          agent: isHttps ? this.#httpsAgent : this.#httpAgent,
+          timeout: this.#options.timeoutMs ?? 10_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('error', reject)
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8')
+            const status = res.statusCode ?? 0
+            let json: unknown
+            try {
+              json = text === '' ? undefined : JSON.parse(text)
+            } catch {
+              json = undefined
+            }
+            if (status >= 200 && status < 300) {
+              if (json === undefined)
+                reject(
+                  new SchemaRegistryError(
+                    status,
+                    0,
+                    `${method} ${url.pathname}: answer is not JSON: ${text.slice(0, 200)}`,
+                  ),
+                )
+              else resolve(json as T)
+              return
+            }
+            const e = (json ?? {}) as { error_code?: number; message?: string }
+            reject(
+              new SchemaRegistryError(
+                status,
+                typeof e.error_code === 'number' ? e.error_code : status,
+                `${method} ${url.pathname} failed with HTTP ${status}${typeof e.error_code === 'number' ? ` (error_code ${e.error_code})` : ''}: ${e.message ?? text.slice(0, 200)}`,
+              ),
+            )
+          })
+        },
+      )
       req.on('timeout', () => req.destroy(new Error(`timed out after ${this.#options.timeoutMs ?? 10_000} ms`)))
       req.on('error', reject)
       req.end(payload)

@@ -8,7 +8,11 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(HERE, '../..')
 
 /** Every module `file` reaches through static imports (type-only imports excluded). */
-function reach(file: string, seen = new Set<string>(), packages = new Set<string>()): { files: Set<string>; packages: Set<string> } {
+function reach(
+  file: string,
+  seen = new Set<string>(),
+  packages = new Set<string>(),
+): { files: Set<string>; packages: Set<string> } {
   if (seen.has(file)) return { files: seen, packages }
   seen.add(file)
   const text = readFileSync(file, 'utf8')
@@ -23,7 +27,9 @@ function reach(file: string, seen = new Set<string>(), packages = new Set<string
 describe('registrum/serde entry', () => {
   it('reaches only serde and formats code, and no server package', () => {
     const { files, packages } = reach(resolve(HERE, 'index.ts'))
-    const outside = [...files].map((f) => relative(ROOT, f)).filter((f) => !f.startsWith('src/serde/') && !f.startsWith('src/formats/'))
+    const outside = [...files]
+      .map((f) => relative(ROOT, f))
+      .filter((f) => !f.startsWith('src/serde/') && !f.startsWith('src/formats/'))
     expect(outside).toEqual([])
     expect(files.size).toBeGreaterThan(10)
     for (const banned of ['fastify', 'better-sqlite3', 'kafkajs']) expect(packages).not.toContain(banned)
@@ -37,9 +43,22 @@ describe('registrum/serde entry', () => {
 
   it('exports the serializers, clients and kafkajs helpers', () => {
     for (const name of [
-      'avroSerializer', 'avroDeserializer', 'protobufSerializer', 'protobufDeserializer', 'jsonSerializer', 'jsonDeserializer',
-      'HttpSchemaRegistryClient', 'InMemorySchemaRegistryClient', 'SerdeError', 'serializeMessages', 'deserializeBatch',
-      'createRuleEngine', 'RuleEngine', 'dlqAction', 'producerSink',
-    ]) expect(serde).toHaveProperty(name)
+      'avroSerializer',
+      'avroDeserializer',
+      'protobufSerializer',
+      'protobufDeserializer',
+      'jsonSerializer',
+      'jsonDeserializer',
+      'HttpSchemaRegistryClient',
+      'InMemorySchemaRegistryClient',
+      'SerdeError',
+      'serializeMessages',
+      'deserializeBatch',
+      'createRuleEngine',
+      'RuleEngine',
+      'dlqAction',
+      'producerSink',
+    ])
+      expect(serde).toHaveProperty(name)
   })
 })

@@ -5,34 +5,71 @@
  */
 export { SerdeError, SchemaRegistryError, type SerdeErrorCode } from './errors.js'
 export {
-  MAGIC_BYTE, MAGIC_BYTE_GUID, HEADER_SIZE, GUID_HEADER_SIZE, KEY_SCHEMA_ID_HEADER, VALUE_SCHEMA_ID_HEADER,
-  readSchemaId, readSchemaRef, readFraming, frame, guidHeader,
-  type SchemaRef, type Framing, type RecordHeaders, type WritableHeaders,
+  MAGIC_BYTE,
+  MAGIC_BYTE_GUID,
+  HEADER_SIZE,
+  GUID_HEADER_SIZE,
+  KEY_SCHEMA_ID_HEADER,
+  VALUE_SCHEMA_ID_HEADER,
+  readSchemaId,
+  readSchemaRef,
+  readFraming,
+  frame,
+  guidHeader,
+  type SchemaRef,
+  type Framing,
+  type RecordHeaders,
+  type WritableHeaders,
 } from './wire.js'
 export {
   resolveReferences,
-  type SchemaRegistryClient, type SchemaInfo, type RegisteredSchema, type SchemaReference, type SchemaType,
+  type SchemaRegistryClient,
+  type SchemaInfo,
+  type RegisteredSchema,
+  type SchemaReference,
+  type SchemaType,
 } from './client.js'
 export { HttpSchemaRegistryClient, type HttpSchemaRegistryClientOptions } from './http-client.js'
 export { InMemorySchemaRegistryClient } from './memory-client.js'
 export {
-  subjectNameStrategy, topicNameStrategy, recordNameStrategy, topicRecordNameStrategy,
-  type SubjectNameStrategy, type SubjectNameStrategyFn, type SubjectContext,
+  subjectNameStrategy,
+  topicNameStrategy,
+  recordNameStrategy,
+  topicRecordNameStrategy,
+  type SubjectNameStrategy,
+  type SubjectNameStrategyFn,
+  type SubjectContext,
 } from './subject-strategy.js'
 export type { Serializer, Deserializer, SerializerConfig, DeserializerConfig, Encoder } from './serde.js'
 export { avroSerializer, avroDeserializer, type AvroSerializerConfig, type AvroDeserializerConfig } from './avro.js'
 export {
-  protobufSerializer, protobufDeserializer, type ProtobufSerializerConfig, type ProtobufDeserializerConfig,
+  protobufSerializer,
+  protobufDeserializer,
+  type ProtobufSerializerConfig,
+  type ProtobufDeserializerConfig,
 } from './protobuf.js'
 export { jsonSerializer, jsonDeserializer, type JsonSerializerConfig, type JsonDeserializerConfig } from './json.js'
 export {
-  serializeMessages, serializeRecord, deserializeMessage, deserializeBatch, decodingEachMessage, decodingEachBatch,
-  type Serializers, type Deserializers, type OutgoingMessage, type DecodedMessage,
+  serializeMessages,
+  serializeRecord,
+  deserializeMessage,
+  deserializeBatch,
+  decodingEachMessage,
+  decodingEachBatch,
+  type Serializers,
+  type Deserializers,
+  type OutgoingMessage,
+  type DecodedMessage,
 } from './kafkajs.js'
 export { createRuleEngine, type RulesConfig, type ReadRulesConfig } from './rules/runtime.js'
 export {
-  RuleEngine, RuleError,
-  type RuleEngineOptions, type RuleExecutor, type RuleAction, type RuleOverride, type RuleRun,
+  RuleEngine,
+  RuleError,
+  type RuleEngineOptions,
+  type RuleExecutor,
+  type RuleAction,
+  type RuleOverride,
+  type RuleRun,
 } from './rules/engine.js'
 export type { RuleContext, FieldContext, FieldWalker } from './rules/context.js'
 export { dlqAction, producerSink, type DeadLetter, type DeadLetterSink, type DeadLetterProducer } from './rules/dlq.js'

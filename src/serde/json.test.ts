@@ -19,7 +19,10 @@ const productCreated = {
 describe('json serde', () => {
   it('frames the UTF-8 JSON text after the id', async () => {
     const client = new InMemorySchemaRegistryClient()
-    const bytes = await jsonSerializer(client, { schema: productCreated }).serialize('products.created', { id: 'p1', name: 'Käse' })
+    const bytes = await jsonSerializer(client, { schema: productCreated }).serialize('products.created', {
+      id: 'p1',
+      name: 'Käse',
+    })
     expect(bytes!.subarray(0, 5).toString('hex')).toBe('0000000001')
     expect(bytes!.subarray(5).toString('utf8')).toBe('{"id":"p1","name":"Käse"}')
     expect(await jsonDeserializer(client).deserialize('products.created', bytes)).toEqual({ id: 'p1', name: 'Käse' })
@@ -31,20 +34,29 @@ describe('json serde', () => {
       code: 'INVALID_VALUE',
       message: expect.stringMatching(/ProductCreated.*name/),
     })
-    await expect(ser.serialize('t', { id: 'p1', name: 'x', price: -1 })).rejects.toMatchObject({ message: expect.stringContaining('/price') })
+    await expect(ser.serialize('t', { id: 'p1', name: 'x', price: -1 })).rejects.toMatchObject({
+      message: expect.stringContaining('/price'),
+    })
   })
 
   it('never writes a value that fails validation: there is no switch to skip it', async () => {
     const client = new InMemorySchemaRegistryClient()
-    expect(() => jsonSerializer(client, { schema: productCreated, validate: false } as never)).toThrowError(/always validates/)
-    await expect(jsonSerializer(client, { schema: productCreated }).serialize('t', { id: 1 })).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+    expect(() => jsonSerializer(client, { schema: productCreated, validate: false } as never)).toThrowError(
+      /always validates/,
+    )
+    await expect(jsonSerializer(client, { schema: productCreated }).serialize('t', { id: 1 })).rejects.toMatchObject({
+      code: 'INVALID_VALUE',
+    })
   })
 
   it('refuses values JSON would change: NaN, Dates, undefined in arrays', async () => {
     const client = new InMemorySchemaRegistryClient()
     const ser = jsonSerializer(client, { schema: { type: 'object' } })
     for (const value of [{ a: Number.NaN }, { a: new Date(0) }, { a: [1, undefined] }, { a: Infinity }]) {
-      await expect(ser.serialize('t', value)).rejects.toMatchObject({ code: 'INVALID_VALUE', message: expect.stringMatching(/key '(a|1)'/) })
+      await expect(ser.serialize('t', value)).rejects.toMatchObject({
+        code: 'INVALID_VALUE',
+        message: expect.stringMatching(/key '(a|1)'/),
+      })
     }
     const bytes = await ser.serialize('t', { a: 1, b: undefined })
     expect(bytes!.subarray(5).toString()).toBe('{"a":1}')
@@ -55,12 +67,17 @@ describe('json serde', () => {
     const id = await client.register('t-value', { schema: JSON.stringify(productCreated), schemaType: 'JSON' })
     const bytes = frame(id, Buffer.from('{"id":1}'))
     expect(await jsonDeserializer(client).deserialize('t', bytes)).toEqual({ id: 1 })
-    await expect(jsonDeserializer(client, { validate: true }).deserialize('t', bytes)).rejects.toMatchObject({ code: 'INVALID_VALUE' })
+    await expect(jsonDeserializer(client, { validate: true }).deserialize('t', bytes)).rejects.toMatchObject({
+      code: 'INVALID_VALUE',
+    })
   })
 
   it('names subjects after the title with RecordName', async () => {
     const client = new InMemorySchemaRegistryClient()
-    await jsonSerializer(client, { schema: productCreated, subjectNameStrategy: 'RecordName' }).serialize('t', { id: 'a', name: 'b' })
+    await jsonSerializer(client, { schema: productCreated, subjectNameStrategy: 'RecordName' }).serialize('t', {
+      id: 'a',
+      name: 'b',
+    })
     await expect(client.getLatest('ProductCreated')).resolves.toMatchObject({ schemaType: 'JSON' })
   })
 
@@ -69,8 +86,13 @@ describe('json serde', () => {
     await jsonSerializer(client, { schema: productCreated }).serialize('t', { id: 'a', name: 'b' })
     await client.register('other', { schema: '"string"' })
     const de = jsonDeserializer(client)
-    await expect(de.deserialize('t', Buffer.from('0000000001' + '7b7b', 'hex'))).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' })
-    await expect(de.deserialize('t', Buffer.from('0000000002' + '00', 'hex'))).rejects.toMatchObject({ code: 'INVALID_SCHEMA', message: expect.stringContaining('AVRO') })
+    await expect(de.deserialize('t', Buffer.from('0000000001' + '7b7b', 'hex'))).rejects.toMatchObject({
+      code: 'INVALID_PAYLOAD',
+    })
+    await expect(de.deserialize('t', Buffer.from('0000000002' + '00', 'hex'))).rejects.toMatchObject({
+      code: 'INVALID_SCHEMA',
+      message: expect.stringContaining('AVRO'),
+    })
   })
 
   it('passes null through', async () => {

@@ -8,8 +8,18 @@ import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import { preview } from './value-errors.js'
 import {
-  deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
+  deserializerFrom,
+  parseWithRefs,
+  ReaderDecoders,
+  serializerFrom,
+  WriterSchemas,
+  type Decoder,
+  type Deserializer,
+  type DeserializerConfig,
+  type FormatBinding,
+  type LocalSchema,
+  type Serializer,
+  type SerializerConfig,
 } from './serde.js'
 import { describeRef, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 import { jsonFieldWalker } from './rules/fields.js'
@@ -45,13 +55,20 @@ export interface JsonDeserializerConfig extends DeserializerConfig {
  * const ser = jsonSerializer<ProductCreated>(client, { schema: productCreatedSchema })
  * await producer.send({ topic: 'products.created', messages: [{ key: id, value: await ser.serialize('products.created', event) }] })
  */
-export function jsonSerializer<T = unknown>(client: SchemaRegistryClient, config: JsonSerializerConfig = {}): Serializer<T> {
+export function jsonSerializer<T = unknown>(
+  client: SchemaRegistryClient,
+  config: JsonSerializerConfig = {},
+): Serializer<T> {
   if ((config as { validate?: unknown }).validate === false) {
     throw new TypeError('The JSON Schema serializer always validates: a value that fails its schema is never written.')
   }
-  const local = config.schema === undefined
-    ? undefined
-    : { schema: typeof config.schema === 'string' ? config.schema : JSON.stringify(config.schema), references: config.references }
+  const local =
+    config.schema === undefined
+      ? undefined
+      : {
+          schema: typeof config.schema === 'string' ? config.schema : JSON.stringify(config.schema),
+          references: config.references,
+        }
   return serializerFrom(new WriterSchemas(client, JSON_FORMAT, config, local), (w) => jsonEncoder<T>(w.id, w.parsed))
 }
 
@@ -60,7 +77,10 @@ export function jsonSerializer<T = unknown>(client: SchemaRegistryClient, config
  * const de = jsonDeserializer<ProductCreated>(client, { validate: true })
  * const event = await de.deserialize('products.created', message.value)
  */
-export function jsonDeserializer<T = unknown>(client: SchemaRegistryClient, config: JsonDeserializerConfig = {}): Deserializer<T> {
+export function jsonDeserializer<T = unknown>(
+  client: SchemaRegistryClient,
+  config: JsonDeserializerConfig = {},
+): Deserializer<T> {
   const decoders = new ReaderDecoders(client, async (ref, info) => {
     const parsed = await parseWithRefs(client, JSON_FORMAT, info, describeRef(ref, true))
     return jsonDecoder<T>(ref, parsed, config.validate === true)
@@ -91,9 +111,15 @@ function jsonText(value: unknown): string {
   let bad: { key: string; v: unknown } | undefined
   const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     const orig = this[key]
-    if (typeof orig === 'number' ? !Number.isFinite(orig)
-      : typeof orig === 'object' ? orig !== null && typeof (orig as { toJSON?: unknown }).toJSON === 'function'
-        : typeof orig === 'bigint' || ((orig === undefined || typeof orig === 'function' || typeof orig === 'symbol') && (Array.isArray(this) || key === ''))) {
+    if (
+      typeof orig === 'number'
+        ? !Number.isFinite(orig)
+        : typeof orig === 'object'
+          ? orig !== null && typeof (orig as { toJSON?: unknown }).toJSON === 'function'
+          : typeof orig === 'bigint' ||
+            ((orig === undefined || typeof orig === 'function' || typeof orig === 'symbol') &&
+              (Array.isArray(this) || key === ''))
+    ) {
       bad ??= { key, v: orig }
       return null
     }
@@ -101,7 +127,10 @@ function jsonText(value: unknown): string {
   }) as string | undefined
   if (bad !== undefined || text === undefined) {
     const where = bad === undefined || bad.key === '' ? 'The value' : `The value at key '${bad.key}'`
-    throw new SerdeError('INVALID_VALUE', `${where} (${preview(bad === undefined ? value : bad.v)}) has no exact JSON form; nothing was written.`)
+    throw new SerdeError(
+      'INVALID_VALUE',
+      `${where} (${preview(bad === undefined ? value : bad.v)}) has no exact JSON form; nothing was written.`,
+    )
   }
   return text
 }
@@ -114,7 +143,11 @@ function jsonDecoder<T>(ref: SchemaRef, schema: JsonSchema, validate: boolean): 
     try {
       value = JSON.parse(bytes.toString('utf8', start))
     } catch (cause) {
-      throw new SerdeError('INVALID_PAYLOAD', `Payload after the header of ${describeRef(ref)} is not JSON: ${(cause as Error).message}`, { cause })
+      throw new SerdeError(
+        'INVALID_PAYLOAD',
+        `Payload after the header of ${describeRef(ref)} is not JSON: ${(cause as Error).message}`,
+        { cause },
+      )
     }
     if (validator !== undefined) {
       const res = validator(value)
@@ -128,7 +161,11 @@ function compiled(schema: JsonSchema, ref: SchemaRef): ReturnType<JsonSchema['va
   try {
     return schema.validator()
   } catch (cause) {
-    throw new SerdeError('INVALID_SCHEMA', `JSON ${describeRef(ref, true)} cannot be compiled: ${(cause as Error).message}`, { cause })
+    throw new SerdeError(
+      'INVALID_SCHEMA',
+      `JSON ${describeRef(ref, true)} cannot be compiled: ${(cause as Error).message}`,
+      { cause },
+    )
   }
 }
 

@@ -2,7 +2,15 @@
  * kafkajs glue: serialize keys and values for `producer.send`, decode them in `eachMessage` and
  * `eachBatch`. Only kafkajs types are imported, so using serde never loads kafkajs itself.
  */
-import type { Batch, EachBatchPayload, EachMessagePayload, IHeaders, KafkaMessage, Message, ProducerRecord } from 'kafkajs'
+import type {
+  Batch,
+  EachBatchPayload,
+  EachMessagePayload,
+  IHeaders,
+  KafkaMessage,
+  Message,
+  ProducerRecord,
+} from 'kafkajs'
 import { SerdeError } from './errors.js'
 import type { Deserializer, Encoder, Serializer } from './serde.js'
 import { readFraming, type SchemaRef } from './wire.js'
@@ -29,7 +37,10 @@ export interface OutgoingMessage<K, V> {
 }
 
 /** A consumed message with its key and value decoded. */
-export type DecodedMessage<K, V> = Omit<KafkaMessage, 'key' | 'value'> & { readonly key: K | Buffer | null; readonly value: V | null }
+export type DecodedMessage<K, V> = Omit<KafkaMessage, 'key' | 'value'> & {
+  readonly key: K | Buffer | null
+  readonly value: V | null
+}
 
 /**
  * kafkajs messages for `producer.send`: one registry round trip per topic (none once cached),
@@ -39,14 +50,20 @@ export type DecodedMessage<K, V> = Omit<KafkaMessage, 'key' | 'value'> & { reado
  * await producer.send({ topic, messages: await serializeMessages(topic, [{ key: id, value: event }], { value: ser }) })
  */
 export async function serializeMessages<K, V>(
-  topic: string, messages: readonly OutgoingMessage<K, V>[], serializers: Serializers<K, V>,
+  topic: string,
+  messages: readonly OutgoingMessage<K, V>[],
+  serializers: Serializers<K, V>,
 ): Promise<Message[]> {
   const encodeValue = await encoderOf(serializers.value, topic)
   const encodeKey = serializers.key === undefined ? undefined : await encoderOf(serializers.key, topic)
   // Header framing writes the schema id into each message's own copy of its headers.
   const withHeaders = serializers.value.schemaIdFraming === 'header' || serializers.key?.schemaIdFraming === 'header'
   const ruled = typeof encodeValue !== 'function' || (encodeKey !== undefined && typeof encodeKey !== 'function')
-  const encode = <T>(enc: Encoder<T> | Serializer<T>, value: T, headers: IHeaders | undefined): Buffer | Promise<Buffer | null> =>
+  const encode = <T>(
+    enc: Encoder<T> | Serializer<T>,
+    value: T,
+    headers: IHeaders | undefined,
+  ): Buffer | Promise<Buffer | null> =>
     typeof enc === 'function' ? enc(value, headers) : enc.serialize(topic, value, headers)
   const out = messages.map((m) => {
     const headers: IHeaders | undefined = withHeaders ? { ...m.headers } : m.headers
@@ -54,7 +71,12 @@ export async function serializeMessages<K, V>(
       value: m.value === null || m.value === undefined ? null : encode(encodeValue, m.value, headers),
     }
     if (m.key !== undefined) {
-      out.key = m.key === null ? null : encodeKey === undefined ? (m.key as unknown as Buffer | string) : encode(encodeKey, m.key, headers)
+      out.key =
+        m.key === null
+          ? null
+          : encodeKey === undefined
+            ? (m.key as unknown as Buffer | string)
+            : encode(encodeKey, m.key, headers)
     }
     if (m.partition !== undefined) out.partition = m.partition
     if (headers !== undefined && (m.headers !== undefined || Object.keys(headers).length > 0)) out.headers = headers
@@ -63,7 +85,11 @@ export async function serializeMessages<K, V>(
   })
   if (!ruled) return out as Message[]
   // Schemas with data-contract rules: each value goes through serialize(), which runs them.
-  return Promise.all(out.map(async (m) => ({ ...m, value: await m.value, ...(m.key === undefined ? {} : { key: await m.key }) }) as Message))
+  return Promise.all(
+    out.map(
+      async (m) => ({ ...m, value: await m.value, ...(m.key === undefined ? {} : { key: await m.key }) }) as Message,
+    ),
+  )
 }
 
 /** The synchronous encoder of a topic, or the serializer itself when its schema has rules to run. */
@@ -73,7 +99,9 @@ async function encoderOf<T>(serializer: Serializer<T>, topic: string): Promise<E
 
 /** A whole `ProducerRecord` for `producer.send`. */
 export async function serializeRecord<K, V>(
-  topic: string, messages: readonly OutgoingMessage<K, V>[], serializers: Serializers<K, V>,
+  topic: string,
+  messages: readonly OutgoingMessage<K, V>[],
+  serializers: Serializers<K, V>,
 ): Promise<ProducerRecord> {
   return { topic, messages: await serializeMessages(topic, messages, serializers) }
 }
@@ -84,10 +112,15 @@ export async function serializeRecord<K, V>(
  * `isKey: true` to read `__key_schema_id`.
  */
 export async function deserializeMessage<K, V>(
-  topic: string, message: KafkaMessage, deserializers: Deserializers<K, V>,
+  topic: string,
+  message: KafkaMessage,
+  deserializers: Deserializers<K, V>,
 ): Promise<DecodedMessage<K, V>> {
   const value = await deserializers.value.deserialize(topic, message.value, message.headers)
-  const key = deserializers.key === undefined ? message.key : await deserializers.key.deserialize(topic, message.key, message.headers)
+  const key =
+    deserializers.key === undefined
+      ? message.key
+      : await deserializers.key.deserialize(topic, message.key, message.headers)
   return { ...message, key, value }
 }
 
@@ -98,7 +131,10 @@ export async function deserializeMessage<K, V>(
  * @example
  * eachBatch: async ({ batch }) => { for (const m of await deserializeBatch(batch, { value: de })) handle(m.value) }
  */
-export async function deserializeBatch<K, V>(batch: Batch, deserializers: Deserializers<K, V>): Promise<DecodedMessage<K, V>[]> {
+export async function deserializeBatch<K, V>(
+  batch: Batch,
+  deserializers: Deserializers<K, V>,
+): Promise<DecodedMessage<K, V>[]> {
   const { topic, messages } = batch
   await Promise.all([
     loadSchemas(messages, 'value', deserializers.value),
@@ -107,7 +143,11 @@ export async function deserializeBatch<K, V>(batch: Batch, deserializers: Deseri
   let pending = false
   // Synchronous unless a schema has data-contract rules (or the deserializer migrates): then that
   // message goes through deserialize(), which runs them.
-  const decode = <T>(d: Deserializer<T>, payload: Buffer | null, headers: KafkaMessage['headers']): T | null | Promise<T | null> => {
+  const decode = <T>(
+    d: Deserializer<T>,
+    payload: Buffer | null,
+    headers: KafkaMessage['headers'],
+  ): T | null | Promise<T | null> => {
     try {
       return d.deserializeSync(topic, payload, headers)
     } catch (err) {
@@ -133,7 +173,9 @@ export async function deserializeBatch<K, V>(batch: Batch, deserializers: Deseri
  */
 export function decodingEachMessage<K, V>(
   deserializers: Deserializers<K, V>,
-  handler: (payload: EachMessagePayload & { key: K | Buffer | null; value: V | null; decoded: DecodedMessage<K, V> }) => Promise<void>,
+  handler: (
+    payload: EachMessagePayload & { key: K | Buffer | null; value: V | null; decoded: DecodedMessage<K, V> },
+  ) => Promise<void>,
 ): (payload: EachMessagePayload) => Promise<void> {
   return async (payload) => {
     const decoded = await deserializeMessage(payload.topic, payload.message, deserializers)
@@ -153,7 +195,11 @@ export function decodingEachBatch<K, V>(
   }
 }
 
-async function loadSchemas(messages: readonly KafkaMessage[], part: 'key' | 'value', deserializer: Deserializer<unknown>): Promise<void> {
+async function loadSchemas(
+  messages: readonly KafkaMessage[],
+  part: 'key' | 'value',
+  deserializer: Deserializer<unknown>,
+): Promise<void> {
   const refs = new Set<SchemaRef>()
   for (const m of messages) {
     const p = m[part]

@@ -8,7 +8,10 @@ import { createHash } from 'node:crypto'
 import type { RegisteredSchema, SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SchemaRegistryError, SCHEMA_NOT_FOUND, SUBJECT_NOT_FOUND, VERSION_NOT_FOUND } from './errors.js'
 
-interface Entry { readonly id: number; readonly info: SchemaInfo }
+interface Entry {
+  readonly id: number
+  readonly info: SchemaInfo
+}
 
 /**
  * @example
@@ -78,7 +81,11 @@ export class InMemorySchemaRegistryClient implements SchemaRegistryClient {
       const props = versions[i]!.info.metadata?.properties ?? {}
       if (Object.entries(metadata).every(([k, v]) => props[k] === v)) return this.#at(subject, versions, i)
     }
-    throw new SchemaRegistryError(404, SCHEMA_NOT_FOUND, `Schema not found for subject '${subject}' with metadata ${JSON.stringify(metadata)}`)
+    throw new SchemaRegistryError(
+      404,
+      SCHEMA_NOT_FOUND,
+      `Schema not found for subject '${subject}' with metadata ${JSON.stringify(metadata)}`,
+    )
   }
 
   async getVersion(subject: string, version: number): Promise<RegisteredSchema> {
@@ -109,7 +116,9 @@ export class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
 function normalized(schema: SchemaInfo): SchemaInfo {
   return {
-    schema: schema.schema, schemaType: schema.schemaType ?? 'AVRO', references: schema.references ?? [],
+    schema: schema.schema,
+    schemaType: schema.schemaType ?? 'AVRO',
+    references: schema.references ?? [],
     ...(schema.metadata === undefined ? {} : { metadata: schema.metadata }),
     ...(schema.ruleSet === undefined ? {} : { ruleSet: schema.ruleSet }),
   }

@@ -20,7 +20,9 @@ import type { LocalSchema } from './serde.js'
  * importReferences(mainProto, { 'acme/common.proto': commonProto }, [])
  */
 export function importReferences(
-  schema: string, dependencies: Readonly<Record<string, string>>, explicit: readonly SchemaReference[],
+  schema: string,
+  dependencies: Readonly<Record<string, string>>,
+  explicit: readonly SchemaReference[],
 ): NonNullable<LocalSchema['prepareReferences']> {
   return async (client, { register, normalize }) => {
     const byPath = new Map<string, Promise<SchemaReference>>()
@@ -56,7 +58,11 @@ export function importReferences(
     }
 
     const registerImport = async (path: string, text: string): Promise<SchemaReference> => {
-      const info: SchemaInfo = { schema: text, schemaType: 'PROTOBUF', references: await referencesOf(text, `"${path}"`) }
+      const info: SchemaInfo = {
+        schema: text,
+        schemaType: 'PROTOBUF',
+        references: await referencesOf(text, `"${path}"`),
+      }
       const subject = path
       if (register) await client.register(subject, info, { normalize })
       const found = await client.lookup(subject, info, { normalize })

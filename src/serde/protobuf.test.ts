@@ -32,9 +32,14 @@ describe('protobuf serde', () => {
 
   it('writes [1] as 02 02 and [1, 0] as 04 02 00 for later and nested messages', async () => {
     const client = new InMemorySchemaRegistryClient()
-    const order = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).serialize('orders', { id: 5 })
+    const order = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).serialize('orders', {
+      id: 5,
+    })
     expect(order!.toString('hex')).toBe('0000000001' + '0202' + '0805')
-    const line = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order.Line' }).serialize('lines', { qty: 2 })
+    const line = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order.Line' }).serialize(
+      'lines',
+      { qty: 2 },
+    )
     expect(line!.toString('hex')).toBe('0000000001' + '040200' + '1002')
   })
 
@@ -42,9 +47,15 @@ describe('protobuf serde', () => {
     const client = new InMemorySchemaRegistryClient()
     const de = protobufDeserializer(client, { toObject: { defaults: true } })
     const todo = await protobufSerializer(client, { schema: proto }).serialize('t', { id: 1, content: 'milk' })
-    const line = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order.Line' }).serialize('t', { sku: 'x', qty: 2 })
-    const order = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' })
-      .serialize('t', { id: 9, lines: [{ sku: 'a', qty: 1 }], tags: { k: 'v' } })
+    const line = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order.Line' }).serialize('t', {
+      sku: 'x',
+      qty: 2,
+    })
+    const order = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).serialize('t', {
+      id: 9,
+      lines: [{ sku: 'a', qty: 1 }],
+      tags: { k: 'v' },
+    })
     expect(await de.deserialize('t', todo)).toEqual({ id: 1, content: 'milk' })
     expect(await de.deserialize('t', line)).toEqual({ sku: 'x', qty: 2 })
     expect(await de.deserialize('t', order)).toEqual({ id: 9, lines: [{ sku: 'a', qty: 1 }], tags: { k: 'v' } })
@@ -53,7 +64,9 @@ describe('protobuf serde', () => {
   it('decodes as a chosen message type when configured', async () => {
     const client = new InMemorySchemaRegistryClient()
     const todo = await protobufSerializer(client, { schema: proto }).serialize('t', { id: 3, content: 'x' })
-    const order = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).serialize('t', { id: 4 })
+    const order = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).serialize('t', {
+      id: 4,
+    })
     const de = protobufDeserializer(client, { messageType: 'acme.Todo' })
     expect(await de.deserialize('t', todo)).toEqual({ id: 3, content: 'x' })
     expect(await de.deserialize('t', order)).toEqual({ id: 4, content: '' })
@@ -61,7 +74,11 @@ describe('protobuf serde', () => {
 
   it('registers under the message name with RecordName', async () => {
     const client = new InMemorySchemaRegistryClient()
-    await protobufSerializer(client, { schema: proto, messageType: 'acme.Order', subjectNameStrategy: 'TopicRecordName' }).serialize('t', { id: 1 })
+    await protobufSerializer(client, {
+      schema: proto,
+      messageType: 'acme.Order',
+      subjectNameStrategy: 'TopicRecordName',
+    }).serialize('t', { id: 1 })
     await expect(client.getLatest('t-acme.Order')).resolves.toMatchObject({ schemaType: 'PROTOBUF' })
   })
 
@@ -69,21 +86,34 @@ describe('protobuf serde', () => {
     const client = new InMemorySchemaRegistryClient()
     await protobufSerializer(client, { schema: proto }).serialize('t', { id: 1 })
     const de = protobufDeserializer(client)
-    await expect(de.deserialize('t', Buffer.from('0000000001' + '0208' + '0801', 'hex')))
-      .rejects.toMatchObject({ code: 'INVALID_MESSAGE_INDEXES', message: expect.stringContaining('[4]') })
-    await expect(de.deserialize('t', Buffer.from('0000000001' + '0402', 'hex'))).rejects.toMatchObject({ code: 'INVALID_MESSAGE_INDEXES' })
+    await expect(de.deserialize('t', Buffer.from('0000000001' + '0208' + '0801', 'hex'))).rejects.toMatchObject({
+      code: 'INVALID_MESSAGE_INDEXES',
+      message: expect.stringContaining('[4]'),
+    })
+    await expect(de.deserialize('t', Buffer.from('0000000001' + '0402', 'hex'))).rejects.toMatchObject({
+      code: 'INVALID_MESSAGE_INDEXES',
+    })
     await expect(de.deserialize('t', Buffer.from('0000000001', 'hex'))).rejects.toMatchObject({ code: 'TRUNCATED' })
-    await expect(de.deserialize('t', Buffer.from('0000000001' + '00' + '1204ab', 'hex'))).rejects.toMatchObject({ code: 'TRUNCATED' })
-    await expect(protobufSerializer(client, { schema: proto, messageType: 'acme.Nope' }).serialize('t', {}))
-      .rejects.toMatchObject({ code: 'INVALID_SCHEMA' })
+    await expect(de.deserialize('t', Buffer.from('0000000001' + '00' + '1204ab', 'hex'))).rejects.toMatchObject({
+      code: 'TRUNCATED',
+    })
+    await expect(
+      protobufSerializer(client, { schema: proto, messageType: 'acme.Nope' }).serialize('t', {}),
+    ).rejects.toMatchObject({ code: 'INVALID_SCHEMA' })
   })
 
   it('says what is wrong with a value: path, expected and actual type, always', async () => {
     const ser = protobufSerializer(new InMemorySchemaRegistryClient(), { schema: proto })
     await expect(ser.serialize('t', { id: 'one' })).rejects.toMatchObject({
-      code: 'INVALID_VALUE', message: expect.stringContaining('$.id (field acme.Todo.id): expected int32 (an integer number from -2^31 to 2^31-1), got "one"'),
+      code: 'INVALID_VALUE',
+      message: expect.stringContaining(
+        '$.id (field acme.Todo.id): expected int32 (an integer number from -2^31 to 2^31-1), got "one"',
+      ),
     })
-    await expect(ser.serialize('t', { id: 2 ** 31 })).rejects.toMatchObject({ code: 'INVALID_VALUE', message: expect.stringContaining('$.id') })
+    await expect(ser.serialize('t', { id: 2 ** 31 })).rejects.toMatchObject({
+      code: 'INVALID_VALUE',
+      message: expect.stringContaining('$.id'),
+    })
   })
 
   it('parses imports from references and well-known files', async () => {
@@ -91,14 +121,26 @@ describe('protobuf serde', () => {
     const common = 'syntax = "proto3";\npackage acme.common;\n\nmessage Money {\n  int64 cents = 1;\n}\n'
     await client.register('acme/common.proto', { schema: common, schemaType: 'PROTOBUF' })
     const invoice = [
-      'syntax = "proto3";', 'package acme;', 'import "acme/common.proto";', 'import "google/protobuf/timestamp.proto";',
-      'message Invoice {', '  acme.common.Money total = 1;', '  google.protobuf.Timestamp at = 2;', '}', '',
+      'syntax = "proto3";',
+      'package acme;',
+      'import "acme/common.proto";',
+      'import "google/protobuf/timestamp.proto";',
+      'message Invoice {',
+      '  acme.common.Money total = 1;',
+      '  google.protobuf.Timestamp at = 2;',
+      '}',
+      '',
     ].join('\n')
     const references = [{ name: 'acme/common.proto', subject: 'acme/common.proto', version: 1 }]
-    const bytes = await protobufSerializer(client, { schema: invoice, references }).serialize('invoices', { total: { cents: 250 }, at: { seconds: 5 } })
+    const bytes = await protobufSerializer(client, { schema: invoice, references }).serialize('invoices', {
+      total: { cents: 250 },
+      at: { seconds: 5 },
+    })
     expect(bytes!.subarray(5).toString('hex')).toBe('00' + '0a03' + '08fa01' + '1202' + '0805')
-    expect(await protobufDeserializer(client, { toObject: { longs: Number } }).deserialize('invoices', bytes))
-      .toEqual({ total: { cents: 250 }, at: { seconds: 5 } })
+    expect(await protobufDeserializer(client, { toObject: { longs: Number } }).deserialize('invoices', bytes)).toEqual({
+      total: { cents: 250 },
+      at: { seconds: 5 },
+    })
   })
 
   it('passes null through', async () => {
@@ -125,17 +167,31 @@ describe('protobuf value mapping', () => {
   it('takes the .proto name or the lowerCamelCase JSON name, never both, and reads back either', async () => {
     const client = new InMemorySchemaRegistryClient()
     const schema = [
-      'syntax = "proto3";', 'import "google/protobuf/timestamp.proto";',
-      'message Todo { int32 id = 1; string title = 2; bool completed = 3; google.protobuf.Timestamp created_at = 4; }', '',
+      'syntax = "proto3";',
+      'import "google/protobuf/timestamp.proto";',
+      'message Todo { int32 id = 1; string title = 2; bool completed = 3; google.protobuf.Timestamp created_at = 4; }',
+      '',
     ].join('\n')
     const ser = protobufSerializer(client, { schema })
     const at = new Date('2024-01-02T03:04:05.678Z')
     const camel = (await ser.serialize('t', { id: 1, title: 'x', completed: false, createdAt: at }))!
     const snake = (await ser.serialize('t', { id: 1, title: 'x', completed: false, created_at: at }))!
     expect(camel.toString('hex')).toBe(snake.toString('hex'))
-    expect(await protobufDeserializer(client).deserialize('t', camel)).toEqual({ id: 1, title: 'x', completed: false, created_at: at })
-    expect(await protobufDeserializer(client, { fieldNames: 'json' }).deserialize('t', camel)).toEqual({ id: 1, title: 'x', completed: false, createdAt: at })
-    await expect(ser.serialize('t', { id: 1, createdAt: at, created_at: at })).rejects.toThrowError(/keys 'created_at' and 'createdAt' at \$ both name field Todo\.created_at/)
+    expect(await protobufDeserializer(client).deserialize('t', camel)).toEqual({
+      id: 1,
+      title: 'x',
+      completed: false,
+      created_at: at,
+    })
+    expect(await protobufDeserializer(client, { fieldNames: 'json' }).deserialize('t', camel)).toEqual({
+      id: 1,
+      title: 'x',
+      completed: false,
+      createdAt: at,
+    })
+    await expect(ser.serialize('t', { id: 1, createdAt: at, created_at: at })).rejects.toThrowError(
+      /keys 'created_at' and 'createdAt' at \$ both name field Todo\.created_at/,
+    )
   })
 
   it('without messageType, refuses a value that does not fit the first message and lists the messages', async () => {
@@ -143,43 +199,74 @@ describe('protobuf value mapping', () => {
     const ser = protobufSerializer(client, { schema: proto })
     const err = await ser.serialize('orders', { id: 5, lines: [{ sku: 'a', qty: 1 }] }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'INVALID_VALUE' })
-    expect((err as Error).message).toMatch(/key 'lines' .*writes acme\.Todo, the schema's first message; the schema defines acme\.Todo, acme\.Order, acme\.Order\.Line: set messageType/)
+    expect((err as Error).message).toMatch(
+      /key 'lines' .*writes acme\.Todo, the schema's first message; the schema defines acme\.Todo, acme\.Order, acme\.Order\.Line: set messageType/,
+    )
     expect(client.calls.register).toBe(1)
   })
 
   it('maps well-known types: Timestamp to Date, wrappers to nullable primitives, Struct to JSON', async () => {
     const client = new InMemorySchemaRegistryClient()
     const schema = [
-      'syntax = "proto3";', 'package wk;',
-      'import "google/protobuf/timestamp.proto";', 'import "google/protobuf/duration.proto";',
-      'import "google/protobuf/wrappers.proto";', 'import "google/protobuf/struct.proto";',
+      'syntax = "proto3";',
+      'package wk;',
+      'import "google/protobuf/timestamp.proto";',
+      'import "google/protobuf/duration.proto";',
+      'import "google/protobuf/wrappers.proto";',
+      'import "google/protobuf/struct.proto";',
       'message W {',
-      '  google.protobuf.Timestamp at = 1;', '  google.protobuf.Duration took = 2;',
-      '  google.protobuf.Int64Value big = 3;', '  google.protobuf.StringValue name = 4;', '  google.protobuf.BoolValue flag = 5;',
-      '  google.protobuf.Struct doc = 6;', '  google.protobuf.Value any = 7;', '  int64 n = 8;', '  uint64 u = 9;', '}', '',
+      '  google.protobuf.Timestamp at = 1;',
+      '  google.protobuf.Duration took = 2;',
+      '  google.protobuf.Int64Value big = 3;',
+      '  google.protobuf.StringValue name = 4;',
+      '  google.protobuf.BoolValue flag = 5;',
+      '  google.protobuf.Struct doc = 6;',
+      '  google.protobuf.Value any = 7;',
+      '  int64 n = 8;',
+      '  uint64 u = 9;',
+      '}',
+      '',
     ].join('\n')
     const value = {
-      at: new Date('1969-12-31T23:59:59.001Z'), took: { seconds: 90, nanos: 5 }, big: 7, name: 'x', flag: null,
-      doc: { a: [1, 'two', null, { b: true }], c: {} }, any: 'str', n: -3, u: 9,
+      at: new Date('1969-12-31T23:59:59.001Z'),
+      took: { seconds: 90, nanos: 5 },
+      big: 7,
+      name: 'x',
+      flag: null,
+      doc: { a: [1, 'two', null, { b: true }], c: {} },
+      any: 'str',
+      n: -3,
+      u: 9,
     }
     const bytes = (await protobufSerializer(client, { schema }).serialize('t', value))!
     expect(await protobufDeserializer(client).deserialize('t', bytes)).toEqual(value)
     const big = { ...value, big: 2n ** 63n - 1n, n: -(2n ** 63n), u: 2n ** 64n - 1n, took: { seconds: 90n, nanos: 5 } }
     const wide = (await protobufSerializer(client, { schema, int64: 'bigint' }).serialize('t', big))!
     expect(await protobufDeserializer(client, { int64: 'bigint' }).deserialize('t', wide)).toEqual(big)
-    expect(await protobufDeserializer(client, { int64: 'string' }).deserialize('t', wide))
-      .toMatchObject({ big: '9223372036854775807', n: '-9223372036854775808', u: '18446744073709551615' })
+    expect(await protobufDeserializer(client, { int64: 'string' }).deserialize('t', wide)).toMatchObject({
+      big: '9223372036854775807',
+      n: '-9223372036854775808',
+      u: '18446744073709551615',
+    })
     await expect(protobufDeserializer(client).deserialize('t', wide)).rejects.toThrowError(/int64: 'bigint'/)
-    await expect(protobufSerializer(client, { schema }).serialize('t', { n: 5n })).rejects.toThrowError(/\$\.n .*expected int64/)
-    await expect(protobufSerializer(client, { schema }).serialize('t', { doc: { x: undefined } })).rejects.toThrowError(/\$\.doc\.x .*a JSON value/)
-    await expect(protobufSerializer(client, { schema }).serialize('t', { at: new Date(NaN) })).rejects.toThrowError(/\$\.at .*valid Date/)
+    await expect(protobufSerializer(client, { schema }).serialize('t', { n: 5n })).rejects.toThrowError(
+      /\$\.n .*expected int64/,
+    )
+    await expect(protobufSerializer(client, { schema }).serialize('t', { doc: { x: undefined } })).rejects.toThrowError(
+      /\$\.doc\.x .*a JSON value/,
+    )
+    await expect(protobufSerializer(client, { schema }).serialize('t', { at: new Date(NaN) })).rejects.toThrowError(
+      /\$\.at .*valid Date/,
+    )
   })
 })
 
 describe('protobuf values protobufjs alone writes wrongly', () => {
   const schema = [
-    'syntax = "proto3";', 'import "google/protobuf/struct.proto";',
-    'message F { map<bool, int32> flags = 1; google.protobuf.Struct doc = 2; google.protobuf.Value v = 3; }', '',
+    'syntax = "proto3";',
+    'import "google/protobuf/struct.proto";',
+    'message F { map<bool, int32> flags = 1; google.protobuf.Struct doc = 2; google.protobuf.Value v = 3; }',
+    '',
   ].join('\n')
 
   it('writes the false key of a bool map as false, a Struct key __proto__ as a key, and a Value null as set', async () => {
@@ -187,7 +274,7 @@ describe('protobuf values protobufjs alone writes wrongly', () => {
     const doc = JSON.parse('{"__proto__": {"a": 1}, "b": null}') as Record<string, unknown>
     const value = { flags: { false: 1, true: 2 }, doc, v: null }
     const bytes = (await protobufSerializer(client, { schema }).serialize('t', value))!
-    const back = await protobufDeserializer(client).deserialize('t', bytes) as typeof value
+    const back = (await protobufDeserializer(client).deserialize('t', bytes)) as typeof value
     expect(back.flags).toEqual({ false: 1, true: 2 })
     expect(Object.keys(back.doc)).toEqual(['__proto__', 'b'])
     expect(Object.getPrototypeOf(back.doc)).toBe(Object.prototype)

@@ -5,7 +5,11 @@
  */
 import protobuf from 'protobufjs'
 import {
-  decodeMessageIndexes, encodeMessageIndexes, messageIndexes, messageNameAt, type IndexedType,
+  decodeMessageIndexes,
+  encodeMessageIndexes,
+  messageIndexes,
+  messageNameAt,
+  type IndexedType,
 } from '../formats/protobuf/message-indexes.js'
 import { parseProtobuf, type ProtobufSchema } from '../formats/protobuf/parse.js'
 import type { SchemaRegistryClient } from './client.js'
@@ -15,9 +19,20 @@ import { checkInt64Mode } from './int64.js'
 import { ProtobufMapping, type FromWire, type ToWire } from './protobuf-mapping.js'
 import { protobufFieldTags, protobufFieldWalker } from './rules/fields.js'
 import {
-  deserializerFrom, parseWithRefs, ReaderDecoders, serializerFrom, WriterSchemas,
-  type Decoder, type Deserializer, type DeserializerConfig, type FormatBinding, type LocalSchema, type Serializer, type SerializerConfig,
-  type ValueTypesConfig, type WriterSchema,
+  deserializerFrom,
+  parseWithRefs,
+  ReaderDecoders,
+  serializerFrom,
+  WriterSchemas,
+  type Decoder,
+  type Deserializer,
+  type DeserializerConfig,
+  type FormatBinding,
+  type LocalSchema,
+  type Serializer,
+  type SerializerConfig,
+  type ValueTypesConfig,
+  type WriterSchema,
 } from './serde.js'
 import { describeRef, frame, GUID_HEADER_SIZE, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
@@ -61,7 +76,12 @@ const copyBytes = (val: Uint8Array, buf: Uint8Array, pos: number): void => {
   for (let i = 0; i < val.length; i++) buf[pos + i] = val[i]!
 }
 
-interface ReaderState { pos: number; len: number; buf: Buffer & { utf8Slice(start: number, end: number): string }; uint32(): number }
+interface ReaderState {
+  pos: number
+  len: number
+  buf: Buffer & { utf8Slice(start: number, end: number): string }
+  uint32(): number
+}
 
 function checkedString(this: ReaderState): string {
   const len = this.uint32()
@@ -78,8 +98,10 @@ function checkedString(this: ReaderState): string {
  * construction several times slower.
  */
 const CheckedReader = function CheckedReader(this: unknown, buf: Buffer) {
-  (protobuf.BufferReader as unknown as (this: unknown, buf: Buffer) => void).call(this, buf)
-} as unknown as new (buf: Buffer) => protobuf.BufferReader
+  ;(protobuf.BufferReader as unknown as (this: unknown, buf: Buffer) => void).call(this, buf)
+} as unknown as new (
+  buf: Buffer,
+) => protobuf.BufferReader
 CheckedReader.prototype = Object.assign(Object.create(protobuf.BufferReader.prototype) as object, {
   constructor: CheckedReader,
   string: checkedString,
@@ -94,7 +116,9 @@ function binding(messageType: string | undefined): FormatBinding<ProtobufSchema>
       // A decoded message knows its type; a value to write is of the configured or first message.
       const decoded = (value as { $type?: protobuf.Type } | undefined)?.$type?.fullName
       const type = p.lookupMessage(messageType ?? decoded ?? firstMessage(p))
-      return type === undefined ? undefined : protobufFieldWalker(type, protobufFieldTags([p.file, ...p.dependencies.map((d) => d.file)]))
+      return type === undefined
+        ? undefined
+        : protobufFieldWalker(type, protobufFieldTags([p.file, ...p.dependencies.map((d) => d.file)]))
     },
   }
 }
@@ -105,28 +129,44 @@ function binding(messageType: string | undefined): FormatBinding<ProtobufSchema>
  * await producer.send({ topic: 'todos2', messages: [{ value: await ser.serialize('todos2', { id: 1, content: 'milk' }) }] })
  */
 export function protobufSerializer<T = Record<string, unknown>>(
-  client: SchemaRegistryClient, config: ProtobufSerializerConfig = {},
+  client: SchemaRegistryClient,
+  config: ProtobufSerializerConfig = {},
 ): Serializer<T> {
-  const local: LocalSchema | undefined = config.schema === undefined ? undefined : {
-    schema: config.schema,
-    references: config.references,
-    prepareReferences: config.dependencies === undefined
+  const local: LocalSchema | undefined =
+    config.schema === undefined
       ? undefined
-      : importReferences(config.schema, config.dependencies, config.references ?? []),
-  }
+      : {
+          schema: config.schema,
+          references: config.references,
+          prepareReferences:
+            config.dependencies === undefined
+              ? undefined
+              : importReferences(config.schema, config.dependencies, config.references ?? []),
+        }
   const messageName = (w: WriterSchema<ProtobufSchema>): string => config.messageType ?? firstMessage(w.parsed)
-  const options = { int64: checkInt64Mode(config.int64), unknownFields: config.unknownFields ?? 'reject', fieldNames: 'proto' } as const
-  return serializerFrom(new WriterSchemas(client, binding(config.messageType), config, local), (w) => {
-    const name = messageName(w)
-    const type = w.parsed.lookupMessage(name)
-    if (type === undefined) {
-      throw new SerdeError('INVALID_SCHEMA', `Message '${name}' is not defined in schema id ${w.id} (subject '${w.subject}').`)
-    }
-    const mapping = new ProtobufMapping(options, `Value does not match message ${name}`)
-    let toWire = mapping.toWire(type)
-    if (config.messageType === undefined) toWire = firstMessageOnly(toWire, name, w.parsed)
-    return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), toWire)
-  }, (w) => encodeMessageIndexes(messageIndexes(w.parsed.file, messageName(w))))
+  const options = {
+    int64: checkInt64Mode(config.int64),
+    unknownFields: config.unknownFields ?? 'reject',
+    fieldNames: 'proto',
+  } as const
+  return serializerFrom(
+    new WriterSchemas(client, binding(config.messageType), config, local),
+    (w) => {
+      const name = messageName(w)
+      const type = w.parsed.lookupMessage(name)
+      if (type === undefined) {
+        throw new SerdeError(
+          'INVALID_SCHEMA',
+          `Message '${name}' is not defined in schema id ${w.id} (subject '${w.subject}').`,
+        )
+      }
+      const mapping = new ProtobufMapping(options, `Value does not match message ${name}`)
+      let toWire = mapping.toWire(type)
+      if (config.messageType === undefined) toWire = firstMessageOnly(toWire, name, w.parsed)
+      return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), toWire)
+    },
+    (w) => encodeMessageIndexes(messageIndexes(w.parsed.file, messageName(w))),
+  )
 }
 
 /**
@@ -152,10 +192,12 @@ function firstMessageOnly(toWire: ToWire, first: string, schema: ProtobufSchema)
 
 /** Full names of every message of a file, nested ones included, in declaration order. */
 function messageNames(types: readonly IndexedType[], prefix: string | undefined): string[] {
-  return types.filter((t) => t.kind === 'message').flatMap((t) => {
-    const name = prefix ? `${prefix}.${t.name}` : t.name
-    return [name, ...messageNames(t.nested ?? [], name)]
-  })
+  return types
+    .filter((t) => t.kind === 'message')
+    .flatMap((t) => {
+      const name = prefix ? `${prefix}.${t.name}` : t.name
+      return [name, ...messageNames(t.nested ?? [], name)]
+    })
 }
 
 /**
@@ -164,11 +206,17 @@ function messageNames(types: readonly IndexedType[], prefix: string | undefined)
  * const todo = await de.deserialize('todos2', message.value)
  */
 export function protobufDeserializer<T = Record<string, unknown>>(
-  client: SchemaRegistryClient, config: ProtobufDeserializerConfig = {},
+  client: SchemaRegistryClient,
+  config: ProtobufDeserializerConfig = {},
 ): Deserializer<T> {
   const PB = binding(config.messageType)
-  const options = { int64: checkInt64Mode(config.int64), unknownFields: 'reject', fieldNames: config.fieldNames ?? 'proto' } as const
-  if (options.fieldNames !== 'proto' && options.fieldNames !== 'json') throw new TypeError(`fieldNames must be 'proto' or 'json'.`)
+  const options = {
+    int64: checkInt64Mode(config.int64),
+    unknownFields: 'reject',
+    fieldNames: config.fieldNames ?? 'proto',
+  } as const
+  if (options.fieldNames !== 'proto' && options.fieldNames !== 'json')
+    throw new TypeError(`fieldNames must be 'proto' or 'json'.`)
   const decoders = new ReaderDecoders(client, async (ref, info) => {
     const parsed = await parseWithRefs(client, PB, info, describeRef(ref, true))
     return protobufDecoder<T>(ref, parsed, config, new ProtobufMapping(options, `Payload of ${describeRef(ref)}`))
@@ -194,13 +242,22 @@ function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], 
       }
       return frame(id, type.encode(mapped).finish(), indexBytes)
     } catch (cause) {
-      throw new SerdeError('INVALID_VALUE', `Value does not encode as message ${type.fullName.slice(1)}: ${(cause as Error).message}`, { cause })
+      throw new SerdeError(
+        'INVALID_VALUE',
+        `Value does not encode as message ${type.fullName.slice(1)}: ${(cause as Error).message}`,
+        { cause },
+      )
     }
   }
   return (value) => encode(toWire(value, '$') as Record<string, unknown>)
 }
 
-function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: ProtobufDeserializerConfig, mapping: ProtobufMapping): Decoder<T> {
+function protobufDecoder<T>(
+  ref: SchemaRef,
+  schema: ProtobufSchema,
+  config: ProtobufDeserializerConfig,
+  mapping: ProtobufMapping,
+): Decoder<T> {
   const what = describeRef(ref)
   const fixed = config.messageType === undefined ? undefined : schema.lookupMessage(config.messageType)
   if (config.messageType !== undefined && fixed === undefined) {
@@ -215,7 +272,11 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
       try {
         name = messageNameAt(schema.file, indexes)
       } catch (cause) {
-        throw new SerdeError('INVALID_MESSAGE_INDEXES', `Message indexes [${indexes.join(', ')}] name no message of ${what}.`, { cause })
+        throw new SerdeError(
+          'INVALID_MESSAGE_INDEXES',
+          `Message indexes [${indexes.join(', ')}] name no message of ${what}.`,
+          { cause },
+        )
       }
       type = schema.lookupMessage(name)
       if (type === undefined) throw new SerdeError('INVALID_SCHEMA', `Message '${name}' of ${what} cannot be loaded.`)
@@ -239,7 +300,11 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
     try {
       read = decodeMessageIndexes(bytes, at)
     } catch (cause) {
-      throw new SerdeError('INVALID_MESSAGE_INDEXES', `Invalid Protobuf message indexes after ${what}: ${(cause as Error).message}.`, { cause })
+      throw new SerdeError(
+        'INVALID_MESSAGE_INDEXES',
+        `Invalid Protobuf message indexes after ${what}: ${(cause as Error).message}.`,
+        { cause },
+      )
     }
     return { type: fixed ?? typeAt(read.indexes), end: at + read.bytesRead }
   }
@@ -251,14 +316,16 @@ function protobufDecoder<T>(ref: SchemaRef, schema: ProtobufSchema, config: Prot
         type = first
         pos = start + 1
       } else {
-        ({ type, end: pos } = indexed(buf, start))
+        ;({ type, end: pos } = indexed(buf, start))
       }
     } else {
       // Header framing: the indexes follow the id or GUID in the header; the payload is bare.
       type = indexed(header, header[0] === 0 ? HEADER_SIZE : GUID_HEADER_SIZE).type
       pos = start
     }
-    const reader = new CheckedReader(Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength))
+    const reader = new CheckedReader(
+      Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength),
+    )
     reader.pos = pos
     let msg: protobuf.Message
     try {

@@ -4,15 +4,31 @@
  * avro.ts, protobuf.ts and json.ts plug a {@link FormatBinding} into it.
  */
 import type { ParsedSchema, ResolvedRefs, SchemaType } from '../formats/format.js'
-import { isNotFound, resolveReferences, unknownGuid, unknownSchemaId, type SchemaInfo, type SchemaReference, type SchemaRegistryClient } from './client.js'
+import {
+  isNotFound,
+  resolveReferences,
+  unknownGuid,
+  unknownSchemaId,
+  type SchemaInfo,
+  type SchemaReference,
+  type SchemaRegistryClient,
+} from './client.js'
 import { SerdeError } from './errors.js'
 import type { Int64Mode } from './int64.js'
 import type { FieldWalker } from './rules/context.js'
 import { readStep, writeStep, type ReadRulesConfig, type ReadStep, type RulesConfig } from './rules/runtime.js'
 import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
 import {
-  describeRef, guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, MAGIC_BYTE, readFraming, VALUE_SCHEMA_ID_HEADER,
-  type RecordHeaders, type SchemaRef, type WritableHeaders,
+  describeRef,
+  guidHeader,
+  HEADER_SIZE,
+  KEY_SCHEMA_ID_HEADER,
+  MAGIC_BYTE,
+  readFraming,
+  VALUE_SCHEMA_ID_HEADER,
+  type RecordHeaders,
+  type SchemaRef,
+  type WritableHeaders,
 } from './wire.js'
 
 /** How a serializer picks the schema id it writes. */
@@ -135,12 +151,18 @@ export interface WriterSchema<P> {
 export interface LocalSchema {
   readonly schema: string
   readonly references?: readonly SchemaReference[]
-  readonly prepareReferences?: (client: SchemaRegistryClient, options: { register: boolean; normalize: boolean }) => Promise<readonly SchemaReference[]>
+  readonly prepareReferences?: (
+    client: SchemaRegistryClient,
+    options: { register: boolean; normalize: boolean },
+  ) => Promise<readonly SchemaReference[]>
 }
 
 /** Parses a schema text with its references fetched from the registry; parse failures are INVALID_SCHEMA. */
 export async function parseWithRefs<P extends ParsedSchema>(
-  client: SchemaRegistryClient, binding: FormatBinding<P>, info: SchemaInfo, what: string,
+  client: SchemaRegistryClient,
+  binding: FormatBinding<P>,
+  info: SchemaInfo,
+  what: string,
 ): Promise<P> {
   const type = info.schemaType ?? 'AVRO'
   if (type !== binding.type) {
@@ -150,7 +172,9 @@ export async function parseWithRefs<P extends ParsedSchema>(
   try {
     return binding.parse(info.schema, refs)
   } catch (cause) {
-    throw new SerdeError('INVALID_SCHEMA', `${what} does not parse as ${binding.type}: ${(cause as Error).message}`, { cause })
+    throw new SerdeError('INVALID_SCHEMA', `${what} does not parse as ${binding.type}: ${(cause as Error).message}`, {
+      cause,
+    })
   }
 }
 
@@ -165,8 +189,15 @@ export class WriterSchemas<P extends ParsedSchema> {
     readonly config: SerializerConfig,
     readonly local: LocalSchema | undefined,
   ) {
-    if (local === undefined && config.useLatestVersion !== true && config.schemaId === undefined && config.useLatestWithMetadata === undefined) {
-      throw new TypeError(`A ${binding.type} serializer needs a schema, useLatestVersion, useLatestWithMetadata or a schemaId.`)
+    if (
+      local === undefined &&
+      config.useLatestVersion !== true &&
+      config.schemaId === undefined &&
+      config.useLatestWithMetadata === undefined
+    ) {
+      throw new TypeError(
+        `A ${binding.type} serializer needs a schema, useLatestVersion, useLatestWithMetadata or a schemaId.`,
+      )
     }
   }
 
@@ -185,17 +216,24 @@ export class WriterSchemas<P extends ParsedSchema> {
     if (this.#local === undefined) {
       const p = (async () => {
         const local = this.local!
-        const writes = this.config.useLatestVersion !== true && this.config.schemaId === undefined && this.config.useLatestWithMetadata === undefined
-        const references = local.prepareReferences === undefined
-          ? local.references ?? []
-          : await local.prepareReferences(this.client, {
-            register: writes && this.config.autoRegister !== false, normalize: this.config.normalize === true,
-          })
+        const writes =
+          this.config.useLatestVersion !== true &&
+          this.config.schemaId === undefined &&
+          this.config.useLatestWithMetadata === undefined
+        const references =
+          local.prepareReferences === undefined
+            ? (local.references ?? [])
+            : await local.prepareReferences(this.client, {
+                register: writes && this.config.autoRegister !== false,
+                normalize: this.config.normalize === true,
+              })
         const info: SchemaInfo = { schema: local.schema, schemaType: this.binding.type, references }
         return { info, parsed: await parseWithRefs(this.client, this.binding, info, 'The serializer schema') }
       })()
       this.#local = p
-      p.catch(() => { if (this.#local === p) this.#local = undefined })
+      p.catch(() => {
+        if (this.#local === p) this.#local = undefined
+      })
     }
     return this.#local
   }
@@ -205,7 +243,10 @@ export class WriterSchemas<P extends ParsedSchema> {
     if (this.config.schemaIdFraming !== 'header' || writer.guid !== undefined) return writer
     const guid = (await this.#byId(writer.id)).guid
     if (guid === undefined) {
-      throw new SerdeError('INVALID_GUID', `The schema registry reports no GUID for schema id ${writer.id}; header framing needs one (Confluent 8+).`)
+      throw new SerdeError(
+        'INVALID_GUID',
+        `The schema registry reports no GUID for schema id ${writer.id}; header framing needs one (Confluent 8+).`,
+      )
     }
     return { ...writer, guid }
   }
@@ -214,17 +255,25 @@ export class WriterSchemas<P extends ParsedSchema> {
     const { client, config, binding } = this
     const local = this.local === undefined ? undefined : await this.#parsedLocal()
     const subject = subjectNameStrategy(config.subjectNameStrategy)({
-      topic, isKey: config.isKey === true, recordName: local === undefined ? undefined : binding.recordName(local.parsed),
+      topic,
+      isKey: config.isKey === true,
+      recordName: local === undefined ? undefined : binding.recordName(local.parsed),
     })
     if (config.schemaId !== undefined) {
       const info = await this.#byId(config.schemaId)
-      const parsed = local?.parsed ?? await parseWithRefs(client, binding, info, `Schema id ${config.schemaId}`)
+      const parsed = local?.parsed ?? (await parseWithRefs(client, binding, info, `Schema id ${config.schemaId}`))
       return { id: config.schemaId, subject, parsed, info }
     }
     if (config.useLatestWithMetadata !== undefined) {
-      if (client.getLatestWithMetadata === undefined) throw new TypeError('useLatestWithMetadata needs a registry client with getLatestWithMetadata().')
+      if (client.getLatestWithMetadata === undefined)
+        throw new TypeError('useLatestWithMetadata needs a registry client with getLatestWithMetadata().')
       const latest = await client.getLatestWithMetadata(subject, config.useLatestWithMetadata)
-      const parsed = await parseWithRefs(client, binding, latest, `The latest schema of subject '${subject}' with metadata ${JSON.stringify(config.useLatestWithMetadata)}`)
+      const parsed = await parseWithRefs(
+        client,
+        binding,
+        latest,
+        `The latest schema of subject '${subject}' with metadata ${JSON.stringify(config.useLatestWithMetadata)}`,
+      )
       return withGuid({ id: latest.id, subject, parsed, info: latest }, latest.guid)
     }
     if (config.useLatestVersion === true) {
@@ -237,7 +286,12 @@ export class WriterSchemas<P extends ParsedSchema> {
       const found = await client.lookup(subject, local!.info, normalize)
       return withGuid({ id: found.id, subject, parsed: local!.parsed, info: found }, found.guid)
     }
-    return { id: await client.register(subject, local!.info, normalize), subject, parsed: local!.parsed, info: local!.info }
+    return {
+      id: await client.register(subject, local!.info, normalize),
+      subject,
+      parsed: local!.parsed,
+      info: local!.info,
+    }
   }
 
   async #byId(id: number): Promise<SchemaInfo> {
@@ -302,7 +356,10 @@ export function serializerFrom<T, P extends ParsedSchema>(
   const encoderFor = async (topic: string): Promise<Encoder<T>> => {
     const enc = await load(topic)
     if (ruled.has(topic)) {
-      throw new SerdeError('ASYNC_ONLY', `The schema written to topic '${topic}' has data-contract rules, which run asynchronously: use serialize().`)
+      throw new SerdeError(
+        'ASYNC_ONLY',
+        `The schema written to topic '${topic}' has data-contract rules, which run asynchronously: use serialize().`,
+      )
     }
     return enc
   }
@@ -339,7 +396,9 @@ export function serializerFrom<T, P extends ParsedSchema>(
  * through the writer's read rules and the migrations to a reader version the config selects.
  */
 export function deserializerFrom<T, P extends ParsedSchema>(
-  decoders: ReaderDecoders<Decoder<T>>, config: DeserializerConfig = {}, binding?: FormatBinding<P>,
+  decoders: ReaderDecoders<Decoder<T>>,
+  config: DeserializerConfig = {},
+  binding?: FormatBinding<P>,
 ): Deserializer<T> {
   const isKey = config.isKey === true
   const steps = new Map<SchemaRef, ReadStep | undefined>()
@@ -359,15 +418,28 @@ export function deserializerFrom<T, P extends ParsedSchema>(
     if (binding === undefined) return undefined
     if (steps.has(ref)) return steps.get(ref)
     const info = decoders.info(ref)
-    const step = info === undefined ? undefined : readStep(config, {
-      client: decoders.client,
-      isKey,
-      subjectFor: async (topic, writer) => subjectNameStrategy(config.subjectNameStrategy)({
-        topic, isKey, recordName: config.subjectNameStrategy === undefined || config.subjectNameStrategy === 'TopicName'
-          ? undefined : binding.recordName(await parseWithRefs(decoders.client, binding, writer, describeRef(ref))),
-      }),
-      walkFields: async (target, value) => binding.fieldWalker?.(await parseWithRefs(decoders.client, binding, target, describeRef(ref)), value),
-    }, info)
+    const step =
+      info === undefined
+        ? undefined
+        : readStep(
+            config,
+            {
+              client: decoders.client,
+              isKey,
+              subjectFor: async (topic, writer) =>
+                subjectNameStrategy(config.subjectNameStrategy)({
+                  topic,
+                  isKey,
+                  recordName:
+                    config.subjectNameStrategy === undefined || config.subjectNameStrategy === 'TopicName'
+                      ? undefined
+                      : binding.recordName(await parseWithRefs(decoders.client, binding, writer, describeRef(ref))),
+                }),
+              walkFields: async (target, value) =>
+                binding.fieldWalker?.(await parseWithRefs(decoders.client, binding, target, describeRef(ref)), value),
+            },
+            info,
+          )
     steps.set(ref, step)
     return step
   }
@@ -405,13 +477,18 @@ export function deserializerFrom<T, P extends ParsedSchema>(
       return d(payload, start, header)
     },
     async load(payloadOrRef, headers) {
-      await decoders.load(typeof payloadOrRef === 'object' ? readFraming(payloadOrRef, headers, isKey).ref : payloadOrRef)
+      await decoders.load(
+        typeof payloadOrRef === 'object' ? readFraming(payloadOrRef, headers, isKey).ref : payloadOrRef,
+      )
     },
   }
 }
 
 function asyncOnly(ref: SchemaRef): SerdeError {
-  return new SerdeError('ASYNC_ONLY', `${describeRef(ref, true)} has data-contract rules (or the deserializer migrates to another version), which run asynchronously: use deserialize().`)
+  return new SerdeError(
+    'ASYNC_ONLY',
+    `${describeRef(ref, true)} has data-contract rules (or the deserializer migrates to another version), which run asynchronously: use deserialize().`,
+  )
 }
 
 /** Decoders by schema id or GUID, each built once; concurrent first reads of one share one load. */
@@ -445,8 +522,15 @@ export class ReaderDecoders<D> {
     let p = this.#loading.get(ref)
     if (p === undefined) {
       p = this.#fetch(ref).then(
-        (d) => { this.#ready.set(ref, d); this.#loading.delete(ref); return d },
-        (err: unknown) => { this.#loading.delete(ref); throw err },
+        (d) => {
+          this.#ready.set(ref, d)
+          this.#loading.delete(ref)
+          return d
+        },
+        (err: unknown) => {
+          this.#loading.delete(ref)
+          throw err
+        },
       )
       this.#loading.set(ref, p)
     }

@@ -26,7 +26,9 @@ describe('wire framing', () => {
   })
 
   it('rejects a payload shorter than the 5-byte header as truncated', () => {
-    expect(() => readSchemaId(Buffer.from('000000', 'hex'))).toThrowError(expect.objectContaining({ code: 'TRUNCATED' }))
+    expect(() => readSchemaId(Buffer.from('000000', 'hex'))).toThrowError(
+      expect.objectContaining({ code: 'TRUNCATED' }),
+    )
     expect(() => readSchemaId(Buffer.alloc(0))).toThrowError(expect.objectContaining({ code: 'TRUNCATED' }))
   })
 })

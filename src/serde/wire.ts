@@ -70,7 +70,7 @@ export function readSchemaId(buf: Uint8Array): number {
     throw truncated(buf.length, 'payload', 'the 5-byte schema registry header (magic byte 0 + 4-byte schema id)')
   }
   if (buf[0] !== MAGIC_BYTE) throw unknownMagicByte(buf[0]!)
-  return ((buf[1]! << 24) | (buf[2]! << 16) | (buf[3]! << 8) | buf[4]!)
+  return (buf[1]! << 24) | (buf[2]! << 16) | (buf[3]! << 8) | buf[4]!
 }
 
 /**
@@ -100,7 +100,7 @@ export function schemaIdHeader(headers: RecordHeaders | undefined, isKey: boolea
   let v = headers[isKey ? KEY_SCHEMA_ID_HEADER : VALUE_SCHEMA_ID_HEADER]
   if (Array.isArray(v)) v = v.length === 0 ? undefined : v[v.length - 1]
   if (v === undefined || v === null) return undefined
-  return typeof v === 'string' ? Buffer.from(v, 'utf8') : v as Buffer
+  return typeof v === 'string' ? Buffer.from(v, 'utf8') : (v as Buffer)
 }
 
 /** How a payload names its schema: the record header when it carries one, else the payload prefix. */
@@ -135,7 +135,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The 16 bytes of a UUID string; INVALID_GUID for anything else. */
 export function guidToBytes(guid: string): Uint8Array {
-  if (!UUID.test(guid)) throw new SerdeError('INVALID_GUID', `'${guid}' is not a GUID (expected 8-4-4-4-12 hex digits).`)
+  if (!UUID.test(guid))
+    throw new SerdeError('INVALID_GUID', `'${guid}' is not a GUID (expected 8-4-4-4-12 hex digits).`)
   return Buffer.from(guid.replaceAll('-', ''), 'hex')
 }
 

@@ -1,12 +1,5 @@
 import type { SchemaType } from '../formats/format.js'
-import type {
-  ConfigRecord,
-  Mutation,
-  SchemaRecord,
-  StoreReader,
-  StoreTx,
-  VersionRecord,
-} from './store.js'
+import type { ConfigRecord, Mutation, SchemaRecord, StoreReader, StoreTx, VersionRecord } from './store.js'
 
 const key = (...parts: (string | number)[]) => parts.join('\u0000')
 
@@ -100,9 +93,17 @@ export class RegistryState implements StoreReader {
     const list = this.versionsOf(subject)
     const old = list.find((v) => v.version === version)
     if (!old) return
-    this.#setList(this.#versions, subject, list.filter((v) => v !== old))
+    this.#setList(
+      this.#versions,
+      subject,
+      list.filter((v) => v !== old),
+    )
     const uk = key(old.context, old.id)
-    this.#setList(this.#uses, uk, this.usesOf(old.context, old.id).filter((v) => v !== old))
+    this.#setList(
+      this.#uses,
+      uk,
+      this.usesOf(old.context, old.id).filter((v) => v !== old),
+    )
   }
 
   schemaById(context: string, id: number): SchemaRecord | undefined {

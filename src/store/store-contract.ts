@@ -133,7 +133,12 @@ export function describeStoreContract(
       ])
       await s.transaction((tx) => tx.putVersion(version('a', 1, 1, { deleted: true })))
       expect(s.versionsOf('a').map((v) => v.deleted)).toEqual([true, true, false])
-      expect(s.usesOf('.', 1).map((v) => v.version).sort()).toEqual([1, 2])
+      expect(
+        s
+          .usesOf('.', 1)
+          .map((v) => v.version)
+          .sort(),
+      ).toEqual([1, 2])
     })
 
     it('indexes uses, referrers and hashes per context', async () => {
@@ -149,7 +154,12 @@ export function describeStoreContract(
       })
       expect(s.referrersOf('base', 1)).toEqual([{ context: '.', id: 2 }])
       expect(s.referrersOf('base', 2)).toEqual([])
-      expect(s.usesOf('.', 2).map((v) => v.subject).sort()).toEqual(['other', 'top'])
+      expect(
+        s
+          .usesOf('.', 2)
+          .map((v) => v.subject)
+          .sort(),
+      ).toEqual(['other', 'top'])
       expect(s.idByHash('.ctx', 'AVRO', schema(1).guid)).toBe(1)
       expect(s.idByHash('.', 'JSON', schema(1).guid)).toBeUndefined()
       expect(s.maxId('.ctx')).toBe(1)

@@ -84,8 +84,12 @@ describe('registrum check against git history', () => {
 
     const text = await run(['check', '--against', 'git:main'], { cwd: dir })
     expect(text.code).toBe(1)
-    expect(text.stdout).toMatch(/^FAIL\s+order-value\s+schemas\/order\.avsc\s+\(AVRO, BACKWARD, fails against version 1\)$/m)
-    expect(text.stdout).toMatch(/^ {4}schemas\/order\.avsc:\d+:\d+ {2}READER_FIELD_MISSING_DEFAULT_VALUE: note {2}\(at \/fields\/2\)$/m)
+    expect(text.stdout).toMatch(
+      /^FAIL\s+order-value\s+schemas\/order\.avsc\s+\(AVRO, BACKWARD, fails against version 1\)$/m,
+    )
+    expect(text.stdout).toMatch(
+      /^ {4}schemas\/order\.avsc:\d+:\d+ {2}READER_FIELD_MISSING_DEFAULT_VALUE: note {2}\(at \/fields\/2\)$/m,
+    )
     expect(text.stdout).toContain('fix: Add a `default` to the field')
     expect(text.stdout).toContain("The field 'note' at path '/fields/2' in the new schema has no default value")
     expect(text.stdout).toContain('new: {"name":"note","type":"string"}')
@@ -93,11 +97,21 @@ describe('registrum check against git history', () => {
   })
 
   it('shows the old fragment when a field changes type', async () => {
-    writeFiles(dir, { 'schemas/address.avsc': record('Address', [{ name: 'street', type: 'int' }, { name: 'zip', type: 'string', default: '' }]) })
+    writeFiles(dir, {
+      'schemas/address.avsc': record('Address', [
+        { name: 'street', type: 'int' },
+        { name: 'zip', type: 'string', default: '' },
+      ]),
+    })
     const r = await run(['check', 'schemas/address.avsc', '--against', 'git:main', '-f', 'json'], { cwd: dir })
     expect(r.code).toBe(1)
     const address = result(json(r.stdout), 'address-value')
-    expect(address.findings[0]).toMatchObject({ rule: 'TYPE_MISMATCH', path: '/fields/0/type', oldFragment: '"string"', newFragment: '"int"' })
+    expect(address.findings[0]).toMatchObject({
+      rule: 'TYPE_MISMATCH',
+      path: '/fields/0/type',
+      oldFragment: '"string"',
+      newFragment: '"int"',
+    })
     writeFiles(dir, { 'schemas/address.avsc': ADDRESS_ZIP_DEFAULT })
   })
 
@@ -137,7 +151,10 @@ describe('registrum check against git history', () => {
     const r = await run(['check', '--against', `git:${first}`, '-f', 'json'], { cwd: dir })
     expect(r.code).toBe(0)
     expect(result(json(r.stdout), 'address-value').previousVersions).toBe(1)
-    const m = await run(['check', 'other/metric.avsc', '-s', 'metric-value', '--against', `git:${first}`, '-f', 'json'], { cwd: dir })
+    const m = await run(
+      ['check', 'other/metric.avsc', '-s', 'metric-value', '--against', `git:${first}`, '-f', 'json'],
+      { cwd: dir },
+    )
     expect(result(json(m.stdout), 'metric-value').previousVersions).toBe(0)
   })
 
@@ -145,7 +162,18 @@ describe('registrum check against git history', () => {
     repo.git('mv', 'other/metric.avsc', 'other/metrics.avsc')
     repo.git('commit', '-q', '-m', 'rename')
     const r = await run(
-      ['check', 'other/metrics.avsc', '-s', 'metric-value', '--against', 'git:main', '--level', 'FULL_TRANSITIVE', '-f', 'json'],
+      [
+        'check',
+        'other/metrics.avsc',
+        '-s',
+        'metric-value',
+        '--against',
+        'git:main',
+        '--level',
+        'FULL_TRANSITIVE',
+        '-f',
+        'json',
+      ],
       { cwd: dir },
     )
     expect(result(json(r.stdout), 'metric-value').previousVersions).toBe(3)
@@ -186,11 +214,17 @@ describe('registrum check against a directory of earlier versions', () => {
   it('reads DIR/<subject>/* in natural order', async () => {
     writeFiles(dir, {
       'history/order-value/v2.avsc': record('Order', [{ name: 'id', type: 'long' }]),
-      'history/order-value/v10.avsc': record('Order', [{ name: 'id', type: 'long' }, { name: 'n', type: 'int', default: 0 }]),
+      'history/order-value/v10.avsc': record('Order', [
+        { name: 'id', type: 'long' },
+        { name: 'n', type: 'int', default: 0 },
+      ]),
       'order.avsc': record('Order', [{ name: 'id', type: 'long' }]),
     })
     // v10 is the latest: dropping n is backward compatible, but not forward (old readers need n... they have a default).
-    const r = await run(['check', 'order.avsc', '-s', 'order-value', '--against', 'history', '--level', 'FORWARD', '-f', 'json'], { cwd: dir })
+    const r = await run(
+      ['check', 'order.avsc', '-s', 'order-value', '--against', 'history', '--level', 'FORWARD', '-f', 'json'],
+      { cwd: dir },
+    )
     expect(r.code).toBe(0)
     expect(result(json(r.stdout), 'order-value').previousVersions).toBe(2)
   })
@@ -201,7 +235,9 @@ describe('registrum check against a directory of earlier versions', () => {
       'flat/2.avsc': record('Thing', [{ name: 'a', type: 'long' }]),
       'thing.avsc': record('Thing', [{ name: 'a', type: 'int' }]),
     })
-    const r = await run(['check', 'thing.avsc', '-s', 'thing', '--against', 'flat', '-l', 'BACKWARD', '-f', 'json'], { cwd: dir })
+    const r = await run(['check', 'thing.avsc', '-s', 'thing', '--against', 'flat', '-l', 'BACKWARD', '-f', 'json'], {
+      cwd: dir,
+    })
     expect(r.code).toBe(1)
     expect(result(json(r.stdout), 'thing').findings[0]).toMatchObject({ rule: 'TYPE_MISMATCH' })
     expect(result(json(r.stdout), 'thing').failedVersion).toBe(2)

@@ -10,7 +10,11 @@ beforeAll(ensureBuilt)
 
 const CT = { 'content-type': 'application/vnd.schemaregistry.v1+json' }
 async function api(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const r = await fetch(`${url}${path}`, { method, headers: { ...CT, ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) })
+  const r = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...CT, ...headers },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  })
   return { status: r.status, body: (await r.json()) as Record<string, unknown> }
 }
 
@@ -44,9 +48,13 @@ describe('registrum check against a live registry', () => {
     writeFiles(dir, { 'schemas/order.avsc': ORDER_NOTE_REQUIRED })
     const r = await run(['check', '-r', server.url, '-f', 'json'], { cwd: dir })
     expect(r.code).toBe(1)
-    const order = (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }).results.find((x) => x.subject === 'order-value')!
+    const order = (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }).results.find(
+      (x) => x.subject === 'order-value',
+    )!
     expect(order).toMatchObject({ status: 'incompatible', level: 'BACKWARD', failedVersion: 1 })
-    expect(order.findings).toEqual([expect.objectContaining({ rule: 'READER_FIELD_MISSING_DEFAULT_VALUE', path: '/fields/2' })])
+    expect(order.findings).toEqual([
+      expect.objectContaining({ rule: 'READER_FIELD_MISSING_DEFAULT_VALUE', path: '/fields/2' }),
+    ])
     writeFiles(dir, { 'schemas/order.avsc': ORDER_V1 })
   })
 
@@ -125,7 +133,8 @@ describe('registrum check with credentials', () => {
 describe('registrum check online, with a referenced subject that is new in the same change', () => {
   let server: TestServer
   const { dir, cleanup } = tempDir('registrum-cli-online-newref-')
-  const ADDRESS = '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}\n'
+  const ADDRESS =
+    '{"type":"record","name":"Address","namespace":"com.acme","fields":[{"name":"street","type":"string"}]}\n'
   const order = (idType: string, withShip: boolean) =>
     `{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"${idType}"}${
       withShip ? ',{"name":"ship","type":["null","com.acme.Address"],"default":null}' : ''
@@ -152,7 +161,9 @@ describe('registrum check online, with a referenced subject that is new in the s
     writeFiles(dir, { 'orders.avsc': order('string', true) })
     const r = await run(['check', '-r', server.url], { cwd: dir })
     expect(r.stderr).toBe('')
-    expect(r.stdout).toMatch(/^ok\s+address-value\s+address\.avsc\s+\(AVRO, BACKWARD, new subject\)\nok\s+orders-value\s+orders\.avsc\s+\(AVRO, BACKWARD, 1 earlier version\)$/m)
+    expect(r.stdout).toMatch(
+      /^ok\s+address-value\s+address\.avsc\s+\(AVRO, BACKWARD, new subject\)\nok\s+orders-value\s+orders\.avsc\s+\(AVRO, BACKWARD, 1 earlier version\)$/m,
+    )
     expect(r.code).toBe(0)
     // Nothing was registered by the check.
     expect((await api(server.url, 'GET', '/subjects/address-value/versions')).status).toBe(404)
@@ -165,6 +176,8 @@ describe('registrum check online, with a referenced subject that is new in the s
     expect(r.code).toBe(1)
     const result = (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }).results[0]!
     expect(result).toMatchObject({ subject: 'orders-value', status: 'incompatible', level: 'FULL', failedVersion: 1 })
-    expect(result.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'TYPE_MISMATCH', element: 'id' })]))
+    expect(result.findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ rule: 'TYPE_MISMATCH', element: 'id' })]),
+    )
   })
 })

@@ -23,7 +23,13 @@ message Order {
 `
 const customer = (properties: Record<string, unknown>, required: string[] = []) =>
   `${JSON.stringify(
-    { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties, required, additionalProperties: false },
+    {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      type: 'object',
+      properties,
+      required,
+      additionalProperties: false,
+    },
     null,
     2,
   )}\n`
@@ -41,9 +47,16 @@ const PROJECT = `subjects:
 `
 
 interface Report {
-  results: { subject: string; status: string; type: string; failedVersion?: number; findings: { rule: string; path: string; line?: number; oldFragment?: string; newFragment?: string }[] }[]
+  results: {
+    subject: string
+    status: string
+    type: string
+    failedVersion?: number
+    findings: { rule: string; path: string; line?: number; oldFragment?: string; newFragment?: string }[]
+  }[]
 }
-const byName = (stdout: string, subject: string) => (JSON.parse(stdout) as Report).results.find((r) => r.subject === subject)!
+const byName = (stdout: string, subject: string) =>
+  (JSON.parse(stdout) as Report).results.find((r) => r.subject === subject)!
 
 describe('registrum check with Protobuf and JSON Schema against git history', () => {
   const { dir, cleanup } = tempDir('registrum-cli-pbjson-')
@@ -63,7 +76,10 @@ describe('registrum check with Protobuf and JSON Schema against git history', ()
 
   it('passes compatible changes: a new Protobuf field, a new optional JSON property', async () => {
     writeFiles(dir, {
-      'proto/order.proto': ORDER.replace('acme.common.Money total = 2;', 'acme.common.Money total = 2;\n  string note = 3;'),
+      'proto/order.proto': ORDER.replace(
+        'acme.common.Money total = 2;',
+        'acme.common.Money total = 2;\n  string note = 3;',
+      ),
       'json/customer.json': customer({ name: { type: 'string' }, age: { type: 'integer' }, email: { type: 'string' } }),
     })
     const r = await check()

@@ -9,7 +9,11 @@ beforeAll(ensureBuilt)
 
 const CT = { 'content-type': 'application/vnd.schemaregistry.v1+json' }
 async function call(url: string, method: string, path: string, body?: unknown) {
-  const r = await fetch(`${url}${path}`, { method, headers: CT, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const r = await fetch(`${url}${path}`, {
+    method,
+    headers: CT,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
   const text = await r.text()
   return { status: r.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) }
 }
@@ -35,7 +39,10 @@ async function snapshot(url: string) {
     out[`${s} versions`] = versions
     out[`${s} live versions`] = await call(url, 'GET', `/subjects/${enc(s)}/versions`)
     for (const v of versions) {
-      const { ts: _ts, ...view } = (await ok(url, 'GET', `/subjects/${enc(s)}/versions/${v}?deleted=true`)) as { ts: number; id: number }
+      const { ts: _ts, ...view } = (await ok(url, 'GET', `/subjects/${enc(s)}/versions/${v}?deleted=true`)) as {
+        ts: number
+        id: number
+      }
       out[`${s} v${v}`] = view
       ids.add(view.id)
     }
@@ -92,7 +99,8 @@ describe('registrum export and import', () => {
       const exported = await run(['export', path, '-r', source.url], { cwd: dir })
       expect(exported.code).toBe(0)
       expect(exported.stderr).toMatch(/exported 9 versions \(2 soft-deleted\) of 6 subjects/)
-      if (path === 'backup-dir') expect(existsSync(join(dir, path, 'subjects', enc('order-value'), '1.json'))).toBe(true)
+      if (path === 'backup-dir')
+        expect(existsSync(join(dir, path, 'subjects', enc('order-value'), '1.json'))).toBe(true)
 
       const target = await startServer()
       targets.push(target)
@@ -107,7 +115,9 @@ describe('registrum export and import', () => {
       expect(again.stderr).toContain('9 versions: 0 imported, 9 skipped (already there), 0 failed')
       expect(again.code).toBe(0)
       expect(await snapshot(target.url)).toEqual(await snapshot(source.url))
-      const next = (await ok(target.url, 'POST', '/subjects/new-one/versions', { schema: '"double"' })) as { id: number }
+      const next = (await ok(target.url, 'POST', '/subjects/new-one/versions', { schema: '"double"' })) as {
+        id: number
+      }
       const maxSource = (await ok(source.url, 'GET', '/schemas/ids/1?fetchMaxId=true')) as { maxId: number }
       expect(next.id).toBe(maxSource.maxId + 1)
     })
@@ -116,22 +126,34 @@ describe('registrum export and import', () => {
   it('writes JSON lines to standard output with -', async () => {
     const r = await run(['export', '-', '-r', source.url], { cwd: dir })
     expect(r.code).toBe(0)
-    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; deleted?: boolean; subject?: string })
+    const records = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; deleted?: boolean; subject?: string })
     expect(records[0]!.kind).toBe('registrum-export')
     expect(records.filter((x) => x.kind === 'schema')).toHaveLength(9)
     expect(records.filter((x) => x.kind === 'schema' && x.deleted).map((x) => x.subject)).toEqual(['events', 'gone'])
   })
 
   it('serves as an offline baseline for check, with the exported levels', async () => {
-    writeFiles(dir, { 'events.avsc': '"float"', 'address.avsc': record('Address', [{ name: 'street', type: 'string' }]) })
+    writeFiles(dir, {
+      'events.avsc': '"float"',
+      'address.avsc': record('Address', [{ name: 'street', type: 'string' }]),
+    })
     // events is at NONE in the export: anything goes.
-    expect((await run(['check', 'events.avsc', '-s', 'events', '--against', 'backup.jsonl'], { cwd: dir })).code).toBe(0)
+    expect((await run(['check', 'events.avsc', '-s', 'events', '--against', 'backup.jsonl'], { cwd: dir })).code).toBe(
+      0,
+    )
     // address-value inherits the global FULL: dropping zip (which has a default) is fine both ways...
-    const addr = await run(['check', 'address.avsc', '-s', 'address-value', '--against', 'backup-dir', '-f', 'json'], { cwd: dir })
+    const addr = await run(['check', 'address.avsc', '-s', 'address-value', '--against', 'backup-dir', '-f', 'json'], {
+      cwd: dir,
+    })
     expect(JSON.parse(addr.stdout).results[0]).toMatchObject({ level: 'FULL', previousVersions: 2 })
     // ...but a type change is not.
     writeFiles(dir, { 'address.avsc': record('Address', [{ name: 'street', type: 'int' }]) })
-    const bad = await run(['check', 'address.avsc', '-s', 'address-value', '--against', 'backup.jsonl', '-f', 'json'], { cwd: dir })
+    const bad = await run(['check', 'address.avsc', '-s', 'address-value', '--against', 'backup.jsonl', '-f', 'json'], {
+      cwd: dir,
+    })
     expect(bad.code).toBe(1)
     expect(JSON.parse(bad.stdout).results[0]).toMatchObject({ status: 'incompatible', level: 'FULL', failedVersion: 2 })
   })

@@ -26,7 +26,9 @@ describe('registrum register', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('would set address-value  level unset -> FULL')
     expect(r.stdout).toMatch(/would add address-value\s+\(new subject\)/)
-    expect(r.stdout).toContain('{"type":"record","name":"Address","namespace":"acme","fields":[{"name":"street","type":"string"}]}')
+    expect(r.stdout).toContain(
+      '{"type":"record","name":"Address","namespace":"acme","fields":[{"name":"street","type":"string"}]}',
+    )
     expect(r.stdout).toMatch(/may add\s+order-value\s+\(new subject; references address-value, which change\)/)
     expect(await get('/subjects')).toEqual([])
   })

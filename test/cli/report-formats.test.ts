@@ -13,7 +13,11 @@ describe('registrum check output formats', () => {
   const noteColumn = ORDER_NOTE_REQUIRED.split('\n')[noteLine - 1]!.indexOf('"name"') + 1
 
   beforeAll(() => {
-    gitRepo(dir).commit('schemas', { 'registrum.yaml': PROJECT, 'schemas/address.avsc': ADDRESS_V1, 'schemas/order.avsc': ORDER_V1 })
+    gitRepo(dir).commit('schemas', {
+      'registrum.yaml': PROJECT,
+      'schemas/address.avsc': ADDRESS_V1,
+      'schemas/order.avsc': ORDER_V1,
+    })
     writeFiles(dir, { 'schemas/order.avsc': ORDER_NOTE_REQUIRED })
   })
   const check = (format: string) => run(['check', '--against', 'git:main', '--format', format], { cwd: dir })
@@ -24,11 +28,15 @@ describe('registrum check output formats', () => {
     const lines = r.stdout.trim().split('\n')
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(
-      new RegExp(`^::error file=schemas/order\\.avsc,line=${noteLine},col=${noteColumn},title=READER_FIELD_MISSING_DEFAULT_VALUE%3A note \\(order-value is incompatible with version 1 under BACKWARD\\)::The field 'note'`),
+      new RegExp(
+        `^::error file=schemas/order\\.avsc,line=${noteLine},col=${noteColumn},title=READER_FIELD_MISSING_DEFAULT_VALUE%3A note \\(order-value is incompatible with version 1 under BACKWARD\\)::The field 'note'`,
+      ),
     )
     expect(lines[0]).not.toContain('\n')
     expect(lines[0]).toContain('%0Anew: {"name":"note","type":"string"}')
-    expect(lines[0]).toContain('%0Abreaks backward: consumers using the new schema cannot read data written with the old one')
+    expect(lines[0]).toContain(
+      '%0Abreaks backward: consumers using the new schema cannot read data written with the old one',
+    )
     expect(lines[0]).toContain('%0Afix: Add a `default` to the field')
     expect(lines[1]).toBe('registrum check: 2 checked, 1 compatible, 1 incompatible, 0 invalid')
   })
@@ -46,7 +54,14 @@ describe('registrum check output formats', () => {
     expect(run0.results[0]).toMatchObject({
       ruleId: 'READER_FIELD_MISSING_DEFAULT_VALUE',
       level: 'error',
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'schemas/order.avsc' }, region: { startLine: noteLine, startColumn: noteColumn } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'schemas/order.avsc' },
+            region: { startLine: noteLine, startColumn: noteColumn },
+          },
+        },
+      ],
       properties: { subject: 'order-value', failedVersion: 1, path: '/fields/2' },
     })
     expect(run0.results[0].message.text).toContain("The field 'note'")
@@ -61,7 +76,9 @@ describe('registrum check output formats', () => {
   it('junit: a testcase per subject, a failure for the incompatible one', async () => {
     const r = await check('junit')
     expect(r.code).toBe(1)
-    expect(r.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="registrum check" tests="2" failures="1"/)
+    expect(r.stdout).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="registrum check" tests="2" failures="1"/,
+    )
     const cases = r.stdout.match(/<testcase [^>]*>/g)!
     expect(cases).toEqual([
       '<testcase classname="schemas/address.avsc" name="address-value" time="0">',
@@ -70,7 +87,9 @@ describe('registrum check output formats', () => {
     const failures = r.stdout.match(/<failure message="([^"]*)" type="([^"]*)">([^<]*)<\/failure>/g)!
     expect(failures).toHaveLength(1)
     expect(failures[0]).toContain('type="INCOMPATIBLE_SCHEMA"')
-    expect(failures[0]).toContain(`schemas/order.avsc:${noteLine}:${noteColumn}  READER_FIELD_MISSING_DEFAULT_VALUE: note (at /fields/2)`)
+    expect(failures[0]).toContain(
+      `schemas/order.avsc:${noteLine}:${noteColumn}  READER_FIELD_MISSING_DEFAULT_VALUE: note (at /fields/2)`,
+    )
     expect(failures[0]).toContain('fix: Add a `default` to the field')
     expect(failures[0]).toContain('&apos;note&apos;')
   })
@@ -97,8 +116,12 @@ describe('registrum check output formats', () => {
   it('reports an invalid schema in every format', async () => {
     writeFiles(dir, { 'schemas/address.avsc': '{"type":' })
     const gh = await check('github')
-    expect(gh.stdout).toMatch(/^::error file=schemas\/address\.avsc,title=invalid AVRO schema for subject address-value::/m)
-    expect(JSON.parse((await check('sarif')).stdout).runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toContain('INVALID_SCHEMA')
+    expect(gh.stdout).toMatch(
+      /^::error file=schemas\/address\.avsc,title=invalid AVRO schema for subject address-value::/m,
+    )
+    expect(
+      JSON.parse((await check('sarif')).stdout).runs[0].results.map((x: { ruleId: string }) => x.ruleId),
+    ).toContain('INVALID_SCHEMA')
     expect((await check('junit')).stdout).toContain('type="INVALID_SCHEMA"')
     writeFiles(dir, { 'schemas/address.avsc': ADDRESS_V1 })
   })

@@ -52,7 +52,8 @@ export function resolveVectorRefs(refs: VectorRef[] | null | undefined, type: Sc
       if (seen.has(r.name)) continue
       seen.add(r.name)
       visit(r.references)
-      if (r.schema !== null) out.push({ name: r.name, subject: r.subject, version: r.version, schema: r.schema, schemaType: type })
+      if (r.schema !== null)
+        out.push({ name: r.name, subject: r.subject, version: r.version, schema: r.schema, schemaType: type })
     }
   }
   visit(refs)

@@ -1,10 +1,5 @@
 import { SchemaRegistry as KafkajsRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
-import {
-  AvroDeserializer,
-  AvroSerializer,
-  SchemaRegistryClient,
-  SerdeType,
-} from '@confluentinc/schemaregistry'
+import { AvroDeserializer, AvroSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../support/server.js'
 
@@ -48,7 +43,9 @@ describe('@confluentinc/schemaregistry against Registrum', () => {
 
   it('tests compatibility and manages config', async () => {
     const c = client()
-    expect(await c.testSubjectCompatibility('ticks-value', { schemaType: 'AVRO', schema: JSON.stringify(tickV2) })).toBe(true)
+    expect(
+      await c.testSubjectCompatibility('ticks-value', { schemaType: 'AVRO', schema: JSON.stringify(tickV2) }),
+    ).toBe(true)
     expect(await c.testCompatibility('ticks-value', 1, { schemaType: 'AVRO', schema: '"int"' })).toBe(false)
     expect(await c.updateCompatibility('ticks-value', 'FULL' as never)).toBe('FULL')
     expect(await c.getCompatibility('ticks-value')).toBe('FULL')
@@ -69,7 +66,9 @@ describe('@confluentinc/schemaregistry against Registrum', () => {
     const decoded = await de.deserialize('ticks', bytes)
     expect(decoded.ticker).toBe('ACME')
     expect(decoded.price).toBe(12.5)
-    expect(Number(decoded.event_time instanceof Date ? decoded.event_time.getTime() : decoded.event_time)).toBe(1_700_000_000_000)
+    expect(Number(decoded.event_time instanceof Date ? decoded.event_time.getTime() : decoded.event_time)).toBe(
+      1_700_000_000_000,
+    )
   })
 })
 
@@ -90,7 +89,12 @@ describe('@kafkajs/confluent-schema-registry against Registrum', () => {
     expect(await r.decode(encoded)).toMatchObject({ ticker: 'XYZ', price: 3.25 })
     expect(await r.getLatestSchemaId('kafkajs-ticks-value')).toBe(id)
     expect(await r.getRegistryId('kafkajs-ticks-value', 1)).toBe(id)
-    expect(await r.getRegistryIdBySchema('kafkajs-ticks-value', { type: SchemaType.AVRO, schema: JSON.stringify({ ...tick, name: 'Tick2' }) })).toBe(id)
+    expect(
+      await r.getRegistryIdBySchema('kafkajs-ticks-value', {
+        type: SchemaType.AVRO,
+        schema: JSON.stringify({ ...tick, name: 'Tick2' }),
+      }),
+    ).toBe(id)
     // register() set the subject's own level on first registration.
     const config = await fetch(`${server.url}/config/kafkajs-ticks-value`).then((res) => res.json())
     expect(config).toEqual({ compatibilityLevel: 'BACKWARD' })
@@ -105,7 +109,18 @@ describe('@kafkajs/confluent-schema-registry against Registrum', () => {
     const latest = await r.getLatestSchemaId('kafkajs-ticks-value')
     expect(latest).toBe(id2)
     await expect(
-      r.register({ type: SchemaType.AVRO, schema: JSON.stringify({ type: 'record', name: 'Tick2', namespace: 'com.acme', fields: [{ name: 'x', type: 'int' }] }) }, { subject: 'kafkajs-ticks-value' }),
+      r.register(
+        {
+          type: SchemaType.AVRO,
+          schema: JSON.stringify({
+            type: 'record',
+            name: 'Tick2',
+            namespace: 'com.acme',
+            fields: [{ name: 'x', type: 'int' }],
+          }),
+        },
+        { subject: 'kafkajs-ticks-value' },
+      ),
     ).rejects.toThrow()
   })
 })

@@ -50,7 +50,9 @@ describe('JSON Schema end to end with @confluentinc/schemaregistry', () => {
     const c = client()
     await c.register('orders-value', { schemaType: 'JSON', schema: JSON.stringify(order) }, false)
     const serializer = new JsonSerializer(c, SerdeType.VALUE, { useLatestVersion: true, validate: true })
-    await expect(serializer.serialize('orders', { id: 'o-2', quantity: 0 })).rejects.toThrow(/Invalid message.*quantity/)
+    await expect(serializer.serialize('orders', { id: 'o-2', quantity: 0 })).rejects.toThrow(
+      /Invalid message.*quantity/,
+    )
   })
 
   it('serves the schema in canonical form and rejects an invalid one with 42201', async () => {
@@ -58,8 +60,14 @@ describe('JSON Schema end to end with @confluentinc/schemaregistry', () => {
     const created = await rest('POST', '/subjects/canonical-value/versions', { schemaType: 'JSON', schema: spaced })
     expect(created.status).toBe(200)
     const latest = await rest('GET', '/subjects/canonical-value/versions/latest')
-    expect(latest.json).toMatchObject({ schemaType: 'JSON', schema: '{"type":"object","properties":{"a":{"type":"number","minimum":1.0}}}' })
-    const invalid = await rest('POST', '/subjects/canonical-value/versions', { schemaType: 'JSON', schema: '{"type":"strnig"}' })
+    expect(latest.json).toMatchObject({
+      schemaType: 'JSON',
+      schema: '{"type":"object","properties":{"a":{"type":"number","minimum":1.0}}}',
+    })
+    const invalid = await rest('POST', '/subjects/canonical-value/versions', {
+      schemaType: 'JSON',
+      schema: '{"type":"strnig"}',
+    })
     expect(invalid).toMatchObject({ status: 422, json: { error_code: 42201 } })
   })
 })
@@ -83,7 +91,9 @@ describe('compatibilityPolicy on a subject', () => {
 
   it('accepts the same change once the subject is LENIENT', async () => {
     expect((await register('lenient-value', v1)).status).toBe(200)
-    expect(await rest('PUT', '/config/lenient-value', { compatibilityPolicy: 'LENIENT' })).toMatchObject({ status: 200 })
+    expect(await rest('PUT', '/config/lenient-value', { compatibilityPolicy: 'LENIENT' })).toMatchObject({
+      status: 200,
+    })
     const check = await rest('POST', '/compatibility/subjects/lenient-value/versions/latest', {
       schemaType: 'JSON',
       schema: JSON.stringify(v2),

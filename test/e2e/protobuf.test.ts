@@ -6,7 +6,11 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { create, createFileRegistry, createMutableRegistry, fromBinary } from '@bufbuild/protobuf'
-import { FieldDescriptorProto_Label, FieldDescriptorProto_Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt'
+import {
+  FieldDescriptorProto_Label,
+  FieldDescriptorProto_Type,
+  FileDescriptorProtoSchema,
+} from '@bufbuild/protobuf/wkt'
 import { ProtobufDeserializer, ProtobufSerializer, SchemaRegistryClient, SerdeType } from '@confluentinc/schemaregistry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
@@ -30,7 +34,9 @@ const commonFile = create(FileDescriptorProtoSchema, {
   name: 'acme/common.proto',
   package: 'acme.common',
   syntax: 'proto3',
-  messageType: [{ name: 'Address', field: [f('city', 1, TYPE_STRING), f('lines', 2, TYPE_STRING, { label: LABEL_REPEATED })] }],
+  messageType: [
+    { name: 'Address', field: [f('city', 1, TYPE_STRING), f('lines', 2, TYPE_STRING, { label: LABEL_REPEATED })] },
+  ],
 })
 const orderFile = create(FileDescriptorProtoSchema, {
   name: 'acme/order.proto',
@@ -48,7 +54,11 @@ const orderFile = create(FileDescriptorProtoSchema, {
       ],
       nestedType: [
         { name: 'Line', field: [f('sku', 1, TYPE_STRING), f('qty', 2, TYPE_INT32)] },
-        { name: 'CountsEntry', field: [f('key', 1, TYPE_STRING), f('value', 2, TYPE_INT32)], options: { mapEntry: true } },
+        {
+          name: 'CountsEntry',
+          field: [f('key', 1, TYPE_STRING), f('value', 2, TYPE_INT32)],
+          options: { mapEntry: true },
+        },
       ],
     },
     { name: 'Receipt', field: [f('order_id', 1, TYPE_STRING)] },
@@ -62,7 +72,8 @@ const ReceiptDesc = files.getMessage('acme.Receipt')!
 const registry = createMutableRegistry(files)
 
 /** The same two files as .proto text, for registering through REST and for our serde. */
-const COMMON_PROTO = 'syntax = "proto3";\npackage acme.common;\n\nmessage Address {\n  string city = 1;\n  repeated string lines = 2;\n}\n'
+const COMMON_PROTO =
+  'syntax = "proto3";\npackage acme.common;\n\nmessage Address {\n  string city = 1;\n  repeated string lines = 2;\n}\n'
 const ORDER_PROTO = `syntax = "proto3";
 package acme;
 
@@ -84,8 +95,16 @@ message Receipt {
 }
 `
 /** ORDER_PROTO as printed from a descriptor: protoc writes fully-qualified type names. */
-const ORDER_PROTO_FROM_DESCRIPTOR = ORDER_PROTO.replace('acme.common.Address', '.acme.common.Address').replace('repeated Line', 'repeated .acme.Order.Line')
-const orderValue = { id: 'o-1', ship_to: { city: 'Oslo', lines: ['Karl Johans gate 1'] }, lines: [{ sku: 'A-1', qty: 2 }], counts: { a: 1 } }
+const ORDER_PROTO_FROM_DESCRIPTOR = ORDER_PROTO.replace('acme.common.Address', '.acme.common.Address').replace(
+  'repeated Line',
+  'repeated .acme.Order.Line',
+)
+const orderValue = {
+  id: 'o-1',
+  ship_to: { city: 'Oslo', lines: ['Karl Johans gate 1'] },
+  lines: [{ sku: 'A-1', qty: 2 }],
+  counts: { a: 1 },
+}
 
 let server: TestServer
 beforeAll(async () => {
@@ -98,7 +117,11 @@ afterAll(async () => {
 const client = () => new SchemaRegistryClient({ baseURLs: [server.url], maxRetries: 0 })
 const ours = () => new HttpSchemaRegistryClient({ baseUrl: server.url, maxRetries: 0 })
 
-async function rest(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function rest(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
@@ -127,9 +150,21 @@ describe('Protobuf end to end with @confluentinc/schemaregistry', () => {
 
     const deserializer = new ProtobufDeserializer(c, SerdeType.VALUE, {})
     const back = (await deserializer.deserialize('orders', bytes)) as Record<string, unknown>
-    expect(back).toMatchObject({ $typeName: 'acme.Order', id: 'o-1', shipTo: { city: 'Oslo', lines: ['Karl Johans gate 1'] }, counts: { a: 1 } })
-    expect(await deserializer.deserialize('orders', line)).toMatchObject({ $typeName: 'acme.Order.Line', sku: 'B-2', qty: 7 })
-    expect(await deserializer.deserialize('orders', receipt)).toMatchObject({ $typeName: 'acme.Receipt', orderId: 'o-1' })
+    expect(back).toMatchObject({
+      $typeName: 'acme.Order',
+      id: 'o-1',
+      shipTo: { city: 'Oslo', lines: ['Karl Johans gate 1'] },
+      counts: { a: 1 },
+    })
+    expect(await deserializer.deserialize('orders', line)).toMatchObject({
+      $typeName: 'acme.Order.Line',
+      sku: 'B-2',
+      qty: 7,
+    })
+    expect(await deserializer.deserialize('orders', receipt)).toMatchObject({
+      $typeName: 'acme.Receipt',
+      orderId: 'o-1',
+    })
 
     // Our own deserializer reads the same bytes from the same registry.
     expect(await protobufDeserializer(ours(), { toObject: {} }).deserialize('orders', bytes)).toEqual(orderValue)
@@ -151,34 +186,56 @@ describe('Protobuf end to end with @confluentinc/schemaregistry', () => {
   })
 
   it('lets the JS client read data written with a schema registered as text', async () => {
-    expect((await rest('POST', `/subjects/${encodeURIComponent('acme/common.proto')}/versions`, { schemaType: 'PROTOBUF', schema: COMMON_PROTO })).status).toBe(200)
+    expect(
+      (
+        await rest('POST', `/subjects/${encodeURIComponent('acme/common.proto')}/versions`, {
+          schemaType: 'PROTOBUF',
+          schema: COMMON_PROTO,
+        })
+      ).status,
+    ).toBe(200)
     const reg = await rest('POST', '/subjects/text-orders-value/versions', {
       schemaType: 'PROTOBUF',
       schema: ORDER_PROTO,
       references: [{ name: 'acme/common.proto', subject: 'acme/common.proto', version: 1 }],
     })
     expect(reg.status).toBe(200)
-    const bytes = await protobufSerializer(ours(), { useLatestVersion: true, messageType: 'acme.Order.Line' }).serialize('text-orders', { sku: 'C-3', qty: 4 })
+    const bytes = await protobufSerializer(ours(), {
+      useLatestVersion: true,
+      messageType: 'acme.Order.Line',
+    }).serialize('text-orders', { sku: 'C-3', qty: 4 })
     expect([...bytes!.subarray(5, 8)]).toEqual([0x04, 0x00, 0x00])
     const back = await new ProtobufDeserializer(client(), SerdeType.VALUE, {}).deserialize('text-orders', bytes!)
     expect(back).toMatchObject({ $typeName: 'acme.Order.Line', sku: 'C-3', qty: 4 })
   })
 
   it('refuses an incompatible change with 409 and accepts a rename (spec §9 item 10)', async () => {
-    const first = await rest('POST', '/subjects/ab-value/versions', { schemaType: 'PROTOBUF', schema: 'syntax="proto3"; message A{string x=1;} message B{int32 y=1;}' })
+    const first = await rest('POST', '/subjects/ab-value/versions', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax="proto3"; message A{string x=1;} message B{int32 y=1;}',
+    })
     expect(first.status).toBe(200)
     expect((await rest('GET', '/subjects/ab-value/versions/1')).json.schema).toBe(
       'syntax = "proto3";\n\nmessage A {\n  string x = 1;\n}\nmessage B {\n  int32 y = 1;\n}\n',
     )
-    const changed = await rest('POST', '/subjects/ab-value/versions', { schemaType: 'PROTOBUF', schema: 'syntax="proto3"; message A{int32 x=1;} message B{int32 y=1;}' })
+    const changed = await rest('POST', '/subjects/ab-value/versions', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax="proto3"; message A{int32 x=1;} message B{int32 y=1;}',
+    })
     expect(changed).toMatchObject({ status: 409, json: { error_code: 40901 } })
     expect(String(changed.json.message)).toContain('FIELD_SCALAR_KIND_CHANGED')
-    const renamed = await rest('POST', '/subjects/ab-value/versions', { schemaType: 'PROTOBUF', schema: 'syntax="proto3"; message A{string y=1;} message B{int32 y=1;}' })
+    const renamed = await rest('POST', '/subjects/ab-value/versions', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax="proto3"; message A{string y=1;} message B{int32 y=1;}',
+    })
     expect(renamed.status).toBe(200)
   })
 
   it('answers 42201 for an import that is neither referenced nor built in', async () => {
-    const res = await rest('POST', '/subjects/bad-value/versions', { schemaType: 'PROTOBUF', schema: 'syntax = "proto3"; import "nope.proto"; message A {}' })
+    const res = await rest('POST', '/subjects/bad-value/versions', {
+      schemaType: 'PROTOBUF',
+      schema: 'syntax = "proto3"; import "nope.proto"; message A {}',
+    })
     expect(res).toMatchObject({ status: 422, json: { error_code: 42201 } })
     expect(String(res.json.message)).toContain('nope.proto')
   })
@@ -212,11 +269,16 @@ describePython('Protobuf with Python confluent-kafka through our registry', () =
     expect(await protobufDeserializer(ours(), { toObject: {} }).deserialize('py-orders', bytes)).toEqual(orderValue)
     const latest = await rest('GET', '/subjects/py-orders-value/versions/latest')
     expect(latest.json.references).toEqual([{ name: 'acme/common.proto', subject: 'acme/common.proto', version: 1 }])
-    expect(latest.json.schema).toBe(ORDER_PROTO_FROM_DESCRIPTOR.replace('message Receipt {\n  string order_id = 1;\n}\n', ''))
+    expect(latest.json.schema).toBe(
+      ORDER_PROTO_FROM_DESCRIPTOR.replace('message Receipt {\n  string order_id = 1;\n}\n', ''),
+    )
   })
 
   it('lets Python read what the JS client wrote, fetching the served descriptors', async () => {
-    const bytes = await new ProtobufSerializer(client(), SerdeType.VALUE, { autoRegisterSchemas: true, registry }).serialize(
+    const bytes = await new ProtobufSerializer(client(), SerdeType.VALUE, {
+      autoRegisterSchemas: true,
+      registry,
+    }).serialize(
       'js-orders',
       create(OrderDesc, { id: 'o-9', shipTo: { city: 'Bergen' }, lines: [{ sku: 'Z', qty: 1 }], counts: { z: 26 } }),
     )

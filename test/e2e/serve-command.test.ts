@@ -68,7 +68,9 @@ describe('registrum serve', () => {
     const res = await fetch(`${url}/subjects/big/versions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ schema: JSON.stringify({ type: 'enum', name: 'E', symbols: Array.from({ length: 400 }, (_, i) => `S${i}`) }) }),
+      body: JSON.stringify({
+        schema: JSON.stringify({ type: 'enum', name: 'E', symbols: Array.from({ length: 400 }, (_, i) => `S${i}`) }),
+      }),
     })
     expect(res.status).toBe(413)
     expect(await res.json()).toMatchObject({ error_code: 413 })

@@ -73,7 +73,12 @@ describe('over a real socket with a real SQLite file', () => {
     await call(server.url, 'DELETE', '/subjects/gone?permanent=true')
     await server.close()
     server = await startServer({ db: join(dir, 'r.db') })
-    const next = await call(server.url, 'POST', '/subjects/fresh/versions', record('Fresh', [{ name: 'y', type: 'long' }]))
+    const next = await call(
+      server.url,
+      'POST',
+      '/subjects/fresh/versions',
+      record('Fresh', [{ name: 'y', type: 'long' }]),
+    )
     expect(next.body.id).toBeGreaterThan(r.body.id)
   })
 
@@ -92,12 +97,19 @@ describe('over a real socket with a real SQLite file', () => {
     await call(server.url, 'PUT', '/config/concurrent-many', { compatibility: 'NONE' })
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        call(server.url, 'POST', '/subjects/concurrent-many/versions', record(`M${i}`, [{ name: `f${i}`, type: 'int' }])),
+        call(
+          server.url,
+          'POST',
+          '/subjects/concurrent-many/versions',
+          record(`M${i}`, [{ name: `f${i}`, type: 'int' }]),
+        ),
       ),
     )
     expect(results.every((r) => r.status === 200)).toBe(true)
     expect(new Set(results.map((r) => r.body.id)).size).toBe(50)
-    expect(results.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
+    expect(results.map((r) => r.body.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    )
     expect((await call(server.url, 'GET', '/subjects/concurrent-many/versions')).body).toHaveLength(50)
   })
 })

@@ -186,21 +186,34 @@ describe('references and access control', () => {
     expect(asAdmin.body.message).toContain('team-a-own')
   })
 
-  it('applies the same rule to the web UI\'s try-a-schema check and register', async () => {
-    expect((await call('POST', '/subjects/team-a-ui/versions', teamA, { schema: holderOf('a', 'Plain').replace('"b.Secret"', '"string"') })).status).toBe(200)
+  it("applies the same rule to the web UI's try-a-schema check and register", async () => {
+    expect(
+      (
+        await call('POST', '/subjects/team-a-ui/versions', teamA, {
+          schema: holderOf('a', 'Plain').replace('"b.Secret"', '"string"'),
+        })
+      ).status,
+    ).toBe(200)
     const page = await fetch(`${server.url}/ui/subjects/team-a-ui/try`, { headers: { authorization: teamA } })
     expect(page.status).toBe(200)
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1]
     expect(csrf).toBeDefined()
     const attempt = async (subject: string, action: string) => {
       const form = new URLSearchParams({
-        csrf: csrf!, action, schemaType: 'AVRO', schema: REFERRING,
+        csrf: csrf!,
+        action,
+        schemaType: 'AVRO',
+        schema: REFERRING,
         references: JSON.stringify([{ name: 'b.Secret', subject, version: 1 }]),
       })
       const res = await fetch(`${server.url}/ui/subjects/team-a-ui/try`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { authorization: teamA, 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+        headers: {
+          authorization: teamA,
+          'content-type': 'application/x-www-form-urlencoded',
+          'sec-fetch-site': 'same-origin',
+        },
         body: form.toString(),
       })
       return { status: res.status, text: await res.text() }

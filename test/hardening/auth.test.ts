@@ -22,7 +22,11 @@ async function call(method: string, path: string, auth?: string, body?: unknown)
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   })
   const text = await res.text()
-  return { status: res.status, headers: res.headers, body: text && res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text }
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text && res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text,
+  }
 }
 
 const admin = basic('admin', PASSWORDS.admin)
@@ -97,8 +101,14 @@ describe('authorization', () => {
     const missing = await call('GET', '/subjects/secret-nothing/versions', orders)
     expect(existing.status).toBe(403)
     expect(missing.status).toBe(403)
-    expect(existing.body).toEqual({ error_code: 40301, message: 'User is denied operation Read on Subject: secret-value' })
-    expect(missing.body).toEqual({ error_code: 40301, message: 'User is denied operation Read on Subject: secret-nothing' })
+    expect(existing.body).toEqual({
+      error_code: 40301,
+      message: 'User is denied operation Read on Subject: secret-value',
+    })
+    expect(missing.body).toEqual({
+      error_code: 40301,
+      message: 'User is denied operation Read on Subject: secret-nothing',
+    })
   })
 
   it('checks both an alias and its target, and never names the target of a denied alias', async () => {
@@ -109,9 +119,14 @@ describe('authorization', () => {
     expect(toSecret.status).toBe(403)
     // Allowed on the target, not on the alias: denied as for any unreadable subject.
     const viaSecret = await call('GET', '/subjects/secret-alias/versions/latest', orders)
-    expect(viaSecret.body).toEqual({ error_code: 40301, message: 'User is denied operation Read on Subject: secret-alias' })
+    expect(viaSecret.body).toEqual({
+      error_code: 40301,
+      message: 'User is denied operation Read on Subject: secret-alias',
+    })
     // A reader of both reads the target through the alias.
-    expect((await call('GET', '/subjects/secret-alias/versions/latest', admin)).body).toMatchObject({ subject: 'orders-value' })
+    expect((await call('GET', '/subjects/secret-alias/versions/latest', admin)).body).toMatchObject({
+      subject: 'orders-value',
+    })
   })
 
   it('applies prefix rules literally, admin included', async () => {
@@ -153,9 +168,13 @@ describe('authorization', () => {
     const secret = (await call('GET', '/subjects/secret-value/versions/1', admin)).body as { id: number }
     // The same record schema is registered under orders-value and secret-value: one id.
     expect((await call('GET', `/schemas/ids/${secret.id}`, orders)).status).toBe(200)
-    expect((await call('GET', `/schemas/ids/${secret.id}/subjects`, orders)).body).toEqual(['orders-value', 'public-value'])
+    expect((await call('GET', `/schemas/ids/${secret.id}/subjects`, orders)).body).toEqual([
+      'orders-value',
+      'public-value',
+    ])
     expect((await call('GET', `/schemas/ids/${secret.id}/subjects`, admin)).body).toContain('secret-value')
-    const onlySecret = (await call('POST', '/subjects/secret-other/versions', admin, { schema: AVRO('Hidden') })).body as { id: number }
+    const onlySecret = (await call('POST', '/subjects/secret-other/versions', admin, { schema: AVRO('Hidden') }))
+      .body as { id: number }
     const denied = await call('GET', `/schemas/ids/${onlySecret.id}`, orders)
     const unknown = await call('GET', '/schemas/ids/999999', orders)
     expect(denied.status).toBe(403)
@@ -192,7 +211,12 @@ describe('JWT bearer tokens', () => {
     const token = `${data}.${sign('sha256', Buffer.from(data), { key: keys.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`
     const app = await buildApp({ registry: createRegistry({ store: new MemoryStore() }), auth })
     const post = (subject: string, authorization: string) =>
-      app.inject({ method: 'POST', url: `/subjects/${subject}/versions`, headers: { authorization }, payload: { schema: '"string"' } })
+      app.inject({
+        method: 'POST',
+        url: `/subjects/${subject}/versions`,
+        headers: { authorization },
+        payload: { schema: '"string"' },
+      })
     expect((await post('orders-value', `Bearer ${token}`)).statusCode).toBe(200)
     expect((await post('other-value', `Bearer ${token}`)).statusCode).toBe(403)
     expect((await post('orders-value', `Bearer ${token.slice(0, -4)}AAAA`)).statusCode).toBe(401)

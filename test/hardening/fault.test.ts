@@ -66,7 +66,8 @@ describe('crash under load', () => {
     }
     const subjects = (await (await fetch(`${restarted.url}/subjects`)).json()) as string[]
     const ids: number[] = []
-    for (const s of subjects) ids.push(((await (await fetch(`${restarted.url}/subjects/${s}/versions/1`)).json()) as { id: number }).id)
+    for (const s of subjects)
+      ids.push(((await (await fetch(`${restarted.url}/subjects/${s}/versions/1`)).json()) as { id: number }).id)
     const after = (await (
       await fetch(`${restarted.url}/subjects/after-crash/versions`, {
         method: 'POST',

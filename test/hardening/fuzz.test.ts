@@ -58,7 +58,11 @@ beforeAll(async () => {
   store = new MemoryStore()
   app = await buildApp({ registry: createRegistry({ store }) })
   for (const type of TYPES) {
-    const res = await app.inject({ method: 'POST', url: `/subjects/fuzz-${type}/versions`, payload: { schema: SEEDS[type], schemaType: type } })
+    const res = await app.inject({
+      method: 'POST',
+      url: `/subjects/fuzz-${type}/versions`,
+      payload: { schema: SEEDS[type], schemaType: type },
+    })
     expect(res.statusCode, res.body).toBe(200)
   }
   console.log(`fuzz: formats supported at run time: ${TYPES.join(', ')}`)
@@ -78,17 +82,22 @@ describe.each(TYPES)('fuzzing %s', (type: FuzzType) => {
   it(`answers ${SCHEMA_RUNS} malformed schemas without a 5xx and leaves the store unchanged`, async () => {
     const before = dumpStore(store)
     await fc.assert(
-      fc.asyncProperty(schemaTexts(type), fc.constantFrom(...ENDPOINTS), fc.boolean(), async (schema, endpoint, normalize) => {
-        const res = await app.inject({
-          method: 'POST',
-          url: url(endpoint, subject, normalize),
-          headers: { 'content-type': JSON_TYPE },
-          payload: JSON.stringify(bodyFor(endpoint, { schema, schemaType: type })),
-        })
-        tally(type, res.statusCode)
-        if (res.statusCode >= 500) throw new Error(`${res.statusCode} ${res.body}`)
-        JSON.parse(res.body)
-      }),
+      fc.asyncProperty(
+        schemaTexts(type),
+        fc.constantFrom(...ENDPOINTS),
+        fc.boolean(),
+        async (schema, endpoint, normalize) => {
+          const res = await app.inject({
+            method: 'POST',
+            url: url(endpoint, subject, normalize),
+            headers: { 'content-type': JSON_TYPE },
+            payload: JSON.stringify(bodyFor(endpoint, { schema, schemaType: type })),
+          })
+          tally(type, res.statusCode)
+          if (res.statusCode >= 500) throw new Error(`${res.statusCode} ${res.body}`)
+          JSON.parse(res.body)
+        },
+      ),
       { numRuns: SCHEMA_RUNS },
     )
     expect(dumpStore(store)).toBe(before)
@@ -97,16 +106,21 @@ describe.each(TYPES)('fuzzing %s', (type: FuzzType) => {
   it(`answers ${BODY_RUNS} malformed request bodies without a 5xx and leaves the store unchanged`, async () => {
     const before = dumpStore(store)
     await fc.assert(
-      fc.asyncProperty(requestBodies(type), fc.constantFrom(...ENDPOINTS), fc.boolean(), async (body, endpoint, normalize) => {
-        const res = await app.inject({
-          method: 'POST',
-          url: url(endpoint, subject, normalize),
-          headers: { 'content-type': JSON_TYPE },
-          payload: JSON.stringify(bodyFor(endpoint, body)) ?? 'null',
-        })
-        tally(type, res.statusCode)
-        if (res.statusCode >= 500) throw new Error(`${res.statusCode} ${res.body}`)
-      }),
+      fc.asyncProperty(
+        requestBodies(type),
+        fc.constantFrom(...ENDPOINTS),
+        fc.boolean(),
+        async (body, endpoint, normalize) => {
+          const res = await app.inject({
+            method: 'POST',
+            url: url(endpoint, subject, normalize),
+            headers: { 'content-type': JSON_TYPE },
+            payload: JSON.stringify(bodyFor(endpoint, body)) ?? 'null',
+          })
+          tally(type, res.statusCode)
+          if (res.statusCode >= 500) throw new Error(`${res.statusCode} ${res.body}`)
+        },
+      ),
       { numRuns: BODY_RUNS },
     )
     expect(dumpStore(store)).toBe(before)
@@ -131,16 +145,23 @@ describe('fuzzing over a real socket', () => {
     const subjects = async () => (await fetch(`${server.url}/schemas?deleted=true`)).text()
     const before = await subjects()
     await fc.assert(
-      fc.asyncProperty(fc.oneof(schemaTexts(type).map((schema) => ({ schema, schemaType: type })), requestBodies(type)), fc.constantFrom(...ENDPOINTS), async (body, endpoint) => {
-        const res = await fetch(`${server.url}${url(endpoint, `fuzz-${type}`, false)}`, {
-          method: 'POST',
-          headers: { 'content-type': JSON_TYPE },
-          body: JSON.stringify(bodyFor(endpoint, body)) ?? 'null',
-        })
-        const text = await res.text()
-        tally(`${type} (socket)`, res.status)
-        if (res.status >= 500) throw new Error(`${res.status} ${text}`)
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          schemaTexts(type).map((schema) => ({ schema, schemaType: type })),
+          requestBodies(type),
+        ),
+        fc.constantFrom(...ENDPOINTS),
+        async (body, endpoint) => {
+          const res = await fetch(`${server.url}${url(endpoint, `fuzz-${type}`, false)}`, {
+            method: 'POST',
+            headers: { 'content-type': JSON_TYPE },
+            body: JSON.stringify(bodyFor(endpoint, body)) ?? 'null',
+          })
+          const text = await res.text()
+          tally(`${type} (socket)`, res.status)
+          if (res.status >= 500) throw new Error(`${res.status} ${text}`)
+        },
+      ),
       { numRuns: SOCKET_RUNS },
     )
     expect(await subjects()).toBe(before)
@@ -150,8 +171,21 @@ describe('fuzzing over a real socket', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.string({ maxLength: 80 }),
-        fc.constantFrom('application/json', JSON_TYPE, 'text/plain', 'application/octet-stream', 'application/json; charset=latin1', ''),
-        fc.constantFrom('/subjects/x/versions', '/subjects/x', '/config', '/mode/x', '/compatibility/subjects/x/versions/1'),
+        fc.constantFrom(
+          'application/json',
+          JSON_TYPE,
+          'text/plain',
+          'application/octet-stream',
+          'application/json; charset=latin1',
+          '',
+        ),
+        fc.constantFrom(
+          '/subjects/x/versions',
+          '/subjects/x',
+          '/config',
+          '/mode/x',
+          '/compatibility/subjects/x/versions/1',
+        ),
         async (raw, contentType, path) => {
           const res = await fetch(`${server.url}${path}`, {
             method: path.startsWith('/config') || path.startsWith('/mode') ? 'PUT' : 'POST',

@@ -29,17 +29,27 @@ describe('metrics', () => {
     expect((await post('/subjects/a/versions', record('A'))).statusCode).toBe(200)
     expect((await post('/subjects/b/versions', record('B'))).statusCode).toBe(200)
     expect((await post('/subjects/a/versions', record('A', [{ name: 'x', type: 'int' }]))).statusCode).toBe(409)
-    expect((await post('/compatibility/subjects/a/versions/latest', record('A', [{ name: 'x', type: 'int' }]))).statusCode).toBe(200)
+    expect(
+      (await post('/compatibility/subjects/a/versions/latest', record('A', [{ name: 'x', type: 'int' }]))).statusCode,
+    ).toBe(200)
     expect((await post('/compatibility/subjects/a/versions/latest', record('A'))).statusCode).toBe(200)
     await app.inject({ method: 'GET', url: '/subjects/nope/versions' })
 
     const res = await app.inject({ method: 'GET', url: '/metrics' })
     expect(res.headers['content-type']).toContain('text/plain')
     const text = res.body
-    expect(metric(text, 'registrum_http_requests_total', 'method="POST",route="/subjects/:subject/versions",status="200"')).toBe(2)
-    expect(metric(text, 'registrum_http_requests_total', 'method="POST",route="/subjects/:subject/versions",status="409"')).toBe(1)
-    expect(metric(text, 'registrum_http_requests_total', 'method="GET",route="/subjects/:subject/versions",status="404"')).toBe(1)
-    expect(text).toContain('registrum_http_request_duration_seconds_bucket{le="0.001",method="POST",route="/subjects/:subject/versions",status="200"}')
+    expect(
+      metric(text, 'registrum_http_requests_total', 'method="POST",route="/subjects/:subject/versions",status="200"'),
+    ).toBe(2)
+    expect(
+      metric(text, 'registrum_http_requests_total', 'method="POST",route="/subjects/:subject/versions",status="409"'),
+    ).toBe(1)
+    expect(
+      metric(text, 'registrum_http_requests_total', 'method="GET",route="/subjects/:subject/versions",status="404"'),
+    ).toBe(1)
+    expect(text).toContain(
+      'registrum_http_request_duration_seconds_bucket{le="0.001",method="POST",route="/subjects/:subject/versions",status="200"}',
+    )
     expect(metric(text, 'registrum_schemas')).toBe(2)
     expect(metric(text, 'registrum_subjects')).toBe(2)
     expect(metric(text, 'registrum_compatibility_checks_total', 'source="register"')).toBe(3)
@@ -53,7 +63,10 @@ describe('metrics', () => {
 describe('health', () => {
   it('is live, and ready only when the store is', async () => {
     let ready = false
-    const app = await buildApp({ registry: createRegistry({ store: new MemoryStore() }), store: { isReady: () => ready } })
+    const app = await buildApp({
+      registry: createRegistry({ store: new MemoryStore() }),
+      store: { isReady: () => ready },
+    })
     expect((await app.inject({ url: '/health/live' })).json()).toEqual({ status: 'UP' })
     const down = await app.inject({ url: '/health/ready' })
     expect(down.statusCode).toBe(503)
@@ -64,7 +77,10 @@ describe('health', () => {
   })
 
   it('asks ready() when the store has no isReady()', async () => {
-    const app = await buildApp({ registry: createRegistry({ store: new MemoryStore() }), store: { ready: () => Promise.reject(new Error('no')) } })
+    const app = await buildApp({
+      registry: createRegistry({ store: new MemoryStore() }),
+      store: { ready: () => Promise.reject(new Error('no')) },
+    })
     expect((await app.inject({ url: '/health/ready' })).statusCode).toBe(503)
     await app.close()
   })
@@ -75,11 +91,16 @@ describe('logs', () => {
     const lines: Record<string, unknown>[] = []
     const stream = new Writable({
       write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>)
+        for (const l of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(l) as Record<string, unknown>)
         done()
       },
     })
-    const app = await buildApp({ registry: createRegistry({ store: new MemoryStore() }), auth: await authSettings(), logger: { level: 'warn', stream } })
+    const app = await buildApp({
+      registry: createRegistry({ store: new MemoryStore() }),
+      auth: await authSettings(),
+      logger: { level: 'warn', stream },
+    })
     const orders = basic('orders', PASSWORDS.orders)
     const registered = await app.inject({
       method: 'POST',
@@ -90,14 +111,53 @@ describe('logs', () => {
     expect(registered.headers['x-request-id']).toBe('req-42')
     await app.inject({ method: 'DELETE', url: '/subjects/secret', headers: { authorization: orders } })
     await app.inject({ method: 'PUT', url: '/config', payload: { compatibility: 'NONE' } })
-    await app.inject({ method: 'POST', url: '/subjects/orders-value', headers: { authorization: orders }, payload: { schema: '"string"' } })
-    const other = await app.inject({ method: 'GET', url: '/subjects', headers: { 'x-request-id': 'bad id with spaces' } })
+    await app.inject({
+      method: 'POST',
+      url: '/subjects/orders-value',
+      headers: { authorization: orders },
+      payload: { schema: '"string"' },
+    })
+    const other = await app.inject({
+      method: 'GET',
+      url: '/subjects',
+      headers: { 'x-request-id': 'bad id with spaces' },
+    })
     expect(other.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/)
     const audit = lines.filter((l) => l.audit === true)
-    expect(audit.map(({ method, url, subject, status, principal, reqId }) => ({ method, url, subject, status, principal, reqId }))).toEqual([
-      { method: 'POST', url: '/subjects/orders-value/versions', subject: 'orders-value', status: 200, principal: 'orders', reqId: 'req-42' },
-      { method: 'DELETE', url: '/subjects/secret', subject: 'secret', status: 403, principal: 'orders', reqId: expect.any(String) },
-      { method: 'PUT', url: '/config', subject: undefined, status: 401, principal: 'anonymous', reqId: expect.any(String) },
+    expect(
+      audit.map(({ method, url, subject, status, principal, reqId }) => ({
+        method,
+        url,
+        subject,
+        status,
+        principal,
+        reqId,
+      })),
+    ).toEqual([
+      {
+        method: 'POST',
+        url: '/subjects/orders-value/versions',
+        subject: 'orders-value',
+        status: 200,
+        principal: 'orders',
+        reqId: 'req-42',
+      },
+      {
+        method: 'DELETE',
+        url: '/subjects/secret',
+        subject: 'secret',
+        status: 403,
+        principal: 'orders',
+        reqId: expect.any(String),
+      },
+      {
+        method: 'PUT',
+        url: '/config',
+        subject: undefined,
+        status: 401,
+        principal: 'anonymous',
+        reqId: expect.any(String),
+      },
     ])
     await app.close()
   })
@@ -108,7 +168,13 @@ describe('limits', () => {
     const server = await startServer({ maxConcurrency: 1 })
     const { port } = new URL(server.url)
     // A registration whose body never completes holds the only slot.
-    const held = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/subjects/x/versions', headers: { 'content-length': '100', 'content-type': 'application/json' } })
+    const held = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/subjects/x/versions',
+      headers: { 'content-length': '100', 'content-type': 'application/json' },
+    })
     held.on('error', () => {})
     held.write('{')
     let res: Response
@@ -150,13 +216,54 @@ describe('TLS', () => {
   }
 
   it('serves HTTPS and, with a CA, requires client certificates signed by it', async () => {
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=test-ca', '-keyout', pem('ca.key'), '-out', pem('ca.crt'))
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=test-ca',
+      '-keyout',
+      pem('ca.key'),
+      '-out',
+      pem('ca.crt'),
+    )
     for (const who of ['server', 'client']) {
       const cn = who === 'server' ? '127.0.0.1' : 'client'
-      openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', pem(`${who}.key`), '-out', pem(`${who}.csr`))
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        `/CN=${cn}`,
+        '-keyout',
+        pem(`${who}.key`),
+        '-out',
+        pem(`${who}.csr`),
+      )
       const ext = pem(`${who}.ext`)
       execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > ${ext}`])
-      openssl('x509', '-req', '-in', pem(`${who}.csr`), '-CA', pem('ca.crt'), '-CAkey', pem('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', ext, '-out', pem(`${who}.crt`))
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        pem(`${who}.csr`),
+        '-CA',
+        pem('ca.crt'),
+        '-CAkey',
+        pem('ca.key'),
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        ext,
+        '-out',
+        pem(`${who}.crt`),
+      )
     }
     const ca = readFileSync(pem('ca.crt'))
     const plain = await startServer({ tlsCert: pem('server.crt'), tlsKey: pem('server.key') })
@@ -166,7 +273,9 @@ describe('TLS', () => {
 
     const mutual = await startServer({ tlsCert: pem('server.crt'), tlsKey: pem('server.key'), tlsCa: pem('ca.crt') })
     await expect(https(mutual.url, { ca })).rejects.toThrow()
-    expect(await https(mutual.url, { ca, cert: readFileSync(pem('client.crt')), key: readFileSync(pem('client.key')) })).toBe(200)
+    expect(
+      await https(mutual.url, { ca, cert: readFileSync(pem('client.crt')), key: readFileSync(pem('client.key')) }),
+    ).toBe(200)
     await mutual.close()
   })
 })

@@ -5,7 +5,13 @@ import { startServer } from '../support/server.js'
 describe('serve hardening options', () => {
   it('has the documented defaults', () => {
     const c = serveConfig([], {})
-    expect(c).toMatchObject({ requestTimeout: 30_000, connectionTimeout: 0, maxConcurrency: 1024, audit: true, shutdownTimeout: 30_000 })
+    expect(c).toMatchObject({
+      requestTimeout: 30_000,
+      connectionTimeout: 0,
+      maxConcurrency: 1024,
+      audit: true,
+      shutdownTimeout: 30_000,
+    })
     expect(c.authFile).toBeUndefined()
     expect(c.tlsCert).toBeUndefined()
   })
@@ -20,7 +26,10 @@ describe('serve hardening options', () => {
       REGISTRUM_AUDIT: 'false',
       REGISTRUM_REQUEST_TIMEOUT: '100',
     }
-    const c = serveConfig(['--auth-file', 'users.yaml', '--max-concurrency', '7', '--shutdown-timeout', '0', '--connection-timeout', '9'], env)
+    const c = serveConfig(
+      ['--auth-file', 'users.yaml', '--max-concurrency', '7', '--shutdown-timeout', '0', '--connection-timeout', '9'],
+      env,
+    )
     expect(c).toMatchObject({
       authFile: 'users.yaml',
       tlsCert: 'c.pem',

@@ -43,7 +43,10 @@ describe('the Confluent acceptance scenarios (spec §9), in order', () => {
   })
 
   it('3: the same schema in another subject shares the id', async () => {
-    expect((await call('POST', '/subjects/b-value/versions', { schema: '"string"' })).body).toMatchObject({ id: 1, version: 1 })
+    expect((await call('POST', '/subjects/b-value/versions', { schema: '"string"' })).body).toMatchObject({
+      id: 1,
+      version: 1,
+    })
     expect((await call('GET', '/schemas/ids/1/subjects')).body).toEqual(['a-value', 'b-value'])
     expect((await call('GET', '/schemas/ids/1/versions')).body).toEqual([
       { subject: 'a-value', version: 1 },
@@ -56,29 +59,49 @@ describe('the Confluent acceptance scenarios (spec §9), in order', () => {
     expect(res.status).toBe(409)
     expect(res.body.error_code).toBe(40901)
     expect(res.body.message).toContain('incompatible with an earlier schema for subject "a-value"')
-    const compat = await call('POST', '/compatibility/subjects/a-value/versions/latest?verbose=true', avro({ type: 'int' }))
+    const compat = await call(
+      'POST',
+      '/compatibility/subjects/a-value/versions/latest?verbose=true',
+      avro({ type: 'int' }),
+    )
     expect(compat.body.is_compatible).toBe(false)
     expect(compat.body.messages.length).toBeGreaterThan(0)
     expect(compat.body.messages.join()).toContain('TYPE_MISMATCH')
-    expect((await call('POST', '/compatibility/subjects/a-value/versions/latest', avro({ type: 'int' }))).body).toEqual({
-      is_compatible: false,
-    })
+    expect((await call('POST', '/compatibility/subjects/a-value/versions/latest', avro({ type: 'int' }))).body).toEqual(
+      {
+        is_compatible: false,
+      },
+    )
   })
 
   it('5: a subject level of NONE lets it through; subjects without a level answer 40408', async () => {
     expect((await call('PUT', '/config/a-value', { compatibility: 'none' })).body).toEqual({ compatibility: 'NONE' })
     expect((await call('POST', '/subjects/a-value/versions', avro('int'))).body).toMatchObject({ id: 2, version: 2 })
     expect(await call('GET', '/config/b-value')).toMatchObject({ status: 404, body: { error_code: 40408 } })
-    expect((await call('GET', '/config/b-value?defaultToGlobal=true')).body).toMatchObject({ compatibilityLevel: 'BACKWARD' })
+    expect((await call('GET', '/config/b-value?defaultToGlobal=true')).body).toMatchObject({
+      compatibilityLevel: 'BACKWARD',
+    })
     expect((await call('GET', '/config/a-value')).body).toEqual({ compatibilityLevel: 'NONE' })
   })
 
   it('6: bad versions, unknown subjects and ids get their codes', async () => {
-    expect(await call('GET', '/subjects/a-value/versions/0')).toMatchObject({ status: 422, body: { error_code: 42202 } })
-    expect(await call('GET', '/subjects/a-value/versions/abc')).toMatchObject({ status: 422, body: { error_code: 42202 } })
-    expect(await call('GET', '/subjects/a-value/versions/3')).toMatchObject({ status: 404, body: { error_code: 40402 } })
+    expect(await call('GET', '/subjects/a-value/versions/0')).toMatchObject({
+      status: 422,
+      body: { error_code: 42202 },
+    })
+    expect(await call('GET', '/subjects/a-value/versions/abc')).toMatchObject({
+      status: 422,
+      body: { error_code: 42202 },
+    })
+    expect(await call('GET', '/subjects/a-value/versions/3')).toMatchObject({
+      status: 404,
+      body: { error_code: 40402 },
+    })
     expect(await call('GET', '/subjects/zzz/versions/1')).toMatchObject({ status: 404, body: { error_code: 40401 } })
-    expect(await call('GET', '/schemas/ids/999')).toMatchObject({ status: 404, body: { error_code: 40403, message: 'Schema 999 not found' } })
+    expect(await call('GET', '/schemas/ids/999')).toMatchObject({
+      status: 404,
+      body: { error_code: 40403, message: 'Schema 999 not found' },
+    })
     expect(await call('GET', '/schemas/ids/abc')).toMatchObject({ status: 404, body: { error_code: 404 } })
     expect((await call('GET', '/subjects/a-value/versions/latest')).body).toMatchObject({ version: 2, id: 2 })
     expect((await call('GET', '/subjects/a-value/versions/-1')).body).toMatchObject({ version: 2 })
@@ -86,7 +109,10 @@ describe('the Confluent acceptance scenarios (spec §9), in order', () => {
 
   it('7: soft and permanent version deletes follow Confluent', async () => {
     expect((await call('DELETE', '/subjects/a-value/versions/2')).body).toBe(2)
-    expect(await call('DELETE', '/subjects/a-value/versions/2')).toMatchObject({ status: 404, body: { error_code: 40406 } })
+    expect(await call('DELETE', '/subjects/a-value/versions/2')).toMatchObject({
+      status: 404,
+      body: { error_code: 40406 },
+    })
     expect(await call('DELETE', '/subjects/a-value/versions/1?permanent=true')).toMatchObject({
       status: 404,
       body: { error_code: 40407 },
@@ -106,22 +132,38 @@ describe('the Confluent acceptance scenarios (spec §9), in order', () => {
     expect(await call('DELETE', '/subjects/a-value')).toMatchObject({ status: 404, body: { error_code: 40404 } })
     expect((await call('DELETE', '/subjects/a-value?permanent=true')).body).toEqual([1, 2])
     expect(await call('GET', '/config/a-value')).toMatchObject({ status: 404, body: { error_code: 40408 } })
-    expect((await call('POST', '/subjects/a-value/versions', { schema: '"string"' })).body).toMatchObject({ id: 1, version: 1 })
+    expect((await call('POST', '/subjects/a-value/versions', { schema: '"string"' })).body).toMatchObject({
+      id: 1,
+      version: 1,
+    })
     expect(await call('GET', '/schemas/ids/2')).toMatchObject({ status: 404, body: { error_code: 40403 } })
   })
 
   it('9: Avro references resolve, are listed by referencedby, and block deletes', async () => {
-    const address = { type: 'record', name: 'Address', namespace: 'com.acme', fields: [{ name: 'street', type: 'string' }] }
+    const address = {
+      type: 'record',
+      name: 'Address',
+      namespace: 'com.acme',
+      fields: [{ name: 'street', type: 'string' }],
+    }
     const addr = await call('POST', '/subjects/addr/versions', avro(address))
     const order = await call('POST', '/subjects/order/versions', {
-      schema: JSON.stringify({ type: 'record', name: 'Order', namespace: 'com.acme', fields: [{ name: 'ship', type: 'com.acme.Address' }] }),
+      schema: JSON.stringify({
+        type: 'record',
+        name: 'Order',
+        namespace: 'com.acme',
+        fields: [{ name: 'ship', type: 'com.acme.Address' }],
+      }),
       references: [{ name: 'com.acme.Address', subject: 'addr', version: 1 }],
     })
     expect(order.status).toBe(200)
     expect(order.body.references).toEqual([{ name: 'com.acme.Address', subject: 'addr', version: 1 }])
     expect(order.body.id).not.toBe(addr.body.id)
     expect((await call('GET', '/subjects/addr/versions/1/referencedby')).body).toEqual([order.body.id])
-    expect(await call('DELETE', '/subjects/addr/versions/1')).toMatchObject({ status: 422, body: { error_code: 42206 } })
+    expect(await call('DELETE', '/subjects/addr/versions/1')).toMatchObject({
+      status: 422,
+      body: { error_code: 42206 },
+    })
     expect(await call('DELETE', '/subjects/addr')).toMatchObject({ status: 422, body: { error_code: 42206 } })
     const byId = await call('GET', `/schemas/ids/${order.body.id}`)
     expect(byId.body.references).toHaveLength(1)
@@ -148,26 +190,43 @@ describe('the Confluent acceptance scenarios (spec §9), in order', () => {
       body: { error_code: 42205 },
     })
     await call('PUT', '/mode', { mode: 'READWRITE' })
-    expect((await call('POST', '/subjects/new/versions', { schema: '"boolean"' })).body).toMatchObject({ id: 101, version: 1 })
+    expect((await call('POST', '/subjects/new/versions', { schema: '"boolean"' })).body).toMatchObject({
+      id: 101,
+      version: 1,
+    })
   })
 
   it('13: READONLY refuses new writes but still answers identical re-registration and reads', async () => {
     expect((await call('PUT', '/mode/b-value', { mode: 'READONLY' })).body).toEqual({ mode: 'READONLY' })
-    expect(await call('POST', '/subjects/b-value/versions', avro('bytes'))).toMatchObject({ status: 422, body: { error_code: 42205 } })
-    expect(await call('DELETE', '/subjects/b-value/versions/1')).toMatchObject({ status: 422, body: { error_code: 42205 } })
-    expect((await call('POST', '/subjects/b-value/versions', { schema: '"string"' })).body).toMatchObject({ id: 1, version: 1 })
+    expect(await call('POST', '/subjects/b-value/versions', avro('bytes'))).toMatchObject({
+      status: 422,
+      body: { error_code: 42205 },
+    })
+    expect(await call('DELETE', '/subjects/b-value/versions/1')).toMatchObject({
+      status: 422,
+      body: { error_code: 42205 },
+    })
+    expect((await call('POST', '/subjects/b-value/versions', { schema: '"string"' })).body).toMatchObject({
+      id: 1,
+      version: 1,
+    })
     expect((await call('POST', '/subjects/b-value', { schema: '"string"' })).body).toMatchObject({ id: 1, version: 1 })
     expect((await call('DELETE', '/mode/b-value')).body).toEqual({ mode: 'READONLY' })
     expect(await call('GET', '/mode/b-value')).toMatchObject({ status: 404, body: { error_code: 40409 } })
   })
 
   it('14: contexts keep their own id sequence and are listed', async () => {
-    expect((await call('POST', `/subjects/${encodeURIComponent(':.ctx:x')}/versions`, avro('int'))).body).toMatchObject({ id: 1 })
+    expect((await call('POST', `/subjects/${encodeURIComponent(':.ctx:x')}/versions`, avro('int'))).body).toMatchObject(
+      { id: 1 },
+    )
     expect((await call('GET', '/contexts')).body).toEqual(['.', '.ctx'])
     expect((await call('GET', '/subjects')).body).toContain(':.ctx:x')
     expect((await call('GET', `/subjects?subjectPrefix=${encodeURIComponent(':.ctx:')}`)).body).toEqual([':.ctx:x'])
     expect((await call('GET', '/contexts/.ctx/subjects')).body).toEqual([':.ctx:x'])
-    expect((await call('GET', '/contexts/.ctx/subjects/x/versions/1')).body).toMatchObject({ subject: ':.ctx:x', id: 1 })
+    expect((await call('GET', '/contexts/.ctx/subjects/x/versions/1')).body).toMatchObject({
+      subject: ':.ctx:x',
+      id: 1,
+    })
     expect((await call('GET', '/subjects?subjectPrefix=')).body).not.toContain(':.ctx:x')
   })
 })
@@ -178,8 +237,14 @@ describe('lookup', () => {
     expect(res.body).toMatchObject({ subject: 'b-value', version: 1, id: 1, schema: '"string"' })
   })
   it('answers 40403 for an unknown schema and 40401 for an unknown subject', async () => {
-    expect(await call('POST', '/subjects/b-value', avro('long'))).toMatchObject({ status: 404, body: { error_code: 40403 } })
-    expect(await call('POST', '/subjects/nope', avro('long'))).toMatchObject({ status: 404, body: { error_code: 40401 } })
+    expect(await call('POST', '/subjects/b-value', avro('long'))).toMatchObject({
+      status: 404,
+      body: { error_code: 40403 },
+    })
+    expect(await call('POST', '/subjects/nope', avro('long'))).toMatchObject({
+      status: 404,
+      body: { error_code: 40401 },
+    })
   })
   it('ignores extra fields the clients post back', async () => {
     const res = await call('POST', '/subjects/b-value?normalize=false&deleted=true', {
@@ -204,7 +269,10 @@ describe('bad input', () => {
     expect(res.body.message).toMatch(/JSON/)
   })
   it('a schema that is not a string is 400', async () => {
-    expect(await bad('/subjects/x/versions', '{"schema": {"type": "string"}}')).toMatchObject({ status: 400, body: { error_code: 400 } })
+    expect(await bad('/subjects/x/versions', '{"schema": {"type": "string"}}')).toMatchObject({
+      status: 400,
+      body: { error_code: 400 },
+    })
   })
   it('a missing body is 422', async () => {
     expect(await bad('/subjects/x/versions', '')).toMatchObject({ status: 422, body: { error_code: 422 } })
@@ -214,15 +282,24 @@ describe('bad input', () => {
     expect(res).toMatchObject({ status: 422, body: { error_code: 42201, message: 'Invalid schema type XML' } })
   })
   it('invalid Avro is 42201 with the parser detail', async () => {
-    const res = await bad('/subjects/x/versions', JSON.stringify(avro({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'nope' }] })))
+    const res = await bad(
+      '/subjects/x/versions',
+      JSON.stringify(avro({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'nope' }] })),
+    )
     expect(res).toMatchObject({ status: 422, body: { error_code: 42201 } })
     expect(res.body.message).toMatch(/nope/)
   })
   it('an empty schema is 42201', async () => {
-    expect(await bad('/subjects/fresh/versions', '{"schema": ""}')).toMatchObject({ status: 422, body: { error_code: 42201 } })
+    expect(await bad('/subjects/fresh/versions', '{"schema": ""}')).toMatchObject({
+      status: 422,
+      body: { error_code: 42201 },
+    })
   })
   it('an unsupported content type is 415', async () => {
-    expect(await bad('/subjects/x/versions', '{}', 'text/plain')).toMatchObject({ status: 415, body: { error_code: 415 } })
+    expect(await bad('/subjects/x/versions', '{}', 'text/plain')).toMatchObject({
+      status: 415,
+      body: { error_code: 415 },
+    })
   })
   it('an unacceptable Accept is 406', async () => {
     const res = await app.inject({ method: 'GET', url: '/subjects', headers: { accept: 'text/html' } })
@@ -234,10 +311,16 @@ describe('bad input', () => {
     expect(res.headers['content-type']).toContain('application/json')
   })
   it('invalid subjects are 42208', async () => {
-    expect(await bad('/subjects/__GLOBAL/versions', '{"schema": "\\"int\\""}')).toMatchObject({ status: 422, body: { error_code: 42208 } })
+    expect(await bad('/subjects/__GLOBAL/versions', '{"schema": "\\"int\\""}')).toMatchObject({
+      status: 422,
+      body: { error_code: 42208 },
+    })
   })
   it('an invalid level is 42203 and an invalid mode 42204', async () => {
-    expect(await call('PUT', '/config', { compatibility: 'SIDEWAYS' })).toMatchObject({ status: 422, body: { error_code: 42203 } })
+    expect(await call('PUT', '/config', { compatibility: 'SIDEWAYS' })).toMatchObject({
+      status: 422,
+      body: { error_code: 42203 },
+    })
     expect(await call('PUT', '/mode', { mode: 'SIDEWAYS' })).toMatchObject({ status: 422, body: { error_code: 42204 } })
   })
   it('unknown routes answer 404 in the envelope (clients probe /associations)', async () => {
@@ -276,10 +359,21 @@ describe('config', () => {
     const rec = (fields: unknown[]) => avro({ type: 'record', name: 'T', fields })
     await call('POST', '/subjects/tr/versions', rec([{ name: 'a', type: 'int' }]))
     await call('PUT', '/config/tr', { compatibility: 'NONE' })
-    await call('POST', '/subjects/tr/versions', rec([{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }]))
+    await call(
+      'POST',
+      '/subjects/tr/versions',
+      rec([
+        { name: 'a', type: 'int' },
+        { name: 'b', type: 'int' },
+      ]),
+    )
     await call('PUT', '/config/tr', { compatibility: 'BACKWARD_TRANSITIVE' })
     // Backward from v2 (drops nothing it needs) but not from v1, which lacks b.
-    const candidate = rec([{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }, { name: 'c', type: 'int', default: 0 }])
+    const candidate = rec([
+      { name: 'a', type: 'int' },
+      { name: 'b', type: 'int' },
+      { name: 'c', type: 'int', default: 0 },
+    ])
     expect((await call('POST', '/subjects/tr/versions', candidate)).status).toBe(409)
     await call('PUT', '/config/tr', { compatibility: 'BACKWARD' })
     expect((await call('POST', '/subjects/tr/versions', candidate)).body).toMatchObject({ version: 3 })
@@ -298,7 +392,9 @@ describe('normalize', () => {
     expect(reg.status).toBe(200)
     const stored = (await call('GET', '/subjects/norm/versions/1')).body.schema
     expect(JSON.parse(stored)).toMatchObject({ name: 'n.Norm' })
-    expect((await call('POST', '/subjects/norm?normalize=true', { schema: messy })).body).toMatchObject({ id: reg.body.id })
+    expect((await call('POST', '/subjects/norm?normalize=true', { schema: messy })).body).toMatchObject({
+      id: reg.body.id,
+    })
     expect((await call('POST', '/subjects/norm', { schema: messy })).body).toMatchObject({ id: reg.body.id })
   })
   it('is forced on by the subject config', async () => {
@@ -315,7 +411,12 @@ describe('references in lookup and re-registration', () => {
     const base1 = { type: 'record', name: 'Base', namespace: 'r', fields: [{ name: 'a', type: 'int' }] }
     const base2 = { ...base1, fields: [...base1.fields, { name: 'b', type: 'int', default: 0 }] }
     await call('POST', '/subjects/ref-base/versions', avro(base1))
-    const user = JSON.stringify({ type: 'record', name: 'User', namespace: 'r', fields: [{ name: 'base', type: 'r.Base' }] })
+    const user = JSON.stringify({
+      type: 'record',
+      name: 'User',
+      namespace: 'r',
+      fields: [{ name: 'base', type: 'r.Base' }],
+    })
     const v1 = await call('POST', '/subjects/ref-user/versions', {
       schema: user,
       references: [{ name: 'r.Base', subject: 'ref-base', version: -1 }],
@@ -323,7 +424,10 @@ describe('references in lookup and re-registration', () => {
     expect(v1.body).toMatchObject({ version: 1, references: [{ name: 'r.Base', subject: 'ref-base', version: 1 }] })
     await call('POST', '/subjects/ref-base/versions', avro(base2))
     const latestRefs = { schema: user, references: [{ name: 'r.Base', subject: 'ref-base', version: -1 }] }
-    expect(await call('POST', '/subjects/ref-user', latestRefs)).toMatchObject({ status: 404, body: { error_code: 40403 } })
+    expect(await call('POST', '/subjects/ref-user', latestRefs)).toMatchObject({
+      status: 404,
+      body: { error_code: 40403 },
+    })
     const v2 = await call('POST', '/subjects/ref-user/versions', latestRefs)
     expect(v2.body).toMatchObject({ version: 2, references: [{ name: 'r.Base', subject: 'ref-base', version: 2 }] })
     expect(v2.body.id).not.toBe(v1.body.id)

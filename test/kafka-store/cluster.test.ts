@@ -84,8 +84,10 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
     const shared = Array.from({ length: 8 }, (_, i) => record(`Shared${i}`, [`f${i}`]))
     const jobs: { url: string; subject: string; schema: string }[] = []
     for (let i = 0; i < 24; i++) jobs.push({ url: urls[i % 3]!, subject: `subject-${i % 6}`, schema: shared[i % 8]! })
-    for (let i = 0; i < 24; i++) jobs.push({ url: urls[(i + 1) % 3]!, subject: `subject-${i % 6}`, schema: shared[(i + 3) % 8]! })
-    for (let i = 0; i < 24; i++) jobs.push({ url: urls[(i + 2) % 3]!, subject: `own-${i % 4}`, schema: record(`Own${i}`, ['x', `y${i}`]) })
+    for (let i = 0; i < 24; i++)
+      jobs.push({ url: urls[(i + 1) % 3]!, subject: `subject-${i % 6}`, schema: shared[(i + 3) % 8]! })
+    for (let i = 0; i < 24; i++)
+      jobs.push({ url: urls[(i + 2) % 3]!, subject: `own-${i % 4}`, schema: record(`Own${i}`, ['x', `y${i}`]) })
 
     const acks: Ack[] = []
     await Promise.all(
@@ -146,18 +148,24 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
     await barrier(urls)
 
     const reader = new ConfluentReader()
-    const consumer = new Kafka({ brokers: [kafka!.bootstrap], logLevel: logLevel.NOTHING }).consumer({ groupId: `plain-${process.pid}` })
+    const consumer = new Kafka({ brokers: [kafka!.bootstrap], logLevel: logLevel.NOTHING }).consumer({
+      groupId: `plain-${process.pid}`,
+    })
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
-    await consumer.run({ eachMessage: async ({ message: m }) => reader.apply(m.key?.toString() ?? null, m.value?.toString() ?? null) })
+    await consumer.run({
+      eachMessage: async ({ message: m }) => reader.apply(m.key?.toString() ?? null, m.value?.toString() ?? null),
+    })
     const differences = () => {
       const out: string[] = []
       for (const n of nodes) {
         const store = n.store
         for (let id = 1; id <= Math.max(store.maxId('.'), ...reader.ids()); id++) {
           const held = store.usesOf('.', id).length > 0 ? store.schemaById('.', id)?.schema : undefined
-          if (reader.schemaById(id) !== held) out.push(`id ${id}: topic reads ${reader.schemaById(id)}, node serves ${held}`)
-          if (held !== undefined && reader.lastTextById(id) !== held) out.push(`id ${id}: last record carries ${reader.lastTextById(id)}`)
+          if (reader.schemaById(id) !== held)
+            out.push(`id ${id}: topic reads ${reader.schemaById(id)}, node serves ${held}`)
+          if (held !== undefined && reader.lastTextById(id) !== held)
+            out.push(`id ${id}: last record carries ${reader.lastTextById(id)}`)
         }
         const subjects = reader.subjects()
         for (const s of new Set([...store.subjects(), ...subjects.keys()])) {
@@ -187,7 +195,9 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
     child.process.kill('SIGKILL')
     await new Promise((r) => child.process.once('exit', r))
     const saved = new Database(snapshot, { readonly: true })
-    const { next_offset: savedAt } = saved.prepare('SELECT next_offset FROM kafka_position').get() as { next_offset: number }
+    const { next_offset: savedAt } = saved.prepare('SELECT next_offset FROM kafka_position').get() as {
+      next_offset: number
+    }
     saved.close()
     expect(savedAt).toBeGreaterThan(0)
 
@@ -242,10 +252,13 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
 })
 
 async function serveChild(topic: string, snapshot: string): Promise<{ url: string; process: ChildProcess }> {
-  const code = "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1))"
+  const code =
+    "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1))"
   const args = ['serve', '--port', '0', '--log-level', 'silent', '--no-audit', '--store', 'kafka']
   args.push('--bootstrap', kafka!.bootstrap, '--topic', topic, '--snapshot', snapshot)
-  const child = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', code, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     let err = ''

@@ -46,7 +46,7 @@ describeKafka('KafkaStore on a real broker', () => {
     },
   )
 
-  describe('a node\'s concurrent transactions, written as one batch', () => {
+  describe("a node's concurrent transactions, written as one batch", () => {
     it('give the ids, versions and compatibility decisions of serial execution', async () => {
       const store = new KafkaStore({ brokers: [broker()], topic: nextTopic() })
       try {
@@ -69,8 +69,26 @@ describeKafka('KafkaStore on a real broker', () => {
         await registry.putConfig('pair', { compatibility: 'BACKWARD' })
         await registry.register('pair', { schema: record('P', [{ name: 'a', type: 'int' }]) }, {})
         const pair = await Promise.allSettled([
-          registry.register('pair', { schema: record('P', [{ name: 'a', type: 'int' }, { name: 'b', type: 'int', default: 0 }]) }, {}),
-          registry.register('pair', { schema: record('P', [{ name: 'a', type: 'int' }, { name: 'b', type: 'string', default: '' }]) }, {}),
+          registry.register(
+            'pair',
+            {
+              schema: record('P', [
+                { name: 'a', type: 'int' },
+                { name: 'b', type: 'int', default: 0 },
+              ]),
+            },
+            {},
+          ),
+          registry.register(
+            'pair',
+            {
+              schema: record('P', [
+                { name: 'a', type: 'int' },
+                { name: 'b', type: 'string', default: '' },
+              ]),
+            },
+            {},
+          ),
         ])
         expect(pair.map((p) => p.status).sort()).toEqual(['fulfilled', 'rejected'])
         expect(store.versionsOf('pair').map((v) => v.version)).toEqual([1, 2])
@@ -117,23 +135,54 @@ describeKafka('KafkaStore on a real broker', () => {
   describe("the incumbent's _schemas format", () => {
     const j = (v: unknown) => JSON.stringify(v)
     const orders = j({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] })
-    const orders2 = j({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }, { name: 'n', type: ['null', 'int'], default: null }] })
+    const orders2 = j({
+      type: 'record',
+      name: 'Order',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'n', type: ['null', 'int'], default: null },
+      ],
+    })
     const proto = 'syntax = "proto3";\npackage t;\n\nmessage Thing {\n  string name = 1;\n}\n'
 
     /** Records as Confluent Schema Registry and Karapace write them. */
     const incumbent: { key: string; value: string | null }[] = [
       { key: j({ keytype: 'CONFIG', magic: 0 }), value: j({ compatibilityLevel: 'FULL' }) },
-      { key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 1, magic: 1 }), value: j({ subject: 'orders-value', version: 1, id: 7, schema: orders, deleted: false }) },
+      {
+        key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 1, magic: 1 }),
+        value: j({ subject: 'orders-value', version: 1, id: 7, schema: orders, deleted: false }),
+      },
       { key: j({ keytype: 'NOOP', magic: 0 }), value: null },
-      { key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 2, magic: 1 }), value: j({ subject: 'orders-value', version: 2, id: 9, schema: orders2, deleted: false }) },
+      {
+        key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 2, magic: 1 }),
+        value: j({ subject: 'orders-value', version: 2, id: 9, schema: orders2, deleted: false }),
+      },
       // Karapace's older key order: the same logical key.
-      { key: j({ subject: 'payments-value', version: 1, magic: 1, keytype: 'SCHEMA' }), value: j({ subject: 'payments-value', version: 1, id: 7, schema: orders, deleted: false }) },
-      { key: j({ keytype: 'SCHEMA', subject: ':.ctx:thing', version: 1, magic: 1 }), value: j({ subject: ':.ctx:thing', version: 1, id: 1, schemaType: 'PROTOBUF', schema: proto, deleted: false }) },
-      { key: j({ keytype: 'SCHEMA', subject: 'gone', version: 1, magic: 1 }), value: j({ subject: 'gone', version: 1, id: 8, schema: orders2, deleted: true }) },
+      {
+        key: j({ subject: 'payments-value', version: 1, magic: 1, keytype: 'SCHEMA' }),
+        value: j({ subject: 'payments-value', version: 1, id: 7, schema: orders, deleted: false }),
+      },
+      {
+        key: j({ keytype: 'SCHEMA', subject: ':.ctx:thing', version: 1, magic: 1 }),
+        value: j({ subject: ':.ctx:thing', version: 1, id: 1, schemaType: 'PROTOBUF', schema: proto, deleted: false }),
+      },
+      {
+        key: j({ keytype: 'SCHEMA', subject: 'gone', version: 1, magic: 1 }),
+        value: j({ subject: 'gone', version: 1, id: 8, schema: orders2, deleted: true }),
+      },
       { key: j({ keytype: 'SCHEMA', subject: 'gone', version: 1, magic: 1 }), value: null },
-      { key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 2, magic: 1 }), value: j({ subject: 'orders-value', version: 2, id: 9, schema: orders2, deleted: true }) },
-      { key: j({ keytype: 'CONFIG', subject: 'payments-value', magic: 0 }), value: j({ subject: 'payments-value', compatibilityLevel: 'NONE' }) },
-      { key: j({ keytype: 'MODE', subject: 'payments-value', magic: 0 }), value: j({ subject: 'payments-value', mode: 'READONLY' }) },
+      {
+        key: j({ keytype: 'SCHEMA', subject: 'orders-value', version: 2, magic: 1 }),
+        value: j({ subject: 'orders-value', version: 2, id: 9, schema: orders2, deleted: true }),
+      },
+      {
+        key: j({ keytype: 'CONFIG', subject: 'payments-value', magic: 0 }),
+        value: j({ subject: 'payments-value', compatibilityLevel: 'NONE' }),
+      },
+      {
+        key: j({ keytype: 'MODE', subject: 'payments-value', magic: 0 }),
+        value: j({ subject: 'payments-value', mode: 'READONLY' }),
+      },
     ]
 
     it('serves a topic the incumbent wrote with the same ids, and writes records it can read', async () => {
@@ -141,14 +190,19 @@ describeKafka('KafkaStore on a real broker', () => {
       const client = new Kafka({ brokers: [broker()], logLevel: logLevel.NOTHING })
       const admin = client.admin()
       await admin.connect()
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      })
       await admin.disconnect()
       const producer = client.producer()
       await producer.connect()
       for (const r of incumbent) await producer.send({ topic, messages: [r] })
       await producer.disconnect()
 
-      const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false }, new KafkaStore({ brokers: [broker()], topic }))
+      const server = await startServer(
+        { host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false },
+        new KafkaStore({ brokers: [broker()], topic }),
+      )
       const get = async (path: string) => {
         const res = await fetch(server.url + path)
         return { status: res.status, json: (await res.json()) as any }
@@ -201,7 +255,7 @@ describeKafka('KafkaStore on a real broker', () => {
     })
   })
 
-  describe("schemas the incumbent stored as it received them", () => {
+  describe('schemas the incumbent stored as it received them', () => {
     // Karapace keeps the text it was sent (Python's json.dumps spacing), not a canonical form.
     const spaced = (v: unknown) => JSON.stringify(v).replace(/":/g, '": ').replace(/,"/g, ', "')
     const avro = { type: 'record', name: 'Spaced', fields: [{ name: 'f', type: 'int' }] }
@@ -209,7 +263,13 @@ describeKafka('KafkaStore on a real broker', () => {
     const proto = 'syntax = "proto3";\npackage sp;\nmessage Spaced {   string name = 1; }\n'
     const cases = [
       { subject: 'karapace-avro', id: 4, schemaType: undefined, stored: spaced(avro), sent: JSON.stringify(avro) },
-      { subject: 'karapace-json', id: 5, schemaType: 'JSON', stored: spaced(jsonSchema), sent: JSON.stringify(jsonSchema) },
+      {
+        subject: 'karapace-json',
+        id: 5,
+        schemaType: 'JSON',
+        stored: spaced(jsonSchema),
+        sent: JSON.stringify(jsonSchema),
+      },
       { subject: 'karapace-proto', id: 6, schemaType: 'PROTOBUF', stored: proto, sent: proto },
     ]
 
@@ -219,7 +279,9 @@ describeKafka('KafkaStore on a real broker', () => {
       const producer = client.producer()
       const admin = client.admin()
       await admin.connect()
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }],
+      })
       await admin.disconnect()
       await producer.connect()
       for (const c of cases) {
@@ -228,7 +290,14 @@ describeKafka('KafkaStore on a real broker', () => {
           messages: [
             {
               key: JSON.stringify({ keytype: 'SCHEMA', subject: c.subject, version: 1, magic: 1 }),
-              value: JSON.stringify({ subject: c.subject, version: 1, id: c.id, ...(c.schemaType ? { schemaType: c.schemaType } : {}), schema: c.stored, deleted: false }),
+              value: JSON.stringify({
+                subject: c.subject,
+                version: 1,
+                id: c.id,
+                ...(c.schemaType ? { schemaType: c.schemaType } : {}),
+                schema: c.stored,
+                deleted: false,
+              }),
             },
           ],
         })
@@ -236,7 +305,15 @@ describeKafka('KafkaStore on a real broker', () => {
       await producer.disconnect()
 
       // The store as `registrum serve --store kafka` builds it.
-      const server = await startServer({ host: '127.0.0.1', port: 0, logLevel: 'silent', audit: false, store: 'kafka', bootstrap: broker(), topic })
+      const server = await startServer({
+        host: '127.0.0.1',
+        port: 0,
+        logLevel: 'silent',
+        audit: false,
+        store: 'kafka',
+        bootstrap: broker(),
+        topic,
+      })
       try {
         for (const c of cases) {
           const res = await fetch(`${server.url}/subjects/${c.subject}-copy/versions`, {
@@ -289,7 +366,9 @@ describeKafka('KafkaStore on a real broker', () => {
       try {
         await store.ready()
         expect(told).toHaveLength(1)
-        expect(told[0]).toMatch(new RegExp(`^waiting for Kafka at 127.0.0.1:${port} \\(topic .*\\): .*; giving up after 60000 ms$`))
+        expect(told[0]).toMatch(
+          new RegExp(`^waiting for Kafka at 127.0.0.1:${port} \\(topic .*\\): .*; giving up after 60000 ms$`),
+        )
         await store.transaction((tx) => tx.putMode('x', 'READONLY'))
         expect(store.mode('x')).toBe('READONLY')
       } finally {
@@ -304,7 +383,9 @@ describeKafka('KafkaStore on a real broker', () => {
       const failed = store.ready()
       await expect(failed).rejects.toBeInstanceOf(StartupError)
       await expect(failed).rejects.toThrow(
-        new RegExp(`^Kafka at 127.0.0.1:${port} \\(topic .*\\) was not ready within 1500 ms \\(.+\\); start the broker, check --bootstrap, or raise --kafka-init-timeout$`),
+        new RegExp(
+          `^Kafka at 127.0.0.1:${port} \\(topic .*\\) was not ready within 1500 ms \\(.+\\); start the broker, check --bootstrap, or raise --kafka-init-timeout$`,
+        ),
       )
       await store.close()
     })
@@ -316,7 +397,11 @@ describeKafka('KafkaStore on a real broker', () => {
     it('refuses a topic with more than one partition', async () => {
       const a = admin()
       await a.connect()
-      await a.createTopics({ topics: [{ topic: 'two-partitions', numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] })
+      await a.createTopics({
+        topics: [
+          { topic: 'two-partitions', numPartitions: 2, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+        ],
+      })
       await a.disconnect()
       const s = new KafkaStore({ brokers: [broker()], topic: 'two-partitions' })
       await expect(s.ready()).rejects.toThrow(/2 partitions; the registry needs exactly 1/)
@@ -326,7 +411,9 @@ describeKafka('KafkaStore on a real broker', () => {
     it('refuses a topic that deletes old records', async () => {
       const a = admin()
       await a.connect()
-      await a.createTopics({ topics: [{ topic: 'deleting', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }] })
+      await a.createTopics({
+        topics: [{ topic: 'deleting', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'delete' }] }],
+      })
       await a.disconnect()
       const s = new KafkaStore({ brokers: [broker()], topic: 'deleting' })
       await expect(s.ready()).rejects.toThrow(/cleanup.policy=delete/)

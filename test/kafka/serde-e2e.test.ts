@@ -7,7 +7,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { avroDeserializer, avroSerializer } from '../../src/serde/avro.js'
 import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
-import { decodingEachBatch, decodingEachMessage, serializeMessages, type DecodedMessage } from '../../src/serde/kafkajs.js'
+import {
+  decodingEachBatch,
+  decodingEachMessage,
+  serializeMessages,
+  type DecodedMessage,
+} from '../../src/serde/kafkajs.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 import { celExecutor, celFieldExecutor } from '../../src/serde/rules/cel.js'
 import { dlqAction, producerSink } from '../../src/serde/rules/dlq.js'
@@ -31,13 +36,30 @@ const PRODUCT_CREATED = {
   required: ['productId', 'name', 'price'],
 }
 const STOCK_TICK = {
-  type: 'record', name: 'StockTick', namespace: 'markets',
-  fields: [{ name: 'event_time', type: 'long' }, { name: 'ticker', type: 'string' }, { name: 'price', type: 'double' }],
+  type: 'record',
+  name: 'StockTick',
+  namespace: 'markets',
+  fields: [
+    { name: 'event_time', type: 'long' },
+    { name: 'ticker', type: 'string' },
+    { name: 'price', type: 'double' },
+  ],
 }
 
-interface Todo { id: number; content: string }
-interface ProductCreated { productId: string; name: string; price: number }
-interface StockTick { event_time: number; ticker: string; price: number }
+interface Todo {
+  id: number
+  content: string
+}
+interface ProductCreated {
+  productId: string
+  name: string
+  price: number
+}
+interface StockTick {
+  event_time: number
+  ticker: string
+  price: number
+}
 
 describeKafka('serde on a real Kafka broker', () => {
   let broker: KafkaBroker | undefined
@@ -54,8 +76,15 @@ describeKafka('serde on a real Kafka broker', () => {
     await admin.connect()
     await admin.createTopics({
       waitForLeaders: true,
-      topics: ['todos2', 'products.created', 'stock_avro_topic', 'resume_topic', 'payments', 'payments-dlq', 'shapes']
-        .map((topic) => ({ topic, numPartitions: 1 })),
+      topics: [
+        'todos2',
+        'products.created',
+        'stock_avro_topic',
+        'resume_topic',
+        'payments',
+        'payments-dlq',
+        'shapes',
+      ].map((topic) => ({ topic, numPartitions: 1 })),
     })
     await admin.disconnect()
   }, 180_000)
@@ -68,7 +97,9 @@ describeKafka('serde on a real Kafka broker', () => {
 
   /** Runs a consumer until it has seen `count` messages of `topic`; returns them in order. */
   async function consume<K, V>(
-    topic: string, groupId: string, count: number,
+    topic: string,
+    groupId: string,
+    count: number,
     decode: Parameters<typeof decodingEachMessage<K, V>>[0],
     options: { commit?: boolean } = {},
   ): Promise<DecodedMessage<K, V>[]> {
@@ -78,16 +109,18 @@ describeKafka('serde on a real Kafka broker', () => {
     await consumer.subscribe({ topics: [topic], fromBeginning: true })
     const seen: DecodedMessage<K, V>[] = []
     await new Promise<void>((resolve, reject) => {
-      consumer.run({
-        autoCommit: options.commit !== true,
-        eachMessage: decodingEachMessage<K, V>(decode, async ({ decoded, partition, message }) => {
-          seen.push(decoded)
-          if (options.commit === true) {
-            await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
-          }
-          if (seen.length >= count) resolve()
-        }),
-      }).catch(reject)
+      consumer
+        .run({
+          autoCommit: options.commit !== true,
+          eachMessage: decodingEachMessage<K, V>(decode, async ({ decoded, partition, message }) => {
+            seen.push(decoded)
+            if (options.commit === true) {
+              await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }])
+            }
+            if (seen.length >= count) resolve()
+          }),
+        })
+        .catch(reject)
     })
     await consumer.disconnect()
     return seen
@@ -96,10 +129,17 @@ describeKafka('serde on a real Kafka broker', () => {
   it('produces and consumes protobuf Todo messages on todos2', async () => {
     const producer = kafka.producer()
     await producer.connect()
-    const todos: Todo[] = [{ id: 1, content: 'buy milk' }, { id: 2, content: 'walk the dog' }]
+    const todos: Todo[] = [
+      { id: 1, content: 'buy milk' },
+      { id: 2, content: 'walk the dog' },
+    ]
     await producer.send({
       topic: 'todos2',
-      messages: await serializeMessages('todos2', todos.map((value) => ({ value })), { value: protobufSerializer<Todo>(registry, { schema: TODO_PROTO }) }),
+      messages: await serializeMessages(
+        'todos2',
+        todos.map((value) => ({ value })),
+        { value: protobufSerializer<Todo>(registry, { schema: TODO_PROTO }) },
+      ),
     })
     await producer.disconnect()
     const got = await consume('todos2', 'todos-reader', 2, {
@@ -118,9 +158,13 @@ describeKafka('serde on a real Kafka broker', () => {
     ]
     await producer.send({
       topic: 'products.created',
-      messages: await serializeMessages('products.created', events.map((e) => ({ key: e.productId, value: e })), {
-        value: jsonSerializer<ProductCreated>(registry, { schema: PRODUCT_CREATED }),
-      }),
+      messages: await serializeMessages(
+        'products.created',
+        events.map((e) => ({ key: e.productId, value: e })),
+        {
+          value: jsonSerializer<ProductCreated>(registry, { schema: PRODUCT_CREATED }),
+        },
+      ),
     })
     await producer.disconnect()
     const got = await consume('products.created', 'products-reader', 2, {
@@ -131,10 +175,21 @@ describeKafka('serde on a real Kafka broker', () => {
 
   it('streams Avro stock ticks through stock_avro_topic, decoded per batch', async () => {
     const ser = avroSerializer<StockTick>(registry, { schema: STOCK_TICK })
-    const ticks: StockTick[] = Array.from({ length: 20 }, (_, i) => ({ event_time: 1_700_000_000_000 + i, ticker: i % 2 ? 'ACME' : 'INIT', price: 100 + i / 4 }))
+    const ticks: StockTick[] = Array.from({ length: 20 }, (_, i) => ({
+      event_time: 1_700_000_000_000 + i,
+      ticker: i % 2 ? 'ACME' : 'INIT',
+      price: 100 + i / 4,
+    }))
     const producer = kafka.producer()
     await producer.connect()
-    await producer.send({ topic: 'stock_avro_topic', messages: await serializeMessages('stock_avro_topic', ticks.map((value) => ({ key: value.ticker, value })), { value: ser }) })
+    await producer.send({
+      topic: 'stock_avro_topic',
+      messages: await serializeMessages(
+        'stock_avro_topic',
+        ticks.map((value) => ({ key: value.ticker, value })),
+        { value: ser },
+      ),
+    })
     await producer.disconnect()
 
     const consumer = kafka.consumer({ groupId: 'ticks-reader', maxWaitTimeInMs: 100 })
@@ -143,12 +198,17 @@ describeKafka('serde on a real Kafka broker', () => {
     await consumer.subscribe({ topics: ['stock_avro_topic'], fromBeginning: true })
     const seen: StockTick[] = []
     await new Promise<void>((resolve, reject) => {
-      consumer.run({
-        eachBatch: decodingEachBatch<never, StockTick>({ value: avroDeserializer<StockTick>(registry) }, async ({ decoded }) => {
-          seen.push(...decoded.map((m) => m.value!))
-          if (seen.length >= ticks.length) resolve()
-        }),
-      }).catch(reject)
+      consumer
+        .run({
+          eachBatch: decodingEachBatch<never, StockTick>(
+            { value: avroDeserializer<StockTick>(registry) },
+            async ({ decoded }) => {
+              seen.push(...decoded.map((m) => m.value!))
+              if (seen.length >= ticks.length) resolve()
+            },
+          ),
+        })
+        .catch(reject)
     })
     await consumer.disconnect()
     expect(seen).toEqual(ticks)
@@ -159,69 +219,165 @@ describeKafka('serde on a real Kafka broker', () => {
     const tick = (i: number): StockTick => ({ event_time: i, ticker: `T${i}`, price: i })
     const producer = kafka.producer()
     await producer.connect()
-    const send = async (from: number, to: number) => producer.send({
-      topic: 'resume_topic',
-      messages: await serializeMessages('resume_topic', Array.from({ length: to - from }, (_, k) => ({ value: tick(from + k) })), { value: ser }),
-    })
+    const send = async (from: number, to: number) =>
+      producer.send({
+        topic: 'resume_topic',
+        messages: await serializeMessages(
+          'resume_topic',
+          Array.from({ length: to - from }, (_, k) => ({ value: tick(from + k) })),
+          { value: ser },
+        ),
+      })
     await send(0, 5)
-    const first = await consume<never, StockTick>('resume_topic', 'resume-group', 5, { value: avroDeserializer(registry) }, { commit: true })
+    const first = await consume<never, StockTick>(
+      'resume_topic',
+      'resume-group',
+      5,
+      { value: avroDeserializer(registry) },
+      { commit: true },
+    )
     expect(first.map((m) => m.value)).toEqual([0, 1, 2, 3, 4].map(tick))
 
     await send(5, 8)
     await producer.disconnect()
     // A fresh consumer (and a fresh deserializer) in the same group starts after the last commit.
-    const second = await consume<never, StockTick>('resume_topic', 'resume-group', 3, { value: avroDeserializer(registry) }, { commit: true })
+    const second = await consume<never, StockTick>(
+      'resume_topic',
+      'resume-group',
+      3,
+      { value: avroDeserializer(registry) },
+      { commit: true },
+    )
     expect(second.map((m) => m.value)).toEqual([5, 6, 7].map(tick))
     expect(second.map((m) => m.offset)).toEqual(['5', '6', '7'])
   }, 90_000)
   it('runs data-contract rules end to end: a condition, a field transform and a DLQ on write, a migration on read', async () => {
     const PAYMENT = {
-      type: 'record', name: 'Payment', namespace: 'acme',
-      fields: [{ name: 'id', type: 'string' }, { name: 'card', type: 'string', 'confluent:tags': ['PII'] }, { name: 'amount', type: 'double' }],
+      type: 'record',
+      name: 'Payment',
+      namespace: 'acme',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'card', type: 'string', 'confluent:tags': ['PII'] },
+        { name: 'amount', type: 'double' },
+      ],
     }
     await registry.register('payments-value', {
-      schema: JSON.stringify(PAYMENT), schemaType: 'AVRO', references: [],
+      schema: JSON.stringify(PAYMENT),
+      schemaType: 'AVRO',
+      references: [],
       ruleSet: {
         domainRules: [
-          { name: 'positive', kind: 'CONDITION', mode: 'WRITE', type: 'CEL', expr: 'message.amount > 0.0', onFailure: 'DLQ', params: { 'dlq.topic': 'payments-dlq' } },
-          { name: 'mask-card', kind: 'TRANSFORM', mode: 'WRITE', type: 'CEL_FIELD', tags: ['PII'], expr: '"****" + value.substring(value.size() - 4)' },
+          {
+            name: 'positive',
+            kind: 'CONDITION',
+            mode: 'WRITE',
+            type: 'CEL',
+            expr: 'message.amount > 0.0',
+            onFailure: 'DLQ',
+            params: { 'dlq.topic': 'payments-dlq' },
+          },
+          {
+            name: 'mask-card',
+            kind: 'TRANSFORM',
+            mode: 'WRITE',
+            type: 'CEL_FIELD',
+            tags: ['PII'],
+            expr: '"****" + value.substring(value.size() - 4)',
+          },
         ],
       },
     })
     const producer = kafka.producer()
     await producer.connect()
-    const rules = new RuleEngine({ executors: [celExecutor(), celFieldExecutor(), jsonataExecutor()], actions: [dlqAction(producerSink(producer))] })
+    const rules = new RuleEngine({
+      executors: [celExecutor(), celFieldExecutor(), jsonataExecutor()],
+      actions: [dlqAction(producerSink(producer))],
+    })
     const ser = avroSerializer(registry, { useLatestVersion: true, rules })
-    await producer.send({ topic: 'payments', messages: await serializeMessages('payments', [{ value: { id: 'p1', card: '4111111111111111', amount: 10 } }], { value: ser }) })
-    await expect(serializeMessages('payments', [{ value: { id: 'p2', card: '4111111111111111', amount: -5 } }], { value: ser })).rejects.toThrow(/positive.*payments-dlq/)
+    await producer.send({
+      topic: 'payments',
+      messages: await serializeMessages('payments', [{ value: { id: 'p1', card: '4111111111111111', amount: 10 } }], {
+        value: ser,
+      }),
+    })
+    await expect(
+      serializeMessages('payments', [{ value: { id: 'p2', card: '4111111111111111', amount: -5 } }], { value: ser }),
+    ).rejects.toThrow(/positive.*payments-dlq/)
 
     const paid = await consume<never, unknown>('payments', 'payments-reader', 1, { value: avroDeserializer(registry) })
     expect(paid.map((m) => m.value)).toEqual([{ id: 'p1', card: '****1111', amount: 10 }])
-    const dead = await consume<never, Buffer>('payments-dlq', 'dlq-reader', 1, { value: { isKey: false, deserialize: async (_t, v) => v as Buffer, deserializeSync: (_t, v) => v as Buffer, load: async () => {} } })
+    const dead = await consume<never, Buffer>('payments-dlq', 'dlq-reader', 1, {
+      value: {
+        isKey: false,
+        deserialize: async (_t, v) => v as Buffer,
+        deserializeSync: (_t, v) => v as Buffer,
+        load: async () => {},
+      },
+    })
     expect(JSON.parse(dead[0]!.value!.toString())).toMatchObject({ id: 'p2', amount: -5 })
-    expect(Object.fromEntries(Object.entries(dead[0]!.headers ?? {}).map(([k, v]) => [k, v?.toString()]))).toMatchObject({ '__rule.name': 'positive', '__rule.topic': 'payments' })
+    expect(
+      Object.fromEntries(Object.entries(dead[0]!.headers ?? {}).map(([k, v]) => [k, v?.toString()])),
+    ).toMatchObject({ '__rule.name': 'positive', '__rule.topic': 'payments' })
 
     // Two major versions in one subject: a v1 message read by a v2 consumer is upgraded by JSONata.
-    const shape = (field: string) => ({ type: 'record', name: 'Shape', fields: [{ name: 'name', type: 'string' }, { name: field, type: 'int' }] })
-    await fetch(`${server!.url}/config/shapes-value`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ compatibilityGroup: 'major' }) })
-    await registry.register('shapes-value', { schema: JSON.stringify(shape('size')), schemaType: 'AVRO', references: [], metadata: { properties: { major: '1' } } })
+    const shape = (field: string) => ({
+      type: 'record',
+      name: 'Shape',
+      fields: [
+        { name: 'name', type: 'string' },
+        { name: field, type: 'int' },
+      ],
+    })
+    await fetch(`${server!.url}/config/shapes-value`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ compatibilityGroup: 'major' }),
+    })
     await registry.register('shapes-value', {
-      schema: JSON.stringify(shape('height')), schemaType: 'AVRO', references: [], metadata: { properties: { major: '2' } },
-      ruleSet: { migrationRules: [{ name: 'size-to-height', kind: 'TRANSFORM', mode: 'UPGRADE', type: 'JSONATA', expr: "$merge([$sift($, function($v, $k) {$k != 'size'}), {'height': $.size}])" }] },
+      schema: JSON.stringify(shape('size')),
+      schemaType: 'AVRO',
+      references: [],
+      metadata: { properties: { major: '1' } },
+    })
+    await registry.register('shapes-value', {
+      schema: JSON.stringify(shape('height')),
+      schemaType: 'AVRO',
+      references: [],
+      metadata: { properties: { major: '2' } },
+      ruleSet: {
+        migrationRules: [
+          {
+            name: 'size-to-height',
+            kind: 'TRANSFORM',
+            mode: 'UPGRADE',
+            type: 'JSONATA',
+            expr: "$merge([$sift($, function($v, $k) {$k != 'size'}), {'height': $.size}])",
+          },
+        ],
+      },
     })
     const v1 = avroSerializer(registry, { useLatestWithMetadata: { major: '1' } })
-    await producer.send({ topic: 'shapes', messages: await serializeMessages('shapes', [{ value: { name: 'box', size: 3 } }], { value: v1 }) })
+    await producer.send({
+      topic: 'shapes',
+      messages: await serializeMessages('shapes', [{ value: { name: 'box', size: 3 } }], { value: v1 }),
+    })
     await producer.disconnect()
     const consumer = kafka.consumer({ groupId: 'shapes-reader', maxWaitTimeInMs: 100 })
     consumers.push(consumer)
     await consumer.connect()
     await consumer.subscribe({ topics: ['shapes'], fromBeginning: true })
     const shapes = await new Promise<unknown[]>((resolve, reject) => {
-      consumer.run({
-        eachBatch: decodingEachBatch<never, unknown>({ value: avroDeserializer(registry, { useLatestWithMetadata: { major: '2' } }) }, async ({ decoded }) => {
-          resolve(decoded.map((m) => m.value))
-        }),
-      }).catch(reject)
+      consumer
+        .run({
+          eachBatch: decodingEachBatch<never, unknown>(
+            { value: avroDeserializer(registry, { useLatestWithMetadata: { major: '2' } }) },
+            async ({ decoded }) => {
+              resolve(decoded.map((m) => m.value))
+            },
+          ),
+        })
+        .catch(reject)
     })
     await consumer.disconnect()
     expect(shapes).toEqual([{ name: 'box', height: 3 }])

@@ -89,7 +89,16 @@ describe('the packed package', () => {
     const repo = gitRepo(project.dir)
     repo.commit('orders', { 'schemas/orders.avsc': ORDER('double') })
     writeFiles(project.dir, { 'schemas/orders.avsc': ORDER('string') })
-    const check = ['--no-install', 'registrum', 'check', 'schemas/orders.avsc', '--subject', 'orders-value', '--against', 'git:HEAD']
+    const check = [
+      '--no-install',
+      'registrum',
+      'check',
+      'schemas/orders.avsc',
+      '--subject',
+      'orders-value',
+      '--against',
+      'git:HEAD',
+    ]
     const bad = sh('npx', [...check, '--format', 'github'], project.dir)
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/^::error file=schemas\/orders\.avsc,line=7,col=24,title=TYPE_MISMATCH%3A amount /m)

@@ -6,9 +6,20 @@ import { SchemaRegistryError } from '../../src/serde/errors.js'
 import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { startServer, type TestServer } from '../support/server.js'
 
-const address = JSON.stringify({ type: 'record', name: 'Address', namespace: 'acme', fields: [{ name: 'city', type: 'string' }] })
+const address = JSON.stringify({
+  type: 'record',
+  name: 'Address',
+  namespace: 'acme',
+  fields: [{ name: 'city', type: 'string' }],
+})
 const person = JSON.stringify({
-  type: 'record', name: 'Person', namespace: 'acme', fields: [{ name: 'name', type: 'string' }, { name: 'home', type: 'acme.Address' }],
+  type: 'record',
+  name: 'Person',
+  namespace: 'acme',
+  fields: [
+    { name: 'name', type: 'string' },
+    { name: 'home', type: 'acme.Address' },
+  ],
 })
 
 describe('HttpSchemaRegistryClient against the registry', () => {
@@ -25,7 +36,11 @@ describe('HttpSchemaRegistryClient against the registry', () => {
 
   it('registers, looks up and reads schemas by id, latest and version', async () => {
     const id = await client.register('people-value', { schema: '"string"' })
-    expect(await client.lookup('people-value', { schema: '"string"' })).toMatchObject({ subject: 'people-value', id, version: 1 })
+    expect(await client.lookup('people-value', { schema: '"string"' })).toMatchObject({
+      subject: 'people-value',
+      id,
+      version: 1,
+    })
     expect(await client.getSchemaById(id)).toMatchObject({ schema: '"string"', schemaType: 'AVRO' })
     expect(await client.getLatest('people-value')).toMatchObject({ id, version: 1, schema: '"string"' })
     expect(await client.getVersion('people-value', 1)).toMatchObject({ id, version: 1 })
@@ -37,7 +52,9 @@ describe('HttpSchemaRegistryClient against the registry', () => {
     expect(guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
     const other = new HttpSchemaRegistryClient({ baseUrl: server.url, maxRetries: 0 })
     expect(await other.getSchemaByGuid(guid!)).toMatchObject({ schema: '"bytes"', schemaType: 'AVRO', guid })
-    await expect(other.getSchemaByGuid('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ errorCode: 40403 })
+    await expect(other.getSchemaByGuid('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({
+      errorCode: 40403,
+    })
     other.close()
   })
 
@@ -46,7 +63,10 @@ describe('HttpSchemaRegistryClient against the registry', () => {
     expect(err).toBeInstanceOf(SchemaRegistryError)
     expect(err).toMatchObject({ status: 404, errorCode: 40403, code: 'REGISTRY_ERROR' })
     await expect(client.getLatest('no-such-subject')).rejects.toMatchObject({ status: 404, errorCode: 40401 })
-    await expect(client.register('bad-value', { schema: '{"type":"nope"}' })).rejects.toMatchObject({ status: 422, errorCode: 42201 })
+    await expect(client.register('bad-value', { schema: '{"type":"nope"}' })).rejects.toMatchObject({
+      status: 422,
+      errorCode: 42201,
+    })
   })
 
   it('resolves references transitively, dependencies first', async () => {
@@ -60,7 +80,10 @@ describe('HttpSchemaRegistryClient against the registry', () => {
     ])
     const ser = avroSerializer(client, { schema: person, references: refs })
     const bytes = await ser.serialize('persons', { name: 'Ann', home: { city: 'Oslo' } })
-    expect(await avroDeserializer(client).deserialize('persons', bytes)).toEqual({ name: 'Ann', home: { city: 'Oslo' } })
+    expect(await avroDeserializer(client).deserialize('persons', bytes)).toEqual({
+      name: 'Ann',
+      home: { city: 'Oslo' },
+    })
   })
 
   it('serves a warmed-up serializer and deserializer from its caches when the registry is gone', async () => {
@@ -72,13 +95,18 @@ describe('HttpSchemaRegistryClient against the registry', () => {
     expect(await de.deserialize('ticks', first)).toBe(1)
     await own.close()
     expect(await de.deserialize('ticks', await ser.serialize('ticks', 2))).toBe(2)
-    await expect(c.getLatest('ticks-value')).rejects.toMatchObject({ status: 0, message: expect.stringContaining('unreachable') })
+    await expect(c.getLatest('ticks-value')).rejects.toMatchObject({
+      status: 0,
+      message: expect.stringContaining('unreachable'),
+    })
     c.close()
   })
 })
 
 /** A registry stand-in on a real socket that answers from a script, to exercise retries and headers. */
-async function scriptedRegistry(answer: (req: IncomingMessage, n: number) => [number, unknown]): Promise<{ url: string; seen: IncomingMessage[]; server: Server }> {
+async function scriptedRegistry(
+  answer: (req: IncomingMessage, n: number) => [number, unknown],
+): Promise<{ url: string; seen: IncomingMessage[]; server: Server }> {
   const seen: IncomingMessage[] = []
   const server = createServer((req, res) => {
     seen.push(req)
@@ -94,7 +122,9 @@ async function scriptedRegistry(answer: (req: IncomingMessage, n: number) => [nu
 
 describe('HttpSchemaRegistryClient transport', () => {
   it('retries 5xx answers with backoff, then succeeds', async () => {
-    const reg = await scriptedRegistry((_req, n) => (n < 3 ? [503, { error_code: 50003, message: 'busy' }] : [200, { schema: '"int"' }]))
+    const reg = await scriptedRegistry((_req, n) =>
+      n < 3 ? [503, { error_code: 50003, message: 'busy' }] : [200, { schema: '"int"' }],
+    )
     const c = new HttpSchemaRegistryClient({ baseUrl: reg.url, retryBackoffMs: 5 })
     expect(await c.getSchemaById(1)).toMatchObject({ schema: '"int"' })
     expect(reg.seen).toHaveLength(3)
@@ -105,7 +135,11 @@ describe('HttpSchemaRegistryClient transport', () => {
   it('gives up after maxRetries and reports the last error', async () => {
     const reg = await scriptedRegistry(() => [500, { error_code: 50001, message: 'store down' }])
     const c = new HttpSchemaRegistryClient({ baseUrl: reg.url, retryBackoffMs: 1, maxRetries: 2 })
-    await expect(c.getSchemaById(1)).rejects.toMatchObject({ status: 500, errorCode: 50001, message: expect.stringContaining('store down') })
+    await expect(c.getSchemaById(1)).rejects.toMatchObject({
+      status: 500,
+      errorCode: 50001,
+      message: expect.stringContaining('store down'),
+    })
     expect(reg.seen).toHaveLength(3)
     c.close()
     reg.server.close()

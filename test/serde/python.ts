@@ -14,9 +14,14 @@ const VENV_PYTHON = fileURLToPath(new URL('../../.venv/bin/python', import.meta.
 export const PYTHON = process.env.PYTHON ?? (existsSync(VENV_PYTHON) ? VENV_PYTHON : 'python3')
 
 export function pythonUnavailableReason(): string | undefined {
-  const res = spawnSync(PYTHON, ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema'], { encoding: 'utf8' })
+  const res = spawnSync(
+    PYTHON,
+    ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema'],
+    { encoding: 'utf8' },
+  )
   if (res.error !== undefined) return `${PYTHON} is not installed`
-  if (res.status !== 0) return `Python confluent-kafka is missing (run scripts/python/env.sh): ${res.stderr.trim().split('\n').pop()}`
+  if (res.status !== 0)
+    return `Python confluent-kafka is missing (run scripts/python/env.sh): ${res.stderr.trim().split('\n').pop()}`
   return undefined
 }
 
@@ -24,7 +29,11 @@ export function describePython(name: string, body: () => void): void {
   const reason = pythonUnavailableReason()
   if (reason === undefined) describe(name, body)
   else if (process.env.CI === 'true') {
-    describe(name, () => it('has Python confluent-kafka to run against', () => { throw new Error(`${reason}; CI must run these tests`) }))
+    describe(name, () =>
+      it('has Python confluent-kafka to run against', () => {
+        throw new Error(`${reason}; CI must run these tests`)
+      }),
+    )
   } else {
     console.warn(`[python] skipping "${name}": ${reason}`)
     describe.skip(name, body)
@@ -41,7 +50,9 @@ export interface PythonSerde {
 export function startPythonSerde(url: string): PythonSerde {
   const child: ChildProcessWithoutNullStreams = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] })
   let stderr = ''
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString() })
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString()
+  })
   const waiting: { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }[] = []
   createInterface({ input: child.stdout }).on('line', (line) => {
     const res = JSON.parse(line) as Record<string, unknown>
@@ -60,6 +71,8 @@ export function startPythonSerde(url: string): PythonSerde {
   return {
     serialize: async (req) => Buffer.from((await call({ op: 'serialize', ...req })).hex as string, 'hex'),
     deserialize: async (req) => (await call({ op: 'deserialize', ...req })).value,
-    close: () => { child.stdin.end() },
+    close: () => {
+      child.stdin.end()
+    },
   }
 }

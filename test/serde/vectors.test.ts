@@ -10,9 +10,17 @@ import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { InMemorySchemaRegistryClient } from '../../src/serde/memory-client.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 
-interface Vector { name: string; hex: string; value?: unknown; bytes?: string; schema?: string; message?: string }
+interface Vector {
+  name: string
+  hex: string
+  value?: unknown
+  bytes?: string
+  schema?: string
+  message?: string
+}
 
-const load = (file: string): Vector[] => JSON.parse(readFileSync(new URL(`./vectors/${file}`, import.meta.url), 'utf8')) as Vector[]
+const load = (file: string): Vector[] =>
+  JSON.parse(readFileSync(new URL(`./vectors/${file}`, import.meta.url), 'utf8')) as Vector[]
 
 const VECTOR_PROTO = `syntax = "proto3";
 package acme;
@@ -56,7 +64,10 @@ describe('golden wire vectors', () => {
 
   it.each(load('protobuf.json'))('Protobuf: $name', async (v) => {
     const client = new InMemorySchemaRegistryClient()
-    const bytes = (await protobufSerializer(client, { schema: VECTOR_PROTO, messageType: v.message! }).serialize('t', v.value as Record<string, unknown>))!
+    const bytes = (await protobufSerializer(client, { schema: VECTOR_PROTO, messageType: v.message! }).serialize(
+      't',
+      v.value as Record<string, unknown>,
+    ))!
     expect(bytes.toString('hex')).toBe(v.hex)
     const back = await protobufDeserializer(client, { toObject: {} }).deserialize('t', Buffer.from(v.hex, 'hex'))
     expect(back).toEqual(v.value)
@@ -66,6 +77,8 @@ describe('golden wire vectors', () => {
     const client = new InMemorySchemaRegistryClient()
     const bytes = (await jsonSerializer(client, { schema: v.schema! }).serialize('t', v.value))!
     expect(bytes.toString('hex')).toBe(v.hex)
-    expect(await jsonDeserializer(client, { validate: true }).deserialize('t', Buffer.from(v.hex, 'hex'))).toEqual(v.value)
+    expect(await jsonDeserializer(client, { validate: true }).deserialize('t', Buffer.from(v.hex, 'hex'))).toEqual(
+      v.value,
+    )
   })
 })

@@ -14,7 +14,12 @@ export interface EarlierVersion {
 
 function git(cwd: string, args: string[]): string {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] })
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
   } catch (e) {
     const err = e as { stderr?: string; status?: number | null; message: string }
     const why = (err.stderr ?? '').trim() || (err.status != null ? `exited with status ${err.status}` : err.message)
@@ -58,7 +63,9 @@ export function gitHistory(file: string, ref: string): EarlierVersion[] {
   try {
     root = git(dir, ['rev-parse', '--show-toplevel']).trim()
   } catch (e) {
-    throw new InfrastructureError(`--against git:${ref}: ${displayPath(file)} is not inside a git work tree (${(e as Error).message})`)
+    throw new InfrastructureError(
+      `--against git:${ref}: ${displayPath(file)} is not inside a git work tree (${(e as Error).message})`,
+    )
   }
   try {
     git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
@@ -69,7 +76,12 @@ export function gitHistory(file: string, ref: string): EarlierVersion[] {
   const log = git(root, ['log', '--follow', '--format=%x00%H', '--name-only', ref, '--', path])
   const commits = log
     .split('\u0000')
-    .map((block) => block.trim().split('\n').filter((l) => l !== ''))
+    .map((block) =>
+      block
+        .trim()
+        .split('\n')
+        .filter((l) => l !== ''),
+    )
     .filter((lines) => lines.length >= 1)
     .map(([commit, name]) => ({ commit: commit!, name: name ?? path }))
     .reverse()
@@ -97,7 +109,8 @@ export function gitHistory(file: string, ref: string): EarlierVersion[] {
  * in `DIR` with the candidate's extension, in natural order (`v2` before `v10`).
  */
 export function directoryVersions(dir: string, subject: string, candidateFile: string): EarlierVersion[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InfrastructureError(`--against ${displayPath(dir)}: not a directory (nor an export file)`)
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new InfrastructureError(`--against ${displayPath(dir)}: not a directory (nor an export file)`)
   const perSubject = join(dir, subject)
   const useSubjectDir = existsSync(perSubject) && statSync(perSubject).isDirectory()
   const from = useSubjectDir ? perSubject : dir
@@ -124,7 +137,9 @@ function readVersion(file: string): string {
   try {
     return readFileSync(file, 'utf8')
   } catch (e) {
-    throw new InfrastructureError(`cannot read baseline file ${displayPath(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    throw new InfrastructureError(
+      `cannot read baseline file ${displayPath(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    )
   }
 }
 
@@ -139,6 +154,9 @@ export function subjectDirectoryVersions(dir: string, subject: string): EarlierV
 }
 
 /** The schema type of a referenced subject's versions: from their extension, else the referrer's. */
-export function typeOfVersions(versions: readonly EarlierVersion[], referrers: readonly { type: SchemaType }[]): SchemaType {
+export function typeOfVersions(
+  versions: readonly EarlierVersion[],
+  referrers: readonly { type: SchemaType }[],
+): SchemaType {
   return typeFromExtension(versions[0]!.label) ?? referrers[0]?.type ?? 'AVRO'
 }

@@ -161,10 +161,13 @@ function selectSubjects(args: CheckArgs): { targets: ProjectSubject[]; project?:
     }
     return { targets: [target], ...(project ? { project } : {}) }
   }
-  if (args.type !== undefined || args.references.length > 0) throw new UsageError('--type and --reference need --subject')
+  if (args.type !== undefined || args.references.length > 0)
+    throw new UsageError('--type and --reference need --subject')
   if (!project) {
     throw new UsageError(
-      args.files.length > 0 ? 'pass --subject, or list the file in a project file (registrum.yaml)' : 'no FILE given and no registrum.yaml, registrum.yml or registrum.json here',
+      args.files.length > 0
+        ? 'pass --subject, or list the file in a project file (registrum.yaml)'
+        : 'no FILE given and no registrum.yaml, registrum.yml or registrum.json here',
     )
   }
   if (args.files.length === 0) return { targets: [...project.subjects], project }
@@ -203,13 +206,19 @@ function readSchema(s: ProjectSubject): Candidate {
   try {
     schema = readFileSync(s.file, 'utf8')
   } catch (e) {
-    throw new InfrastructureError(`cannot read ${displayPath(s.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    throw new InfrastructureError(
+      `cannot read ${displayPath(s.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    )
   }
   return { subject: s.subject, file: s.file, type: s.type, schema, references: s.references }
 }
 
 /** Seeds an offline engine from the baseline for every subject involved, in dependency order. */
-async function offlineEngine(args: CheckArgs, all: ProjectSubject[], project: Project | undefined): Promise<{ engine: OfflineEngine; notes: string[] }> {
+async function offlineEngine(
+  args: CheckArgs,
+  all: ProjectSubject[],
+  project: Project | undefined,
+): Promise<{ engine: OfflineEngine; notes: string[] }> {
   const against = args.against!
   const engine = new OfflineEngine()
   const notes: string[] = []
@@ -225,11 +234,14 @@ async function offlineEngine(args: CheckArgs, all: ProjectSubject[], project: Pr
         if (described.has(r.subject)) continue
         described.add(r.subject)
         const versions = subjectDirectoryVersions(dir, r.subject)
-        if (versions.length > 0) notes.push(...(await engine.seedHistory(r.subject, typeOfVersions(versions, all), versions, [])))
+        if (versions.length > 0)
+          notes.push(...(await engine.seedHistory(r.subject, typeOfVersions(versions, all), versions, [])))
       }
     }
     for (const s of all) {
-      const history = against.startsWith('git:') ? gitHistory(s.file, against.slice(4)) : directoryVersions(dir, s.subject, s.file)
+      const history = against.startsWith('git:')
+        ? gitHistory(s.file, against.slice(4))
+        : directoryVersions(dir, s.subject, s.file)
       const transitive = levelOf(s)?.endsWith('_TRANSITIVE') ?? false
       notes.push(...(await engine.seedHistory(s.subject, s.type, history, s.references, transitive)))
     }
@@ -268,7 +280,9 @@ function writeReport(file: string, text: string): void {
     mkdirSync(dirname(resolve(file)), { recursive: true })
     writeFileSync(file, text)
   } catch (e) {
-    throw new InfrastructureError(`cannot write the report ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    throw new InfrastructureError(
+      `cannot write the report ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    )
   }
 }
 
@@ -283,8 +297,10 @@ export async function check(argv: string[]): Promise<number> {
   if (args.against !== undefined && args.values.registry !== undefined) {
     throw new UsageError('use either --registry (online) or --against (offline), not both')
   }
-  if (args.against === undefined && !connection) throw new UsageError('pass --registry URL to check online, or --against BASELINE to check offline')
-  if (args.against === undefined && args.level) throw new UsageError('--level applies offline only; online checks use the registry\'s level')
+  if (args.against === undefined && !connection)
+    throw new UsageError('pass --registry URL to check online, or --against BASELINE to check offline')
+  if (args.against === undefined && args.level)
+    throw new UsageError("--level applies offline only; online checks use the registry's level")
   const { targets, project } = selectSubjects(args)
   const targetNames = new Set(targets.map((t) => t.subject))
   // Subjects the targets reference (from the project) are seeded and staged too, so that offline

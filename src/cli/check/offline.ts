@@ -39,13 +39,19 @@ export class OfflineEngine implements CompatEngine {
     const notes: string[] = []
     for (const [i, v] of versions.entries()) {
       try {
-        await this.registry.register(subject, { schema: v.schema, schemaType: type, references: refsOf(references) }, { force: true })
+        await this.registry.register(
+          subject,
+          { schema: v.schema, schemaType: type, references: refsOf(references) },
+          { force: true },
+        )
       } catch (e) {
         if (!(e instanceof RegistryError)) throw e
         if (transitive || i === versions.length - 1) {
           throw new InfrastructureError(
             `cannot load the baseline of ${subject} from ${v.label}: ${e.message}` +
-              (/reference/i.test(e.message) ? ' (declare the referenced subject in the project file, or keep its versions beside this one in the baseline)' : ''),
+              (/reference/i.test(e.message)
+                ? ' (declare the referenced subject in the project file, or keep its versions beside this one in the baseline)'
+                : ''),
           )
         }
         notes.push(`${subject}: ignored ${v.label}, an older version the level does not read: ${e.message}`)
@@ -58,7 +64,9 @@ export class OfflineEngine implements CompatEngine {
   async seedDump(dump: Dump): Promise<void> {
     const r = this.registry
     await r.putMode(GLOBAL_SCOPE, 'IMPORT', true)
-    const contexts = new Set(dump.schemas.map((s) => /^:(\.[^:]*):/.exec(s.subject)?.[1]).filter((c) => c !== undefined))
+    const contexts = new Set(
+      dump.schemas.map((s) => /^:(\.[^:]*):/.exec(s.subject)?.[1]).filter((c) => c !== undefined),
+    )
     for (const c of contexts) await r.putMode(`:${c}:`, 'IMPORT', true)
     for (const s of referenceOrder(dump.schemas)) {
       await r.register(

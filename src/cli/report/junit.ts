@@ -9,7 +9,12 @@ const clean = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]
 function details(o: CheckOutcome): string {
   if (o.status === 'invalid') return o.error ?? ''
   return o.findings
-    .map((f) => [`${where(o.file, f)}  ${findingTitle(f)}${f.path ? ` (at ${f.path})` : ''}`, ...findingDetails(f).map((d) => `  ${d}`)].join('\n'))
+    .map((f) =>
+      [
+        `${where(o.file, f)}  ${findingTitle(f)}${f.path ? ` (at ${f.path})` : ''}`,
+        ...findingDetails(f).map((d) => `  ${d}`),
+      ].join('\n'),
+    )
     .join('\n')
 }
 

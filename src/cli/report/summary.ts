@@ -64,7 +64,11 @@ export function reportPath(file: string): string {
   if (gitRoot?.cwd !== cwd) {
     let root: string | undefined
     try {
-      root = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+      root = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim()
     } catch {
       root = undefined
     }

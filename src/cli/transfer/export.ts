@@ -108,7 +108,12 @@ export async function collectDump(rest: RestClient): Promise<Dump> {
   }
   bar.done()
   return {
-    header: { kind: 'registrum-export', formatVersion: 1, source: rest.connection.url, exportedAt: new Date().toISOString() },
+    header: {
+      kind: 'registrum-export',
+      formatVersion: 1,
+      source: rest.connection.url,
+      exportedAt: new Date().toISOString(),
+    },
     configs,
     modes,
     schemas,

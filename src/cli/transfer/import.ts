@@ -48,7 +48,9 @@ export interface ImportCounts {
 export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCounts> {
   const refused: string[] = []
   const counts: ImportCounts = { imported: 0, skipped: 0, refused }
-  const contexts = [...new Set(dump.schemas.map((s) => /^:(\.[^:]*):/.exec(s.subject)?.[1]).filter((c) => c !== undefined))]
+  const contexts = [
+    ...new Set(dump.schemas.map((s) => /^:(\.[^:]*):/.exec(s.subject)?.[1]).filter((c) => c !== undefined)),
+  ]
   const ordered = referenceOrder(dump.schemas)
   await rest.put('/mode?force=true', { mode: 'IMPORT' })
   for (const c of contexts) await rest.put(`/mode/${enc(`:${c}:`)}?force=true`, { mode: 'IMPORT' })
@@ -68,7 +70,8 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCoun
       async (s) => {
         const there = present.get(key(s.subject, s.version))
         if (there !== undefined) {
-          if (there !== s.id) refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
+          if (there !== s.id)
+            refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
           else counts.skipped++
           bar.tick(s.subject)
           return
@@ -112,7 +115,9 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCoun
     )
     for (const c of dump.configs) {
       const { compatibilityLevel, ...rest_ } = c.config
-      const body = Object.fromEntries(Object.entries({ ...rest_, compatibility: compatibilityLevel }).filter(([, v]) => v != null))
+      const body = Object.fromEntries(
+        Object.entries({ ...rest_, compatibility: compatibilityLevel }).filter(([, v]) => v != null),
+      )
       await rest.put(`/config${scopePath(c.scope)}`, body)
     }
   } finally {
@@ -137,7 +142,8 @@ async function presentVersions(rest: RestClient, dump: Dump): Promise<Map<string
   const wanted = new Set(dump.schemas.map((s) => s.subject))
   const existing = (await rest.get<string[]>('/subjects?deleted=true')).filter((s) => wanted.has(s))
   for (const subject of existing) {
-    const versions = (await rest.getOptional<number[]>(`/subjects/${enc(subject)}/versions?deleted=true`, [40401])) ?? []
+    const versions =
+      (await rest.getOptional<number[]>(`/subjects/${enc(subject)}/versions?deleted=true`, [40401])) ?? []
     for (const v of versions) {
       const view = await rest.get<{ id: number }>(`/subjects/${enc(subject)}/versions/${v}?deleted=true`)
       out.set(`${subject}\u0000${v}`, view.id)

@@ -3,7 +3,13 @@ import { SchemaParseError, type ResolvedRef } from '../format.js'
 import { buildAvscType } from './avsc.js'
 import { parseAvro } from './index.js'
 
-const ref = (name: string, schema: string): ResolvedRef => ({ name, subject: name, version: 1, schema, schemaType: 'AVRO' })
+const ref = (name: string, schema: string): ResolvedRef => ({
+  name,
+  subject: name,
+  version: 1,
+  schema,
+  schemaType: 'AVRO',
+})
 
 describe('avscType', () => {
   it('round-trips records through references, namespaces and recursion', () => {
@@ -19,13 +25,21 @@ describe('avscType', () => {
 
   it('resolves data written with an older schema through a default', () => {
     const v1 = parseAvro('{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}', [], 'new')
-    const v2 = parseAvro('{"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"b","type":"string","default":"x"}]}', [], 'new')
+    const v2 = parseAvro(
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"b","type":"string","default":"x"}]}',
+      [],
+      'new',
+    )
     const resolver = v2.avscType.createResolver(v1.avscType)
     expect(v2.avscType.fromBuffer(v1.avscType.toBuffer({ a: 7 }), resolver)).toEqual({ a: 7, b: 'x' })
   })
 
   it('builds a leniently stored schema by leaving out a bad default', () => {
-    const stored = parseAvro('{"type":"record","name":"R","fields":[{"name":"a","type":["null","string"],"default":"null"}]}', [], 'stored')
+    const stored = parseAvro(
+      '{"type":"record","name":"R","fields":[{"name":"a","type":["null","string"],"default":"null"}]}',
+      [],
+      'stored',
+    )
     expect(stored.avscType.toBuffer({ a: null })).toEqual(Buffer.from([0]))
   })
 

@@ -14,7 +14,8 @@ export type AvscOptions = Omit<Parameters<typeof avsc.Type.forSchema>[1] & objec
  */
 function exporter(defined: Set<string>) {
   const ref = (n: NamedNode) => (n.namespace === null ? `.${n.name}` : n.fullName)
-  const attrs = (n: AvroNode) => (n.kind === 'union' ? {} : Object.fromEntries([...n.props].map(([k, v]) => [k, toPlain(v)])))
+  const attrs = (n: AvroNode) =>
+    n.kind === 'union' ? {} : Object.fromEntries([...n.props].map(([k, v]) => [k, toPlain(v)]))
   const write = (n: AvroNode): unknown => {
     if (n.kind === 'union') return n.branches.map(write)
     if (n.kind === 'array') return { ...attrs(n), type: 'array', items: write(n.items) }
@@ -22,8 +23,15 @@ function exporter(defined: Set<string>) {
     if (!isNamed(n)) return n.props.size === 0 ? n.kind : { ...attrs(n), type: n.kind }
     if (defined.has(n.fullName)) return ref(n)
     defined.add(n.fullName)
-    const head = { ...attrs(n), type: n.kind, name: n.name, namespace: n.namespace ?? '', aliases: n.aliases.map((a) => (a.includes('.') ? a : `.${a}`)) }
-    if (n.kind === 'enum') return { ...head, symbols: n.symbols, ...(n.default !== undefined ? { default: n.default } : {}) }
+    const head = {
+      ...attrs(n),
+      type: n.kind,
+      name: n.name,
+      namespace: n.namespace ?? '',
+      aliases: n.aliases.map((a) => (a.includes('.') ? a : `.${a}`)),
+    }
+    if (n.kind === 'enum')
+      return { ...head, symbols: n.symbols, ...(n.default !== undefined ? { default: n.default } : {}) }
     if (n.kind === 'fixed') return { ...head, size: n.size }
     return {
       ...head,

@@ -3,7 +3,13 @@ import type { ResolvedRef } from '../format.js'
 import { printNormalized, printPlain } from './canonical.js'
 import { parseAvro } from './index.js'
 
-const ref = (name: string, schema: string): ResolvedRef => ({ name, subject: name, version: 1, schema, schemaType: 'AVRO' })
+const ref = (name: string, schema: string): ResolvedRef => ({
+  name,
+  subject: name,
+  version: 1,
+  schema,
+  schemaType: 'AVRO',
+})
 const plain = (text: string, refs: ResolvedRef[] = []) => printPlain(parseAvro(text, refs, 'stored'))
 const normalized = (text: string, refs: ResolvedRef[] = []) => printNormalized(parseAvro(text, refs, 'stored'))
 
@@ -45,26 +51,41 @@ describe('printPlain (Avro Java Schema.toString)', () => {
   })
 
   it('keeps number lexemes the way Jackson prints them', () => {
-    expect(plain('{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":1.0},{"name":"b","type":"long","default":12345678901234567890},{"name":"c","type":"float","default":1E3}]}')).toBe(
+    expect(
+      plain(
+        '{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":1.0},{"name":"b","type":"long","default":12345678901234567890},{"name":"c","type":"float","default":1E3}]}',
+      ),
+    ).toBe(
       '{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":1.0},{"name":"b","type":"long","default":12345678901234567890},{"name":"c","type":"float","default":1000.0}]}',
     )
   })
 
   it('keeps "error" records and escapes docs', () => {
-    expect(plain('{"type":"error","name":"E","doc":"say \\"hi\\"\\n","fields":[]}')).toBe('{"type":"error","name":"E","doc":"say \\"hi\\"\\n","fields":[]}')
+    expect(plain('{"type":"error","name":"E","doc":"say \\"hi\\"\\n","fields":[]}')).toBe(
+      '{"type":"error","name":"E","doc":"say \\"hi\\"\\n","fields":[]}',
+    )
   })
 
   it('writes the full name of a type named like an Avro type, even in its own namespace', () => {
-    expect(plain('{"type":"record","name":"a.R","fields":[{"name":"f","type":{"type":"fixed","name":"record","size":1}},{"name":"g","type":"record"}]}')).toBe(
+    expect(
+      plain(
+        '{"type":"record","name":"a.R","fields":[{"name":"f","type":{"type":"fixed","name":"record","size":1}},{"name":"g","type":"record"}]}',
+      ),
+    ).toBe(
       '{"type":"record","name":"R","namespace":"a","fields":[{"name":"f","type":{"type":"fixed","name":"record","size":1}},{"name":"g","type":"a.record"}]}',
     )
   })
 
   it('writes types from references as names', () => {
-    const refs = [ref('com.acme.Addr', '{"type":"record","name":"Addr","namespace":"com.acme","fields":[{"name":"z","type":"string"}]}')]
-    expect(plain('{"type":"record","name":"P","namespace":"com.acme","fields":[{"name":"a","type":"Addr"}]}', refs)).toBe(
-      '{"type":"record","name":"P","namespace":"com.acme","fields":[{"name":"a","type":"Addr"}]}',
-    )
+    const refs = [
+      ref(
+        'com.acme.Addr',
+        '{"type":"record","name":"Addr","namespace":"com.acme","fields":[{"name":"z","type":"string"}]}',
+      ),
+    ]
+    expect(
+      plain('{"type":"record","name":"P","namespace":"com.acme","fields":[{"name":"a","type":"Addr"}]}', refs),
+    ).toBe('{"type":"record","name":"P","namespace":"com.acme","fields":[{"name":"a","type":"Addr"}]}')
     expect(plain('{"type":"record","name":"P","fields":[{"name":"a","type":"com.acme.Addr"}]}', refs)).toBe(
       '{"type":"record","name":"P","fields":[{"name":"a","type":"com.acme.Addr"}]}',
     )
@@ -96,7 +117,9 @@ describe('printNormalized (Confluent normalize=true)', () => {
     const a = '{"type":"record","name":"R","b":2,"a":1,"fields":[{"name":"f","type":"int"}]}'
     const b = '{"fields":[{"type":"int","name":"f"}],"a":1,"name":"R","type":"record","b":2}'
     expect(normalized(a)).toBe(normalized(b))
-    expect(normalized(a)).toBe('{"name":"R","type":"record","fields":[{"name":"f","type":"int","order":"ascending"}],"a":1,"b":2}')
+    expect(normalized(a)).toBe(
+      '{"name":"R","type":"record","fields":[{"name":"f","type":"int","order":"ascending"}],"a":1,"b":2}',
+    )
   })
 
   it('writes a decimal logical type first, with precision and scale once', () => {
@@ -109,7 +132,9 @@ describe('printNormalized (Confluent normalize=true)', () => {
   })
 
   it('keeps an invalid logical type as a plain sorted attribute', () => {
-    expect(normalized('{"type":"string","logicalType":"date","a":1}')).toBe('{"type":"string","a":1,"logicalType":"date"}')
+    expect(normalized('{"type":"string","logicalType":"date","a":1}')).toBe(
+      '{"type":"string","a":1,"logicalType":"date"}',
+    )
   })
 
   it('writes types from references as full names', () => {

@@ -3,7 +3,22 @@ import { logicalTypeOf } from './logical.js'
 import type { AvroNode, AvroSchema, FieldNode, NamedNode, Props } from './model.js'
 
 /** Java's `Schema.Type` names: a type named like one is always written with its namespace. */
-const TYPE_NAMES = new Set(['record', 'enum', 'array', 'map', 'union', 'fixed', 'string', 'bytes', 'int', 'long', 'float', 'double', 'boolean', 'null'])
+const TYPE_NAMES = new Set([
+  'record',
+  'enum',
+  'array',
+  'map',
+  'union',
+  'fixed',
+  'string',
+  'bytes',
+  'int',
+  'long',
+  'float',
+  'double',
+  'boolean',
+  'null',
+])
 
 /** Java `Schema.Name.getQualified`: the short name inside its own namespace, else the full name. */
 function qualified(n: NamedNode, space: string | null): string {
@@ -55,11 +70,17 @@ export function printPlain(schema: AvroSchema, options: { inlineRefs?: boolean }
     else if (space !== null) namespace = '"namespace":""'
     const head = [`"type":"${n.kind === 'record' && n.error ? 'error' : n.kind}"`, `"name":${quote(n.name)}`, namespace]
     const doc = n.doc !== undefined ? `"doc":${quote(n.doc)}` : undefined
-    const aliases = n.aliases.length > 0 ? `"aliases":[${n.aliases.map((a) => quote(qualifiedAlias(a, n.namespace))).join(',')}]` : undefined
+    const aliases =
+      n.aliases.length > 0
+        ? `"aliases":[${n.aliases.map((a) => quote(qualifiedAlias(a, n.namespace))).join(',')}]`
+        : undefined
     let body: (string | undefined)[]
     if (n.kind === 'record') body = [`"fields":[${n.fields.map((f) => field(f, n.namespace)).join(',')}]`]
     else if (n.kind === 'enum') {
-      body = [`"symbols":[${n.symbols.map(quote).join(',')}]`, n.default !== undefined ? `"default":${quote(n.default)}` : undefined]
+      body = [
+        `"symbols":[${n.symbols.map(quote).join(',')}]`,
+        n.default !== undefined ? `"default":${quote(n.default)}` : undefined,
+      ]
     } else body = [`"size":${n.size}`]
     return obj([...head, doc, ...body, ...propEntries(n.props), aliases])
   }
@@ -157,4 +178,3 @@ function defaultAsTyped(n: AvroNode, v: JsonValue): JsonValue {
   }
   return v
 }
-

@@ -27,7 +27,11 @@ describe('isValidDefault', () => {
     ['{"type":"map","values":"int"}', '{"a":1}', true],
     ['{"type":"enum","name":"E","symbols":["A"]}', '"A"', true],
     ['{"type":"fixed","name":"F","size":2}', '"ab"', true],
-    ['{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}', '{"a":1}', true],
+    [
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":0}]}',
+      '{"a":1}',
+      true,
+    ],
     ['{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}', '{}', false],
   ])('%s with default %s is %s', (schema, value, valid) => {
     expect(isValidDefault(node(schema), parseJson(value))).toBe(valid)

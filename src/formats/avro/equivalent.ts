@@ -17,7 +17,8 @@ export function nodesEqual(a: AvroNode, b: AvroNode, seen = new Map<AvroNode, Se
   if (a === b) return true
   if (a.kind !== b.kind) return false
   if (isNamed(a) && isNamed(b)) {
-    if (a.fullName !== b.fullName || a.doc !== b.doc || !sameSet(a.aliases, b.aliases) || !propsEqual(a.props, b.props)) return false
+    if (a.fullName !== b.fullName || a.doc !== b.doc || !sameSet(a.aliases, b.aliases) || !propsEqual(a.props, b.props))
+      return false
     // A pair already under comparison is assumed equal; the outer comparison decides.
     const pairs = seen.get(a) ?? new Set<AvroNode>()
     if (pairs.has(b)) return true
@@ -30,7 +31,11 @@ export function nodesEqual(a: AvroNode, b: AvroNode, seen = new Map<AvroNode, Se
     }
     case 'enum': {
       const eb = b as typeof a
-      return a.default === eb.default && a.symbols.length === eb.symbols.length && a.symbols.every((s, i) => s === eb.symbols[i])
+      return (
+        a.default === eb.default &&
+        a.symbols.length === eb.symbols.length &&
+        a.symbols.every((s, i) => s === eb.symbols[i])
+      )
     }
     case 'fixed':
       return a.size === (b as typeof a).size

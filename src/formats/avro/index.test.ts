@@ -2,9 +2,19 @@ import { describe, expect, it } from 'vitest'
 import { formatFor, SchemaParseError, type ResolvedRef } from '../index.js'
 import { avroFormat } from './index.js'
 
-const ref = (name: string, schema: string): ResolvedRef => ({ name, subject: `${name}-value`, version: 1, schema, schemaType: 'AVRO' })
-const ADDR = ref('com.acme.Addr', '{"type":"record","name":"Addr","namespace":"com.acme","fields":[{"name":"kind","type":{"type":"enum","name":"Kind","symbols":["HOME","WORK"]}}]}')
-const PERSON = '{"type":"record","name":"Person","namespace":"com.acme","fields":[{"name":"home","type":"Addr"},{"name":"kind","type":"Kind"}]}'
+const ref = (name: string, schema: string): ResolvedRef => ({
+  name,
+  subject: `${name}-value`,
+  version: 1,
+  schema,
+  schemaType: 'AVRO',
+})
+const ADDR = ref(
+  'com.acme.Addr',
+  '{"type":"record","name":"Addr","namespace":"com.acme","fields":[{"name":"kind","type":{"type":"enum","name":"Kind","symbols":["HOME","WORK"]}}]}',
+)
+const PERSON =
+  '{"type":"record","name":"Person","namespace":"com.acme","fields":[{"name":"home","type":"Addr"},{"name":"kind","type":"Kind"}]}'
 
 describe('avroFormat', () => {
   it('is the format registered for AVRO', () => {
@@ -24,7 +34,13 @@ describe('avroFormat', () => {
   })
 
   it('throws only SchemaParseError for bad input', () => {
-    for (const text of ['', '{', 'nope', '"Addr"', '{"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]}']) {
+    for (const text of [
+      '',
+      '{',
+      'nope',
+      '"Addr"',
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]}',
+    ]) {
       expect(() => avroFormat.parse(text, [], 'stored')).toThrow(SchemaParseError)
     }
   })
@@ -50,18 +66,25 @@ describe('avroFormat', () => {
     const withRefs = avroFormat.parse(PERSON, [ADDR], 'new')
     const inlined = avroFormat.parse(avroFormat.render(withRefs, 'resolved')!, [], 'new')
     expect(avroFormat.equivalent(withRefs, inlined)).toBe(true)
-    expect(avroFormat.equivalent(withRefs, avroFormat.parse(PERSON.replace('"home"', '"work"'), [ADDR], 'new'))).toBe(false)
+    expect(avroFormat.equivalent(withRefs, avroFormat.parse(PERSON.replace('"home"', '"work"'), [ADDR], 'new'))).toBe(
+      false,
+    )
   })
 
   it('checks one direction with reader/writer placeholders in the message', () => {
     const v1 = avroFormat.parse('{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}', [], 'new')
-    const v2 = avroFormat.parse('{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}', [], 'new')
+    const v2 = avroFormat.parse(
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"string"}]}',
+      [],
+      'new',
+    )
     expect(avroFormat.checkCompatibility(v1, v2)).toEqual([])
     expect(avroFormat.checkCompatibility(v2, v1)).toEqual([
       {
         rule: 'READER_FIELD_MISSING_DEFAULT_VALUE',
         path: '/fields/1',
-        message: "The field 'b' at path '/fields/1' in the {reader} schema has no default value and is missing in the {writer} schema",
+        message:
+          "The field 'b' at path '/fields/1' in the {reader} schema has no default value and is missing in the {writer} schema",
       },
     ])
   })
@@ -70,13 +93,20 @@ describe('avroFormat', () => {
 describe('avroFormat.parse on arbitrary input', () => {
   it('fails with SchemaParseError and nothing else', async () => {
     const fc = await import('fast-check')
-    const prop = fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ type: 'record', name: 'R', fields: [v] }))), (text) => {
-      try {
-        avroFormat.parse(text, [], 'new')
-      } catch (e) {
-        if (!(e instanceof SchemaParseError)) throw e
-      }
-    })
+    const prop = fc.property(
+      fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.jsonValue().map((v) => JSON.stringify({ type: 'record', name: 'R', fields: [v] })),
+      ),
+      (text) => {
+        try {
+          avroFormat.parse(text, [], 'new')
+        } catch (e) {
+          if (!(e instanceof SchemaParseError)) throw e
+        }
+      },
+    )
     fc.assert(prop, { numRuns: 300, seed: 42 })
   })
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { formatNumber, javaDouble, jsonEquals, JsonNumber, JsonSyntaxError, parseJson, quote, stringifyJson } from './json.js'
+import {
+  formatNumber,
+  javaDouble,
+  jsonEquals,
+  JsonNumber,
+  JsonSyntaxError,
+  parseJson,
+  quote,
+  stringifyJson,
+} from './json.js'
 
 describe('parseJson', () => {
   it('keeps number lexemes and integer-like key order', () => {

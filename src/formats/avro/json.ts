@@ -44,7 +44,11 @@ export function parseJson(text: string): JsonValue {
     if (c === '[') return array()
     if (c === '"') return string()
     if (c === '-' || (c >= '0' && c <= '9')) return number()
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, i)) {
         i += word.length
         return v
@@ -114,7 +118,16 @@ export function parseJson(text: string): JsonValue {
       if (c === '\\') {
         out += text.slice(from, i)
         const e = text[i + 1]
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        }
         if (e !== undefined && simple[e] !== undefined) {
           out += simple[e]
           i += 2
@@ -145,7 +158,15 @@ export function parseJson(text: string): JsonValue {
   return result
 }
 
-const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+const ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+}
 
 /** A JSON string literal as Jackson writes it: short escapes, `\u00XX` for other control characters. */
 export function quote(s: string): string {

@@ -45,7 +45,8 @@ function decimal(node: AvroNode): LogicalType | undefined {
   if (node.kind !== 'bytes' && node.kind !== 'fixed') return undefined
   const precision = intOf(node.props.get('precision'))
   const scale = node.props.has('scale') ? intOf(node.props.get('scale')) : 0
-  if (precision === undefined || precision <= 0 || scale === undefined || scale < 0 || scale > precision) return undefined
+  if (precision === undefined || precision <= 0 || scale === undefined || scale < 0 || scale > precision)
+    return undefined
   if (node.kind === 'fixed' && precision > Math.floor(Math.log10(2) * (8 * node.size - 1))) return undefined
   const attrs: [string, JsonValue][] = [
     ['logicalType', 'decimal'],

@@ -3,7 +3,13 @@ import { SchemaParseError, type ResolvedRef } from '../format.js'
 import type { EnumNode, RecordNode } from './model.js'
 import { parseTree, qualify } from './parse.js'
 
-const ref = (name: string, schema: string): ResolvedRef => ({ name, subject: name, version: 1, schema, schemaType: 'AVRO' })
+const ref = (name: string, schema: string): ResolvedRef => ({
+  name,
+  subject: name,
+  version: 1,
+  schema,
+  schemaType: 'AVRO',
+})
 const parseNew = (text: string, refs: ResolvedRef[] = []) => parseTree(text, refs, 'new').root
 const parseStored = (text: string) => parseTree(text, [], 'stored').root
 
@@ -59,13 +65,17 @@ describe('parseTree', () => {
   })
 
   it('keeps unknown logical types and custom attributes', () => {
-    const root = parseNew('{"type":"record","name":"R","x-owner":"team","fields":[{"name":"a","type":{"type":"long","logicalType":"epoch-weeks"},"pii":true}]}') as RecordNode
+    const root = parseNew(
+      '{"type":"record","name":"R","x-owner":"team","fields":[{"name":"a","type":{"type":"long","logicalType":"epoch-weeks"},"pii":true}]}',
+    ) as RecordNode
     expect(root.props.get('x-owner')).toBe('team')
     expect(root.fields[0]!.props.get('pii')).toBe(true)
   })
 
   it('reads a numeric string default of a double field as a number', () => {
-    const root = parseNew('{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":"1.5"}]}') as RecordNode
+    const root = parseNew(
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":"1.5"}]}',
+    ) as RecordNode
     expect(String((root.fields[0]!.default as { lexeme: string }).lexeme)).toBe('1.5')
   })
 
@@ -84,10 +94,19 @@ describe('parseTree', () => {
       ['{"type":"record","name":"R"}', 'Record has no fields'],
       ['{"type":"record","name":"R","fields":[{"type":"int"}]}', 'No field name (at /fields/0)'],
       ['{"type":"record","name":"R","fields":[{"name":"a"}]}', "No field type for 'a'"],
-      ['{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]}', 'Duplicate field a in record R'],
-      ['{"type":"record","name":"R","fields":[{"name":"a","type":"Other"}]}', 'Undefined name: "Other" (at /fields/0/type)'],
+      [
+        '{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"long"}]}',
+        'Duplicate field a in record R',
+      ],
+      [
+        '{"type":"record","name":"R","fields":[{"name":"a","type":"Other"}]}',
+        'Undefined name: "Other" (at /fields/0/type)',
+      ],
       ['{"type":"record","name":"R","fields":[{"name":"a","type":"int","order":"up"}]}', 'Invalid field order'],
-      ['{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"R","fields":[]}}]}', "Can't redefine: R"],
+      [
+        '{"type":"record","name":"R","fields":[{"name":"a","type":{"type":"record","name":"R","fields":[]}}]}',
+        "Can't redefine: R",
+      ],
       ['{"type":"enum","name":"E"}', 'Enum has no symbols'],
       ['{"type":"enum","name":"E","symbols":["A","A"]}', 'Duplicate enum symbol: A'],
       ['{"type":"fixed","name":"F"}', 'Invalid or no size'],
@@ -108,20 +127,31 @@ describe('parseTree', () => {
 
   describe("validates strictly only in 'new' mode", () => {
     it.each([
-      ['{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}', 'Invalid default for field a: "x" not a int (at /fields/0/default)'],
-      ['{"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":1}]}', 'Invalid default for field a: 1 not a union'],
+      [
+        '{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}',
+        'Invalid default for field a: "x" not a int (at /fields/0/default)',
+      ],
+      [
+        '{"type":"record","name":"R","fields":[{"name":"a","type":["null","int"],"default":1}]}',
+        'Invalid default for field a: 1 not a union',
+      ],
       ['{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":"abc"}]}', 'is not a number'],
       ['{"type":"record","name":"my-record","fields":[]}', 'Illegal character in: my-record (at /name)'],
       ['{"type":"record","name":"R","fields":[{"name":"1a","type":"int"}]}', 'Illegal initial character: 1a'],
       ['{"type":"enum","name":"E","symbols":["A","B-"]}', 'Illegal character in: B-'],
-      ['{"type":"enum","name":"E","symbols":["A"],"default":"Z"}', 'The Enum Default: Z is not in the enum symbol set: [A]'],
+      [
+        '{"type":"enum","name":"E","symbols":["A"],"default":"Z"}',
+        'The Enum Default: Z is not in the enum symbol set: [A]',
+      ],
     ])('%s', (text, message) => {
       expect(() => parseTree(text, [], 'new')).toThrow(message)
       expect(() => parseTree(text, [], 'stored')).not.toThrow()
     })
 
     it('keeps a bad default when stored, so the schema loads', () => {
-      const root = parseStored('{"type":"record","name":"R","fields":[{"name":"a","type":["null","string"],"default":"null"}]}') as RecordNode
+      const root = parseStored(
+        '{"type":"record","name":"R","fields":[{"name":"a","type":["null","string"],"default":"null"}]}',
+      ) as RecordNode
       expect(root.fields[0]!.default).toBe('null')
     })
 
@@ -131,6 +161,8 @@ describe('parseTree', () => {
   })
 
   it('says which reference failed', () => {
-    expect(() => parseTree('"int"', [ref('a.B', '{"type":"record","name":"B"}')], 'stored')).toThrow("in reference 'a.B' (subject 'a.B', version 1)")
+    expect(() => parseTree('"int"', [ref('a.B', '{"type":"record","name":"B"}')], 'stored')).toThrow(
+      "in reference 'a.B' (subject 'a.B', version 1)",
+    )
   })
 })

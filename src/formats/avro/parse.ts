@@ -1,6 +1,16 @@
 import { SchemaParseError, type ResolvedRefs } from '../format.js'
 import { isValidDefault, namespaceProblem, nameProblem } from './defaults.js'
-import { isNumber, isObject, JsonNumber, JsonSyntaxError, javaDouble, parseJson, stringifyJson, type JsonObject, type JsonValue } from './json.js'
+import {
+  isNumber,
+  isObject,
+  JsonNumber,
+  JsonSyntaxError,
+  javaDouble,
+  parseJson,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from './json.js'
 import {
   PRIMITIVES,
   isNamed,
@@ -17,7 +27,18 @@ import {
 export type ParseMode = 'new' | 'stored'
 
 /** Keys that are never custom props (Java `Schema.SCHEMA_RESERVED`, `ENUM_RESERVED`, `FIELD_RESERVED`). */
-const SCHEMA_RESERVED = new Set(['doc', 'fields', 'items', 'name', 'namespace', 'size', 'symbols', 'values', 'type', 'aliases'])
+const SCHEMA_RESERVED = new Set([
+  'doc',
+  'fields',
+  'items',
+  'name',
+  'namespace',
+  'size',
+  'symbols',
+  'values',
+  'type',
+  'aliases',
+])
 const ENUM_RESERVED = new Set([...SCHEMA_RESERVED, 'default'])
 const FIELD_RESERVED = new Set(['default', 'doc', 'name', 'order', 'type', 'aliases'])
 const ORDERS: readonly FieldOrder[] = ['ascending', 'descending', 'ignore']
@@ -130,7 +151,13 @@ class Parser {
     try {
       if (type === 'enum') return this.enumNode(o, base, at)
       if (type === 'fixed') return this.fixedNode(o, base, at)
-      const record: RecordNode = { kind: 'record', error: type === 'error', ...base, fields: [], props: props(o, SCHEMA_RESERVED) }
+      const record: RecordNode = {
+        kind: 'record',
+        error: type === 'error',
+        ...base,
+        fields: [],
+        props: props(o, SCHEMA_RESERVED),
+      }
       // Registered before its fields so that a field can refer to the record itself.
       this.names.types.set(n.full, record)
       this.fields(o, record, at)
@@ -151,9 +178,13 @@ class Parser {
       seen.add(s)
     })
     const def = o.get('default')
-    if (def !== undefined && typeof def !== 'string') this.fail(`Enum default is not a string: ${stringifyJson(def)}`, [...at, 'default'])
+    if (def !== undefined && typeof def !== 'string')
+      this.fail(`Enum default is not a string: ${stringifyJson(def)}`, [...at, 'default'])
     if (typeof def === 'string' && !seen.has(def)) {
-      this.strict(`The Enum Default: ${def} is not in the enum symbol set: [${[...seen].join(', ')}]`, [...at, 'default'])
+      this.strict(`The Enum Default: ${def} is not in the enum symbol set: [${[...seen].join(', ')}]`, [
+        ...at,
+        'default',
+      ])
     }
     const node: EnumNode = {
       kind: 'enum',
@@ -211,11 +242,15 @@ class Parser {
     // Java reads a string default of a float or double field as a number ("NaN", "1.5").
     if ((type.kind === 'float' || type.kind === 'double') && typeof value === 'string') {
       const n = javaParseDouble(value)
-      if (n === undefined) this.strict(`Invalid default for field ${name}: "${value}" is not a number`, [...at, 'default'])
+      if (n === undefined)
+        this.strict(`Invalid default for field ${name}: "${value}" is not a number`, [...at, 'default'])
       else if (Number.isFinite(n)) value = new JsonNumber(javaDouble(n))
     }
     if (!isValidDefault(type, value)) {
-      this.strict(`Invalid default for field ${name}: ${stringifyJson(value)} not a ${describeType(type)}`, [...at, 'default'])
+      this.strict(`Invalid default for field ${name}: ${stringifyJson(value)} not a ${describeType(type)}`, [
+        ...at,
+        'default',
+      ])
     }
     return { default: value }
   }
@@ -245,7 +280,8 @@ function props(o: JsonObject, reserved: ReadonlySet<string>): Map<string, JsonVa
 
 function describeType(n: AvroNode): string {
   if (isNamed(n)) return `${n.kind} ${n.fullName}`
-  if (n.kind === 'union') return `union (its default must match the first branch, ${n.branches[0] ? describeType(n.branches[0]) : 'none'})`
+  if (n.kind === 'union')
+    return `union (its default must match the first branch, ${n.branches[0] ? describeType(n.branches[0]) : 'none'})`
   return n.kind
 }
 

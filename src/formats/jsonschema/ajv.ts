@@ -48,7 +48,8 @@ function metaValidator(draft: Draft): (schema: unknown) => ErrorObject[] {
 export function metaSchemaErrors(schema: unknown, draft: Draft): string[] {
   return metaValidator(draft)(schema).map((e) => {
     const pointer = `#${e.instancePath}`
-    const keyword = e.instancePath.split('/').at(-1) || (e.params as { missingProperty?: string }).missingProperty || e.keyword
+    const keyword =
+      e.instancePath.split('/').at(-1) || (e.params as { missingProperty?: string }).missingProperty || e.keyword
     return `keyword '${keyword}' at '${pointer}': ${e.message ?? e.keyword}`
   })
 }
@@ -66,7 +67,10 @@ export function fromDraft04(schema: unknown): unknown {
     out.$id = out.id
     delete out.id
   }
-  for (const [flag, limit] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+  for (const [flag, limit] of [
+    ['exclusiveMaximum', 'maximum'],
+    ['exclusiveMinimum', 'minimum'],
+  ] as const) {
     if (out[flag] === true && typeof out[limit] === 'number') {
       out[flag] = out[limit]
       delete out[limit]
@@ -74,7 +78,9 @@ export function fromDraft04(schema: unknown): unknown {
   }
   for (const key of SUBSCHEMA_MAPS)
     if (isPlainObject(out[key]))
-      out[key] = Object.fromEntries(Object.entries(out[key]).map(([k, v]) => [k, Array.isArray(v) ? v : fromDraft04(v)]))
+      out[key] = Object.fromEntries(
+        Object.entries(out[key]).map(([k, v]) => [k, Array.isArray(v) ? v : fromDraft04(v)]),
+      )
   for (const key of SUBSCHEMA_LISTS) if (Array.isArray(out[key])) out[key] = out[key].map(fromDraft04)
   for (const key of SUBSCHEMAS) if (isPlainObject(out[key])) out[key] = fromDraft04(out[key])
   return out
@@ -90,7 +96,12 @@ export interface ValidationResult {
  * Compiles `schema` with its references registered under their names, in a fresh ajv instance so
  * that two schemas never share reference bindings. Throws ajv's error when it cannot compile.
  */
-export function compileValidator(schema: unknown, draft: Draft, refs: ResolvedRefs, parseRef: (text: string) => unknown) {
+export function compileValidator(
+  schema: unknown,
+  draft: Draft,
+  refs: ResolvedRefs,
+  parseRef: (text: string) => unknown,
+) {
   const ajv = newAjv(draft === 'draft-04' ? 'draft-07' : draft)
   const prepare = (raw: unknown, rawDraft: Draft) => {
     const converted = rawDraft === 'draft-04' ? fromDraft04(raw) : raw
@@ -107,7 +118,8 @@ export function compileValidator(schema: unknown, draft: Draft, refs: ResolvedRe
     if (raw === undefined) continue
     const prepared = prepare(raw, draftOfDocument(raw))
     const withoutId = isPlainObject(prepared) ? { ...prepared } : prepared
-    if (isPlainObject(withoutId) && typeof withoutId.$id === 'string' && withoutId.$id !== ref.name) delete withoutId.$id
+    if (isPlainObject(withoutId) && typeof withoutId.$id === 'string' && withoutId.$id !== ref.name)
+      delete withoutId.$id
     if (!ajv.getSchema(ref.name)) ajv.addSchema(withoutId as AnySchema, ref.name)
   }
   const validate: ValidateFunction = ajv.compile(prepare(schema, draft) as AnySchema)

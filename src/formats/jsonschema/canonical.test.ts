@@ -16,7 +16,9 @@ describe('printJson', () => {
   })
 
   it('keeps number lexemes such as 1.0 and 1e3', () => {
-    expect(printJson(tree('{"minimum": 1.0, "maximum": 1e3, "multipleOf": -0.50}'))).toBe('{"minimum":1.0,"maximum":1e3,"multipleOf":-0.50}')
+    expect(printJson(tree('{"minimum": 1.0, "maximum": 1e3, "multipleOf": -0.50}'))).toBe(
+      '{"minimum":1.0,"maximum":1e3,"multipleOf":-0.50}',
+    )
   })
 
   it('sorts keys at every level when normalizing', () => {
@@ -26,7 +28,9 @@ describe('printJson', () => {
   })
 
   it('keeps array order when normalizing', () => {
-    expect(printJson(tree('{"enum":["b","a"],"required":["z","y"]}'), true)).toBe('{"enum":["b","a"],"required":["z","y"]}')
+    expect(printJson(tree('{"enum":["b","a"],"required":["z","y"]}'), true)).toBe(
+      '{"enum":["b","a"],"required":["z","y"]}',
+    )
   })
 
   it('re-escapes strings the way JSON.stringify does', () => {

@@ -1,224 +1,212 @@
 // generated from the JSON Schema draft-04 meta-schema (http://json-schema.org/draft-04/schema); do not edit.
 /** The draft-04 meta-schema, which ajv 8 does not ship. */
 export const DRAFT_04_META_SCHEMA: Record<string, unknown> = {
-  "id": "http://json-schema.org/draft-04/schema#",
-  "$schema": "http://json-schema.org/draft-04/schema#",
-  "description": "Core schema meta-schema",
-  "definitions": {
-    "schemaArray": {
-      "type": "array",
-      "minItems": 1,
-      "items": {
-        "$ref": "#"
-      }
+  id: 'http://json-schema.org/draft-04/schema#',
+  $schema: 'http://json-schema.org/draft-04/schema#',
+  description: 'Core schema meta-schema',
+  definitions: {
+    schemaArray: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        $ref: '#',
+      },
     },
-    "positiveInteger": {
-      "type": "integer",
-      "minimum": 0
+    positiveInteger: {
+      type: 'integer',
+      minimum: 0,
     },
-    "positiveIntegerDefault0": {
-      "allOf": [
+    positiveIntegerDefault0: {
+      allOf: [
         {
-          "$ref": "#/definitions/positiveInteger"
+          $ref: '#/definitions/positiveInteger',
         },
         {
-          "default": 0
-        }
-      ]
+          default: 0,
+        },
+      ],
     },
-    "simpleTypes": {
-      "enum": [
-        "array",
-        "boolean",
-        "integer",
-        "null",
-        "number",
-        "object",
-        "string"
-      ]
+    simpleTypes: {
+      enum: ['array', 'boolean', 'integer', 'null', 'number', 'object', 'string'],
     },
-    "stringArray": {
-      "type": "array",
-      "items": {
-        "type": "string"
+    stringArray: {
+      type: 'array',
+      items: {
+        type: 'string',
       },
-      "minItems": 1,
-      "uniqueItems": true
-    }
+      minItems: 1,
+      uniqueItems: true,
+    },
   },
-  "type": "object",
-  "properties": {
-    "id": {
-      "type": "string"
+  type: 'object',
+  properties: {
+    id: {
+      type: 'string',
     },
-    "$schema": {
-      "type": "string"
+    $schema: {
+      type: 'string',
     },
-    "title": {
-      "type": "string"
+    title: {
+      type: 'string',
     },
-    "description": {
-      "type": "string"
+    description: {
+      type: 'string',
     },
-    "default": {},
-    "multipleOf": {
-      "type": "number",
-      "minimum": 0,
-      "exclusiveMinimum": true
+    default: {},
+    multipleOf: {
+      type: 'number',
+      minimum: 0,
+      exclusiveMinimum: true,
     },
-    "maximum": {
-      "type": "number"
+    maximum: {
+      type: 'number',
     },
-    "exclusiveMaximum": {
-      "type": "boolean",
-      "default": false
+    exclusiveMaximum: {
+      type: 'boolean',
+      default: false,
     },
-    "minimum": {
-      "type": "number"
+    minimum: {
+      type: 'number',
     },
-    "exclusiveMinimum": {
-      "type": "boolean",
-      "default": false
+    exclusiveMinimum: {
+      type: 'boolean',
+      default: false,
     },
-    "maxLength": {
-      "$ref": "#/definitions/positiveInteger"
+    maxLength: {
+      $ref: '#/definitions/positiveInteger',
     },
-    "minLength": {
-      "$ref": "#/definitions/positiveIntegerDefault0"
+    minLength: {
+      $ref: '#/definitions/positiveIntegerDefault0',
     },
-    "pattern": {
-      "type": "string",
-      "format": "regex"
+    pattern: {
+      type: 'string',
+      format: 'regex',
     },
-    "additionalItems": {
-      "anyOf": [
+    additionalItems: {
+      anyOf: [
         {
-          "type": "boolean"
+          type: 'boolean',
         },
         {
-          "$ref": "#"
-        }
+          $ref: '#',
+        },
       ],
-      "default": {}
+      default: {},
     },
-    "items": {
-      "anyOf": [
+    items: {
+      anyOf: [
         {
-          "$ref": "#"
+          $ref: '#',
         },
         {
-          "$ref": "#/definitions/schemaArray"
-        }
+          $ref: '#/definitions/schemaArray',
+        },
       ],
-      "default": {}
+      default: {},
     },
-    "maxItems": {
-      "$ref": "#/definitions/positiveInteger"
+    maxItems: {
+      $ref: '#/definitions/positiveInteger',
     },
-    "minItems": {
-      "$ref": "#/definitions/positiveIntegerDefault0"
+    minItems: {
+      $ref: '#/definitions/positiveIntegerDefault0',
     },
-    "uniqueItems": {
-      "type": "boolean",
-      "default": false
+    uniqueItems: {
+      type: 'boolean',
+      default: false,
     },
-    "maxProperties": {
-      "$ref": "#/definitions/positiveInteger"
+    maxProperties: {
+      $ref: '#/definitions/positiveInteger',
     },
-    "minProperties": {
-      "$ref": "#/definitions/positiveIntegerDefault0"
+    minProperties: {
+      $ref: '#/definitions/positiveIntegerDefault0',
     },
-    "required": {
-      "$ref": "#/definitions/stringArray"
+    required: {
+      $ref: '#/definitions/stringArray',
     },
-    "additionalProperties": {
-      "anyOf": [
+    additionalProperties: {
+      anyOf: [
         {
-          "type": "boolean"
+          type: 'boolean',
         },
         {
-          "$ref": "#"
-        }
+          $ref: '#',
+        },
       ],
-      "default": {}
+      default: {},
     },
-    "definitions": {
-      "type": "object",
-      "additionalProperties": {
-        "$ref": "#"
+    definitions: {
+      type: 'object',
+      additionalProperties: {
+        $ref: '#',
       },
-      "default": {}
+      default: {},
     },
-    "properties": {
-      "type": "object",
-      "additionalProperties": {
-        "$ref": "#"
+    properties: {
+      type: 'object',
+      additionalProperties: {
+        $ref: '#',
       },
-      "default": {}
+      default: {},
     },
-    "patternProperties": {
-      "type": "object",
-      "additionalProperties": {
-        "$ref": "#"
+    patternProperties: {
+      type: 'object',
+      additionalProperties: {
+        $ref: '#',
       },
-      "default": {}
+      default: {},
     },
-    "dependencies": {
-      "type": "object",
-      "additionalProperties": {
-        "anyOf": [
+    dependencies: {
+      type: 'object',
+      additionalProperties: {
+        anyOf: [
           {
-            "$ref": "#"
+            $ref: '#',
           },
           {
-            "$ref": "#/definitions/stringArray"
-          }
-        ]
-      }
+            $ref: '#/definitions/stringArray',
+          },
+        ],
+      },
     },
-    "enum": {
-      "type": "array",
-      "minItems": 1,
-      "uniqueItems": true
+    enum: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
     },
-    "type": {
-      "anyOf": [
+    type: {
+      anyOf: [
         {
-          "$ref": "#/definitions/simpleTypes"
+          $ref: '#/definitions/simpleTypes',
         },
         {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/simpleTypes"
+          type: 'array',
+          items: {
+            $ref: '#/definitions/simpleTypes',
           },
-          "minItems": 1,
-          "uniqueItems": true
-        }
-      ]
+          minItems: 1,
+          uniqueItems: true,
+        },
+      ],
     },
-    "format": {
-      "type": "string"
+    format: {
+      type: 'string',
     },
-    "allOf": {
-      "$ref": "#/definitions/schemaArray"
+    allOf: {
+      $ref: '#/definitions/schemaArray',
     },
-    "anyOf": {
-      "$ref": "#/definitions/schemaArray"
+    anyOf: {
+      $ref: '#/definitions/schemaArray',
     },
-    "oneOf": {
-      "$ref": "#/definitions/schemaArray"
+    oneOf: {
+      $ref: '#/definitions/schemaArray',
     },
-    "not": {
-      "$ref": "#"
-    }
+    not: {
+      $ref: '#',
+    },
   },
-  "dependencies": {
-    "exclusiveMaximum": [
-      "maximum"
-    ],
-    "exclusiveMinimum": [
-      "minimum"
-    ]
+  dependencies: {
+    exclusiveMaximum: ['maximum'],
+    exclusiveMinimum: ['minimum'],
   },
-  "default": {}
+  default: {},
 }

@@ -12,16 +12,27 @@ describe('jsonSchemaFormat identity', () => {
   })
 
   it('canonicalizes to compact JSON, and sorts keys when normalizing', () => {
-    const parsed = parse('{ "type": "object", "properties": { "b": {"type":"integer"}, "a": {"type":"number","minimum":1.0} } }')
-    expect(jsonSchemaFormat.canonicalize(parsed)).toBe('{"type":"object","properties":{"b":{"type":"integer"},"a":{"type":"number","minimum":1.0}}}')
+    const parsed = parse(
+      '{ "type": "object", "properties": { "b": {"type":"integer"}, "a": {"type":"number","minimum":1.0} } }',
+    )
+    expect(jsonSchemaFormat.canonicalize(parsed)).toBe(
+      '{"type":"object","properties":{"b":{"type":"integer"},"a":{"type":"number","minimum":1.0}}}',
+    )
     expect(jsonSchemaFormat.canonicalize(parsed, { normalize: true })).toBe(
       '{"properties":{"a":{"minimum":1.0,"type":"number"},"b":{"type":"integer"}},"type":"object"}',
     )
   })
 
   it('treats schemas differing only in key order and whitespace as equivalent', () => {
-    expect(jsonSchemaFormat.equivalent(parse('{"type":"string","maxLength":3}'), parse('{ "maxLength": 3, "type": "string" }'))).toBe(true)
-    expect(jsonSchemaFormat.equivalent(parse('{"type":"string"}'), parse('{"type":"string","maxLength":3}'))).toBe(false)
+    expect(
+      jsonSchemaFormat.equivalent(
+        parse('{"type":"string","maxLength":3}'),
+        parse('{ "maxLength": 3, "type": "string" }'),
+      ),
+    ).toBe(true)
+    expect(jsonSchemaFormat.equivalent(parse('{"type":"string"}'), parse('{"type":"string","maxLength":3}'))).toBe(
+      false,
+    )
   })
 
   it('lists the external $refs it needs, without fragments', () => {
@@ -51,7 +62,8 @@ describe('jsonSchemaFormat.checkCompatibility', () => {
       {
         rule: 'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
         path: '#/properties/b',
-        message: "The {reader} schema has an open content model and has a property or item at path '#/properties/b' which is missing in the {writer} schema",
+        message:
+          "The {reader} schema has an open content model and has a property or item at path '#/properties/b' which is missing in the {writer} schema",
       },
     ])
   })
@@ -63,7 +75,9 @@ describe('jsonSchemaFormat.checkCompatibility', () => {
   })
 
   it('accepts an optional property added to a closed model', () => {
-    const closedWithB = parse('{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false}')
+    const closedWithB = parse(
+      '{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"additionalProperties":false}',
+    )
     expect(jsonSchemaFormat.checkCompatibility(closedWithB, closed)).toEqual([])
   })
 
@@ -71,7 +85,9 @@ describe('jsonSchemaFormat.checkCompatibility', () => {
     const relaxed = parse('{"type":"string","maxLength":10}')
     const tight = parse('{"type":"string","maxLength":5}')
     expect(jsonSchemaFormat.checkCompatibility(relaxed, tight)).toEqual([])
-    expect(jsonSchemaDifferences(relaxed, tight)).toEqual([{ type: 'MAX_LENGTH_INCREASED', path: '#/maxLength', compatible: true }])
+    expect(jsonSchemaDifferences(relaxed, tight)).toEqual([
+      { type: 'MAX_LENGTH_INCREASED', path: '#/maxLength', compatible: true },
+    ])
   })
 
   it('terminates on recursive references inside unions', () => {

@@ -1,7 +1,13 @@
 import type { CompatOptions, SchemaFormat, Violation } from '../format.js'
 import { printJson } from './canonical.js'
 import { parseJsonSchema, type JsonSchema } from './parse.js'
-import { COMPATIBLE_CHANGES, describeDifference, describeJsonSchemaRule, policyOf, type Difference } from './rules/differences.js'
+import {
+  COMPATIBLE_CHANGES,
+  describeDifference,
+  describeJsonSchemaRule,
+  policyOf,
+  type Difference,
+} from './rules/differences.js'
 import { diffSchemas } from './rules/walk.js'
 
 export type { JsonSchema } from './parse.js'
@@ -17,7 +23,10 @@ export function jsonSchemaDifferences(
   options?: CompatOptions,
 ): (Difference & { compatible: boolean })[] {
   const compatible = COMPATIBLE_CHANGES[policyOf(options?.policy)]
-  return diffSchemas(writer.model(), reader.model(), compatible).map((d) => ({ ...d, compatible: compatible.has(d.type) }))
+  return diffSchemas(writer.model(), reader.model(), compatible).map((d) => ({
+    ...d,
+    compatible: compatible.has(d.type),
+  }))
 }
 
 function externalRefs(raw: unknown, out: Set<string>): void {

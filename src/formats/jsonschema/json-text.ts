@@ -42,7 +42,11 @@ class TreeReader {
     if (c === '{') return this.#object()
     if (c === '[') return this.#array()
     if (c === '"') return { t: 'string', value: this.#string() }
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, value] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.text.startsWith(word, this.#pos)) {
         this.#pos += word.length
         return { t: 'literal', value }

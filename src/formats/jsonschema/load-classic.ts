@@ -54,7 +54,8 @@ export function loadClassic(raw: unknown, scope: Scope, ctx: LoadContext): Node 
   if (Array.isArray(raw.enum)) parts.push({ kind: 'enum', src: raw, values: raw.enum })
   for (const criterion of COMBINERS) {
     const list = raw[criterion]
-    if (Array.isArray(list)) parts.push({ kind: 'combined', src: raw, criterion, synthetic: false, subschemas: list.map(child) })
+    if (Array.isArray(list))
+      parts.push({ kind: 'combined', src: raw, criterion, synthetic: false, subschemas: list.map(child) })
   }
   if (Object.hasOwn(raw, 'not')) parts.push({ kind: 'not', src: raw, not: child(raw.not) })
   if (draft !== 'draft-04' && Object.hasOwn(raw, 'const')) parts.push({ kind: 'const', src: raw, value: raw.const })
@@ -140,7 +141,8 @@ function objectSchema(raw: Record<string, unknown>, draft: Draft, child: (v: unk
   setAdditional(node, raw.additionalProperties, child)
   if (isPlainObject(raw.dependencies)) {
     for (const [key, value] of Object.entries(raw.dependencies)) {
-      if (Array.isArray(value)) node.propertyDependencies.push([key, value.filter((s): s is string => typeof s === 'string')])
+      if (Array.isArray(value))
+        node.propertyDependencies.push([key, value.filter((s): s is string => typeof s === 'string')])
       else if (draft !== 'draft-04' || isPlainObject(value)) node.schemaDependencies.push([key, child(value)])
     }
   }

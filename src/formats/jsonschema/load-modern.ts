@@ -113,7 +113,10 @@ function keywordNode(
     case 'dependentRequired':
       if (!isPlainObject(value)) return undefined
       return obj((n) => {
-        n.propertyDependencies = Object.entries(value).map(([k, v]) => [k, Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []])
+        n.propertyDependencies = Object.entries(value).map(([k, v]) => [
+          k,
+          Array.isArray(v) ? v.filter((s) => typeof s === 'string') : [],
+        ])
       })
     case 'dependentSchemas':
       if (!isPlainObject(value)) return undefined
@@ -188,7 +191,9 @@ function typeNode(type: unknown, raw: unknown): Node | undefined {
 
 function combined(criterion: Criterion, subschemas: Node[], src: unknown): Node {
   // The translator flattens a synthetic allOf that appears as a combiner entry.
-  const flat = subschemas.flatMap((s) => (s.kind === 'combined' && s.synthetic && s.criterion === 'allOf' ? s.subschemas : [s]))
+  const flat = subschemas.flatMap((s) =>
+    s.kind === 'combined' && s.synthetic && s.criterion === 'allOf' ? s.subschemas : [s],
+  )
   return { kind: 'combined', src, criterion, synthetic: false, subschemas: flat }
 }
 

@@ -22,11 +22,20 @@ function parseError(text: string, refs: ResolvedRef[] = [], mode: 'new' | 'store
 
 describe('parseJsonSchema: dialects', () => {
   it.each([
-    ['draft-04', '{"$schema":"http://json-schema.org/draft-04/schema#","id":"x","type":"number","maximum":5,"exclusiveMaximum":true}'],
+    [
+      'draft-04',
+      '{"$schema":"http://json-schema.org/draft-04/schema#","id":"x","type":"number","maximum":5,"exclusiveMaximum":true}',
+    ],
     ['draft-06', '{"$schema":"http://json-schema.org/draft-06/schema#","type":"number","exclusiveMaximum":5}'],
     ['draft-07', '{"$schema":"http://json-schema.org/draft-07/schema#","if":{"type":"string"},"then":{"minLength":1}}'],
-    ['2019-09', '{"$schema":"https://json-schema.org/draft/2019-09/schema","type":"object","dependentRequired":{"a":["b"]}}'],
-    ['2020-12', '{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[{"type":"string"}],"items":false}'],
+    [
+      '2019-09',
+      '{"$schema":"https://json-schema.org/draft/2019-09/schema","type":"object","dependentRequired":{"a":["b"]}}',
+    ],
+    [
+      '2020-12',
+      '{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array","prefixItems":[{"type":"string"}],"items":false}',
+    ],
   ])('accepts a %s schema and picks the dialect from $schema', (draft, text) => {
     expect(parseJsonSchema(text, [], 'new').draft).toBe(draft)
   })
@@ -65,8 +74,14 @@ describe('parseJsonSchema: invalid schemas give SchemaParseError', () => {
     ['an empty draft-04 enum', '{"$schema":"http://json-schema.org/draft-04/schema#","enum":[]}'],
     ['an invalid pattern', '{"type":"string","pattern":"("}'],
     ['multipleOf 0', '{"type":"number","multipleOf":0}'],
-    ['a boolean draft-06 exclusiveMaximum', '{"$schema":"http://json-schema.org/draft-06/schema#","exclusiveMaximum":true}'],
-    ['a numeric draft-04 exclusiveMaximum', '{"$schema":"http://json-schema.org/draft-04/schema#","maximum":3,"exclusiveMaximum":5}'],
+    [
+      'a boolean draft-06 exclusiveMaximum',
+      '{"$schema":"http://json-schema.org/draft-06/schema#","exclusiveMaximum":true}',
+    ],
+    [
+      'a numeric draft-04 exclusiveMaximum',
+      '{"$schema":"http://json-schema.org/draft-04/schema#","maximum":3,"exclusiveMaximum":5}',
+    ],
     ['additionalProperties as a string', '{"additionalProperties":"no"}'],
     ['items as a number', '{"items":5}'],
     ['an empty allOf', '{"allOf":[]}'],
@@ -79,7 +94,9 @@ describe('parseJsonSchema: invalid schemas give SchemaParseError', () => {
   })
 
   it('names the keyword and JSON pointer of a meta-schema violation', () => {
-    expect(parseError('{"properties":{"a":{"type":"strnig"}}}').message).toContain("keyword 'type' at '#/properties/a/type'")
+    expect(parseError('{"properties":{"a":{"type":"strnig"}}}').message).toContain(
+      "keyword 'type' at '#/properties/a/type'",
+    )
   })
 
   it('names the $ref that does not resolve', () => {
@@ -112,7 +129,11 @@ describe('parseJsonSchema: references', () => {
   })
 
   it('resolves a $ref with a fragment into a registered schema', () => {
-    const parsed = parseJsonSchema('{"$ref":"defs.json#/$defs/id"}', [ref('defs.json', { $defs: { id: { type: 'integer' } } })], 'new')
+    const parsed = parseJsonSchema(
+      '{"$ref":"defs.json#/$defs/id"}',
+      [ref('defs.json', { $defs: { id: { type: 'integer' } } })],
+      'new',
+    )
     expect(parsed.validator()(3).valid).toBe(true)
     expect(parsed.validator()('3').valid).toBe(false)
   })
@@ -130,18 +151,28 @@ describe('parseJsonSchema: references', () => {
 
 describe('JsonSchema.validator', () => {
   it('reports why a value does not match', () => {
-    const result = parseJsonSchema('{"type":"object","properties":{"a":{"type":"integer"}}}', [], 'new').validator()({ a: 'x' })
+    const result = parseJsonSchema('{"type":"object","properties":{"a":{"type":"integer"}}}', [], 'new').validator()({
+      a: 'x',
+    })
     expect(result.valid).toBe(false)
     expect(result.errors.join()).toContain('/a')
   })
 
   it('applies draft-04 boolean exclusiveMaximum', () => {
-    const v = parseJsonSchema('{"$schema":"http://json-schema.org/draft-04/schema#","type":"number","maximum":5,"exclusiveMaximum":true}', [], 'new').validator()
+    const v = parseJsonSchema(
+      '{"$schema":"http://json-schema.org/draft-04/schema#","type":"number","maximum":5,"exclusiveMaximum":true}',
+      [],
+      'new',
+    ).validator()
     expect([v(4).valid, v(5).valid]).toEqual([true, false])
   })
 
   it('applies 2020-12 prefixItems', () => {
-    const v = parseJsonSchema('{"$schema":"https://json-schema.org/draft/2020-12/schema","prefixItems":[{"type":"string"}],"items":false}', [], 'new').validator()
+    const v = parseJsonSchema(
+      '{"$schema":"https://json-schema.org/draft/2020-12/schema","prefixItems":[{"type":"string"}],"items":false}',
+      [],
+      'new',
+    ).validator()
     expect([v(['a']).valid, v(['a', 'b']).valid, v([1]).valid]).toEqual([true, false, false])
   })
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { RefIndex } from './refs.js'
 
-const ref = (name: string, schema: unknown) => ({ name, subject: name, version: 1, schema: JSON.stringify(schema), schemaType: 'JSON' as const })
+const ref = (name: string, schema: unknown) => ({
+  name,
+  subject: name,
+  version: 1,
+  schema: JSON.stringify(schema),
+  schemaType: 'JSON' as const,
+})
 const parse = (text: string) => JSON.parse(text) as unknown
 
 describe('RefIndex', () => {
@@ -23,7 +29,11 @@ describe('RefIndex', () => {
   })
 
   it('resolves $anchor and draft-07 "#name" ids', () => {
-    const index = new RefIndex({ definitions: { a: { $id: '#name', type: 'null' }, b: { $anchor: 'other', type: 'number' } } }, [], parse)
+    const index = new RefIndex(
+      { definitions: { a: { $id: '#name', type: 'null' }, b: { $anchor: 'other', type: 'number' } } },
+      [],
+      parse,
+    )
     expect(index.resolve('#name', index.root)?.raw).toEqual({ $id: '#name', type: 'null' })
     expect(index.resolve('#other', index.root)?.raw).toEqual({ $anchor: 'other', type: 'number' })
   })

@@ -93,7 +93,8 @@ export class RefIndex {
       // draft-06/07 write anchors as `"$id": "#name"`.
       if (typeof id === 'string' && id.startsWith('#') && id.length > 1)
         this.#anchors.set(`${stripFragment(scope.base)}${id}`, { raw, scope })
-      for (const [key, value] of Object.entries(raw)) if (key !== 'enum' && key !== 'const' && key !== 'default') visit(value, inner)
+      for (const [key, value] of Object.entries(raw))
+        if (key !== 'enum' && key !== 'const' && key !== 'default') visit(value, inner)
     }
     visit(doc.raw, rootScope)
     return rootScope

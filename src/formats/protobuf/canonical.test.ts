@@ -187,7 +187,11 @@ message A {}
   })
 
   it('drops the proto2 syntax line (leaving the blank line, as Confluent does) and formats option numbers when normalizing', () => {
-    expect(normalized('syntax = "proto2"; message M { optional double d = 1 [default = 1.50]; optional int32 h = 2 [default = 0x10]; }')).toBe(
+    expect(
+      normalized(
+        'syntax = "proto2"; message M { optional double d = 1 [default = 1.50]; optional int32 h = 2 [default = 0x10]; }',
+      ),
+    ).toBe(
       `
 message M {
   optional double d = 1 [default = 1.5];
@@ -213,16 +217,25 @@ message M {
         message N {}
       }`)
     expect(protobufFormat.canonicalize(a)).not.toBe(protobufFormat.canonicalize(b))
-    expect(protobufFormat.canonicalize(a, { normalize: true })).toBe(protobufFormat.canonicalize(b, { normalize: true }))
+    expect(protobufFormat.canonicalize(a, { normalize: true })).toBe(
+      protobufFormat.canonicalize(b, { normalize: true }),
+    )
     expect(protobufFormat.equivalent(a, b)).toBe(true)
   })
 
   it('never reorders messages, since message indexes depend on the order', () => {
-    expect(normalized('syntax = "proto3"; message Z {} message A {}')).toBe('syntax = "proto3";\n\nmessage Z {}\nmessage A {}\n')
+    expect(normalized('syntax = "proto3"; message Z {} message A {}')).toBe(
+      'syntax = "proto3";\n\nmessage Z {}\nmessage A {}\n',
+    )
   })
 
   it('tells different files apart', () => {
-    expect(protobufFormat.equivalent(parse('syntax = "proto3"; message M { int32 a = 1; }'), parse('syntax = "proto3"; message M { int64 a = 1; }'))).toBe(false)
+    expect(
+      protobufFormat.equivalent(
+        parse('syntax = "proto3"; message M { int32 a = 1; }'),
+        parse('syntax = "proto3"; message M { int64 a = 1; }'),
+      ),
+    ).toBe(false)
   })
 
   it('prints canonical text that parses back to the same text', () => {

@@ -63,7 +63,11 @@ class Printer {
     if (opts.length > 0) sb += '\n' + opts.map((o) => this.#optionStatement(o)).join('')
     if (f.types.length > 0) sb += '\n' + this.#types(f.types, (s) => s)
     if (!this.o.ignoreExtensions && f.extendDeclarations.length > 0) {
-      sb += '\n' + this.#extends(f.extendDeclarations).map((e) => this.#extend(e)).join('')
+      sb +=
+        '\n' +
+        this.#extends(f.extendDeclarations)
+          .map((e) => this.#extend(e))
+          .join('')
     }
     if (f.services.length > 0) sb += '\n' + f.services.map((s) => this.#service(s)).join('')
     return sb
@@ -87,7 +91,12 @@ class Printer {
     if (m.reserved.length > 0) sb += '\n' + this.#ranges('reserved', m.reserved).map(indent).join('')
     const opts = this.#filterOptions(m.options)
     if (opts.length > 0) sb += '\n' + opts.map((o) => indent(this.#optionStatement(o))).join('')
-    if (m.fields.length > 0) sb += '\n' + this.#byTag(m.fields).map((f) => indent(this.#field(f))).join('')
+    if (m.fields.length > 0)
+      sb +=
+        '\n' +
+        this.#byTag(m.fields)
+          .map((f) => indent(this.#field(f)))
+          .join('')
     if (m.oneOfs.length > 0) {
       let oneOfs = m.oneOfs
       if (this.#normalize) {
@@ -98,12 +107,21 @@ class Printer {
       }
       sb += '\n' + oneOfs.map((o) => indent(this.#oneOf(o))).join('')
     }
-    if (m.groups.length > 0) sb += '\n' + this.#byTag(m.groups).map((g) => indent(this.#group(g))).join('')
+    if (m.groups.length > 0)
+      sb +=
+        '\n' +
+        this.#byTag(m.groups)
+          .map((g) => indent(this.#group(g)))
+          .join('')
     if (!this.o.ignoreExtensions && m.extensions.length > 0) {
       sb += '\n' + this.#ranges('extensions', m.extensions).map(indent).join('')
     }
     if (!this.o.ignoreExtensions && m.extendDeclarations.length > 0) {
-      sb += '\n' + this.#extends(m.extendDeclarations).map((e) => indent(this.#extend(e))).join('')
+      sb +=
+        '\n' +
+        this.#extends(m.extendDeclarations)
+          .map((e) => indent(this.#extend(e)))
+          .join('')
     }
     if (m.nested.length > 0) sb += '\n' + this.#types(m.nested, indent)
     return sb + '}\n'
@@ -129,13 +147,23 @@ class Printer {
     const opts = this.#filterOptions(o.options)
     if (opts.length > 0) sb += '\n' + opts.map((x) => indent(this.#optionStatement(x))).join('')
     if (o.fields.length > 0) sb += '\n' + o.fields.map((f) => indent(this.#field(f))).join('')
-    if (o.groups.length > 0) sb += '\n' + this.#byTag(o.groups).map((g) => indent(this.#group(g))).join('')
+    if (o.groups.length > 0)
+      sb +=
+        '\n' +
+        this.#byTag(o.groups)
+          .map((g) => indent(this.#group(g)))
+          .join('')
     return sb + '}\n'
   }
 
   #group(g: GroupElement): string {
     let sb = `${g.label ? g.label + ' ' : ''}group ${g.name} = ${g.tag} {`
-    if (g.fields.length > 0) sb += '\n' + this.#byTag(g.fields).map((f) => indent(this.#field(f))).join('')
+    if (g.fields.length > 0)
+      sb +=
+        '\n' +
+        this.#byTag(g.fields)
+          .map((f) => indent(this.#field(f)))
+          .join('')
     return sb + '}\n'
   }
 
@@ -152,8 +180,10 @@ class Printer {
       }
     }
     let opts = [...f.options]
-    if (f.defaultValue) opts.push({ name: 'default', parenthesized: false, value: this.#defaultValue(type, f.defaultValue) })
-    if (f.jsonName !== undefined) opts.push({ name: 'json_name', parenthesized: false, value: { kind: 'STRING', value: f.jsonName } })
+    if (f.defaultValue)
+      opts.push({ name: 'default', parenthesized: false, value: this.#defaultValue(type, f.defaultValue) })
+    if (f.jsonName !== undefined)
+      opts.push({ name: 'json_name', parenthesized: false, value: { kind: 'STRING', value: f.jsonName } })
     opts = this.#filterOptions(opts)
     const optText = opts.length > 0 ? ' ' + this.#optionList(opts) : ''
     return `${label ? label + ' ' : ''}${type} ${f.name} = ${f.tag}${optText};\n`
@@ -181,7 +211,12 @@ class Printer {
 
   #extend(e: ExtendElement): string {
     let sb = `extend ${e.name} {`
-    if (e.fields.length > 0) sb += '\n' + this.#byTag(e.fields).map((f) => indent(this.#field(f))).join('')
+    if (e.fields.length > 0)
+      sb +=
+        '\n' +
+        this.#byTag(e.fields)
+          .map((f) => indent(this.#field(f)))
+          .join('')
     return sb + '}\n'
   }
 
@@ -204,7 +239,8 @@ class Printer {
   #ranges(keyword: string, groups: readonly (readonly RangeValue[])[]): string[] {
     let list = groups
     if (this.#normalize) {
-      const key = (v: RangeValue) => (typeof v === 'number' ? v : typeof v === 'string' ? Number.MAX_SAFE_INTEGER : v.start)
+      const key = (v: RangeValue) =>
+        typeof v === 'number' ? v : typeof v === 'string' ? Number.MAX_SAFE_INTEGER : v.start
       const text = (v: RangeValue) => (typeof v === 'object' ? `${v.start}..${v.end}` : String(v))
       list = groups
         .flat()
@@ -233,7 +269,8 @@ class Printer {
   #filterOptions(options: readonly OptionElement[]): OptionElement[] {
     let out = [...options]
     if (this.o.dropCustomOptions) out = out.filter((o) => !o.parenthesized)
-    if (this.o.ignoreExtensions) out = out.filter((o) => !o.parenthesized || o.name.replace(/^\./, '').startsWith('confluent.'))
+    if (this.o.ignoreExtensions)
+      out = out.filter((o) => !o.parenthesized || o.name.replace(/^\./, '').startsWith('confluent.'))
     if (this.#normalize) out = normalizeOptions(out, this.o.table!, this.#scope)
     return out
   }
@@ -299,7 +336,9 @@ class Printer {
         return `{\n${this.#map(v.value)}}`
       case 'LIST':
         if (this.#normalize && v.value.length === 1) return this.#value(v.value[0]!)
-        return '[\n' + v.value.map((x, i) => indent(this.#value(x) + (i < v.value.length - 1 ? ',' : ''))).join('') + ']'
+        return (
+          '[\n' + v.value.map((x, i) => indent(this.#value(x) + (i < v.value.length - 1 ? ',' : ''))).join('') + ']'
+        )
       case 'OPTION':
         return this.#option(v.value)
     }

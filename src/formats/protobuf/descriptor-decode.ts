@@ -30,7 +30,11 @@ export function decodeFileDescriptor(base64: string): ProtoFile {
   const type = descriptorType('FileDescriptorProto')
   let d: D
   try {
-    d = type.toObject(type.decode(Buffer.from(base64.trim(), 'base64')), { enums: String, longs: String, arrays: true }) as D
+    d = type.toObject(type.decode(Buffer.from(base64.trim(), 'base64')), {
+      enums: String,
+      longs: String,
+      arrays: true,
+    }) as D
   } catch (e) {
     throw new SchemaParseError(`not a valid base64 FileDescriptorProto: ${(e as Error).message}`, { cause: e })
   }
@@ -40,7 +44,11 @@ export function decodeFileDescriptor(base64: string): ProtoFile {
   const weak = new Set<number>(d.weak_dependency ?? [])
   const dec = new Decoder(proto3)
   return {
-    ...(d.syntax === 'proto3' ? { syntax: 'proto3' as const } : d.syntax === 'proto2' ? { syntax: 'proto2' as const } : {}),
+    ...(d.syntax === 'proto3'
+      ? { syntax: 'proto3' as const }
+      : d.syntax === 'proto2'
+        ? { syntax: 'proto2' as const }
+        : {}),
     ...(d.package ? { packageName: d.package as string } : {}),
     imports: deps.filter((_, i) => !pub.has(i) && !weak.has(i)),
     publicImports: deps.filter((_, i) => pub.has(i)),
@@ -59,7 +67,9 @@ class Decoder {
     const nestedRaw: D[] = m.nested_type ?? []
     const entries = new Map<string, D>()
     for (const n of nestedRaw) if (n.options?.map_entry) entries.set(n.name, n)
-    const groupNames = new Set<string>((m.field ?? []).filter((f: D) => f.type === 'TYPE_GROUP').map((f: D) => typeSimpleName(f.type_name)))
+    const groupNames = new Set<string>(
+      (m.field ?? []).filter((f: D) => f.type === 'TYPE_GROUP').map((f: D) => typeSimpleName(f.type_name)),
+    )
     const decls: D[] = m.oneof_decl ?? []
     const realOneofs = new Set<number>()
     for (const f of m.field ?? []) if (f.oneof_index !== undefined && !f.proto3_optional) realOneofs.add(f.oneof_index)
@@ -67,7 +77,12 @@ class Decoder {
     const oneofAt = new Map<number, OneOfElement & { fields: FieldElement[] }>()
     decls.forEach((o, i) => {
       if (!realOneofs.has(i)) return
-      const el = { name: o.name as string, fields: [] as FieldElement[], groups: [], options: plainToOptions(o.options, 'OneofOptions') }
+      const el = {
+        name: o.name as string,
+        fields: [] as FieldElement[],
+        groups: [],
+        options: plainToOptions(o.options, 'OneofOptions'),
+      }
       oneOfs.push(el)
       oneofAt.set(i, el)
     })
@@ -77,7 +92,12 @@ class Decoder {
       if (f.type === 'TYPE_GROUP') {
         const g = nestedRaw.find((n) => n.name === typeSimpleName(f.type_name))
         const label = this.#label(f)
-        groups.push({ ...(label ? { label } : {}), name: typeSimpleName(f.type_name), tag: f.number, fields: (g?.field ?? []).map((x: D) => this.field(x)) })
+        groups.push({
+          ...(label ? { label } : {}),
+          name: typeSimpleName(f.type_name),
+          tag: f.number,
+          fields: (g?.field ?? []).map((x: D) => this.field(x)),
+        })
         continue
       }
       const entry = f.type === 'TYPE_MESSAGE' ? entries.get(typeSimpleName(f.type_name)) : undefined
@@ -106,7 +126,13 @@ class Decoder {
 
   #mapField(f: D, entry: D): FieldElement {
     const [k, v] = ['key', 'value'].map((n) => (entry.field ?? []).find((x: D) => x.name === n)) as [D, D]
-    return { type: `map<${typeOf(k)}, ${typeOf(v)}>`, name: f.name, tag: f.number, options: plainToOptions(f.options, 'FieldOptions'), ...jsonName(f) }
+    return {
+      type: `map<${typeOf(k)}, ${typeOf(v)}>`,
+      name: f.name,
+      tag: f.number,
+      options: plainToOptions(f.options, 'FieldOptions'),
+      ...jsonName(f),
+    }
   }
 
   #label(f: D): Label | undefined {
@@ -121,7 +147,14 @@ class Decoder {
     const type = typeOf(f)
     let defaultValue: OptionValue | undefined
     if (f.default_value !== undefined && f.default_value !== '') {
-      const kind = type === 'string' || type === 'bytes' ? 'STRING' : type === 'bool' ? 'BOOLEAN' : f.type === 'TYPE_ENUM' ? 'ENUM' : 'NUMBER'
+      const kind =
+        type === 'string' || type === 'bytes'
+          ? 'STRING'
+          : type === 'bool'
+            ? 'BOOLEAN'
+            : f.type === 'TYPE_ENUM'
+              ? 'ENUM'
+              : 'NUMBER'
       defaultValue = { kind, value: f.default_value } as OptionValue
     }
     return {
@@ -139,7 +172,11 @@ class Decoder {
     return {
       kind: 'enum',
       name: e.name,
-      constants: (e.value ?? []).map((v: D) => ({ name: v.name, tag: v.number ?? 0, options: plainToOptions(v.options, 'EnumValueOptions') })),
+      constants: (e.value ?? []).map((v: D) => ({
+        name: v.name,
+        tag: v.number ?? 0,
+        options: plainToOptions(v.options, 'EnumValueOptions'),
+      })),
       reserved: groupRanges([...(e.reserved_range ?? []).map((r: D) => inclusive(r, 0)), ...(e.reserved_name ?? [])]),
       options: plainToOptions(e.options, 'EnumOptions'),
     }
@@ -168,8 +205,10 @@ class Decoder {
 }
 
 function typeOf(f: D): string {
-  if (f.type && f.type !== 'TYPE_MESSAGE' && f.type !== 'TYPE_ENUM' && f.type !== 'TYPE_GROUP') return String(f.type).slice(5).toLowerCase()
-  if (typeof f.type_name !== 'string' || f.type_name === '') throw new SchemaParseError(`field '${f.name}' has neither a type nor a type name`)
+  if (f.type && f.type !== 'TYPE_MESSAGE' && f.type !== 'TYPE_ENUM' && f.type !== 'TYPE_GROUP')
+    return String(f.type).slice(5).toLowerCase()
+  if (typeof f.type_name !== 'string' || f.type_name === '')
+    throw new SchemaParseError(`field '${f.name}' has neither a type nor a type name`)
   return f.type_name
 }
 

@@ -89,7 +89,16 @@ function mapEntries(entries: readonly OptionValue[], _field: protobuf.MapField):
     if (e.kind !== 'MAP') continue
     const key = e.value.get('key')
     const value = e.value.get('value')
-    if (key && key.kind !== 'MAP' && key.kind !== 'LIST' && key.kind !== 'OPTION' && value && value.kind !== 'MAP' && value.kind !== 'LIST' && value.kind !== 'OPTION') {
+    if (
+      key &&
+      key.kind !== 'MAP' &&
+      key.kind !== 'LIST' &&
+      key.kind !== 'OPTION' &&
+      value &&
+      value.kind !== 'MAP' &&
+      value.kind !== 'LIST' &&
+      value.kind !== 'OPTION'
+    ) {
       out[key.value] = value.value
     }
   }
@@ -148,4 +157,3 @@ function fromPlain(value: unknown, field: protobuf.Field, inList = false): Optio
   }
   return undefined
 }
-

@@ -15,7 +15,9 @@ import { protobufFormat } from './index.js'
 import type { ProtobufSchema } from './parse.js'
 
 const COMMON = 'syntax = "proto3"; package acme.common; message Address { string city = 1; repeated string lines = 2; }'
-const refs: ResolvedRef[] = [{ name: 'acme/common.proto', subject: 'acme/common.proto', version: 1, schema: COMMON, schemaType: 'PROTOBUF' }]
+const refs: ResolvedRef[] = [
+  { name: 'acme/common.proto', subject: 'acme/common.proto', version: 1, schema: COMMON, schemaType: 'PROTOBUF' },
+]
 
 const ORDER = `syntax = "proto3";
 package acme;
@@ -69,7 +71,10 @@ function bufRegistry(s: ProtobufSchema) {
     if (name in builtin) return builtin[name] as never
     const dep = s.dependencies.find((d) => d.name === name)!
     const depSchema = protobufFormat.parse(refs.find((r) => r.name === name)!.schema, [], 'new')
-    const depFdp = fromBinary(FileDescriptorProtoSchema, Buffer.from(encodeFileDescriptor(dep.file, depSchema.table, name), 'base64'))
+    const depFdp = fromBinary(
+      FileDescriptorProtoSchema,
+      Buffer.from(encodeFileDescriptor(dep.file, depSchema.table, name), 'base64'),
+    )
     return depFdp
   })
 }
@@ -86,7 +91,9 @@ describe('serialized descriptors', () => {
   ])('round-trips %s', (_what, text, r) => {
     const s = protobufFormat.parse(text, r, 'new')
     const back = protobufFormat.parse(protobufFormat.render(s, 'serialized')!, r, 'new')
-    expect(protobufFormat.canonicalize(back, { normalize: true })).toBe(protobufFormat.canonicalize(s, { normalize: true }))
+    expect(protobufFormat.canonicalize(back, { normalize: true })).toBe(
+      protobufFormat.canonicalize(s, { normalize: true }),
+    )
     expect(protobufFormat.equivalent(back, s)).toBe(true)
   })
 
@@ -133,9 +140,18 @@ describe('serialized descriptors', () => {
   it('encodes with protobufjs what the client decodes with the served descriptor', () => {
     const s = protobufFormat.parse(ORDER, refs, 'new')
     const type = s.lookupMessage('acme.Order')!
-    const bytes = type.encode(
-      type.fromObject({ id: 'o-1', ship_to: { city: 'Oslo', lines: ['a', 'b'] }, lines: { x: { qty: 2 } }, cash: 5, priority: 0, history: [1, 0, 1] }),
-    ).finish()
+    const bytes = type
+      .encode(
+        type.fromObject({
+          id: 'o-1',
+          ship_to: { city: 'Oslo', lines: ['a', 'b'] },
+          lines: { x: { qty: 2 } },
+          cash: 5,
+          priority: 0,
+          history: [1, 0, 1],
+        }),
+      )
+      .finish()
     const decoded = fromBinary(bufRegistry(s).getMessage('acme.Order')!, bytes)
     expect(toJson(bufRegistry(s).getMessage('acme.Order')!, decoded)).toEqual({
       orderId: 'o-1',
@@ -148,7 +164,9 @@ describe('serialized descriptors', () => {
   })
 
   it('reads protoc-made descriptors as the client registers them (map entries, oneofs, json names)', () => {
-    const base64 = Buffer.from(toBinary(FileDescriptorProtoSchema, file_google_protobuf_struct.proto)).toString('base64')
+    const base64 = Buffer.from(toBinary(FileDescriptorProtoSchema, file_google_protobuf_struct.proto)).toString(
+      'base64',
+    )
     const s = protobufFormat.parse(base64, [], 'new')
     const text = protobufFormat.canonicalize(s)
     expect(text).toContain('map<string, .google.protobuf.Value> fields = 1;')

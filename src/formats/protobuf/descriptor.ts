@@ -51,7 +51,9 @@ function fileToPlain(file: ProtoFile, table: TypeTable, name: string): Obj {
 
 const opt = (o: Obj | undefined) => (o ? { options: o } : {})
 
-const SCALAR_ENUM: Record<string, string> = Object.fromEntries([...SCALAR_TYPES].map((t) => [t, `TYPE_${t.toUpperCase()}`]))
+const SCALAR_ENUM: Record<string, string> = Object.fromEntries(
+  [...SCALAR_TYPES].map((t) => [t, `TYPE_${t.toUpperCase()}`]),
+)
 
 class Encoder {
   constructor(
@@ -76,7 +78,10 @@ class Encoder {
           ],
           options: { map_entry: true },
         })
-        fields.push({ ...this.field({ ...f, type: `.${full}.${entry}`, label: 'repeated' }, full, {}), type: 'TYPE_MESSAGE' })
+        fields.push({
+          ...this.field({ ...f, type: `.${full}.${entry}`, label: 'repeated' }, full, {}),
+          type: 'TYPE_MESSAGE',
+        })
       } else if (this.proto3 && f.label === 'optional') {
         oneofs.push({ name: `_${f.name}` })
         fields.push({ ...this.field(f, full, {}), oneof_index: oneofs.length - 1, proto3_optional: true })
@@ -88,7 +93,14 @@ class Encoder {
       for (const f of o.fields) fields.push({ ...this.field(f, full, {}), oneof_index: i })
     })
     const groups = m.groups.map((g) => {
-      fields.push({ name: g.name.toLowerCase(), number: g.tag, label: label(g.label), type: 'TYPE_GROUP', type_name: `.${full}.${g.name}`, json_name: defaultJsonName(g.name.toLowerCase()) })
+      fields.push({
+        name: g.name.toLowerCase(),
+        number: g.tag,
+        label: label(g.label),
+        type: 'TYPE_GROUP',
+        type_name: `.${full}.${g.name}`,
+        json_name: defaultJsonName(g.name.toLowerCase()),
+      })
       return { name: g.name, field: g.fields.map((f) => this.field(f, `${full}.${g.name}`, {})) }
     })
     // The element model does not keep how oneof members interleave with other fields; number order
@@ -104,9 +116,15 @@ class Encoder {
       ],
       enum_type: m.nested.filter((t): t is EnumElement => t.kind === 'enum').map((e) => this.enum(e)),
       extension: m.extendDeclarations.flatMap((e) => e.fields.map((f) => this.field(f, full, { extendee: e.name }))),
-      extension_range: m.extensions.flat().map((r) => exclusive(r)).filter((r) => r !== undefined),
+      extension_range: m.extensions
+        .flat()
+        .map((r) => exclusive(r))
+        .filter((r) => r !== undefined),
       oneof_decl: oneofs,
-      reserved_range: m.reserved.flat().map((r) => exclusive(r)).filter((r) => r !== undefined),
+      reserved_range: m.reserved
+        .flat()
+        .map((r) => exclusive(r))
+        .filter((r) => r !== undefined),
       reserved_name: m.reserved.flat().filter((r): r is string => typeof r === 'string'),
       ...opt(optionsToPlain(m.options, 'MessageOptions')),
     }
@@ -129,7 +147,12 @@ class Encoder {
       const e = this.table.resolveProtoc(extra.extendee, scope)
       out.extendee = e !== undefined ? '.' + e : extra.extendee
     }
-    if (f.defaultValue && f.defaultValue.kind !== 'MAP' && f.defaultValue.kind !== 'LIST' && f.defaultValue.kind !== 'OPTION') {
+    if (
+      f.defaultValue &&
+      f.defaultValue.kind !== 'MAP' &&
+      f.defaultValue.kind !== 'LIST' &&
+      f.defaultValue.kind !== 'OPTION'
+    ) {
       out.default_value = f.defaultValue.value
     }
     // protoc always fills json_name, and @bufbuild/protobuf (the JS client) relies on it.
@@ -140,8 +163,15 @@ class Encoder {
   enum(e: EnumElement): Obj {
     return {
       name: e.name,
-      value: e.constants.map((c) => ({ name: c.name, number: c.tag, ...opt(optionsToPlain(c.options, 'EnumValueOptions')) })),
-      reserved_range: e.reserved.flat().map((r) => (typeof r === 'string' ? undefined : typeof r === 'number' ? { start: r, end: r } : r)).filter((r) => r !== undefined),
+      value: e.constants.map((c) => ({
+        name: c.name,
+        number: c.tag,
+        ...opt(optionsToPlain(c.options, 'EnumValueOptions')),
+      })),
+      reserved_range: e.reserved
+        .flat()
+        .map((r) => (typeof r === 'string' ? undefined : typeof r === 'number' ? { start: r, end: r } : r))
+        .filter((r) => r !== undefined),
       reserved_name: e.reserved.flat().filter((r): r is string => typeof r === 'string'),
       ...opt(optionsToPlain(e.options, 'EnumOptions')),
     }
@@ -192,4 +222,3 @@ export function camel(name: string, upperFirst = false): string {
   }
   return out
 }
-

@@ -62,6 +62,11 @@ export const protobufFormat: SchemaFormat<ProtobufSchema> = {
     return undefined
   },
   checkCompatibility: (reader, writer, options) =>
-    checkProtobufCompatibility(reader, writer, options?.policy === 'WIRE_JSON' ? 'WIRE_JSON' : ('DEFAULT' satisfies Policy), options?.direction),
+    checkProtobufCompatibility(
+      reader,
+      writer,
+      options?.policy === 'WIRE_JSON' ? 'WIRE_JSON' : ('DEFAULT' satisfies Policy),
+      options?.direction,
+    ),
   describeRule: describeProtobufRule,
 }

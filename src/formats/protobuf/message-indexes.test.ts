@@ -44,13 +44,25 @@ describe('message indexes', () => {
   it.each([
     [[0], [0x00]],
     [[1], [0x02, 0x02]],
-    [[0, 0], [0x04, 0x00, 0x00]],
-    [[1, 0], [0x04, 0x02, 0x00]],
-    [[3, 1], [0x04, 0x06, 0x02]],
+    [
+      [0, 0],
+      [0x04, 0x00, 0x00],
+    ],
+    [
+      [1, 0],
+      [0x04, 0x02, 0x00],
+    ],
+    [
+      [3, 1],
+      [0x04, 0x06, 0x02],
+    ],
     [[64], [0x02, 0x80, 0x01]],
   ])('encodes %j as zig-zag varints %j', (path, bytes) => {
     expect([...encodeMessageIndexes(path)]).toEqual(bytes)
-    expect(decodeMessageIndexes(Uint8Array.from([0xff, ...bytes, 0x0a]), 1)).toEqual({ indexes: path, bytesRead: bytes.length })
+    expect(decodeMessageIndexes(Uint8Array.from([0xff, ...bytes, 0x0a]), 1)).toEqual({
+      indexes: path,
+      bytesRead: bytes.length,
+    })
   })
 
   it('rejects truncated or oversized lists', () => {

@@ -28,7 +28,8 @@ const messagesOf = (types: readonly IndexedType[]) => types.filter((t) => t.kind
 export function messageIndexes(file: IndexedFile, fullName: string): number[] {
   const name = fullName.startsWith('.') ? fullName.slice(1) : fullName
   const prefix = file.packageName ? `${file.packageName}.` : ''
-  if (!name.startsWith(prefix)) throw new RangeError(`Message '${fullName}' is not in package '${file.packageName ?? ''}'`)
+  if (!name.startsWith(prefix))
+    throw new RangeError(`Message '${fullName}' is not in package '${file.packageName ?? ''}'`)
   const parts = name.slice(prefix.length).split('.')
   const path: number[] = []
   let level = file.types

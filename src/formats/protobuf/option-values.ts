@@ -26,8 +26,14 @@ export function parseOption(c: TokenCursor): OptionElement {
   c.expect('=')
   const value = c.peek()?.text === '{' ? parseAggregate(c) : parseScalar(c)
   let nested: OptionValue = value
-  for (let i = subPath.length - 1; i >= 1; i--) nested = { kind: 'OPTION', value: { name: subPath[i]!, parenthesized: false, value: nested } }
-  if (subPath.length > 0) return { name, parenthesized, value: { kind: 'OPTION', value: { name: subPath[0]!, parenthesized: false, value: nested } } }
+  for (let i = subPath.length - 1; i >= 1; i--)
+    nested = { kind: 'OPTION', value: { name: subPath[i]!, parenthesized: false, value: nested } }
+  if (subPath.length > 0)
+    return {
+      name,
+      parenthesized,
+      value: { kind: 'OPTION', value: { name: subPath[0]!, parenthesized: false, value: nested } },
+    }
   return { name, parenthesized, value }
 }
 

@@ -6,7 +6,11 @@ import type { TypeTable } from './type-table.js'
  * qualified, `(a).b = v` becomes `(a) = { b: v }`, options are sorted by name, and repeated
  * settings of one non-repeated option are merged into a single aggregate.
  */
-export function normalizeOptions(options: readonly OptionElement[], table: TypeTable, scope: readonly string[]): OptionElement[] {
+export function normalizeOptions(
+  options: readonly OptionElement[],
+  table: TypeTable,
+  scope: readonly string[],
+): OptionElement[] {
   const qualified = options.map((o) => {
     if (!o.parenthesized) return o
     const resolved = table.resolve(o.name, scope, 'extend')

@@ -3,7 +3,13 @@ import { SchemaParseError, type ResolvedRef } from '../format.js'
 import { protobufFormat } from './index.js'
 import { parseProtobuf } from './parse.js'
 
-const ref = (name: string, schema: string): ResolvedRef => ({ name, subject: name, version: 1, schema, schemaType: 'PROTOBUF' })
+const ref = (name: string, schema: string): ResolvedRef => ({
+  name,
+  subject: name,
+  version: 1,
+  schema,
+  schemaType: 'PROTOBUF',
+})
 
 describe('parseProtobuf', () => {
   it('resolves imports from references and built-in files', () => {
@@ -81,17 +87,29 @@ describe('parseProtobuf', () => {
       `
     it.each([
       ['oneof', 'message M { oneof o { option (o_opt) = true; int32 a = 1; } }', 'option (o_opt) = true;'],
-      ['oneof, qualified name', 'message M { oneof o { option (.p.o_opt) = true; int32 a = 1; } }', 'option (.p.o_opt) = true;'],
+      [
+        'oneof, qualified name',
+        'message M { oneof o { option (.p.o_opt) = true; int32 a = 1; } }',
+        'option (.p.o_opt) = true;',
+      ],
       ['file', 'option (f_opt) = true; message M {}', 'option (f_opt) = true;'],
       ['message', 'message M { option (m_opt) = true; }', 'option (m_opt) = true;'],
       ['field', 'message M { optional int32 a = 1 [(fi_opt) = true]; }', '[(fi_opt) = true]'],
       ['oneof field', 'message M { oneof o { int32 a = 1 [(fi_opt) = true]; } }', '[(fi_opt) = true]'],
       ['map field', 'message M { map<string, int32> a = 1 [(fi_opt) = true]; }', '[(fi_opt) = true]'],
-      ['extension field', 'message M { extensions 100 to 199; } extend M { optional int32 x = 100 [(fi_opt) = true]; }', '[(fi_opt) = true]'],
+      [
+        'extension field',
+        'message M { extensions 100 to 199; } extend M { optional int32 x = 100 [(fi_opt) = true]; }',
+        '[(fi_opt) = true]',
+      ],
       ['enum', 'enum E { option (e_opt) = true; A = 0; }', 'option (e_opt) = true;'],
       ['enum value', 'enum E { A = 0 [(ev_opt) = true]; }', '[(ev_opt) = true]'],
       ['service', 'message M {} service S { option (s_opt) = true; rpc R (M) returns (M); }', 'option (s_opt) = true;'],
-      ['method', 'message M {} service S { rpc R (M) returns (M) { option (me_opt) = true; } }', 'option (me_opt) = true;'],
+      [
+        'method',
+        'message M {} service S { rpc R (M) returns (M) { option (me_opt) = true; } }',
+        'option (me_opt) = true;',
+      ],
       ['extension range', 'message M { extensions 100 to 199 [(x_opt) = true]; }', 'extensions 100 to 199'],
     ])('in a %s', (_where, body, kept) => {
       const s = parseProtobuf(extensions + body, [], 'new')
@@ -137,7 +155,10 @@ describe('parseProtobuf', () => {
     ['empty range', 'syntax = "proto3"; message A { reserved 5 to 2; }'],
     ['import cycle through references', 'syntax = "proto3"; import "a.proto"; message A {}'],
   ])('rejects %s with SchemaParseError', (_what, text) => {
-    const refs = [ref('a.proto', 'syntax = "proto3"; import "b.proto";'), ref('b.proto', 'syntax = "proto3"; import "a.proto";')]
+    const refs = [
+      ref('a.proto', 'syntax = "proto3"; import "b.proto";'),
+      ref('b.proto', 'syntax = "proto3"; import "a.proto";'),
+    ]
     expect(() => parseProtobuf(text, refs, 'new')).toThrow(SchemaParseError)
   })
 
@@ -145,7 +166,9 @@ describe('parseProtobuf', () => {
     expect(() => parseProtobuf('syntax = "proto3"; message A { Missing x = 1; }', [], 'new')).toThrow(
       /Invalid Protobuf in the schema: Type 'Missing' of field 'x' in 'A' could not be resolved/,
     )
-    expect(() => parseProtobuf('syntax = "proto3"; import "x/y.proto"; message A {}', [], 'new')).toThrow(/'x\/y\.proto'/)
+    expect(() => parseProtobuf('syntax = "proto3"; import "x/y.proto"; message A {}', [], 'new')).toThrow(
+      /'x\/y\.proto'/,
+    )
   })
 
   it('loads stored schemas whose imports are gone', () => {

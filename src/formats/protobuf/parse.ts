@@ -78,7 +78,8 @@ export function parseSchemaText(text: string, where: string): ProtoFile {
     if (looksLikeBase64Descriptor(text)) return decodeFileDescriptor(text)
     return parseProtoText(text)
   } catch (e) {
-    if (e instanceof SchemaParseError) throw new SchemaParseError(`Invalid Protobuf in ${where}: ${e.message}`, { cause: e })
+    if (e instanceof SchemaParseError)
+      throw new SchemaParseError(`Invalid Protobuf in ${where}: ${e.message}`, { cause: e })
     throw new SchemaParseError(`Invalid Protobuf in ${where}: ${(e as Error).message}`, { cause: e })
   }
 }
@@ -120,13 +121,18 @@ function collectDependencies(file: ProtoFile, refs: ResolvedRefs, mode: 'new' | 
 }
 
 /** protobufjs cannot parse list-valued aggregate options, so it gets our print without custom options. */
-function buildRoot(dependencies: readonly ProtobufDependency[], file: ProtoFile, mode: 'new' | 'stored'): protobuf.Root {
+function buildRoot(
+  dependencies: readonly ProtobufDependency[],
+  file: ProtoFile,
+  mode: 'new' | 'stored',
+): protobuf.Root {
   const root = new protobuf.Root()
   const load = (f: ProtoFile, where: string) => {
     try {
       protobuf.parse(printProto(f, { dropCustomOptions: true }), root, { keepCase: true })
     } catch (e) {
-      if (mode === 'new') throw new SchemaParseError(`Invalid Protobuf in ${where}: ${(e as Error).message}`, { cause: e })
+      if (mode === 'new')
+        throw new SchemaParseError(`Invalid Protobuf in ${where}: ${(e as Error).message}`, { cause: e })
     }
   }
   for (const d of dependencies) load(d.file, `'${d.name}'`)

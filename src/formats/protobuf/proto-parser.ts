@@ -234,7 +234,13 @@ class Parser {
   }
 
   #enum(): EnumElement {
-    const e: Mutable<EnumElement> = { kind: 'enum', name: this.#c.simpleName(), constants: [], reserved: [], options: [] }
+    const e: Mutable<EnumElement> = {
+      kind: 'enum',
+      name: this.#c.simpleName(),
+      constants: [],
+      reserved: [],
+      options: [],
+    }
     this.#c.expect('{')
     while (!this.#c.accept('}')) {
       if (this.#c.accept(';')) continue
@@ -354,7 +360,6 @@ class Parser {
     this.#c.expect(';')
     return o
   }
-
 }
 
 export type { TypeElement }

@@ -40,7 +40,8 @@ export class TokenCursor {
   integer(): number {
     const neg = this.accept('-')
     const t = this.next()
-    if (t.kind !== 'number' || !/^(0[xX][0-9a-fA-F]+|\d+)$/.test(t.text)) this.fail(t, `expected an integer, found '${t.text}'`)
+    if (t.kind !== 'number' || !/^(0[xX][0-9a-fA-F]+|\d+)$/.test(t.text))
+      this.fail(t, `expected an integer, found '${t.text}'`)
     const n = /^0[xX]/.test(t.text) ? parseInt(t.text, 16) : /^0\d/.test(t.text) ? parseInt(t.text, 8) : Number(t.text)
     if (!Number.isSafeInteger(n) || n > 0xffffffff) this.fail(t, `integer ${t.text} is out of range`)
     return neg ? -n : n

@@ -47,7 +47,11 @@ export class TypeTable {
     const addExtends = (extendsList: readonly ExtendElement[], path: readonly string[]) => {
       for (const e of extendsList) {
         for (const field of e.fields) {
-          this.extendFields.set(qualify([...path, field.name]), { packageName: pkg, field, repeated: field.label === 'repeated' })
+          this.extendFields.set(qualify([...path, field.name]), {
+            packageName: pkg,
+            field,
+            repeated: field.label === 'repeated',
+          })
         }
       }
     }
@@ -74,7 +78,12 @@ export class TypeTable {
    * `Context.resolve` does: a leading dot is absolute; otherwise try package + scope prefixes,
    * longest first, then the bare name. Returns the full name without a leading dot.
    */
-  resolve(name: string, scope: readonly string[], lookup: 'type' | 'extend' = 'type', packageName = this.packageName): string | undefined {
+  resolve(
+    name: string,
+    scope: readonly string[],
+    lookup: 'type' | 'extend' = 'type',
+    packageName = this.packageName,
+  ): string | undefined {
     const has = (n: string) => (lookup === 'type' ? this.types.has(n) : this.extendFields.has(n))
     if (name.startsWith('.')) {
       const n = name.slice(1)

@@ -1,5 +1,13 @@
 import { SchemaParseError } from '../format.js'
-import { SCALAR_TYPES, allFields, mapTypes, type FieldElement, type MessageElement, type ProtoFile, type TypeElement } from './model.js'
+import {
+  SCALAR_TYPES,
+  allFields,
+  mapTypes,
+  type FieldElement,
+  type MessageElement,
+  type ProtoFile,
+  type TypeElement,
+} from './model.js'
 import { MAX_TAG_VALUE } from './proto-parser.js'
 import type { TypeTable } from './type-table.js'
 
@@ -27,10 +35,14 @@ export function validateFile(file: ProtoFile, table: TypeTable, mode: 'new' | 's
     for (const f of fields) {
       checkType(f.type, scope, `field '${f.name}' in '${owner}'`)
       if (!strict) continue
-      if (f.tag < 1 || f.tag > MAX_TAG_VALUE) problems.push(`Field '${f.name}' in '${owner}' has number ${f.tag}, outside 1 to ${MAX_TAG_VALUE}`)
-      if (f.tag >= 19000 && f.tag <= 19999) problems.push(`Field '${f.name}' in '${owner}' uses reserved number ${f.tag}`)
-      if (syntax === 'proto3' && f.label === 'required') problems.push(`Field '${f.name}' in '${owner}': required fields are not allowed in proto3`)
-      if (syntax === 'proto3' && f.defaultValue) problems.push(`Field '${f.name}' in '${owner}': default values are not allowed in proto3`)
+      if (f.tag < 1 || f.tag > MAX_TAG_VALUE)
+        problems.push(`Field '${f.name}' in '${owner}' has number ${f.tag}, outside 1 to ${MAX_TAG_VALUE}`)
+      if (f.tag >= 19000 && f.tag <= 19999)
+        problems.push(`Field '${f.name}' in '${owner}' uses reserved number ${f.tag}`)
+      if (syntax === 'proto3' && f.label === 'required')
+        problems.push(`Field '${f.name}' in '${owner}': required fields are not allowed in proto3`)
+      if (syntax === 'proto3' && f.defaultValue)
+        problems.push(`Field '${f.name}' in '${owner}': default values are not allowed in proto3`)
     }
   }
   const visit = (types: readonly TypeElement[], scope: string) => {
@@ -66,8 +78,14 @@ export function validateFile(file: ProtoFile, table: TypeTable, mode: 'new' | 's
       tags.add(f.tag)
       names.add(f.name)
       for (const r of m.reserved.flat()) {
-        const hit = typeof r === 'string' ? r === f.name : typeof r === 'number' ? r === f.tag : f.tag >= r.start && f.tag <= r.end
-        if (hit) problems.push(`Field '${f.name}' in '${full}' uses a reserved ${typeof r === 'string' ? 'name' : 'number'}`)
+        const hit =
+          typeof r === 'string'
+            ? r === f.name
+            : typeof r === 'number'
+              ? r === f.tag
+              : f.tag >= r.start && f.tag <= r.end
+        if (hit)
+          problems.push(`Field '${f.name}' in '${full}' uses a reserved ${typeof r === 'string' ? 'name' : 'number'}`)
       }
     }
   }

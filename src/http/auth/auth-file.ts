@@ -53,7 +53,8 @@ function apiKeys(raw: unknown): Map<string, string> {
     const key = typeof v === 'string' ? v : isObj(v) ? v.key : undefined
     if (typeof key !== 'string' || key === '') throw new AuthFileError(`apiKeys.${name}.key must be a non-empty string`)
     const digest = key.startsWith('sha256:') ? key.slice(7).toLowerCase() : sha256Hex(key)
-    if (!/^[0-9a-f]{64}$/.test(digest)) throw new AuthFileError(`apiKeys.${name}.key: sha256: must be followed by 64 hex digits`)
+    if (!/^[0-9a-f]{64}$/.test(digest))
+      throw new AuthFileError(`apiKeys.${name}.key: sha256: must be followed by 64 hex digits`)
     out.set(digest, name)
   }
   return out
@@ -64,7 +65,8 @@ function jwt(raw: unknown, baseDir: string): AuthSettings['jwt'] {
   if (!isObj(raw)) throw new AuthFileError('jwt must be a map')
   let jwks = raw.jwks
   if (typeof jwks === 'string') jwks = JSON.parse(readFileSync(resolve(baseDir, jwks), 'utf8'))
-  if (!isObj(jwks) || !Array.isArray(jwks.keys)) throw new AuthFileError('jwt.jwks must be a JWKS file path or object with keys')
+  if (!isObj(jwks) || !Array.isArray(jwks.keys))
+    throw new AuthFileError('jwt.jwks must be a JWKS file path or object with keys')
   const opt = (k: string) => {
     const v = raw[k]
     if (v !== undefined && typeof v !== 'string') throw new AuthFileError(`jwt.${k} must be a string`)
@@ -94,10 +96,16 @@ function rules(raw: unknown): AccessRule[] {
   return raw.map((r, i): AccessRule => {
     if (!isObj(r)) throw new AuthFileError(`access[${i}] must be a map`)
     const { principal, subject, subjectPrefix, grant } = r
-    if (typeof principal !== 'string' || principal === '') throw new AuthFileError(`access[${i}].principal must be a name or *`)
-    if (!ACCESS_LEVELS.includes(grant as Access)) throw new AuthFileError(`access[${i}].grant must be one of ${ACCESS_LEVELS.join(', ')}`)
-    if (subject !== undefined && subjectPrefix !== undefined) throw new AuthFileError(`access[${i}]: give subject or subjectPrefix, not both`)
-    for (const [k, v] of [['subject', subject], ['subjectPrefix', subjectPrefix]] as const) {
+    if (typeof principal !== 'string' || principal === '')
+      throw new AuthFileError(`access[${i}].principal must be a name or *`)
+    if (!ACCESS_LEVELS.includes(grant as Access))
+      throw new AuthFileError(`access[${i}].grant must be one of ${ACCESS_LEVELS.join(', ')}`)
+    if (subject !== undefined && subjectPrefix !== undefined)
+      throw new AuthFileError(`access[${i}]: give subject or subjectPrefix, not both`)
+    for (const [k, v] of [
+      ['subject', subject],
+      ['subjectPrefix', subjectPrefix],
+    ] as const) {
       if (v !== undefined && typeof v !== 'string') throw new AuthFileError(`access[${i}].${k} must be a string`)
     }
     return {

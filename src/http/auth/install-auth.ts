@@ -82,7 +82,8 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
       case 'subject':
       case 'scope': {
         const raw = params.subject
-        const isScope = need.kind === 'scope' && (raw === undefined || configScope(raw) === GLOBAL_SCOPE || /^:\.[^:]*:$/.test(raw))
+        const isScope =
+          need.kind === 'scope' && (raw === undefined || configScope(raw) === GLOBAL_SCOPE || /^:\.[^:]*:$/.test(raw))
         if (isScope) {
           if (need.access === 'read') return undefined
           return acl.allowsGlobally(name, need.access) ? undefined : `${OPERATION[need.access]} on Cluster`
@@ -108,7 +109,9 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
         if (acl.allowsGlobally(name, 'read')) return undefined
         const guid = params.guid ?? ''
         const ids = registry.idsOfGuid(guid)
-        return ids.some(({ context, id }) => canReadSchema(name, id, `:${context}:`)) ? undefined : `Read on Schema: ${guid}`
+        return ids.some(({ context, id }) => canReadSchema(name, id, `:${context}:`))
+          ? undefined
+          : `Read on Schema: ${guid}`
       }
     }
   }

@@ -53,15 +53,27 @@ describe('JWT verification against a JWKS', () => {
 
   it('refuses exp and nbf that are not numbers', () => {
     const lenient = createJwtVerifier({ jwks, requireExp: false })
-    for (const bad of [{ exp: '2000000000' }, { exp: null }, { exp: true }, { nbf: '0' }, { nbf: [1] }, { exp: 2_000_000_000, nbf: 'now' }]) {
-      expect(lenient.verify(token('RS256', 'r1', { sub: 'alice', ...bad }, rsa.privateKey)), JSON.stringify(bad)).toBeUndefined()
+    for (const bad of [
+      { exp: '2000000000' },
+      { exp: null },
+      { exp: true },
+      { nbf: '0' },
+      { nbf: [1] },
+      { exp: 2_000_000_000, nbf: 'now' },
+    ]) {
+      expect(
+        lenient.verify(token('RS256', 'r1', { sub: 'alice', ...bad }, rsa.privateKey)),
+        JSON.stringify(bad),
+      ).toBeUndefined()
     }
     expect(lenient.verify(token('RS256', 'r1', { sub: 'alice', nbf: 0 }, rsa.privateKey))?.sub).toBe('alice')
   })
 
   it('refuses a token whose crit header names an extension, understood or not (RFC 7515 4.1.11)', () => {
     expect(verifier.verify(token('RS256', 'r1', claims, rsa.privateKey, { crit: ['exp'], exp: 1 }))).toBeUndefined()
-    expect(verifier.verify(token('RS256', 'r1', claims, rsa.privateKey, { crit: ['x-custom'], 'x-custom': 1 }))).toBeUndefined()
+    expect(
+      verifier.verify(token('RS256', 'r1', claims, rsa.privateKey, { crit: ['x-custom'], 'x-custom': 1 })),
+    ).toBeUndefined()
     expect(verifier.verify(token('RS256', 'r1', claims, rsa.privateKey, { crit: [] }))).toBeUndefined()
   })
 })

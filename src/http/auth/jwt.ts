@@ -35,7 +35,9 @@ function numericDate(claims: Record<string, unknown>, name: string): number | un
 function decodeSegment(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
   } catch {
     return undefined
   }
@@ -51,7 +53,13 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
  * const jwt = createJwtVerifier({ jwks: JSON.parse(readFileSync('jwks.json', 'utf8')), audience: 'registrum' })
  * const claims = jwt.verify(token) // undefined when invalid
  */
-export function createJwtVerifier({ jwks, issuer, audience, leewaySeconds = 30, requireExp = true }: JwtOptions): JwtVerifier {
+export function createJwtVerifier({
+  jwks,
+  issuer,
+  audience,
+  leewaySeconds = 30,
+  requireExp = true,
+}: JwtOptions): JwtVerifier {
   const keys: { kid: string | undefined; kty: string; key: KeyObject }[] = jwks.keys.map((jwk) => ({
     kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
     kty: String(jwk.kty),
@@ -74,7 +82,12 @@ export function createJwtVerifier({ jwks, issuer, audience, leewaySeconds = 30, 
       const data = Buffer.from(`${h}.${p}`)
       const ok = candidates.some((k) => {
         try {
-          return verify(alg.digest, data, alg.dsaEncoding ? { key: k.key, dsaEncoding: alg.dsaEncoding } : k.key, signature)
+          return verify(
+            alg.digest,
+            data,
+            alg.dsaEncoding ? { key: k.key, dsaEncoding: alg.dsaEncoding } : k.key,
+            signature,
+          )
         } catch {
           return false
         }

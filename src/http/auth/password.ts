@@ -23,7 +23,9 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /** Parsed `scrypt$...` hash, or undefined when the string is not one. */
-export function parsePasswordHash(encoded: string): { N: number; r: number; p: number; salt: Buffer; hash: Buffer } | undefined {
+export function parsePasswordHash(
+  encoded: string,
+): { N: number; r: number; p: number; salt: Buffer; hash: Buffer } | undefined {
   const parts = encoded.split('$')
   if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number]

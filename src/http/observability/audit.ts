@@ -3,7 +3,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { qualify } from '../../registry/subjects.js'
 
 /** POSTs that only read: lookup, compatibility checks and the root probe. */
-const READ_POSTS = new Set(['/', '/subjects/:subject', '/compatibility/subjects/:subject/versions', '/compatibility/subjects/:subject/versions/:version'])
+const READ_POSTS = new Set([
+  '/',
+  '/subjects/:subject',
+  '/compatibility/subjects/:subject/versions',
+  '/compatibility/subjects/:subject/versions/:version',
+])
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 

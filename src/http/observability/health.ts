@@ -37,7 +37,13 @@ export function installHealth(app: FastifyInstance, store: Readiness | undefined
       timer = setTimeout(() => resolve(false), READY_WAIT_MS)
     })
     try {
-      return await Promise.race([store.ready().then(() => true, () => false), timeout])
+      return await Promise.race([
+        store.ready().then(
+          () => true,
+          () => false,
+        ),
+        timeout,
+      ])
     } finally {
       clearTimeout(timer)
     }
@@ -48,6 +54,8 @@ export function installHealth(app: FastifyInstance, store: Readiness | undefined
     const ready = !draining && (await storeReady())
     reply.code(ready ? 200 : 503)
     const about = typeof store?.status === 'function' ? { store: store.status() } : {}
-    return ready ? { status: 'UP', ...about } : { status: 'DOWN', reason: draining ? 'shutting down' : 'store not ready', ...about }
+    return ready
+      ? { status: 'UP', ...about }
+      : { status: 'DOWN', reason: draining ? 'shutting down' : 'store not ready', ...about }
   })
 }

@@ -74,7 +74,9 @@ export function installBodyTimeout(app: FastifyInstance, ms: number): void {
     timed.on('error', () => {})
     const timer = setTimeout(() => {
       reply.header('connection', 'close')
-      const error = Object.assign(new Error(`The request body did not arrive within ${ms} ms`), { statusCode: BODY_TIMEOUT_ERROR_CODE })
+      const error = Object.assign(new Error(`The request body did not arrive within ${ms} ms`), {
+        statusCode: BODY_TIMEOUT_ERROR_CODE,
+      })
       payload.unpipe(timed)
       timed.destroy(error)
     }, ms)

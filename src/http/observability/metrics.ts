@@ -84,7 +84,12 @@ export function installMetrics(
 
   // These hooks run on every request: callback style, as an async hook costs a promise each time.
   // Only the compatibility routes need to see their answer.
-  const countEndpointCheck = (_request: unknown, reply: { statusCode: number }, payload: unknown, done: (err: null, p: unknown) => void) => {
+  const countEndpointCheck = (
+    _request: unknown,
+    reply: { statusCode: number },
+    payload: unknown,
+    done: (err: null, p: unknown) => void,
+  ) => {
     if (reply.statusCode === 200) {
       const compatible = (payload as { is_compatible?: unknown } | null)?.is_compatible
       if (typeof compatible === 'boolean') {
@@ -104,7 +109,11 @@ export function installMetrics(
     done()
     const route = request.routeOptions.url ?? 'unmatched'
     stats.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
-    if (route === REGISTER_ROUTE && request.method === 'POST' && (reply.statusCode === 200 || reply.statusCode === 409)) {
+    if (
+      route === REGISTER_ROUTE &&
+      request.method === 'POST' &&
+      (reply.statusCode === 200 || reply.statusCode === 409)
+    ) {
       checks.inc({ source: 'register' })
       if (reply.statusCode === 409) failures.inc({ source: 'register' })
     }

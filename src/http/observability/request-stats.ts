@@ -25,7 +25,12 @@ export class RequestStats {
     const key = `${method} ${status} ${route}`
     let series = this.#series.get(key)
     if (!series) {
-      series = { labels: { method, route, status: String(status) }, counts: new Array(BUCKETS.length + 1).fill(0), sum: 0, count: 0 }
+      series = {
+        labels: { method, route, status: String(status) },
+        counts: new Array(BUCKETS.length + 1).fill(0),
+        sum: 0,
+        count: 0,
+      }
       this.#series.set(key, series)
     }
     let i = 0
@@ -59,11 +64,19 @@ export class RequestStats {
           let cumulative = 0
           const buckets = BUCKETS.map((le, i) => {
             cumulative += s.counts[i]!
-            return { labels: { le, ...s.labels }, value: cumulative, metricName: `${prefix}_request_duration_seconds_bucket` }
+            return {
+              labels: { le, ...s.labels },
+              value: cumulative,
+              metricName: `${prefix}_request_duration_seconds_bucket`,
+            }
           })
           return [
             ...buckets,
-            { labels: { le: '+Inf', ...s.labels }, value: s.count, metricName: `${prefix}_request_duration_seconds_bucket` },
+            {
+              labels: { le: '+Inf', ...s.labels },
+              value: s.count,
+              metricName: `${prefix}_request_duration_seconds_bucket`,
+            },
             { labels: s.labels, value: s.sum, metricName: `${prefix}_request_duration_seconds_sum` },
             { labels: s.labels, value: s.count, metricName: `${prefix}_request_duration_seconds_count` },
           ]

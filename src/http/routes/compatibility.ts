@@ -6,7 +6,13 @@ import { bool, type Query, schemaRequest } from '../input.js'
 
 /** `/compatibility/subjects/{s}/versions[/{v}]`. */
 export const compatibilityRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
-  const check = async (subject: string, version: string | undefined, body: unknown, q: Query, canRead: CanRead | undefined) => {
+  const check = async (
+    subject: string,
+    version: string | undefined,
+    body: unknown,
+    q: Query,
+    canRead: CanRead | undefined,
+  ) => {
     const verbose = bool(q, 'verbose')
     const result = await registry.testCompatibilityYielding(
       subject,
@@ -14,7 +20,9 @@ export const compatibilityRoutes: FastifyPluginAsync<{ registry: Registry }> = a
       schemaRequest(body),
       { normalize: bool(q, 'normalize'), verbose, canRead },
     )
-    return verbose ? { is_compatible: result.isCompatible, messages: result.messages } : { is_compatible: result.isCompatible }
+    return verbose
+      ? { is_compatible: result.isCompatible, messages: result.messages }
+      : { is_compatible: result.isCompatible }
   }
   app.post<{ Params: { subject: string; version: string }; Querystring: Query }>(
     '/compatibility/subjects/:subject/versions/:version',

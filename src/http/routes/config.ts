@@ -10,7 +10,9 @@ type Scoped = { Params: { subject?: string }; Querystring: Query }
 export const configRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
   for (const path of ['/config', '/config/:subject']) {
     app.get<Scoped>(path, async (req) =>
-      configDto(registry.getConfig(configScope(req.params.subject), { defaultToGlobal: bool(req.query, 'defaultToGlobal') })),
+      configDto(
+        registry.getConfig(configScope(req.params.subject), { defaultToGlobal: bool(req.query, 'defaultToGlobal') }),
+      ),
     )
     app.put<Scoped>(path, async (req) =>
       configUpdateDto(await registry.putConfig(configScope(req.params.subject), objectBody(req.body))),

@@ -32,7 +32,10 @@ export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (
 
   const uses = (req: { params: { id: string }; query: Query }) => {
     const subject = str(req.query, 'subject')
-    return registry.usesOfId(int(req.params.id), { ...(subject ? { subject } : {}), deleted: bool(req.query, 'deleted') })
+    return registry.usesOfId(int(req.params.id), {
+      ...(subject ? { subject } : {}),
+      deleted: bool(req.query, 'deleted'),
+    })
   }
   app.get<IdParams>('/schemas/ids/:id/subjects', async (req) =>
     page([...new Set(uses(req).map((u) => u.subject))], req.query),

@@ -63,7 +63,11 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
   const version = (req: { params: { subject: string; version: string }; query: Query }) =>
     registry.getVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'deleted'))
   /** The version, once the caller may read what its `format` inlines (before any cached answer). */
-  const renderable = (req: { params: { subject: string; version: string }; query: Query; canRead: CanRead | undefined }) => {
+  const renderable = (req: {
+    params: { subject: string; version: string }
+    query: Query
+    canRead: CanRead | undefined
+  }) => {
     const v = version(req)
     registry.assertRenderable(v, str(req.query, 'format'), req.canRead)
     return v
@@ -82,11 +86,20 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/referencedby', async (req) => {
     const parsed = parseVersion(req.params.version)
     const target = registry.getVersion(req.params.subject, parsed, true)
-    return page(registry.referencedBy(target, bool(req.query, 'deleted'), req.canRead), req.query, registry.options.schemaSearchLimit)
+    return page(
+      registry.referencedBy(target, bool(req.query, 'deleted'), req.canRead),
+      req.query,
+      registry.options.schemaSearchLimit,
+    )
   })
 
   app.delete<SubjectVersion>('/subjects/:subject/versions/:version', async (req) =>
-    registry.deleteVersion(req.params.subject, parseVersion(req.params.version), bool(req.query, 'permanent'), req.canRead),
+    registry.deleteVersion(
+      req.params.subject,
+      parseVersion(req.params.version),
+      bool(req.query, 'permanent'),
+      req.canRead,
+    ),
   )
 
   app.get<Subject>('/subjects/:subject/metadata', async (req) => {

@@ -45,14 +45,21 @@ function celInput(value: unknown, depth = 0): unknown {
     return long.unsigned ? big : BigInt.asIntN(64, big)
   }
   const type = (value as { $type?: { toObject?: (m: unknown, o: object) => unknown } }).$type
-  const source = typeof type?.toObject === 'function' ? type.toObject(value, { defaults: true }) as Record<string, unknown> : value as Record<string, unknown>
+  const source =
+    typeof type?.toObject === 'function'
+      ? (type.toObject(value, { defaults: true }) as Record<string, unknown>)
+      : (value as Record<string, unknown>)
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(source)) out[k] = celInput(v, depth + 1)
   return out
 }
 
 /** Evaluates `guard; expr` (or `expr`) with the bindings; undefined when the guard is false. */
-function evaluate(programs: Programs, ctx: RuleContext, bindings: Record<string, unknown>): { value: unknown } | undefined {
+function evaluate(
+  programs: Programs,
+  ctx: RuleContext,
+  bindings: Record<string, unknown>,
+): { value: unknown } | undefined {
   let expr = ctx.rule.expr ?? ''
   const semi = expr.indexOf(';')
   if (semi >= 0) {
@@ -68,7 +75,11 @@ function run(programs: Programs, ctx: RuleContext, expr: string, bindings: Recor
   try {
     program = programs.get(expr)
   } catch (cause) {
-    throw new RuleError(ctx.rule, `Rule '${ctx.rule.name}': the CEL expression '${expr}' does not parse: ${(cause as Error).message}`, { cause })
+    throw new RuleError(
+      ctx.rule,
+      `Rule '${ctx.rule.name}': the CEL expression '${expr}' does not parse: ${(cause as Error).message}`,
+      { cause },
+    )
   }
   const result = program(bindings)
   if (isCelError(result)) {
@@ -116,7 +127,10 @@ export function celFieldExecutor(): RuleExecutor {
     async transform(ctx, message) {
       if (ctx.rule.expr === undefined) return ctx.rule.kind === 'CONDITION' ? true : message
       if (ctx.walkFields === undefined) {
-        throw new RuleError(ctx.rule, `Rule '${ctx.rule.name}' is a field rule, but this serde cannot walk the fields of ${ctx.target.schemaType} messages.`)
+        throw new RuleError(
+          ctx.rule,
+          `Rule '${ctx.rule.name}' is a field rule, but this serde cannot walk the fields of ${ctx.target.schemaType} messages.`,
+        )
       }
       if (skippedForSameTag(ctx)) return ctx.rule.kind === 'CONDITION' ? true : message
       const result = await ctx.walkFields(ctx, message, (field, value) => {
@@ -124,11 +138,18 @@ export function celFieldExecutor(): RuleExecutor {
           return ctx.rule.kind === 'CONDITION' ? true : value
         }
         const out = evaluate(programs, ctx, {
-          value: celInput(value), fullName: field.fullName, name: field.name, typeName: field.type, tags: [...field.tags], message: celInput(field.containingMessage),
+          value: celInput(value),
+          fullName: field.fullName,
+          name: field.name,
+          typeName: field.type,
+          tags: [...field.tags],
+          message: celInput(field.containingMessage),
         })
         if (out === undefined) return ctx.rule.kind === 'CONDITION' ? true : value
         if (ctx.rule.kind === 'CONDITION' && out.value !== true) {
-          throw out.value === false ? conditionFailed(ctx.rule) : new RuleError(ctx.rule, `Rule '${ctx.rule.name}' did not yield a boolean for field '${field.fullName}'.`)
+          throw out.value === false
+            ? conditionFailed(ctx.rule)
+            : new RuleError(ctx.rule, `Rule '${ctx.rule.name}' did not yield a boolean for field '${field.fullName}'.`)
         }
         return numberFor(field.type, out.value)
       })
@@ -145,7 +166,10 @@ export function skippedForSameTag(ctx: RuleContext): boolean {
   const { rule, rules, index, mode } = ctx
   if (rule.kind !== 'TRANSFORM' || rule.tags === undefined || rule.tags.length === 0) return false
   const same = (other: (typeof rules)[number]): boolean =>
-    other.kind === 'TRANSFORM' && other.mode === rule.mode && other.type === rule.type && sameTags(other.tags, rule.tags)
+    other.kind === 'TRANSFORM' &&
+    other.mode === rule.mode &&
+    other.type === rule.type &&
+    sameTags(other.tags, rule.tags)
   const forward = mode === 'WRITE' || mode === 'UPGRADE'
   const others = forward ? rules.slice(0, index) : rules.slice(index + 1)
   return others.some(same)

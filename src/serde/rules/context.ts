@@ -54,7 +54,13 @@ export class RuleContext {
     return this.#fields[this.#fields.length - 1]
   }
 
-  enterField(containingMessage: unknown, fullName: string, name: string, type: FieldType, inlineTags: Iterable<string>): FieldContext {
+  enterField(
+    containingMessage: unknown,
+    fullName: string,
+    name: string,
+    type: FieldType,
+    inlineTags: Iterable<string>,
+  ): FieldContext {
     const tags = new Set(inlineTags)
     for (const [pattern, patternTags] of Object.entries(this.target.metadata?.tags ?? {})) {
       if (matchesPath(fullName, pattern)) for (const t of patternTags) tags.add(t)

@@ -26,7 +26,10 @@ export type DeadLetterSink = (letter: DeadLetter) => void | Promise<void>
 
 /** The minimal kafkajs producer surface the DLQ action uses. */
 export interface DeadLetterProducer {
-  send(record: { topic: string; messages: { key?: string | null; value: string | Buffer; headers?: Record<string, string> }[] }): Promise<unknown>
+  send(record: {
+    topic: string
+    messages: { key?: string | null; value: string | Buffer; headers?: Record<string, string> }[]
+  }): Promise<unknown>
 }
 
 export function dlqAction(sink: DeadLetterSink, options: { defaultTopic?: string } = {}): RuleAction {
@@ -35,7 +38,11 @@ export function dlqAction(sink: DeadLetterSink, options: { defaultTopic?: string
     async run(ctx: RuleContext, message: unknown, error: Error | undefined) {
       const topic = ctx.parameter('dlq.topic') ?? options.defaultTopic
       if (topic === undefined) {
-        throw new RuleError(ctx.rule, `Rule '${ctx.rule.name}' sends failures to a DLQ, but neither its 'dlq.topic' parameter nor the serde's DLQ configuration names a topic.`, { cause: error })
+        throw new RuleError(
+          ctx.rule,
+          `Rule '${ctx.rule.name}' sends failures to a DLQ, but neither its 'dlq.topic' parameter nor the serde's DLQ configuration names a topic.`,
+          { cause: error },
+        )
       }
       const headers: Record<string, string> = {
         '__rule.name': ctx.rule.name,
@@ -43,8 +50,22 @@ export function dlqAction(sink: DeadLetterSink, options: { defaultTopic?: string
         '__rule.topic': ctx.topic,
       }
       if (error !== undefined) headers['__rule.exception'] = error.message
-      await sink({ topic, sourceTopic: ctx.topic, subject: ctx.subject, isKey: ctx.isKey, rule: ctx.rule.name, mode: ctx.mode, message, error, headers })
-      throw new RuleError(ctx.rule, `Rule '${ctx.rule.name}' failed and the message was sent to '${topic}'${error ? `: ${error.message}` : '.'}`, { cause: error })
+      await sink({
+        topic,
+        sourceTopic: ctx.topic,
+        subject: ctx.subject,
+        isKey: ctx.isKey,
+        rule: ctx.rule.name,
+        mode: ctx.mode,
+        message,
+        error,
+        headers,
+      })
+      throw new RuleError(
+        ctx.rule,
+        `Rule '${ctx.rule.name}' failed and the message was sent to '${topic}'${error ? `: ${error.message}` : '.'}`,
+        { cause: error },
+      )
     },
   }
 }

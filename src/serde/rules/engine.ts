@@ -36,13 +36,21 @@ export interface RuleOverride {
 /** Why a rule failed: its condition was false, its expression erred, or no executor knows its type. */
 export class RuleError extends SerdeError {
   override readonly name = 'RuleError'
-  constructor(readonly rule: Rule, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly rule: Rule,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super('RULE_FAILED', message, options)
   }
 }
 
 export const conditionFailed = (rule: Rule): RuleError =>
-  new RuleError(rule, rule.doc ?? (rule.expr ? `Rule '${rule.name}' failed: expression '${rule.expr}' is false.` : `Rule '${rule.name}' failed.`))
+  new RuleError(
+    rule,
+    rule.doc ??
+      (rule.expr ? `Rule '${rule.name}' failed: expression '${rule.expr}' is false.` : `Rule '${rule.name}' failed.`),
+  )
 
 /** The message a rule is run for. */
 export interface RuleRun {
@@ -62,7 +70,11 @@ export interface RuleRun {
 const errorAction: RuleAction = {
   type: 'ERROR',
   run(ctx, _message, error) {
-    throw error instanceof RuleError ? error : new RuleError(ctx.rule, `Rule '${ctx.rule.name}' failed: ${error?.message ?? 'unknown error'}`, { cause: error })
+    throw error instanceof RuleError
+      ? error
+      : new RuleError(ctx.rule, `Rule '${ctx.rule.name}' failed: ${error?.message ?? 'unknown error'}`, {
+          cause: error,
+        })
   },
 }
 
@@ -77,7 +89,10 @@ export interface RuleEngineOptions {
 
 export class RuleEngine {
   readonly #executors = new Map<string, RuleExecutor>()
-  readonly #actions = new Map<string, RuleAction>([['ERROR', errorAction], ['NONE', noneAction]])
+  readonly #actions = new Map<string, RuleAction>([
+    ['ERROR', errorAction],
+    ['NONE', noneAction],
+  ])
   readonly #overrides = new Map<string, RuleOverride>()
 
   constructor(options: RuleEngineOptions = {}) {
@@ -99,10 +114,27 @@ export class RuleEngine {
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!
       if (!runsIn(rule.mode, run.mode) || this.#disabled(rule, enableAt)) continue
-      const ctx = new RuleContext(rule, run.mode, run.source, run.target, run.subject, run.topic, run.isKey, rules, i, run.walkFields)
+      const ctx = new RuleContext(
+        rule,
+        run.mode,
+        run.source,
+        run.target,
+        run.subject,
+        run.topic,
+        run.isKey,
+        rules,
+        i,
+        run.walkFields,
+      )
       const executor = this.#executors.get(rule.type)
       if (executor === undefined) {
-        await this.#act(ctx, this.#onFailure(rule), 'ERROR', message, new RuleError(rule, `Rule '${rule.name}' has type '${rule.type}', for which no executor is registered.`))
+        await this.#act(
+          ctx,
+          this.#onFailure(rule),
+          'ERROR',
+          message,
+          new RuleError(rule, `Rule '${rule.name}' has type '${rule.type}', for which no executor is registered.`),
+        )
         return message
       }
       let result: unknown
@@ -116,11 +148,20 @@ export class RuleEngine {
         if (result === true) {
           await this.#act(ctx, this.#onSuccess(rule), 'NONE', message, undefined)
         } else {
-          const error = result === false ? conditionFailed(rule) : new RuleError(rule, `Rule '${rule.name}' did not yield a boolean: ${describe(result)}.`)
+          const error =
+            result === false
+              ? conditionFailed(rule)
+              : new RuleError(rule, `Rule '${rule.name}' did not yield a boolean: ${describe(result)}.`)
           await this.#act(ctx, this.#onFailure(rule), 'ERROR', message, error)
         }
       } else if (result === null || result === undefined) {
-        await this.#act(ctx, this.#onFailure(rule), 'ERROR', message, new RuleError(rule, `Rule '${rule.name}' produced no message.`))
+        await this.#act(
+          ctx,
+          this.#onFailure(rule),
+          'ERROR',
+          message,
+          new RuleError(rule, `Rule '${rule.name}' produced no message.`),
+        )
       } else {
         message = result
         await this.#act(ctx, this.#onSuccess(rule), 'NONE', message, undefined)
@@ -151,11 +192,21 @@ export class RuleEngine {
     return this.#overrides.get(rule.type)?.onFailure ?? rule.onFailure
   }
 
-  async #act(ctx: RuleContext, declared: string | undefined, fallback: string, message: unknown, error: Error | undefined): Promise<void> {
+  async #act(
+    ctx: RuleContext,
+    declared: string | undefined,
+    fallback: string,
+    message: unknown,
+    error: Error | undefined,
+  ): Promise<void> {
     const name = actionName(ctx.rule, ctx.mode, declared) ?? fallback
     const action = this.#actions.get(name)
     if (action === undefined) {
-      throw new RuleError(ctx.rule, `Rule '${ctx.rule.name}' names action '${name}', which is not registered (known: ${[...this.#actions.keys()].join(', ')}).`, { cause: error })
+      throw new RuleError(
+        ctx.rule,
+        `Rule '${ctx.rule.name}' names action '${name}', which is not registered (known: ${[...this.#actions.keys()].join(', ')}).`,
+        { cause: error },
+      )
     }
     await action.run(ctx, message, error)
   }

@@ -17,8 +17,14 @@ const TAGS = 'confluent:tags'
 
 /** Enters a field, walks its value, leaves; the new value (the old one for conditions). */
 async function visitField(
-  ctx: RuleContext, holder: unknown, fullName: string, name: string, type: FieldType, tags: Iterable<string>,
-  value: unknown, walk: (v: unknown) => Promise<unknown>,
+  ctx: RuleContext,
+  holder: unknown,
+  fullName: string,
+  name: string,
+  type: FieldType,
+  tags: Iterable<string>,
+  value: unknown,
+  walk: (v: unknown) => Promise<unknown>,
 ): Promise<unknown> {
   ctx.enterField(holder, fullName, name, type, tags)
   try {
@@ -39,7 +45,10 @@ function leaf(ctx: RuleContext, type: FieldType, value: unknown, visit: FieldVis
 /** Copy-on-write for records and maps: the first changed key copies the container. */
 class Rewriter<T extends object> {
   #copy: T | undefined
-  constructor(readonly original: T, readonly kind: 'CONDITION' | 'TRANSFORM') {}
+  constructor(
+    readonly original: T,
+    readonly kind: 'CONDITION' | 'TRANSFORM',
+  ) {}
   set(key: string | number, before: unknown, after: unknown): void {
     if (this.kind === 'CONDITION' || Object.is(before, after)) return
     this.#copy ??= (Array.isArray(this.original) ? [...this.original] : { ...this.original }) as T
@@ -58,13 +67,20 @@ export function avroFieldWalker(root: AvroNode): FieldWalker {
 
 function avroType(node: AvroNode): FieldType {
   switch (node.kind) {
-    case 'record': return 'RECORD'
-    case 'enum': return 'ENUM'
-    case 'array': return 'ARRAY'
-    case 'map': return 'MAP'
-    case 'union': return 'COMBINED'
-    case 'fixed': return 'FIXED'
-    default: return node.kind.toUpperCase() as FieldType
+    case 'record':
+      return 'RECORD'
+    case 'enum':
+      return 'ENUM'
+    case 'array':
+      return 'ARRAY'
+    case 'map':
+      return 'MAP'
+    case 'union':
+      return 'COMBINED'
+    case 'fixed':
+      return 'FIXED'
+    default:
+      return node.kind.toUpperCase() as FieldType
   }
 }
 
@@ -96,14 +112,27 @@ async function walkAvro(ctx: RuleContext, node: AvroNode, value: unknown, visit:
   }
 }
 
-async function walkAvroRecord(ctx: RuleContext, node: RecordNode, value: Record<string, unknown>, visit: FieldVisitor): Promise<unknown> {
+async function walkAvroRecord(
+  ctx: RuleContext,
+  node: RecordNode,
+  value: Record<string, unknown>,
+  visit: FieldVisitor,
+): Promise<unknown> {
   const out = new Rewriter(value, ctx.rule.kind)
   for (const f of node.fields) {
     if (!Object.hasOwn(value, f.name)) continue
     const tags = f.props.get(TAGS)
     const before = value[f.name]
-    const after = await visitField(ctx, value, `${node.fullName}.${f.name}`, f.name, avroType(f.type), stringList(tags), before,
-      (v) => walkAvro(ctx, f.type, v, visit))
+    const after = await visitField(
+      ctx,
+      value,
+      `${node.fullName}.${f.name}`,
+      f.name,
+      avroType(f.type),
+      stringList(tags),
+      before,
+      (v) => walkAvro(ctx, f.type, v, visit),
+    )
     out.set(f.name, before, after)
   }
   return out.result
@@ -112,18 +141,32 @@ async function walkAvroRecord(ctx: RuleContext, node: RecordNode, value: Record<
 /** Which branch of an unwrapped union a value belongs to, as avsc's `isValid` would pick. */
 function avroFits(node: AvroNode, value: unknown): boolean {
   switch (node.kind) {
-    case 'null': return value === null
-    case 'boolean': return typeof value === 'boolean'
-    case 'int': return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647
-    case 'long': return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))
-    case 'float': case 'double': return typeof value === 'number'
-    case 'string': return typeof value === 'string'
-    case 'enum': return typeof value === 'string' && node.symbols.includes(value)
-    case 'bytes': case 'fixed': return value instanceof Uint8Array
-    case 'array': return Array.isArray(value)
-    case 'map': return isPlainObject(value)
-    case 'record': return isPlainObject(value) && node.fields.every((f) => Object.hasOwn(value, f.name) || f.default !== undefined)
-    case 'union': return node.branches.some((b) => avroFits(b, value))
+    case 'null':
+      return value === null
+    case 'boolean':
+      return typeof value === 'boolean'
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647
+    case 'long':
+      return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))
+    case 'float':
+    case 'double':
+      return typeof value === 'number'
+    case 'string':
+      return typeof value === 'string'
+    case 'enum':
+      return typeof value === 'string' && node.symbols.includes(value)
+    case 'bytes':
+    case 'fixed':
+      return value instanceof Uint8Array
+    case 'array':
+      return Array.isArray(value)
+    case 'map':
+      return isPlainObject(value)
+    case 'record':
+      return isPlainObject(value) && node.fields.every((f) => Object.hasOwn(value, f.name) || f.default !== undefined)
+    case 'union':
+      return node.branches.some((b) => avroFits(b, value))
   }
 }
 
@@ -155,17 +198,25 @@ function resolveJsonRef(root: unknown, documents: ReadonlyMap<string, unknown>, 
 function jsonType(schema: unknown): FieldType {
   if (!isPlainObject(schema)) return 'NULL'
   const type = schema.type
-  if (type === undefined) return isPlainObject(schema.properties) && Object.keys(schema.properties).length > 0 ? 'RECORD' : 'NULL'
+  if (type === undefined)
+    return isPlainObject(schema.properties) && Object.keys(schema.properties).length > 0 ? 'RECORD' : 'NULL'
   if (Array.isArray(type)) return 'COMBINED'
   if (schema.const !== undefined || schema.enum !== undefined) return 'ENUM'
   switch (type) {
-    case 'object': return isPlainObject(schema.properties) && Object.keys(schema.properties).length > 0 ? 'RECORD' : 'MAP'
-    case 'array': return 'ARRAY'
-    case 'string': return 'STRING'
-    case 'integer': return 'INT'
-    case 'number': return 'DOUBLE'
-    case 'boolean': return 'BOOLEAN'
-    default: return 'NULL'
+    case 'object':
+      return isPlainObject(schema.properties) && Object.keys(schema.properties).length > 0 ? 'RECORD' : 'MAP'
+    case 'array':
+      return 'ARRAY'
+    case 'string':
+      return 'STRING'
+    case 'integer':
+      return 'INT'
+    case 'number':
+      return 'DOUBLE'
+    case 'boolean':
+      return 'BOOLEAN'
+    default:
+      return 'NULL'
   }
 }
 
@@ -175,26 +226,40 @@ function jsonFits(schema: unknown, value: unknown): boolean {
   if (types === undefined) return true
   return types.some((t) => {
     switch (t) {
-      case 'null': return value === null
-      case 'boolean': return typeof value === 'boolean'
-      case 'integer': return (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint'
-      case 'number': return typeof value === 'number' || typeof value === 'bigint'
-      case 'string': return typeof value === 'string'
-      case 'array': return Array.isArray(value)
-      case 'object': return isPlainObject(value)
-      default: return false
+      case 'null':
+        return value === null
+      case 'boolean':
+        return typeof value === 'boolean'
+      case 'integer':
+        return (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint'
+      case 'number':
+        return typeof value === 'number' || typeof value === 'bigint'
+      case 'string':
+        return typeof value === 'string'
+      case 'array':
+        return Array.isArray(value)
+      case 'object':
+        return isPlainObject(value)
+      default:
+        return false
     }
   })
 }
 
 async function walkJson(
-  ctx: RuleContext, schema: unknown, path: string, value: unknown, visit: FieldVisitor,
-  resolve: (ref: string) => unknown, depth: number,
+  ctx: RuleContext,
+  schema: unknown,
+  path: string,
+  value: unknown,
+  visit: FieldVisitor,
+  resolve: (ref: string) => unknown,
+  depth: number,
 ): Promise<unknown> {
   if (value === null || value === undefined || !isPlainObject(schema) || depth > MAX_REF_DEPTH) return value
   const field = ctx.currentField()
   if (field !== undefined) field.type = jsonType(schema)
-  if (typeof schema.$ref === 'string') return walkJson(ctx, resolve(schema.$ref), path, value, visit, resolve, depth + 1)
+  if (typeof schema.$ref === 'string')
+    return walkJson(ctx, resolve(schema.$ref), path, value, visit, resolve, depth + 1)
   const next = (s: unknown, v: unknown): Promise<unknown> => walkJson(ctx, s, path, v, visit, resolve, depth + 1)
   let current: unknown = value
   const branches = (k: string): unknown[] => (Array.isArray(schema[k]) ? (schema[k] as unknown[]) : [])
@@ -214,14 +279,16 @@ async function walkJson(
       if (record[name] === undefined || record[name] === null) continue
       const fullName = `${path}.${name}`
       const tags = isPlainObject(propSchema) ? stringList(propSchema[TAGS]) : []
-      const after = await visitField(ctx, record, fullName, name, jsonType(propSchema), tags, record[name],
-        (v) => walkJson(ctx, propSchema, fullName, v, visit, resolve, depth + 1))
+      const after = await visitField(ctx, record, fullName, name, jsonType(propSchema), tags, record[name], (v) =>
+        walkJson(ctx, propSchema, fullName, v, visit, resolve, depth + 1),
+      )
       out.set(name, record[name], after)
     }
     return out.result
   }
   const type = jsonType(schema)
-  if (type === 'ENUM' || type === 'STRING' || type === 'INT' || type === 'DOUBLE' || type === 'BOOLEAN') return leaf(ctx, type, current, visit)
+  if (type === 'ENUM' || type === 'STRING' || type === 'INT' || type === 'DOUBLE' || type === 'BOOLEAN')
+    return leaf(ctx, type, current, visit)
   return current
 }
 
@@ -272,13 +339,24 @@ export function protobufFieldWalker(type: protobuf.Type, tags: ReadonlyMap<strin
 
 function protoScalarType(type: string): FieldType {
   switch (type) {
-    case 'string': return 'STRING'
-    case 'bytes': return 'BYTES'
-    case 'bool': return 'BOOLEAN'
-    case 'float': return 'FLOAT'
-    case 'double': return 'DOUBLE'
-    case 'int32': case 'sint32': case 'uint32': case 'fixed32': case 'sfixed32': return 'INT'
-    default: return 'LONG'
+    case 'string':
+      return 'STRING'
+    case 'bytes':
+      return 'BYTES'
+    case 'bool':
+      return 'BOOLEAN'
+    case 'float':
+      return 'FLOAT'
+    case 'double':
+      return 'DOUBLE'
+    case 'int32':
+    case 'sint32':
+    case 'uint32':
+    case 'fixed32':
+    case 'sfixed32':
+      return 'INT'
+    default:
+      return 'LONG'
   }
 }
 
@@ -291,29 +369,51 @@ function protoFieldType(f: protobuf.Field): FieldType {
 }
 
 async function walkProtoMessage(
-  ctx: RuleContext, type: protobuf.Type, value: unknown, visit: FieldVisitor, tags: ReadonlyMap<string, readonly string[]>,
+  ctx: RuleContext,
+  type: protobuf.Type,
+  value: unknown,
+  visit: FieldVisitor,
+  tags: ReadonlyMap<string, readonly string[]>,
 ): Promise<unknown> {
   if (!isPlainObject(value) && (typeof value !== 'object' || value === null)) return value
   const record = value as Record<string, unknown>
   const out = new Rewriter(record, ctx.rule.kind)
   const typeName = type.fullName.replace(/^\./, '')
   for (const f of type.fieldsArray) {
-    const key = Object.hasOwn(record, f.name) ? f.name : Object.hasOwn(record, camel(f.name)) ? camel(f.name) : undefined
+    const key = Object.hasOwn(record, f.name)
+      ? f.name
+      : Object.hasOwn(record, camel(f.name))
+        ? camel(f.name)
+        : undefined
     if (key === undefined || record[key] === null || record[key] === undefined) continue
     const fullName = `${typeName}.${f.name}`
-    const after = await visitField(ctx, record, fullName, f.name, protoFieldType(f), tags.get(fullName) ?? [], record[key],
-      (v) => walkProtoValue(ctx, f, v, visit, tags, f.repeated || f.map))
+    const after = await visitField(
+      ctx,
+      record,
+      fullName,
+      f.name,
+      protoFieldType(f),
+      tags.get(fullName) ?? [],
+      record[key],
+      (v) => walkProtoValue(ctx, f, v, visit, tags, f.repeated || f.map),
+    )
     out.set(key, record[key], after)
   }
   return out.result
 }
 
 async function walkProtoValue(
-  ctx: RuleContext, f: protobuf.Field, value: unknown, visit: FieldVisitor, tags: ReadonlyMap<string, readonly string[]>, container: boolean,
+  ctx: RuleContext,
+  f: protobuf.Field,
+  value: unknown,
+  visit: FieldVisitor,
+  tags: ReadonlyMap<string, readonly string[]>,
+  container: boolean,
 ): Promise<unknown> {
   if (container && Array.isArray(value)) {
     const out = new Rewriter(value, ctx.rule.kind)
-    for (let i = 0; i < value.length; i++) out.set(i, value[i], await walkProtoValue(ctx, f, value[i], visit, tags, false))
+    for (let i = 0; i < value.length; i++)
+      out.set(i, value[i], await walkProtoValue(ctx, f, value[i], visit, tags, false))
     return out.result
   }
   if (container && f.map && isPlainObject(value)) {

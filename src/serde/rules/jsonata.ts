@@ -36,7 +36,11 @@ export function jsonataExecutor(options: JsonataExecutorOptions = {}): RuleExecu
       try {
         compiled = compile(expr)
       } catch (cause) {
-        throw new RuleError(ctx.rule, `Rule '${ctx.rule.name}': the JSONata expression does not parse: ${(cause as Error).message}`, { cause })
+        throw new RuleError(
+          ctx.rule,
+          `Rule '${ctx.rule.name}': the JSONata expression does not parse: ${(cause as Error).message}`,
+          { cause },
+        )
       }
       return compiled.evaluate(message)
     },

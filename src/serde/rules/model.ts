@@ -56,10 +56,31 @@ export interface RuleSchema {
 
 /** The type of a field a field rule visits, in Confluent's names. */
 export type FieldType =
-  | 'RECORD' | 'ENUM' | 'ARRAY' | 'MAP' | 'COMBINED' | 'FIXED'
-  | 'STRING' | 'BYTES' | 'INT' | 'LONG' | 'FLOAT' | 'DOUBLE' | 'BOOLEAN' | 'NULL'
+  | 'RECORD'
+  | 'ENUM'
+  | 'ARRAY'
+  | 'MAP'
+  | 'COMBINED'
+  | 'FIXED'
+  | 'STRING'
+  | 'BYTES'
+  | 'INT'
+  | 'LONG'
+  | 'FLOAT'
+  | 'DOUBLE'
+  | 'BOOLEAN'
+  | 'NULL'
 
-const PRIMITIVE_FIELD_TYPES: ReadonlySet<FieldType> = new Set<FieldType>(['STRING', 'BYTES', 'INT', 'LONG', 'FLOAT', 'DOUBLE', 'BOOLEAN', 'NULL'])
+const PRIMITIVE_FIELD_TYPES: ReadonlySet<FieldType> = new Set<FieldType>([
+  'STRING',
+  'BYTES',
+  'INT',
+  'LONG',
+  'FLOAT',
+  'DOUBLE',
+  'BOOLEAN',
+  'NULL',
+])
 
 export const isPrimitiveFieldType = (t: FieldType): boolean => PRIMITIVE_FIELD_TYPES.has(t)
 
@@ -71,9 +92,12 @@ export function hasRules(ruleSet: RuleSet | undefined, phase: RulePhase, mode: R
 
 export function rulesOf(ruleSet: RuleSet, phase: RulePhase): readonly Rule[] | undefined {
   switch (phase) {
-    case 'MIGRATION': return ruleSet.migrationRules
-    case 'DOMAIN': return ruleSet.domainRules
-    case 'ENCODING': return ruleSet.encodingRules
+    case 'MIGRATION':
+      return ruleSet.migrationRules
+    case 'DOMAIN':
+      return ruleSet.domainRules
+    case 'ENCODING':
+      return ruleSet.encodingRules
   }
 }
 

@@ -32,9 +32,14 @@ let defaultEngine: Promise<RuleEngine> | undefined
  */
 export async function createRuleEngine(options: RuleEngineOptions = {}): Promise<RuleEngine> {
   const [{ RuleEngine }, { celExecutor, celFieldExecutor }, { jsonataExecutor }] = await Promise.all([
-    import('./engine.js'), import('./cel.js'), import('./jsonata.js'),
+    import('./engine.js'),
+    import('./cel.js'),
+    import('./jsonata.js'),
   ])
-  return new RuleEngine({ ...options, executors: [celExecutor(), celFieldExecutor(), jsonataExecutor(), ...(options.executors ?? [])] })
+  return new RuleEngine({
+    ...options,
+    executors: [celExecutor(), celFieldExecutor(), jsonataExecutor(), ...(options.executors ?? [])],
+  })
 }
 
 /** The engine a serde uses: its own, or the shared default built on first need. */
@@ -61,7 +66,10 @@ export function ruleSchema(info: SchemaInfo, version?: number): RuleSchema {
  */
 export function runsRules(info: SchemaInfo, mode: RuleMode): boolean {
   if (hasRules(info.ruleSet, 'ENCODING', mode)) {
-    throw new SerdeError('RULE_FAILED', `The schema has encodingRules, which this serde does not run; set rules: false to ignore every rule.`)
+    throw new SerdeError(
+      'RULE_FAILED',
+      `The schema has encodingRules, which this serde does not run; set rules: false to ignore every rule.`,
+    )
   }
   return hasRules(info.ruleSet, 'DOMAIN', mode)
 }
@@ -79,7 +87,11 @@ export interface Migration {
  * direction is one step, oldest first on upgrade and newest first on downgrade.
  */
 export async function planMigrations(
-  client: SchemaRegistryClient, subject: string, writer: SchemaInfo, writerVersion: number, reader: RegisteredSchema,
+  client: SchemaRegistryClient,
+  subject: string,
+  writer: SchemaInfo,
+  writerVersion: number,
+  reader: RegisteredSchema,
 ): Promise<Migration[]> {
   if (writerVersion === reader.version) return []
   const mode = writerVersion < reader.version ? 'UPGRADE' : 'DOWNGRADE'
@@ -101,7 +113,11 @@ export async function planMigrations(
 
 /** Runs a writer version's write rules on a value, or undefined when there are none to run. */
 export function writeStep(
-  config: RulesConfig, info: SchemaInfo, subject: string, isKey: boolean, walkFields: () => FieldWalker | undefined,
+  config: RulesConfig,
+  info: SchemaInfo,
+  subject: string,
+  isKey: boolean,
+  walkFields: () => FieldWalker | undefined,
 ): ((topic: string, value: unknown) => Promise<unknown>) | undefined {
   const engine = engineFor(config)
   if (engine === undefined || !runsRules(info, 'WRITE')) return undefined
@@ -109,7 +125,10 @@ export function writeStep(
   let walker: FieldWalker | undefined
   return async (topic, value) => {
     walker ??= walkFields()
-    return (await engine).execute({ subject, topic, isKey, phase: 'DOMAIN', mode: 'WRITE', target, walkFields: walker }, value)
+    return (await engine).execute(
+      { subject, topic, isKey, phase: 'DOMAIN', mode: 'WRITE', target, walkFields: walker },
+      value,
+    )
   }
 }
 
@@ -140,7 +159,9 @@ export type ReadStep = (topic: string, value: unknown) => Promise<unknown>
 export function readStep(config: ReadRulesConfig, ctx: ReadContext, writer: SchemaInfo): ReadStep | undefined {
   const engine = engineFor(config)
   if (engine === undefined) return undefined
-  const migrates = config.useLatestVersion === true || (config.useLatestWithMetadata !== undefined && Object.keys(config.useLatestWithMetadata).length > 0)
+  const migrates =
+    config.useLatestVersion === true ||
+    (config.useLatestWithMetadata !== undefined && Object.keys(config.useLatestWithMetadata).length > 0)
   if (!migrates && !runsRules(writer, 'READ')) return undefined
   const plans = new Map<string, Promise<{ subject: string; migrations: Migration[]; target: SchemaInfo }>>()
   const planFor = (topic: string): Promise<{ subject: string; migrations: Migration[]; target: SchemaInfo }> => {
@@ -149,11 +170,16 @@ export function readStep(config: ReadRulesConfig, ctx: ReadContext, writer: Sche
       p = (async () => {
         const subject = await ctx.subjectFor(topic, writer)
         if (!migrates) return { subject, migrations: [], target: writer }
-        const reader = config.useLatestVersion === true && config.useLatestWithMetadata === undefined
-          ? await ctx.client.getLatest(subject)
-          : await latestWithMetadata(ctx.client, subject, config.useLatestWithMetadata!)
+        const reader =
+          config.useLatestVersion === true && config.useLatestWithMetadata === undefined
+            ? await ctx.client.getLatest(subject)
+            : await latestWithMetadata(ctx.client, subject, config.useLatestWithMetadata!)
         const writerVersion = (await ctx.client.lookup(subject, writer)).version
-        return { subject, migrations: await planMigrations(ctx.client, subject, writer, writerVersion, reader), target: reader }
+        return {
+          subject,
+          migrations: await planMigrations(ctx.client, subject, writer, writerVersion, reader),
+          target: reader,
+        }
       })()
       plans.set(topic, p)
       p.catch(() => plans.delete(topic))
@@ -164,17 +190,46 @@ export function readStep(config: ReadRulesConfig, ctx: ReadContext, writer: Sche
     const [e, plan] = await Promise.all([engine, planFor(topic)])
     let out = value
     for (const m of plan.migrations) {
-      out = await e.execute({ subject: plan.subject, topic, isKey: ctx.isKey, phase: 'MIGRATION', mode: m.mode, source: m.source, target: m.target }, out)
+      out = await e.execute(
+        {
+          subject: plan.subject,
+          topic,
+          isKey: ctx.isKey,
+          phase: 'MIGRATION',
+          mode: m.mode,
+          source: m.source,
+          target: m.target,
+        },
+        out,
+      )
     }
     if (!runsRules(plan.target, 'READ')) return out
     const walkFields = await ctx.walkFields(plan.target, out)
-    return e.execute({ subject: plan.subject, topic, isKey: ctx.isKey, phase: 'DOMAIN', mode: 'READ', target: ruleSchema(plan.target), walkFields }, out)
+    return e.execute(
+      {
+        subject: plan.subject,
+        topic,
+        isKey: ctx.isKey,
+        phase: 'DOMAIN',
+        mode: 'READ',
+        target: ruleSchema(plan.target),
+        walkFields,
+      },
+      out,
+    )
   }
 }
 
-function latestWithMetadata(client: SchemaRegistryClient, subject: string, metadata: Readonly<Record<string, string>>): Promise<RegisteredSchema> {
+function latestWithMetadata(
+  client: SchemaRegistryClient,
+  subject: string,
+  metadata: Readonly<Record<string, string>>,
+): Promise<RegisteredSchema> {
   if (client.getLatestWithMetadata === undefined) {
-    throw new SerdeError('REGISTRY_ERROR', 'useLatestWithMetadata needs a registry client with getLatestWithMetadata().')
+    throw new SerdeError(
+      'REGISTRY_ERROR',
+      'useLatestWithMetadata needs a registry client with getLatestWithMetadata().',
+    )
   }
   return client.getLatestWithMetadata(subject, metadata)
 }

@@ -49,10 +49,18 @@ export function matchesPath(path: string, pattern: string): boolean {
       const t = tokens[s]
       if (t === undefined) continue
       switch (t.kind) {
-        case 'globstar': next.add(s); break
-        case 'star': if (ch !== '.') next.add(s); break
-        case 'one': if (ch !== '.') next.add(s + 1); break
-        case 'char': if (ch === t.c) next.add(s + 1); break
+        case 'globstar':
+          next.add(s)
+          break
+        case 'star':
+          if (ch !== '.') next.add(s)
+          break
+        case 'one':
+          if (ch !== '.') next.add(s + 1)
+          break
+        case 'char':
+          if (ch === t.c) next.add(s + 1)
+          break
       }
     }
     if (next.size === 0) return false

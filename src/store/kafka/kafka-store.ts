@@ -176,11 +176,14 @@ export class KafkaStore implements Store {
   #scheduleRepair(): void {
     if (this.#repairScheduled || this.#closed) return
     this.#repairScheduled = true
-    setTimeout(() => {
-      this.#repairScheduled = false
-      if (this.#closed) return
-      this.transaction(() => undefined).catch(() => undefined)
-    }, 20 + Math.floor(Math.random() * 200)).unref()
+    setTimeout(
+      () => {
+        this.#repairScheduled = false
+        if (this.#closed) return
+        this.transaction(() => undefined).catch(() => undefined)
+      },
+      20 + Math.floor(Math.random() * 200),
+    ).unref()
   }
 
   /** True once the store has read the topic up to where it ended at start. */
@@ -216,7 +219,12 @@ export class KafkaStore implements Store {
     while (this.#queue.length > 0) {
       const batch = this.#queue.splice(0, MAX_BATCH)
       try {
-        const outcomes = await this.#transact((tx) => runInOrder(batch.map((e) => e.fn), tx))
+        const outcomes = await this.#transact((tx) =>
+          runInOrder(
+            batch.map((e) => e.fn),
+            tx,
+          ),
+        )
         for (const [i, e] of batch.entries()) settleOutcome(outcomes[i]!, e.resolve, e.reject)
       } catch (e) {
         for (const entry of batch) entry.reject(e)
@@ -242,7 +250,10 @@ export class KafkaStore implements Store {
         await this.#producer.send({
           topic: this.topic,
           acks: -1,
-          messages: groupRecords(txn, base, tx.mutations, this.#applier.state, repairs).map((r) => ({ ...r, partition: 0 })),
+          messages: groupRecords(txn, base, tx.mutations, this.#applier.state, repairs).map((r) => ({
+            ...r,
+            partition: 0,
+          })),
         })
       } catch (e) {
         // The batch may still land; if it does, its fate is decided like any other and the
@@ -262,7 +273,11 @@ export class KafkaStore implements Store {
     return new Promise<boolean>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(txn)
-        reject(new Error(`no answer from topic ${this.topic} for a write within ${this.#opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS} ms`))
+        reject(
+          new Error(
+            `no answer from topic ${this.topic} for a write within ${this.#opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS} ms`,
+          ),
+        )
       }, this.#opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS)
       this.#waiters.set(txn, (won) => {
         clearTimeout(timer)

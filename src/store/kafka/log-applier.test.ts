@@ -12,7 +12,14 @@ const schema = (id: number): SchemaRecord => ({
   references: [],
   guid: `g${id}`,
 })
-const version = (subject: string, v: number, id: number): VersionRecord => ({ subject, version: v, context: '.', id, deleted: false, ts: 1 })
+const version = (subject: string, v: number, id: number): VersionRecord => ({
+  subject,
+  version: v,
+  context: '.',
+  id,
+  deleted: false,
+  ts: 1,
+})
 const registerMutations = (subject: string, v: number, id: number): Mutation[] => [
   { kind: 'schema', record: schema(id) },
   { kind: 'version', record: version(subject, v, id) },
@@ -37,7 +44,15 @@ describe('LogApplier', () => {
     const writer = new LogApplier()
     // Two nodes read the empty state and both take id 1 for different schemas.
     log.append('n1:1', 0, registerMutations('a', 1, 1), writer)
-    log.append('n2:1', 0, [{ kind: 'schema', record: { ...schema(1), schema: '"other"', guid: 'other' } }, { kind: 'version', record: version('b', 1, 1) }], writer)
+    log.append(
+      'n2:1',
+      0,
+      [
+        { kind: 'schema', record: { ...schema(1), schema: '"other"', guid: 'other' } },
+        { kind: 'version', record: version('b', 1, 1) },
+      ],
+      writer,
+    )
     const fates: [string, boolean][] = []
     const readers = [new LogApplier({ decided: (t, w) => fates.push([t, w]) }), new LogApplier()]
     for (const r of readers) log.feed(r)
@@ -138,7 +153,9 @@ describe('LogApplier', () => {
         expect(reader.subjects().get(s)).toEqual(a.state.versionsOf(s).map((v) => [v.version, v.id, v.deleted]))
       }
     }
-    const other = (id: number, text: string): Mutation[] => [{ kind: 'schema', record: { ...schema(id), schema: text, guid: text } }]
+    const other = (id: number, text: string): Mutation[] => [
+      { kind: 'schema', record: { ...schema(id), schema: text, guid: text } },
+    ]
 
     it('re-asserts an id that a loser claimed for another schema after the winner took it', () => {
       const log = new Log()

@@ -215,7 +215,13 @@ export class LogApplier {
     if (r.key === null) return
     // Our records keep their transaction header after compaction removed the group's marker.
     const ours = r.headers[H.txn] !== undefined
-    const mutations = recordMutations(this.state, r.key, r.value, r.timestamp, ours ? undefined : (this.hooks.hashForeign ?? hashStoredText))
+    const mutations = recordMutations(
+      this.state,
+      r.key,
+      r.value,
+      r.timestamp,
+      ours ? undefined : (this.hooks.hashForeign ?? hashStoredText),
+    )
     if (mutations.length === 0) return
     this.#apply(mutations)
     this.#lastWrite = r.offset
@@ -247,7 +253,12 @@ export function groupRecords(
     {
       key: NOOP_KEY,
       value: null,
-      headers: { [H.txn]: txn, [H.base]: String(base), [H.count]: String(all.length), [H.mutations]: JSON.stringify(mutations) },
+      headers: {
+        [H.txn]: txn,
+        [H.base]: String(base),
+        [H.count]: String(all.length),
+        [H.mutations]: JSON.stringify(mutations),
+      },
     },
     ...all.map((r) => ({ key: r.key, value: r.value, headers: { [H.txn]: txn } })),
   ]

@@ -33,7 +33,9 @@ export function encodeKey(k: RecordKey): string {
   }
   // Confluent's ConfigKey/ModeKey omit an empty subject: that is the global scope.
   const subject = toWireScope(k.scope)
-  return JSON.stringify(subject === undefined ? { keytype: k.keytype, magic: 0 } : { keytype: k.keytype, subject, magic: 0 })
+  return JSON.stringify(
+    subject === undefined ? { keytype: k.keytype, magic: 0 } : { keytype: k.keytype, subject, magic: 0 },
+  )
 }
 
 export const NOOP_KEY = JSON.stringify({ keytype: 'NOOP', magic: 0 })
@@ -60,7 +62,8 @@ export function contextOf(subject: string): string {
 export type StoredSchemaHash = (reader: StoreReader, schema: Omit<SchemaRecord, 'id' | 'guid'>) => string
 
 /** Hashes the text as it is: right for text already in our canonical form. */
-export const hashStoredText: StoredSchemaHash = (_reader, s) => schemaGuid(s.schema, s.references, s.metadata, s.ruleSet)
+export const hashStoredText: StoredSchemaHash = (_reader, s) =>
+  schemaGuid(s.schema, s.references, s.metadata, s.ruleSet)
 
 export type TruthReader = Pick<StoreReader, 'config' | 'mode' | 'versionsOf' | 'schemaById'>
 
@@ -84,7 +87,10 @@ export function overlay(state: TruthReader, mutations: readonly Mutation[]): Tru
       const version = m.kind === 'version' ? m.record.version : m.version
       const list = listOf(subject).filter((v) => v.version !== version)
       if (m.kind === 'version') list.push(m.record)
-      versions.set(subject, list.sort((a, b) => a.version - b.version))
+      versions.set(
+        subject,
+        list.sort((a, b) => a.version - b.version),
+      )
     }
   }
   return {
@@ -108,7 +114,14 @@ export function truthValue(state: TruthReader, k: RecordKey): string | null {
   const v = state.versionsOf(k.subject).find((x) => x.version === k.version)
   const s = v ? state.schemaById(v.context, v.id) : undefined
   if (!v || !s) return null
-  return schemaValue({ ...v, schemaType: s.schemaType, schema: s.schema, references: s.references, metadata: s.metadata, ruleSet: s.ruleSet })
+  return schemaValue({
+    ...v,
+    schemaType: s.schemaType,
+    schema: s.schema,
+    references: s.references,
+    metadata: s.metadata,
+    ruleSet: s.ruleSet,
+  })
 }
 
 interface SchemaValueFields {
@@ -164,7 +177,9 @@ export function touchedKeys(mutations: readonly Mutation[]): RecordKey[] {
 }
 
 /** Decodes a key we understand; `undefined` for NOOP, unknown or unreadable keys. */
-export function decodeKey(raw: string): (RecordKey & { raw: string }) | { keytype: 'DELETE_SUBJECT' | 'CLEAR_SUBJECT'; raw: string } | undefined {
+export function decodeKey(
+  raw: string,
+): (RecordKey & { raw: string }) | { keytype: 'DELETE_SUBJECT' | 'CLEAR_SUBJECT'; raw: string } | undefined {
   let k: Record<string, unknown>
   try {
     k = JSON.parse(raw) as Record<string, unknown>
@@ -212,7 +227,9 @@ export function recordMutations(
   }
   switch (key.keytype) {
     case 'SCHEMA':
-      return value ? schemaMutations(state, key, value, timestamp, hashForeign) : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
+      return value
+        ? schemaMutations(state, key, value, timestamp, hashForeign)
+        : [{ kind: 'deleteVersion', subject: key.subject, version: key.version }]
     case 'CONFIG': {
       if (!value) return [{ kind: 'config', scope: key.scope, config: null }]
       const { subject: _s, ...config } = value

@@ -24,7 +24,11 @@ export function isRetriable(e: unknown): boolean {
  * @example
  * await untilDeadline(Date.now() + 60_000, () => admin.connect(), (e) => log(`waiting: ${e}`))
  */
-export async function untilDeadline<T>(deadline: number, attempt: () => Promise<T>, waiting?: (reason: string) => void): Promise<T> {
+export async function untilDeadline<T>(
+  deadline: number,
+  attempt: () => Promise<T>,
+  waiting?: (reason: string) => void,
+): Promise<T> {
   let last: Error | undefined
   for (let pause = 100; ; pause = Math.min(pause * 2, 1_000)) {
     const left = deadline - Date.now()

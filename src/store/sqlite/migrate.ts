@@ -23,7 +23,11 @@ export function migrate(db: Database, dir: string): string[] {
     const sql = readFileSync(join(dir, file), 'utf8')
     db.transaction(() => {
       db.exec(sql)
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now())
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        version,
+        file,
+        Date.now(),
+      )
     })()
     ran.push(file)
   }

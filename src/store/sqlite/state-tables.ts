@@ -73,7 +73,14 @@ export class StateTables {
     for (const r of this.db.prepare('SELECT * FROM versions ORDER BY subject, version').all() as VersionRow[]) {
       state.apply({
         kind: 'version',
-        record: { subject: r.subject, version: r.version, context: r.context, id: r.id, deleted: r.deleted === 1, ts: r.ts },
+        record: {
+          subject: r.subject,
+          version: r.version,
+          context: r.context,
+          id: r.id,
+          deleted: r.deleted === 1,
+          ts: r.ts,
+        },
       })
     }
     for (const r of this.db.prepare('SELECT scope, config FROM configs').all() as { scope: string; config: string }[]) {
@@ -91,7 +98,16 @@ export class StateTables {
       case 'schema': {
         const r = m.record
         const json = (v: unknown) => (v ? JSON.stringify(v) : null)
-        s.putSchema.run(r.context, r.id, r.schemaType, r.schema, JSON.stringify(r.references), json(r.metadata), json(r.ruleSet), r.guid)
+        s.putSchema.run(
+          r.context,
+          r.id,
+          r.schemaType,
+          r.schema,
+          JSON.stringify(r.references),
+          json(r.metadata),
+          json(r.ruleSet),
+          r.guid,
+        )
         return
       }
       case 'version': {

@@ -37,10 +37,18 @@ describe('avro compatibility rules', () => {
 
   it('has a compatible case and a case reporting the rule, for every rule', () => {
     for (const { id } of AVRO_RULES) {
-      const expected = cases.filter((c) => c.startsWith(`${id}/`)).map((c) => JSON.parse(read(c, 'expected.json')) as Expected)
+      const expected = cases
+        .filter((c) => c.startsWith(`${id}/`))
+        .map((c) => JSON.parse(read(c, 'expected.json')) as Expected)
       const all = expected.flatMap((e) => [e.backward, e.forward])
-      expect(all.some((vs) => vs.length === 0), `${id} compatible`).toBe(true)
-      expect(all.some((vs) => vs.some((v) => v.rule === id)), `${id} reported`).toBe(true)
+      expect(
+        all.some((vs) => vs.length === 0),
+        `${id} compatible`,
+      ).toBe(true)
+      expect(
+        all.some((vs) => vs.some((v) => v.rule === id)),
+        `${id} reported`,
+      ).toBe(true)
     }
   })
 })

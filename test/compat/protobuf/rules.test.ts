@@ -49,8 +49,14 @@ describe('protobuf compatibility rules', () => {
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const policy = c.expected.policy
-    expect(diffSchemas(c.old, c.new, policy ?? 'DEFAULT').map((d) => `${d.type} ${d.path}`)).toEqual(c.expected.differences)
-    expect(show(protobufFormat.checkCompatibility(c.new, c.old, { policy, direction: 'backward' }))).toEqual(c.expected.backward)
-    expect(show(protobufFormat.checkCompatibility(c.old, c.new, { policy, direction: 'forward' }))).toEqual(c.expected.forward)
+    expect(diffSchemas(c.old, c.new, policy ?? 'DEFAULT').map((d) => `${d.type} ${d.path}`)).toEqual(
+      c.expected.differences,
+    )
+    expect(show(protobufFormat.checkCompatibility(c.new, c.old, { policy, direction: 'backward' }))).toEqual(
+      c.expected.backward,
+    )
+    expect(show(protobufFormat.checkCompatibility(c.old, c.new, { policy, direction: 'forward' }))).toEqual(
+      c.expected.forward,
+    )
   })
 })

@@ -30,9 +30,13 @@ export async function freePort(): Promise<number> {
 
 /** Starts `registrum serve` from source in a child process and waits for its ready line. */
 export async function startChildServer(args: string[]): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--log-level', 'silent', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--host', '127.0.0.1', '--log-level', 'silent', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   let err = ''
   const waiters: { text: string; resolve: () => void }[] = []

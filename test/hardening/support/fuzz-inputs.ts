@@ -15,7 +15,10 @@ export const SEEDS: Record<FuzzType, string> = {
       { name: 'tags', type: { type: 'array', items: 'string' }, default: [] },
       { name: 'note', type: ['null', 'string'], default: null },
       { name: 'hash', type: { type: 'fixed', name: 'H', size: 4 } },
-      { name: 'attrs', type: { type: 'map', values: { type: 'bytes', logicalType: 'decimal', precision: 4, scale: 2 } } },
+      {
+        name: 'attrs',
+        type: { type: 'map', values: { type: 'bytes', logicalType: 'decimal', precision: 4, scale: 2 } },
+      },
     ],
   }),
   PROTOBUF: `syntax = "proto3";
@@ -48,16 +51,133 @@ message Order {
 }
 
 const TOKENS: Record<FuzzType, string[]> = {
-  AVRO: ['{', '}', '[', ']', '"', ':', ',', '"type"', '"record"', '"name"', '"fields"', '"enum"', '"symbols"', '"array"', '"items"', '"map"', '"values"', '"fixed"', '"size"', '"default"', '"logicalType"', '"decimal"', '"null"', 'null', 'true', '-1', '1e309', '"aliases"', '"namespace"', '"doc"'],
-  PROTOBUF: ['{', '}', ';', '=', '<', '>', '"', 'message', 'enum', 'oneof', 'map', 'repeated', 'optional', 'required', 'import', 'package', 'syntax', 'option', 'reserved', 'extensions', 'extend', 'service', 'rpc', 'returns', 'stream', 'to', 'max', 'int32', 'string', 'bytes', 'group', '0', '-1', '536870912', '19000', '"proto2"', '"proto3"', 'google.protobuf.Any', '.', '[', ']', '(', ')', '//', '/*'],
-  JSON: ['{', '}', '[', ']', '"', ':', ',', '"type"', '"object"', '"properties"', '"items"', '"$ref"', '"#/definitions/x"', '"#"', '"allOf"', '"anyOf"', '"oneOf"', '"not"', '"enum"', '"const"', '"required"', '"additionalProperties"', '"pattern"', '"(["', '"minimum"', '"maxLength"', '"$schema"', '"if"', '"then"', 'null', 'true', '-1', '1e309', '"$id"', '"$defs"'],
+  AVRO: [
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    '"type"',
+    '"record"',
+    '"name"',
+    '"fields"',
+    '"enum"',
+    '"symbols"',
+    '"array"',
+    '"items"',
+    '"map"',
+    '"values"',
+    '"fixed"',
+    '"size"',
+    '"default"',
+    '"logicalType"',
+    '"decimal"',
+    '"null"',
+    'null',
+    'true',
+    '-1',
+    '1e309',
+    '"aliases"',
+    '"namespace"',
+    '"doc"',
+  ],
+  PROTOBUF: [
+    '{',
+    '}',
+    ';',
+    '=',
+    '<',
+    '>',
+    '"',
+    'message',
+    'enum',
+    'oneof',
+    'map',
+    'repeated',
+    'optional',
+    'required',
+    'import',
+    'package',
+    'syntax',
+    'option',
+    'reserved',
+    'extensions',
+    'extend',
+    'service',
+    'rpc',
+    'returns',
+    'stream',
+    'to',
+    'max',
+    'int32',
+    'string',
+    'bytes',
+    'group',
+    '0',
+    '-1',
+    '536870912',
+    '19000',
+    '"proto2"',
+    '"proto3"',
+    'google.protobuf.Any',
+    '.',
+    '[',
+    ']',
+    '(',
+    ')',
+    '//',
+    '/*',
+  ],
+  JSON: [
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    '"type"',
+    '"object"',
+    '"properties"',
+    '"items"',
+    '"$ref"',
+    '"#/definitions/x"',
+    '"#"',
+    '"allOf"',
+    '"anyOf"',
+    '"oneOf"',
+    '"not"',
+    '"enum"',
+    '"const"',
+    '"required"',
+    '"additionalProperties"',
+    '"pattern"',
+    '"(["',
+    '"minimum"',
+    '"maxLength"',
+    '"$schema"',
+    '"if"',
+    '"then"',
+    'null',
+    'true',
+    '-1',
+    '1e309',
+    '"$id"',
+    '"$defs"',
+  ],
 }
 
 const edit = (tokens: string[]) =>
   fc.record({
     at: fc.nat(),
     kind: fc.constantFrom('delete', 'insert', 'replace', 'cut'),
-    text: fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 4 }), fc.constantFrom('\u0000', '\uD800', '\\u0000', '\\')),
+    text: fc.oneof(
+      fc.constantFrom(...tokens),
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('\u0000', '\uD800', '\\u0000', '\\'),
+    ),
     len: fc.integer({ min: 1, max: 12 }),
   })
 
@@ -82,7 +202,20 @@ const tokenSoup = (type: FuzzType) =>
 const avroLike: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((tie) => ({
   schema: fc.oneof(
     { depthSize: 'small' },
-    fc.constantFrom('null', 'int', 'long', 'string', 'bytes', 'boolean', 'float', 'double', 'Order', 'fz.Kind', 'nope', ''),
+    fc.constantFrom(
+      'null',
+      'int',
+      'long',
+      'string',
+      'bytes',
+      'boolean',
+      'float',
+      'double',
+      'Order',
+      'fz.Kind',
+      'nope',
+      '',
+    ),
     fc.array(tie('schema'), { maxLength: 3 }),
     fc.record(
       {
@@ -90,7 +223,11 @@ const avroLike: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((tie) => 
         name: fc.oneof(fc.constantFrom('Order', 'A', 'fz.Order', '1bad', 'a-b', ''), fc.string({ maxLength: 5 })),
         fields: fc.array(
           fc.record(
-            { name: fc.oneof(fc.constantFrom('id', 'x', ''), fc.string({ maxLength: 4 })), type: tie('schema'), default: fc.jsonValue({ maxDepth: 2 }) },
+            {
+              name: fc.oneof(fc.constantFrom('id', 'x', ''), fc.string({ maxLength: 4 })),
+              type: tie('schema'),
+              default: fc.jsonValue({ maxDepth: 2 }),
+            },
             { requiredKeys: [] },
           ),
           { maxLength: 4 },
@@ -109,7 +246,39 @@ const avroLike: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((tie) => 
   ),
 })).schema
 
-const KEYWORDS = ['type', 'properties', 'items', 'prefixItems', '$ref', 'allOf', 'anyOf', 'oneOf', 'not', 'enum', 'const', 'required', 'additionalProperties', 'patternProperties', 'pattern', 'minimum', 'exclusiveMaximum', 'maxLength', 'format', '$schema', '$id', 'definitions', '$defs', 'if', 'then', 'else', 'dependencies', 'dependentSchemas', 'unevaluatedProperties', 'contains', 'multipleOf']
+const KEYWORDS = [
+  'type',
+  'properties',
+  'items',
+  'prefixItems',
+  '$ref',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'enum',
+  'const',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'pattern',
+  'minimum',
+  'exclusiveMaximum',
+  'maxLength',
+  'format',
+  '$schema',
+  '$id',
+  'definitions',
+  '$defs',
+  'if',
+  'then',
+  'else',
+  'dependencies',
+  'dependentSchemas',
+  'unevaluatedProperties',
+  'contains',
+  'multipleOf',
+]
 
 const jsonSchemaLike: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((tie) => ({
   schema: fc.oneof(
@@ -121,7 +290,18 @@ const jsonSchemaLike: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((ti
         tie('schema'),
         fc.array(tie('schema'), { maxLength: 3 }),
         fc.dictionary(fc.string({ maxLength: 3 }), tie('schema'), { maxKeys: 3 }),
-        fc.constantFrom('object', 'string', 'integer', 'null', '#', '#/definitions/x', '#/properties/id', 'http://json-schema.org/draft-07/schema#', '[', 'date-time'),
+        fc.constantFrom(
+          'object',
+          'string',
+          'integer',
+          'null',
+          '#',
+          '#/definitions/x',
+          '#/properties/id',
+          'http://json-schema.org/draft-07/schema#',
+          '[',
+          'date-time',
+        ),
         fc.jsonValue({ maxDepth: 1 }),
       ),
       { maxKeys: 5 },
@@ -131,7 +311,12 @@ const jsonSchemaLike: fc.Arbitrary<unknown> = fc.letrec<{ schema: unknown }>((ti
 
 /** Schema texts for a format that are almost always invalid or incompatible with the seed. */
 export function schemaTexts(type: FuzzType): fc.Arbitrary<string> {
-  const structured = type === 'AVRO' ? avroLike.map((v) => JSON.stringify(v)) : type === 'JSON' ? jsonSchemaLike.map((v) => JSON.stringify(v)) : tokenSoup(type)
+  const structured =
+    type === 'AVRO'
+      ? avroLike.map((v) => JSON.stringify(v))
+      : type === 'JSON'
+        ? jsonSchemaLike.map((v) => JSON.stringify(v))
+        : tokenSoup(type)
   return fc.oneof(
     { arbitrary: mutated(type), weight: 4 },
     { arbitrary: structured, weight: 3 },
@@ -144,7 +329,11 @@ export function schemaTexts(type: FuzzType): fc.Arbitrary<string> {
 /** Whole request bodies: fields of the wrong type, odd references, metadata and rule sets. */
 export function requestBodies(type: FuzzType): fc.Arbitrary<unknown> {
   const reference = fc.record(
-    { name: fc.oneof(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 })), subject: fc.oneof(fc.constantFrom(`fuzz-${type}`, 'missing', ''), fc.jsonValue({ maxDepth: 1 })), version: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.jsonValue({ maxDepth: 1 })) },
+    {
+      name: fc.oneof(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 })),
+      subject: fc.oneof(fc.constantFrom(`fuzz-${type}`, 'missing', ''), fc.jsonValue({ maxDepth: 1 })),
+      version: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.jsonValue({ maxDepth: 1 })),
+    },
     { requiredKeys: [] },
   )
   const body = fc.record(
@@ -154,8 +343,14 @@ export function requestBodies(type: FuzzType): fc.Arbitrary<unknown> {
       references: fc.oneof(fc.array(reference, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 })),
       version: fc.oneof(fc.integer({ min: -2, max: 3 }), fc.jsonValue({ maxDepth: 1 })),
       id: fc.oneof(fc.integer({ min: -1, max: 5 }), fc.jsonValue({ maxDepth: 1 })),
-      metadata: fc.oneof(fc.record({ properties: fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })) }), fc.jsonValue({ maxDepth: 2 })),
-      ruleSet: fc.oneof(fc.record({ domainRules: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 2 }) }), fc.jsonValue({ maxDepth: 2 })),
+      metadata: fc.oneof(
+        fc.record({ properties: fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })) }),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
+      ruleSet: fc.oneof(
+        fc.record({ domainRules: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 2 }) }),
+        fc.jsonValue({ maxDepth: 2 }),
+      ),
     },
     { requiredKeys: [] },
   )
@@ -167,8 +362,17 @@ export function dumpStore(store: StoreReader): string {
   const subjects = [...store.subjects()].sort()
   const contexts = store.contexts().sort()
   return JSON.stringify({
-    subjects: subjects.map((s) => ({ s, versions: store.versionsOf(s), config: store.config(s) ?? null, mode: store.mode(s) ?? null })),
-    schemas: contexts.map((c) => ({ c, max: store.maxId(c), ids: Array.from({ length: store.maxId(c) }, (_, i) => store.schemaById(c, i + 1) ?? null) })),
+    subjects: subjects.map((s) => ({
+      s,
+      versions: store.versionsOf(s),
+      config: store.config(s) ?? null,
+      mode: store.mode(s) ?? null,
+    })),
+    schemas: contexts.map((c) => ({
+      c,
+      max: store.maxId(c),
+      ids: Array.from({ length: store.maxId(c) }, (_, i) => store.schemaById(c, i + 1) ?? null),
+    })),
     global: { config: store.config(':.:') ?? null, mode: store.mode(':.:') ?? null },
   })
 }

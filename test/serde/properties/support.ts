@@ -93,6 +93,8 @@ export function misspelling(name: string, taken: ReadonlySet<string>): string {
 /** 64-bit integers in the JavaScript type an int64 mode reads back. */
 export function int64Arb(mode: Int64Mode, unsigned = false): fc.Arbitrary<unknown> {
   if (mode === 'number') return unsigned ? fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }) : fc.maxSafeInteger()
-  const b = unsigned ? fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) : fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
+  const b = unsigned
+    ? fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
+    : fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
   return mode === 'bigint' ? b : b.map(String)
 }

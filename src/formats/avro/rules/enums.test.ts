@@ -3,12 +3,17 @@ import { parseTree } from '../parse.js'
 import { checkReaderWriter } from './walk.js'
 
 const node = (text: string) => parseTree(text, [], 'stored').root
-const enumOf = (symbols: string[], extra = '') => node(`{"type":"enum","name":"E","symbols":${JSON.stringify(symbols)}${extra}}`)
+const enumOf = (symbols: string[], extra = '') =>
+  node(`{"type":"enum","name":"E","symbols":${JSON.stringify(symbols)}${extra}}`)
 
 describe('MISSING_ENUM_SYMBOLS', () => {
   it('lists the missing writer symbols, sorted', () => {
     expect(checkReaderWriter(enumOf(['A']), enumOf(['D', 'A', 'B']))).toEqual([
-      { rule: 'MISSING_ENUM_SYMBOLS', path: '/symbols', message: "The {reader} schema is missing enum symbols '[B, D]' at path '/symbols' in the {writer} schema" },
+      {
+        rule: 'MISSING_ENUM_SYMBOLS',
+        path: '/symbols',
+        message: "The {reader} schema is missing enum symbols '[B, D]' at path '/symbols' in the {writer} schema",
+      },
     ])
   })
 

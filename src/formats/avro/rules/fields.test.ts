@@ -5,11 +5,15 @@ import { parseTree } from '../parse.js'
 import { lookupWriterField } from './fields.js'
 
 const record = (text: string) => parseTree(text, [], 'stored').root as RecordNode
-const WRITER = record('{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","aliases":["c"]}]}')
+const WRITER = record(
+  '{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","aliases":["c"]}]}',
+)
 
 describe('lookupWriterField', () => {
   it('finds the writer field by the reader field name or one of its aliases', () => {
-    const reader = record('{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"x","aliases":["b"],"type":"int"}]}')
+    const reader = record(
+      '{"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"x","aliases":["b"],"type":"int"}]}',
+    )
     expect(lookupWriterField(WRITER, reader.fields[0]!)?.name).toBe('a')
     expect(lookupWriterField(WRITER, reader.fields[1]!)?.name).toBe('b')
   })

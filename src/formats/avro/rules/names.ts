@@ -10,7 +10,7 @@ export const NAME_MISMATCH = {
   id: 'NAME_MISMATCH',
   purpose: 'Named types resolve by name: a record, enum or fixed renamed without an alias is another type.',
   summary: 'A named type (record, enum or fixed) changed its full name.',
-  hint: 'Keep the old full name, or add it to the renamed type\'s `aliases` so readers resolve one to the other.',
+  hint: "Keep the old full name, or add it to the renamed type's `aliases` so readers resolve one to the other.",
   check(reader: NamedNode, writer: NamedNode, ctx: RuleContext): PairResult {
     return ctx.within('name', () =>
       namesMatch(reader, writer)

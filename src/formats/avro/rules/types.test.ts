@@ -4,7 +4,8 @@ import { parseTree } from '../parse.js'
 import { checkReaderWriter } from './walk.js'
 
 const node = (text: string) => parseTree(text, [], 'stored').root
-const reads = (reader: string, writer: string) => checkReaderWriter(node(JSON.stringify(reader)), node(JSON.stringify(writer))).length === 0
+const reads = (reader: string, writer: string) =>
+  checkReaderWriter(node(JSON.stringify(reader)), node(JSON.stringify(writer))).length === 0
 
 /** Writer types each reader primitive accepts (Avro spec "Schema Resolution"). */
 const READABLE: Record<string, string[]> = {
@@ -19,9 +20,12 @@ const READABLE: Record<string, string[]> = {
 }
 
 describe('TYPE_MISMATCH', () => {
-  it.each(PRIMITIVES.flatMap((r) => PRIMITIVES.map((w) => [r, w] as const)))('reader %s, writer %s', (reader, writer) => {
-    expect(reads(reader, writer)).toBe(READABLE[reader]!.includes(writer))
-  })
+  it.each(PRIMITIVES.flatMap((r) => PRIMITIVES.map((w) => [r, w] as const)))(
+    'reader %s, writer %s',
+    (reader, writer) => {
+      expect(reads(reader, writer)).toBe(READABLE[reader]!.includes(writer))
+    },
+  )
 
   it('names both types in upper case, as Java does', () => {
     const [v] = checkReaderWriter(node('"int"'), node('{"type":"array","items":"int"}'))

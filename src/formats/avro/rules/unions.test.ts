@@ -3,7 +3,8 @@ import { parseTree } from '../parse.js'
 import { checkReaderWriter } from './walk.js'
 
 const node = (text: string) => parseTree(text, [], 'stored').root
-const check = (reader: string, writer: string) => checkReaderWriter(node(reader), node(writer)).map((v) => `${v.rule} ${v.path}`)
+const check = (reader: string, writer: string) =>
+  checkReaderWriter(node(reader), node(writer)).map((v) => `${v.rule} ${v.path}`)
 
 describe('MISSING_UNION_BRANCH', () => {
   it('lets a reader union read any writer type one of its branches reads', () => {
@@ -23,11 +24,14 @@ describe('MISSING_UNION_BRANCH', () => {
 
   it('says which writer type is missing', () => {
     const [v] = checkReaderWriter(node('["null"]'), node('["null","bytes"]'))
-    expect(v?.message).toBe("The {reader} schema is missing a union branch for the BYTES type at path '/1' in the {writer} schema")
+    expect(v?.message).toBe(
+      "The {reader} schema is missing a union branch for the BYTES type at path '/1' in the {writer} schema",
+    )
   })
 
   it('finds the reader branch of a named writer type by name or alias, in any position', () => {
-    const rec = (name: string, extra = '') => `{"type":"record","name":"${name}"${extra},"fields":[{"name":"a","type":"int"}]}`
+    const rec = (name: string, extra = '') =>
+      `{"type":"record","name":"${name}"${extra},"fields":[{"name":"a","type":"int"}]}`
     const many = (k: number) => Array.from({ length: k }, (_, i) => rec(`R${i}`)).join(',')
     expect(check(`[${many(50)}]`, rec('R37'))).toEqual([])
     expect(check(`[${many(50)}]`, rec('Other'))).toEqual(['MISSING_UNION_BRANCH /'])
@@ -35,7 +39,9 @@ describe('MISSING_UNION_BRANCH', () => {
     // Same simple name in another namespace still reads (Java compares simple names).
     expect(check(`[${rec('x.R1')}]`, rec('y.R1'))).toEqual([])
     // A named branch never reads another kind, and a record branch named like an enum does not read it.
-    expect(check(`["int",${rec('E')}]`, '{"type":"enum","name":"E","symbols":["A"]}')).toEqual(['MISSING_UNION_BRANCH /'])
+    expect(check(`["int",${rec('E')}]`, '{"type":"enum","name":"E","symbols":["A"]}')).toEqual([
+      'MISSING_UNION_BRANCH /',
+    ])
     // Of two branches with the matching name, the first one that reads the writer wins.
     const wide = '{"type":"record","name":"R","namespace":"b","fields":[{"name":"a","type":"long"}]}'
     const narrow = '{"type":"record","name":"R","namespace":"a","fields":[{"name":"a","type":"string"}]}'

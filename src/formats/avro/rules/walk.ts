@@ -26,7 +26,8 @@ const isPrimitive = (n: AvroNode) => !COMPOUND.has(n.kind)
 const UNEXPECTED_EXCEPTION: RuleDoc = {
   id: 'UNEXPECTED_EXCEPTION',
   summary: 'The compatibility check itself failed on this pair of schemas.',
-  description: 'The reader and writer schemas could not be compared, for example because a reader field matches several writer fields through its aliases.',
+  description:
+    'The reader and writer schemas could not be compared, for example because a reader field matches several writer fields through its aliases.',
   hint: 'Read the message: it names the ambiguity (usually aliases); remove it so each reader field matches at most one writer field.',
 }
 
@@ -136,7 +137,12 @@ export function checkReaderWriter(reader: AvroNode, writer: AvroNode): Violation
   } catch (e) {
     // Confluent turns an exception from the check into an incompatibility (`AvroSchema.isBackwardCompatible`).
     if (!(e instanceof AvroFormatError)) throw e
-    return [{ rule: 'UNEXPECTED_EXCEPTION', path: '/', message: `Unexpected exception during compatibility check: ${e.message}` }]
+    return [
+      {
+        rule: 'UNEXPECTED_EXCEPTION',
+        path: '/',
+        message: `Unexpected exception during compatibility check: ${e.message}`,
+      },
+    ]
   }
 }
-

@@ -36,13 +36,34 @@ export const TUPLE_ITEMS: RuleFamily<'array'> = {
         else if (was) {
           if (isOpen(update)) ctx.add('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL')
           else if (update.additionalSchema)
-            covered(ctx, was, update.additionalSchema, 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL')
-          else ctx.add(was.kind === 'false' ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL')
+            covered(
+              ctx,
+              was,
+              update.additionalSchema,
+              'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+              'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+            )
+          else
+            ctx.add(
+              was.kind === 'false'
+                ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL'
+                : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+            )
         } else if (is) {
           if (isOpen(original))
-            ctx.add(is.kind === 'empty' || is.kind === 'true' ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL')
+            ctx.add(
+              is.kind === 'empty' || is.kind === 'true'
+                ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL'
+                : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
+            )
           else if (original.additionalSchema)
-            covered(ctx, original.additionalSchema, is, 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL')
+            covered(
+              ctx,
+              original.additionalSchema,
+              is,
+              'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+              'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+            )
           else ctx.add('ITEM_ADDED_TO_CLOSED_CONTENT_MODEL')
         }
       })

@@ -27,7 +27,8 @@ export function matchCombinedAgainstSingle(ctx: DiffContext, original: Node, upd
     if (isSum(update)) return update.subschemas.some((s) => attempt(ctx, original, s, 'SUM_TYPE_EXTENDED'))
   } else if (original.kind === 'combined' && update.kind !== 'combined') {
     if (original.subschemas.length === 1) return attempt(ctx, original.subschemas[0]!, update)
-    if (original.criterion === 'allOf') return original.subschemas.some((s) => attempt(ctx, s, update, 'PRODUCT_TYPE_NARROWED'))
+    if (original.criterion === 'allOf')
+      return original.subschemas.some((s) => attempt(ctx, s, update, 'PRODUCT_TYPE_NARROWED'))
   }
   return false
 }

@@ -100,23 +100,33 @@ export interface Difference {
   readonly path: string
 }
 
-const KEYWORD_ADDED_OR_REMOVED = /^(MAXIMUM|MINIMUM|EXCLUSIVE_MAXIMUM|EXCLUSIVE_MINIMUM|MULTIPLE_OF|MAX_LENGTH|MIN_LENGTH|PATTERN|MAX_PROPERTIES|MIN_PROPERTIES|DEPENDENCY_ARRAY|DEPENDENCY_SCHEMA|MAX_ITEMS|MIN_ITEMS|MAX_CONTAINS|UNIQUE_ITEMS)_ADDED$|^REQUIRED_ATTRIBUTE_ADDED$|^ADDITIONAL_(ITEMS|PROPERTIES)_REMOVED$/
-const VALUE_INCREASED = /^(MIN_LENGTH|MINIMUM|EXCLUSIVE_MINIMUM|MIN_PROPERTIES|MIN_ITEMS|MIN_CONTAINS)_INCREASED$|^MULTIPLE_OF_EXPANDED$/
+const KEYWORD_ADDED_OR_REMOVED =
+  /^(MAXIMUM|MINIMUM|EXCLUSIVE_MAXIMUM|EXCLUSIVE_MINIMUM|MULTIPLE_OF|MAX_LENGTH|MIN_LENGTH|PATTERN|MAX_PROPERTIES|MIN_PROPERTIES|DEPENDENCY_ARRAY|DEPENDENCY_SCHEMA|MAX_ITEMS|MIN_ITEMS|MAX_CONTAINS|UNIQUE_ITEMS)_ADDED$|^REQUIRED_ATTRIBUTE_ADDED$|^ADDITIONAL_(ITEMS|PROPERTIES)_REMOVED$/
+const VALUE_INCREASED =
+  /^(MIN_LENGTH|MINIMUM|EXCLUSIVE_MINIMUM|MIN_PROPERTIES|MIN_ITEMS|MIN_CONTAINS)_INCREASED$|^MULTIPLE_OF_EXPANDED$/
 const VALUE_DECREASED = /^(MAX_LENGTH|MAXIMUM|EXCLUSIVE_MAXIMUM|MAX_ITEMS|MAX_PROPERTIES|MAX_CONTAINS)_DECREASED$/
 const VALUE_CHANGED = /^(PATTERN|MULTIPLE_OF|DEPENDENCY_ARRAY)_CHANGED$/
 const NARROWED = /^(ADDITIONAL_ITEMS|ENUM_ARRAY|SUM_TYPE|ADDITIONAL_PROPERTIES)_NARROWED$/
 const EXTENDED = /^(DEPENDENCY_ARRAY|PRODUCT_TYPE|SUM_TYPE|NOT_TYPE)_EXTENDED$/
-const TYPE_CHANGED = /^(TYPE_CHANGED|TYPE_NARROWED|COMBINED_TYPE_CHANGED|COMBINED_TYPE_SUBSCHEMAS_CHANGED|ENUM_ARRAY_CHANGED)$/
+const TYPE_CHANGED =
+  /^(TYPE_CHANGED|TYPE_NARROWED|COMBINED_TYPE_CHANGED|COMBINED_TYPE_SUBSCHEMAS_CHANGED|ENUM_ARRAY_CHANGED)$/
 
 /** The description of an incompatible difference, in `{reader}`/`{writer}` roles, worded as Confluent's. */
 export function describeDifference({ type, path }: Difference): string {
-  if (KEYWORD_ADDED_OR_REMOVED.test(type)) return `The keyword at path '${path}' in the {reader} schema is not present in the {writer} schema`
-  if (VALUE_INCREASED.test(type)) return `The value at path '${path}' in the {reader} schema is more than its value in the {writer} schema`
-  if (VALUE_DECREASED.test(type)) return `The value at path '${path}' in the {reader} schema is less than its value in the {writer} schema`
-  if (VALUE_CHANGED.test(type)) return `The value at path '${path}' is different between the {reader} and {writer} schema`
-  if (NARROWED.test(type)) return `An array or combined type at path '${path}' has fewer elements in the {reader} schema than the {writer} schema`
-  if (EXTENDED.test(type)) return `An array or combined type at path '${path}' has more elements in the {reader} schema than the {writer} schema`
-  if (TYPE_CHANGED.test(type)) return `A type at path '${path}' is different between the {reader} schema and the {writer} schema`
+  if (KEYWORD_ADDED_OR_REMOVED.test(type))
+    return `The keyword at path '${path}' in the {reader} schema is not present in the {writer} schema`
+  if (VALUE_INCREASED.test(type))
+    return `The value at path '${path}' in the {reader} schema is more than its value in the {writer} schema`
+  if (VALUE_DECREASED.test(type))
+    return `The value at path '${path}' in the {reader} schema is less than its value in the {writer} schema`
+  if (VALUE_CHANGED.test(type))
+    return `The value at path '${path}' is different between the {reader} and {writer} schema`
+  if (NARROWED.test(type))
+    return `An array or combined type at path '${path}' has fewer elements in the {reader} schema than the {writer} schema`
+  if (EXTENDED.test(type))
+    return `An array or combined type at path '${path}' has more elements in the {reader} schema than the {writer} schema`
+  if (TYPE_CHANGED.test(type))
+    return `A type at path '${path}' is different between the {reader} schema and the {writer} schema`
   switch (type) {
     case 'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL':
     case 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL':
@@ -142,7 +152,12 @@ export function describeDifference({ type, path }: Difference): string {
 }
 
 /** Summary and fix hint by family of change kind; the first family whose pattern matches wins. */
-const RULE_FAMILIES: readonly { readonly match: RegExp; readonly summary: string; readonly description: string; readonly hint: string }[] = [
+const RULE_FAMILIES: readonly {
+  readonly match: RegExp
+  readonly summary: string
+  readonly description: string
+  readonly hint: string
+}[] = [
   {
     match: /^REQUIRED_ATTRIBUTE_ADDED$/,
     summary: 'A property became required.',
@@ -152,7 +167,8 @@ const RULE_FAMILIES: readonly { readonly match: RegExp; readonly summary: string
   {
     match: /^ADDITIONAL_(ITEMS|PROPERTIES)_REMOVED$|^ADDITIONAL_PROPERTIES_NARROWED$|^ADDITIONAL_ITEMS_NARROWED$/,
     summary: 'Extra properties or items are no longer allowed (or allowed less).',
-    description: 'Old records may carry properties or items that the new `additionalProperties`/`additionalItems` rejects.',
+    description:
+      'Old records may carry properties or items that the new `additionalProperties`/`additionalItems` rejects.',
     hint: 'Keep the old `additionalProperties`/`additionalItems`, or declare the extra properties explicitly (or use the LENIENT policy).',
   },
   {
@@ -188,7 +204,8 @@ const RULE_FAMILIES: readonly { readonly match: RegExp; readonly summary: string
   {
     match: EXTENDED,
     summary: 'More constraints must hold together.',
-    description: 'A new `allOf` branch, dependency or `not` alternative adds a constraint old records were never checked against.',
+    description:
+      'A new `allOf` branch, dependency or `not` alternative adds a constraint old records were never checked against.',
     hint: 'Leave the new constraint out, or make it apply only to a new optional property.',
   },
   {
@@ -200,7 +217,8 @@ const RULE_FAMILIES: readonly { readonly match: RegExp; readonly summary: string
   {
     match: /^(OPTIONAL_PROPERTY|REQUIRED_PROPERTY|REQUIRED_PROPERTY_WITH_DEFAULT|ITEM)_ADDED_TO_OPEN_CONTENT_MODEL$/,
     summary: 'A property or item was declared in an open content model.',
-    description: 'An open model let old records carry this property with any value, which the new declaration may reject.',
+    description:
+      'An open model let old records carry this property with any value, which the new declaration may reject.',
     hint: 'Close the model with `"additionalProperties": false` in both versions before adding properties, or use the LENIENT policy.',
   },
   {
@@ -218,7 +236,8 @@ const RULE_FAMILIES: readonly { readonly match: RegExp; readonly summary: string
   {
     match: /^(PROPERTY|ITEM)_(ADDED|REMOVED)_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL$/,
     summary: 'A property or item is not covered by the partially open content model.',
-    description: 'The property was added or removed, and `additionalProperties`/`patternProperties` do not accept what old records may hold.',
+    description:
+      'The property was added or removed, and `additionalProperties`/`patternProperties` do not accept what old records may hold.',
     hint: 'Make the property\u2019s schema match the model\u2019s `additionalProperties`/`patternProperties`, or keep the old declaration.',
   },
   {

@@ -39,5 +39,8 @@ export function hashMapOrder(keys: readonly string[]): string[] {
 
 function bucketOrder(keys: string[], cap: number): string[] {
   const bucket = (k: string) => spread(javaHash(k)) & (cap - 1)
-  return keys.map((k, i) => ({ k, i, b: bucket(k) })).sort((x, y) => x.b - y.b || x.i - y.i).map((e) => e.k)
+  return keys
+    .map((k, i) => ({ k, i, b: bucket(k) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((e) => e.k)
 }

@@ -38,7 +38,11 @@ function propertyRemoved(ctx: DiffContext, name: string, schema: Node, update: O
       'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
       'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
     )
-  ctx.add(schema.kind === 'false' ? 'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL')
+  ctx.add(
+    schema.kind === 'false'
+      ? 'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL'
+      : 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+  )
 }
 
 function propertyAdded(ctx: DiffContext, name: string, schema: Node, original: ObjectNode, update: ObjectNode): void {
@@ -46,7 +50,11 @@ function propertyAdded(ctx: DiffContext, name: string, schema: Node, original: O
   if (isOpenContentModel(original)) {
     if (isEmptySchema(schema)) return ctx.add('PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL')
     if (!required) return ctx.add('OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL')
-    return ctx.add(schema.default ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL' : 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL')
+    return ctx.add(
+      schema.default
+        ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL'
+        : 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+    )
   }
   const partial = partialSchemaFor(original, name)
   if (partial)
@@ -58,7 +66,12 @@ function propertyAdded(ctx: DiffContext, name: string, schema: Node, original: O
       'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
     )
   if (!required) ctx.add('OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL')
-  else ctx.add(schema.default ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL' : 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL')
+  else
+    ctx.add(
+      schema.default
+        ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL'
+        : 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    )
 }
 
 /**

@@ -17,7 +17,8 @@ export const REQUIRED_ATTRIBUTE: RuleFamily<'object'> = {
         const was = original.required.includes(name)
         const is = update.required.includes(name)
         if (was && !is) ctx.add('REQUIRED_ATTRIBUTE_REMOVED', name)
-        else if (!was && is) ctx.add(schema.default ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED', name)
+        else if (!was && is)
+          ctx.add(schema.default ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED', name)
       }
     })
   },

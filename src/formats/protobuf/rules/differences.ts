@@ -22,7 +22,7 @@ export const DIFFERENCES = {
     compatible: false,
     purpose: 'Full names change with the package, so references to them break.',
     message: (p) => `The package at '${p}' in the {reader} schema does not match the package in the {writer} schema`,
-    summary: 'The file\'s package changed.',
+    summary: "The file's package changed.",
     hint: 'Keep the old `package`; move new types to a new file (and subject) instead.',
   },
   MESSAGE_ADDED: { compatible: true, purpose: 'Old data never uses a new message.' },
@@ -41,7 +41,8 @@ export const DIFFERENCES = {
     compatible: true,
     wireJson: false,
     purpose: 'Only the number is on the wire; JSON writes the name.',
-    message: (p) => `The name of the enum constant at path '${p}' in the {reader} schema does not match its name in the {writer} schema`,
+    message: (p) =>
+      `The name of the enum constant at path '${p}' in the {reader} schema does not match its name in the {writer} schema`,
     summary: 'An enum constant was renamed (breaks JSON, which writes names).',
     hint: 'Keep the old name; add the new name as another constant with `option allow_alias = true;`.',
   },
@@ -52,7 +53,8 @@ export const DIFFERENCES = {
     compatible: true,
     wireJson: false,
     purpose: 'Numbers are identity on the wire; JSON keys are names.',
-    message: (p) => `The name of the field at path '${p}' in the {reader} schema does not match its name in the {writer} schema`,
+    message: (p) =>
+      `The name of the field at path '${p}' in the {reader} schema does not match its name in the {writer} schema`,
     summary: 'A field was renamed (breaks JSON, which uses names as keys).',
     hint: 'Keep the old name, or set `json_name` to the old name.',
   },
@@ -61,26 +63,29 @@ export const DIFFERENCES = {
     purpose: 'Scalar, message and map fields have different wire types.',
     message: (p) => `The type of a field at path '${p}' in the {reader} schema does not match the {writer} schema`,
     summary: 'A field changed between scalar, message and map.',
-    hint: 'Keep the field\'s type; add a new field with a new number for the new type, and `reserved` the old number once it is unused.',
+    hint: "Keep the field's type; add a new field with a new number for the new type, and `reserved` the old number once it is unused.",
   },
   FIELD_SCALAR_KIND_CHANGED: {
     compatible: false,
     purpose: 'Only scalars of one family (e.g. int32/int64/bool/enum) share an encoding.',
-    message: (p) => `The kind of a SCALAR field at path '${p}' in the {reader} schema does not match its kind in the {writer} schema`,
+    message: (p) =>
+      `The kind of a SCALAR field at path '${p}' in the {reader} schema does not match its kind in the {writer} schema`,
     summary: 'A scalar field changed to a type with another wire encoding.',
     hint: 'Keep the old type, or change only within one family (int32/int64/uint32/uint64/bool/enum; sint32/sint64; fixed32/sfixed32; fixed64/sfixed64; string/bytes); otherwise add a new field number and reserve the old one.',
   },
   FIELD_NAMED_TYPE_CHANGED: {
     compatible: false,
     purpose: 'A message field must keep a compatible message type of the same name.',
-    message: (p) => `The type of a MESSAGE field at path '${p}' in the {reader} schema does not match its type in the {writer} schema`,
+    message: (p) =>
+      `The type of a MESSAGE field at path '${p}' in the {reader} schema does not match its type in the {writer} schema`,
     summary: 'A message field now refers to a different message type.',
-    hint: 'Keep the field\'s message type (evolve that message instead), or add a new field number for the new type.',
+    hint: "Keep the field's message type (evolve that message instead), or add a new field number for the new type.",
   },
   FIELD_NUMERIC_LABEL_CHANGED: {
     compatible: false,
     purpose: 'Repeated numeric fields are packed; singular ones are not.',
-    message: (p) => `The label for a NUMERIC field at path '${p}' in the {reader} schema does not match its label in the {writer} schema`,
+    message: (p) =>
+      `The label for a NUMERIC field at path '${p}' in the {reader} schema does not match its label in the {writer} schema`,
     summary: 'A numeric field changed between repeated and singular.',
     hint: 'Keep the label; add a new field number for the repeated (or singular) form.',
   },
@@ -113,14 +118,16 @@ export const DIFFERENCES = {
   MULTIPLE_FIELDS_MOVED_TO_ONEOF: {
     compatible: false,
     purpose: 'Independent fields become mutually exclusive; old data may set several.',
-    message: (p) => `Multiple fields in the oneof at path '${p}' in the {reader} schema are outside a oneof in the {writer} schema`,
+    message: (p) =>
+      `Multiple fields in the oneof at path '${p}' in the {reader} schema are outside a oneof in the {writer} schema`,
     summary: 'Several independent fields were moved into one oneof.',
     hint: 'Keep the fields outside the oneof; put only new fields in a new oneof.',
   },
   FIELD_MOVED_TO_EXISTING_ONEOF: {
     compatible: false,
     purpose: 'A field joins members it was independent of.',
-    message: (p) => `A field in the oneof at path '${p}' in the {reader} schema is outside an existing oneof in the {writer} schema`,
+    message: (p) =>
+      `A field in the oneof at path '${p}' in the {reader} schema is outside an existing oneof in the {writer} schema`,
     summary: 'A field was moved into an existing oneof.',
     hint: 'Keep the field outside the oneof; add a new field to the oneof instead.',
   },
@@ -128,24 +135,27 @@ export const DIFFERENCES = {
     compatible: true,
     wireJson: false,
     purpose: 'WIRE_JSON only: the JSON key of a field changed (json_name or name).',
-    message: (p) => `The JSON name of the field at path '${p}' in the {reader} schema does not match its JSON name in the {writer} schema`,
-    summary: 'A field\'s JSON name changed (json_name or name).',
+    message: (p) =>
+      `The JSON name of the field at path '${p}' in the {reader} schema does not match its JSON name in the {writer} schema`,
+    summary: "A field's JSON name changed (json_name or name).",
     hint: 'Keep the JSON name: set `json_name` to the old one.',
   },
   FIELD_JSON_TYPE_CHANGED: {
     compatible: true,
     wireJson: false,
     purpose: 'WIRE_JSON only: same wire encoding, different JSON encoding (int32/int64, string/bytes, enum/int).',
-    message: (p) => `The JSON encoding of the field at path '${p}' in the {reader} schema does not match the {writer} schema`,
-    summary: 'A field\'s JSON encoding changed (e.g. int32/int64, string/bytes, enum/int).',
+    message: (p) =>
+      `The JSON encoding of the field at path '${p}' in the {reader} schema does not match the {writer} schema`,
+    summary: "A field's JSON encoding changed (e.g. int32/int64, string/bytes, enum/int).",
     hint: 'Keep the old type; add a new field number for the new type.',
   },
   RESERVED_FIELD_REMOVED: {
     compatible: false,
     purpose: 'A name in the writer\u2019s `confluent:reserved` metadata must stay reserved.',
-    message: (p) => `The {reader} schema has reserved field ${p} removed from its metadata which is present in the {writer} schema's metadata.`,
+    message: (p) =>
+      `The {reader} schema has reserved field ${p} removed from its metadata which is present in the {writer} schema's metadata.`,
     summary: 'A name left the `confluent:reserved` metadata.',
-    hint: 'Keep every name of the old `confluent:reserved` list in the new version\'s metadata.',
+    hint: "Keep every name of the old `confluent:reserved` list in the new version's metadata.",
   },
   FIELD_CONFLICTS_WITH_RESERVED_FIELD: {
     compatible: false,

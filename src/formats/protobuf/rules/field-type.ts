@@ -29,7 +29,12 @@ const SCALAR_FAMILY: Record<string, string> = {
 export type CompareReferenced = (sub: DiffContext, original: MessageElement, update: MessageElement) => void
 
 /** FIELD_NAME_CHANGED, then the label and type rules below (`FieldSchemaDiff.compare`). */
-export function compareField(ctx: DiffContext, original: FieldElement, update: FieldElement, referenced: CompareReferenced): void {
+export function compareField(
+  ctx: DiffContext,
+  original: FieldElement,
+  update: FieldElement,
+  referenced: CompareReferenced,
+): void {
   if (original.name !== update.name) ctx.add('FIELD_NAME_CHANGED')
   checkJsonName(ctx, original, update)
   compareLabelsAndTypes(ctx, original.label, update.label, original.type, update.type, referenced)

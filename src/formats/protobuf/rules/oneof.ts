@@ -29,7 +29,8 @@ export function oneofMembership(ctx: DiffContext, update: MessageElement, o: Mes
         topLevelMovedIn++
       }
     }
-    if (origins.size > 1) ctx.add(topLevelMovedIn > 1 ? 'MULTIPLE_FIELDS_MOVED_TO_ONEOF' : 'FIELD_MOVED_TO_EXISTING_ONEOF', oneOf.name)
+    if (origins.size > 1)
+      ctx.add(topLevelMovedIn > 1 ? 'MULTIPLE_FIELDS_MOVED_TO_ONEOF' : 'FIELD_MOVED_TO_EXISTING_ONEOF', oneOf.name)
   }
 }
 

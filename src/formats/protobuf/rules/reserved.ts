@@ -7,7 +7,12 @@ export function reservedFieldNames(metadata: Readonly<Record<string, unknown>> |
   const props = metadata?.properties
   const raw = props && typeof props === 'object' ? (props as Record<string, unknown>)['confluent:reserved'] : undefined
   if (typeof raw !== 'string') return new Set()
-  return new Set(raw.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  return new Set(
+    raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  )
 }
 
 function topLevelFieldNames(file: ProtoFile): Set<string> {
@@ -26,16 +31,25 @@ export interface WithMetadata {
  * using a name the new schema reserves. Forward (reader = old): the new schema's reserved names
  * may not be top-level fields of either schema. Without a direction the check is backward.
  */
-export function checkReservedFields(reader: WithMetadata, writer: WithMetadata, direction: 'backward' | 'forward' = 'backward'): Violation[] {
+export function checkReservedFields(
+  reader: WithMetadata,
+  writer: WithMetadata,
+  direction: 'backward' | 'forward' = 'backward',
+): Violation[] {
   const [newer, older] = direction === 'backward' ? [reader, writer] : [writer, reader]
   const newReserved = reservedFieldNames(newer.metadata)
   const out: Violation[] = []
   const report = (type: 'RESERVED_FIELD_REMOVED' | 'FIELD_CONFLICTS_WITH_RESERVED_FIELD', name: string) =>
     out.push({ rule: type, path: name, message: messageFor({ type, path: name }) })
   if (direction === 'backward') {
-    for (const name of reservedFieldNames(older.metadata)) if (!newReserved.has(name)) report('RESERVED_FIELD_REMOVED', name)
+    for (const name of reservedFieldNames(older.metadata))
+      if (!newReserved.has(name)) report('RESERVED_FIELD_REMOVED', name)
   }
-  const conflicting = direction === 'backward' ? [topLevelFieldNames(newer.file)] : [topLevelFieldNames(older.file), topLevelFieldNames(newer.file)]
-  for (const name of newReserved) if (conflicting.some((fields) => fields.has(name))) report('FIELD_CONFLICTS_WITH_RESERVED_FIELD', name)
+  const conflicting =
+    direction === 'backward'
+      ? [topLevelFieldNames(newer.file)]
+      : [topLevelFieldNames(older.file), topLevelFieldNames(newer.file)]
+  for (const name of newReserved)
+    if (conflicting.some((fields) => fields.has(name))) report('FIELD_CONFLICTS_WITH_RESERVED_FIELD', name)
   return out
 }

@@ -109,7 +109,13 @@ export interface RuleHooks {
 }
 
 /** Confluent's `SchemaDiff.compare`: the package, then the top-level types. */
-export function compareFiles(ctx: DiffContext, original: ProtoFile, update: ProtoFile, hooks: RuleHooks, packageRule: () => void): void {
+export function compareFiles(
+  ctx: DiffContext,
+  original: ProtoFile,
+  update: ProtoFile,
+  hooks: RuleHooks,
+  packageRule: () => void,
+): void {
   packageRule()
   compareTypeElements(ctx, original.types, update.types, hooks)
 }
@@ -133,7 +139,12 @@ function indexTypes<T extends TypeElement>(types: readonly TypeElement[], kind: 
 }
 
 /** Pairs messages, then enums, by simple name at one nesting level. */
-export function compareTypeElements(ctx: DiffContext, original: readonly TypeElement[], update: readonly TypeElement[], hooks: RuleHooks): void {
+export function compareTypeElements(
+  ctx: DiffContext,
+  original: readonly TypeElement[],
+  update: readonly TypeElement[],
+  hooks: RuleHooks,
+): void {
   const om = indexTypes<MessageElement>(original, 'message')
   const um = indexTypes<MessageElement>(update, 'message')
   for (const name of javaUnionOrder(om.order, um.order)) {
@@ -165,7 +176,12 @@ export function compareTypeElements(ctx: DiffContext, original: readonly TypeEle
  * Confluent's `MessageSchemaDiff.compare`: the body once per message on the current stack (a
  * recursive type is not re-entered), then the nested types.
  */
-export function compareMessages(ctx: DiffContext, original: MessageElement, update: MessageElement, hooks: RuleHooks): void {
+export function compareMessages(
+  ctx: DiffContext,
+  original: MessageElement,
+  update: MessageElement,
+  hooks: RuleHooks,
+): void {
   const entered = !ctx.inProgress.has(original)
   if (entered) ctx.inProgress.add(original)
   else ctx.markCycle()
