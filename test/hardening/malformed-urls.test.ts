@@ -143,7 +143,8 @@ function rawRequest(url: string, bytes: string): Promise<string> {
     const socket = connect(Number(port), hostname, () => socket.end(bytes))
     let out = ''
     socket.setEncoding('utf8').on('data', (c: string) => (out += c))
-    socket.on('error', reject)
+    // The server closes right after an early answer; a reset then ends a read that has the answer.
+    socket.on('error', (e) => (out ? resolve(out) : reject(e)))
     socket.on('close', () => resolve(out))
   })
 }
@@ -152,7 +153,9 @@ describe('errors raised before routing', () => {
   it('answers headers too large with 431 in the error envelope', async () => {
     const res = await rawRequest(
       server.url,
-      `GET /subjects HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`,
+      // Over Node's 16 KiB header limit, yet small enough to be read whole: the server then
+      // closes with its answer instead of resetting a connection that still has unread bytes.
+      `GET /subjects HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
     )
     expect(res).toMatch(/^HTTP\/1\.1 431 /)
     expect(JSON.parse(res.slice(res.indexOf('\r\n\r\n') + 4))).toMatchObject({ error_code: 431 })

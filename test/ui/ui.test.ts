@@ -225,7 +225,7 @@ describe('the web UI, authentication off', () => {
     )
     await expect(page.locator('#schema').textContent()).resolves.toBe(apiView.schema)
     await page.getByRole('button', { name: 'Copy schema' }).click()
-    await expect(page.locator('#schema-status').textContent()).resolves.toBe('Copied to the clipboard.')
+    await page.locator('#schema-status', { hasText: 'Copied to the clipboard.' }).waitFor({ timeout: 10_000 })
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(apiView.schema)
     const [download] = await Promise.all([
       page.waitForEvent('download'),
