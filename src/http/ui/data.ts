@@ -2,7 +2,7 @@ import type { SchemaType } from '../../formats/format.js'
 import type { Registry } from '../../registry/registry.js'
 import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, qualify, referencedSubject } from '../../registry/subjects.js'
 import type { SchemaRecord, VersionRecord } from '../../store/store.js'
-import { GLOBAL_SCOPE } from '../../store/store.js'
+import { GLOBAL_SCOPE } from '../../formats/model.js'
 import type { UiAccess } from './access.js'
 
 export const PAGE_SIZE = 50

@@ -3,7 +3,8 @@ import { describe } from '../../compat/render.js'
 import type { ParsedSchema, SchemaFormat } from '../../formats/format.js'
 import { RegistryError } from '../../registry/errors.js'
 import type { Registry } from '../../registry/registry.js'
-import type { SchemaReference, VersionRecord } from '../../store/store.js'
+import type { SchemaReference } from '../../formats/model.js'
+import type { VersionRecord } from '../../store/store.js'
 import type { Finding, VerdictModel } from './diff-view.js'
 
 /** The references field: empty, or a JSON array of `{name, subject, version}`; a string says what is wrong. */
