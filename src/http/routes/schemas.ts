@@ -18,7 +18,7 @@ export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (
       canRead,
     })
 
-  const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
+  const cache = new ResponseCache(registry.generation)
   app.get<IdParams>('/schemas/ids/:id', async (req) =>
     // Answers cached for one caller must not skip another's reference check.
     req.canRead && str(req.query, 'format')

@@ -73,7 +73,7 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
     return v
   }
 
-  const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
+  const cache = new ResponseCache(registry.generation)
   app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) => {
     if (req.canRead) renderable(req)
     return cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format'))))

@@ -54,7 +54,7 @@ export function pairVerdicts(
   from: VersionRecord,
   to: VersionRecord,
 ): VerdictModel[] {
-  const config = registry.core.effectiveConfig(subject)
+  const config = registry.effectiveConfig(subject)
   const options = typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}
   const directions: [CompatibilityLevel, string, string][] = [
     [
@@ -66,12 +66,12 @@ export function pairVerdicts(
   ]
   let parsed: { format: SchemaFormat; old: ParsedSchema; new: ParsedSchema }
   try {
-    const oldRecord = registry.core.schemaOf(from)
-    const newRecord = registry.core.schemaOf(to)
+    const oldRecord = registry.storedSchema(from)
+    const newRecord = registry.storedSchema(to)
     parsed = {
-      format: registry.core.format(newRecord.schemaType),
-      old: registry.core.parseStored(oldRecord),
-      new: registry.core.parseStored(newRecord),
+      format: registry.format(newRecord.schemaType),
+      old: registry.parsedSchema(oldRecord),
+      new: registry.parsedSchema(newRecord),
     }
   } catch (e) {
     if (!(e instanceof RegistryError)) throw e
