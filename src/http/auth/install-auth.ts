@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { CanRead } from '../../registry/core.js'
-import type { Registry } from '../../registry/registry.js'
+import type { CanRead, Registry } from '../../registry/registry.js'
 import { qualify } from '../../registry/subjects.js'
 import { configScope } from '../../registry/config.js'
 import { GLOBAL_SCOPE } from '../../formats/model.js'

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { CanRead } from '../../registry/core.js'
-import type { Registry } from '../../registry/registry.js'
+import type { CanRead, Registry } from '../../registry/registry.js'
 import { schemaDto, schemaStringDto } from '../dto.js'
 import { bool, int, page, type Query, str } from '../input.js'
 import { ResponseCache } from '../response-cache.js'

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { parseVersion } from '../../registry/reads.js'
-import type { CanRead } from '../../registry/core.js'
-import type { Registry } from '../../registry/registry.js'
+import type { CanRead, Registry } from '../../registry/registry.js'
 import { registerDto, schemaDto } from '../dto.js'
 import { bool, page, type Query, schemaRequest, str } from '../input.js'
 import { ResponseCache } from '../response-cache.js'
