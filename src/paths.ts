@@ -12,3 +12,4 @@ export function packageRoot(): string {
   }
   return dir
 }
+export function probe(): void { debugger }
