@@ -12,4 +12,3 @@ export function packageRoot(): string {
   }
   return dir
 }
-export function probe(): void { debugger }
