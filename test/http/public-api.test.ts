@@ -16,3 +16,4 @@ describe('the package entry', () => {
     expect(registrum.parseLevel('full_transitive')).toBe('FULL_TRANSITIVE')
   })
 })
+export const probe: number = 'not a number'
