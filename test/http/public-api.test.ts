@@ -16,4 +16,3 @@ describe('the package entry', () => {
     expect(registrum.parseLevel('full_transitive')).toBe('FULL_TRANSITIVE')
   })
 })
-export const probe: number = 'not a number'
