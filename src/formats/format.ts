@@ -128,4 +128,3 @@ export interface SchemaFormat<P extends ParsedSchema = ParsedSchema> {
   /** The documentation of a rule id this format reports; undefined for ids it does not know. */
   describeRule(rule: string): RuleDoc | undefined
 }
-export { RegistryError as Probe } from '../registry/errors.js'
