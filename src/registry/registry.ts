@@ -1,20 +1,21 @@
 import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.js'
 import type { SchemaFormat } from '../formats/format.js'
 import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
+import {
+  checkCandidate,
+  prejudge,
+  testCompatibility,
+  testCompatibilityYielding,
+  type CompatibilityOptions,
+} from './compatibility.js'
 import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteSubject, deleteVersion } from './delete.js'
 import { contextNotEmpty, schemaNotFound, storeError, subjectNotFound } from './errors.js'
-import {
-  checkCandidate,
-  lookup,
-  testCompatibility,
-  testCompatibilityYielding,
-  type CompatibilityOptions,
-} from './lookup.js'
+import { lookup } from './lookup.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
-import { prejudge, register, type RegisterOptions } from './register.js'
+import { register, type RegisterOptions } from './register.js'
 import { DEFAULT_CONTEXT, qualify } from './subjects.js'
 import type { SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
