@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { formatFor } from '../formats/index.js'
 import { MemoryStore } from '../store/memory/memory-store.js'
 import { priorVersions } from './compatibility.js'
+import { DEFAULT_OPTIONS, RegistryCore } from './core.js'
 import { RegistryError } from './errors.js'
 import { prepareSchema } from './prepare.js'
 import { createRegistry } from './registry.js'
@@ -28,8 +30,8 @@ async function refusal(p: Promise<unknown>): Promise<RegistryError> {
 }
 
 describe('compatibilityGroup', () => {
-  const setup = async (group: Record<string, unknown>) => {
-    const registry = createRegistry({ store: new MemoryStore() })
+  const setup = async (group: Record<string, unknown>, store = new MemoryStore()) => {
+    const registry = createRegistry({ store })
     await registry.putConfig('orders-value', { compatibility: 'BACKWARD', ...group })
     await registry.register('orders-value', { schema: record('id'), metadata: major('1') }, {})
     return registry
@@ -64,7 +66,8 @@ describe('compatibilityGroup', () => {
   })
 
   it('narrows the prior versions to the candidate’s group, a missing property being a group of its own', async () => {
-    const registry = await setup({ compatibilityGroup: 'major' })
+    const store = new MemoryStore()
+    const registry = await setup({ compatibilityGroup: 'major' }, store)
     await registry.register('orders-value', { schema: record('id', 'total'), metadata: major('2') }, {})
     // Without metadata of its own a version carries its predecessor's, so this one names another property.
     await registry.register(
@@ -74,7 +77,7 @@ describe('compatibilityGroup', () => {
         force: true,
       },
     )
-    const core = registry.core
+    const core = new RegistryCore({ store, formatFor, now: Date.now, options: DEFAULT_OPTIONS })
     const subject = qualify('orders-value')
     const live = core.store.versionsOf(subject.qualified)
     const config = core.effectiveConfig(subject.qualified)
