@@ -1,5 +1,6 @@
 import { checkPair, type CompatibilityLevel, type DirectedViolation } from '../../compat/levels.js'
 import { describe } from '../../compat/render.js'
+import { ruleDoc } from '../../compat/rule-docs.js'
 import type { ParsedSchema, SchemaFormat } from '../../formats/format.js'
 import { RegistryError } from '../../registry/errors.js'
 import type { Registry } from '../../registry/registry.js'
@@ -28,21 +29,17 @@ export function parseReferences(text: string): SchemaReference[] | string {
   return parsed as SchemaReference[]
 }
 
-/** Where a fix hint can come from: the violation itself, or the format's table of rules. */
-type HintSources = DirectedViolation & { readonly hint?: unknown }
-type RuleTable = { readonly describeRule?: (rule: string) => { readonly hint?: unknown } | undefined }
-
 /**
- * A violation as the API words it (new/old filled in), with the fix hint of its rule when the
- * format's rule table has one.
+ * A violation as the API words it (new/old filled in), with the fix hint of its rule from the
+ * same rule tables the CLI's reports use.
  */
 export function findingOf(v: DirectedViolation, format: SchemaFormat): Finding {
-  const hint = (v as HintSources).hint ?? (format as SchemaFormat & RuleTable).describeRule?.(v.rule)?.hint
+  const hint = ruleDoc(format.type, v.rule).hint
   return {
     rule: v.rule,
     path: v.path,
     message: describe(v),
-    ...(typeof hint === 'string' && hint !== '' ? { hint: describe({ ...v, message: hint }) } : {}),
+    ...(hint !== '' ? { hint: describe({ ...v, message: hint }) } : {}),
   }
 }
 
