@@ -1,23 +1,14 @@
-import {
-  checkLevel,
-  checkLevelYielding,
-  TimeBudget,
-  type CompatibilityLevel,
-  type LevelResult,
-  type PriorVersion,
-} from '../compat/levels.js'
-import { UndecidedError } from '../formats/format.js'
-import { renderMessages } from '../compat/render.js'
-import type { JsonObject } from '../formats/model.js'
 import type { StoreTx, VersionRecord } from '../store/store.js'
+import { assertCompatible, prepareCandidate } from './compatibility.js'
 import type { CanRead, RegistryCore } from './core.js'
-import { incompatibleSchema, invalidSchema, operationNotPermitted, unprocessable } from './errors.js'
+import { dataContract } from './data-contract.js'
+import { invalidSchema, operationNotPermitted } from './errors.js'
 import { MAX_ID, MAX_VERSION, requestedId, requestedVersion } from './limits.js'
-import { findMatchingVersion, prepareSchema, sameJson, type PreparedSchema } from './prepare.js'
+import { findMatchingVersion, prepareSchema, type PreparedSchema } from './prepare.js'
+import { versionView } from './reads.js'
 import { validateRuleSet } from './rule-set.js'
 import { assertValidSubject, type QualifiedSubject } from './subjects.js'
 import type { SchemaRequest, SchemaView } from './types.js'
-import { versionView } from './reads.js'
 
 export interface RegisterOptions {
   readonly normalize?: boolean
@@ -74,16 +65,10 @@ export function register(
 
   const prepared = importing
     ? lenient
-    : prepareSchema(core, subject, withDataContract, {
-        normalize,
-        mode: 'new',
-        includeDeletedRefs: false,
-        canRead: opts.canRead,
-        ...(latest ? { previous: latest } : {}),
-      })
+    : prepareCandidate(core, subject, withDataContract, config, latest, { normalize, canRead: opts.canRead })
 
   if (!importing && opts.force !== true) {
-    assertCompatible(core, subject, prepared, live, config.compatibilityLevel, config)
+    assertCompatible(core, subject, { level: config.compatibilityLevel, prepared, against: live, config })
   }
 
   const nextVersion = (all.at(-1)?.version ?? 0) + 1
@@ -135,237 +120,6 @@ export function register(
     ts: record.ts,
     deleted: false,
   }
-}
-
-/**
- * Metadata and rules a new version carries: the request's, else the previous version's, with
- * the config's defaults under and overrides over them (Confluent `maybeSetMetadataRuleSet`).
- */
-function dataContract(
-  core: RegistryCore,
-  req: SchemaRequest,
-  latest: VersionRecord | undefined,
-  importing: boolean,
-  config: JsonObject,
-): { metadata?: JsonObject; ruleSet?: JsonObject } {
-  if (importing) return {}
-  const prev = latest ? core.schemaOf(latest) : undefined
-  const metadata = mergeMetadata(
-    mergeMetadata(config.defaultMetadata as JsonObject | undefined, req.metadata ?? prev?.metadata),
-    config.overrideMetadata as JsonObject | undefined,
-  )
-  const ruleSet = mergeRuleSet(
-    mergeRuleSet(config.defaultRuleSet as JsonObject | undefined, req.ruleSet ?? prev?.ruleSet),
-    config.overrideRuleSet as JsonObject | undefined,
-  )
-  return { ...(metadata ? { metadata } : {}), ...(ruleSet ? { ruleSet } : {}) }
-}
-
-function mergeMetadata(left: JsonObject | undefined, right: JsonObject | undefined): JsonObject | undefined {
-  if (!left) return right
-  if (!right) return left
-  const obj = (o: JsonObject, k: string) => (o[k] ?? {}) as Record<string, unknown>
-  const sensitive = [
-    ...new Set([...((left.sensitive as string[]) ?? []), ...((right.sensitive as string[]) ?? [])]),
-  ].sort()
-  return {
-    tags: { ...obj(left, 'tags'), ...obj(right, 'tags') },
-    properties: { ...obj(left, 'properties'), ...obj(right, 'properties') },
-    ...(sensitive.length ? { sensitive } : {}),
-  }
-}
-
-function mergeRuleSet(left: JsonObject | undefined, right: JsonObject | undefined): JsonObject | undefined {
-  if (!left) return right
-  if (!right) return left
-  const merged: Record<string, unknown> = {}
-  for (const list of ['migrationRules', 'domainRules', 'encodingRules']) {
-    const r = (right[list] ?? []) as { name?: string }[]
-    const names = new Set(r.map((x) => x.name))
-    const l = ((left[list] ?? []) as { name?: string }[]).filter((x) => !names.has(x.name))
-    if (l.length + r.length > 0) merged[list] = [...l, ...r]
-  }
-  const enableAt = right.enableAt ?? left.enableAt
-  if (enableAt !== undefined) merged.enableAt = enableAt
-  return merged
-}
-
-export function assertCompatible(
-  core: RegistryCore,
-  subject: QualifiedSubject,
-  prepared: PreparedSchema,
-  live: readonly VersionRecord[],
-  level: CompatibilityLevel,
-  config: JsonObject,
-): void {
-  const key = verdictKey(subject, prepared, live, level, config)
-  const known = core.verdicts.get(key)
-  core.verdicts.delete(key)
-  if (known && 'error' in known) throw known.error
-  const result = known?.result ?? judge(core, prepared, level, live, config)
-  if (!result.compatible) {
-    throw incompatibleSchema(subject.qualified, renderMessages(result, level))
-  }
-}
-
-const VERDICTS_KEPT = 256
-
-function verdictKey(
-  subject: QualifiedSubject,
-  prepared: PreparedSchema,
-  live: readonly VersionRecord[],
-  level: CompatibilityLevel,
-  config: JsonObject,
-): string {
-  const versions = live.map((v) => `${v.version}:${v.id}`).join(',')
-  return JSON.stringify([
-    subject.qualified,
-    prepared.type,
-    prepared.guid,
-    level,
-    config.compatibilityPolicy ?? null,
-    config.compatibilityGroup ?? null,
-    versions,
-  ])
-}
-
-/**
- * Runs the compatibility check a registration will need before its write transaction, giving
- * the event loop a turn while it works, so a long check does not hold other requests. The
- * transaction then reuses the verdict if nothing it depends on changed, or checks again.
- * Anything unusual (an invalid schema, IMPORT mode, an identical version) is left to the
- * registration itself.
- */
-export async function prejudge(
-  core: RegistryCore,
-  rawSubject: string,
-  req: SchemaRequest,
-  opts: RegisterOptions,
-): Promise<void> {
-  if (opts.force === true) return
-  let plan: {
-    key: string
-    prepared: PreparedSchema
-    level: CompatibilityLevel
-    live: VersionRecord[]
-    config: JsonObject
-  }
-  try {
-    const subject = assertValidSubject(rawSubject)
-    const config = core.effectiveConfig(subject.qualified)
-    const level = config.compatibilityLevel
-    if (level === 'NONE' || core.effectiveMode(subject.qualified) !== 'READWRITE' || req.id !== undefined) return
-    const live = core.store.versionsOf(subject.qualified).filter((v) => !v.deleted)
-    const latest = live.at(-1)
-    if (!latest) return
-    const prepared = prepareSchema(
-      core,
-      subject,
-      { ...req, ...dataContract(core, req, latest, false, config) },
-      {
-        normalize: opts.normalize === true || config.normalize === true,
-        mode: 'new',
-        includeDeletedRefs: false,
-        canRead: opts.canRead,
-        previous: latest,
-      },
-    )
-    if (findMatchingVersion(core, prepared, live)) return
-    plan = { key: verdictKey(subject, prepared, live, level, config), prepared, level, live, config }
-  } catch {
-    return
-  }
-  let outcome: { result: LevelResult } | { error: unknown }
-  try {
-    outcome = { result: await judgeYielding(core, plan.prepared, plan.level, plan.live, plan.config) }
-  } catch (error) {
-    outcome = { error }
-  }
-  if (core.verdicts.size >= VERDICTS_KEPT) core.verdicts.delete(core.verdicts.keys().next().value!)
-  core.verdicts.set(plan.key, outcome)
-}
-
-/**
- * The level's verdict on a prepared schema against prior versions (oldest first), under the
- * config's policy. Stored versions are parsed only when the level looks at them, and the whole
- * check, parses included, runs within the compatibility time budget: a check that cannot
- * decide within its limits is refused (422) rather than guessed.
- */
-export function judge(
-  core: RegistryCore,
-  prepared: PreparedSchema,
-  level: CompatibilityLevel,
-  versions: readonly VersionRecord[],
-  config: JsonObject,
-): LevelResult {
-  try {
-    return checkLevel(...judgement(core, prepared, level, versions, config))
-  } catch (e) {
-    throw undecided(e)
-  }
-}
-
-/** {@link judge}, letting the event loop serve other requests while a long check runs. */
-export async function judgeYielding(
-  core: RegistryCore,
-  prepared: PreparedSchema,
-  level: CompatibilityLevel,
-  versions: readonly VersionRecord[],
-  config: JsonObject,
-): Promise<LevelResult> {
-  try {
-    return await checkLevelYielding(...judgement(core, prepared, level, versions, config))
-  } catch (e) {
-    throw undecided(e)
-  }
-}
-
-function judgement(
-  core: RegistryCore,
-  prepared: PreparedSchema,
-  level: CompatibilityLevel,
-  versions: readonly VersionRecord[],
-  config: JsonObject,
-): Parameters<typeof checkLevel> {
-  const ms = core.deps.options.compatibilityBudgetMs
-  const budget = ms > 0 ? new TimeBudget(ms) : undefined
-  return [
-    prepared.format,
-    level,
-    prepared.parsed,
-    priorVersions(core, versions, prepared, config, budget),
-    typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
-    budget,
-  ]
-}
-
-const undecided = (e: unknown) => (e instanceof UndecidedError ? unprocessable(e.message) : e)
-
-/**
- * The live versions a new schema is checked against, narrowed by `compatibilityGroup`. Each
- * is parsed (through the core's cache) the first time the check reads its `schema`.
- */
-export function priorVersions(
-  core: RegistryCore,
-  live: readonly VersionRecord[],
-  prepared: PreparedSchema,
-  config: JsonObject,
-  budget?: TimeBudget,
-): PriorVersion[] {
-  const group = typeof config.compatibilityGroup === 'string' ? config.compatibilityGroup : undefined
-  const groupOf = (m: JsonObject | undefined) =>
-    group ? ((m?.properties as Record<string, unknown> | undefined)?.[group] ?? null) : null
-  return live
-    .map((v) => ({ v, record: core.schemaOf(v) }))
-    .filter(({ record }) => !group || sameJson(groupOf(record.metadata), groupOf(prepared.metadata)))
-    .map(({ v, record }) => ({
-      version: v.version,
-      canonical: record.schema,
-      get schema() {
-        budget?.check()
-        return core.parseStored(record)
-      },
-    }))
 }
 
 function chooseVersion(

@@ -2,30 +2,31 @@ import type { CompatibilityLevel } from '../compat/levels.js'
 import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
 import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.js'
 import type { ConfigRecord, SchemaRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
-import { schemaByGuid, idsOfGuid } from './by-guid.js'
+import { idsOfGuid, schemaByGuid } from './by-guid.js'
+import {
+  type CandidateVerdict,
+  checkCandidate,
+  type CompatibilityOptions,
+  prejudge,
+  testCompatibility,
+  testCompatibilityYielding,
+} from './compatibility.js'
 import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteContext, deleteSubject, deleteVersion } from './delete.js'
 import { storeError } from './errors.js'
 import { listSchemas, listVersions, type ListSchemasOptions, type ListVersionsOptions } from './listings.js'
-import {
-  type CandidateVerdict,
-  checkCandidate,
-  type CompatibilityOptions,
-  lookup,
-  testCompatibility,
-  testCompatibilityYielding,
-} from './lookup.js'
+import { lookup } from './lookup.js'
 import { metadataMatch } from './metadata-match.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
-import { prejudge, register, type RegisterOptions } from './register.js'
+import { register, type RegisterOptions } from './register.js'
 import { qualify } from './subjects.js'
 import type { CompatibilityView, SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
 export type { CanRead, RegistryOptions } from './core.js'
 export type { ListSchemasOptions, ListVersionsOptions } from './listings.js'
-export type { CandidateVerdict, CompatibilityOptions } from './lookup.js'
+export type { CandidateVerdict, CompatibilityOptions } from './compatibility.js'
 export type { RegisterOptions } from './register.js'
 
 export interface CreateRegistryOptions {

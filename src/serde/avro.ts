@@ -11,21 +11,11 @@ import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import { checkInt64Mode, type Int64Mode } from './int64.js'
 import { avroFieldWalker } from './rules/fields.js'
-import {
-  deserializerFrom,
-  parseWithRefs,
-  ReaderDecoders,
-  serializerFrom,
-  WriterSchemas,
-  type Decoder,
-  type Deserializer,
-  type DeserializerConfig,
-  type FormatBinding,
-  type LocalSchema,
-  type Serializer,
-  type SerializerConfig,
-  type ValueTypesConfig,
-} from './serde.js'
+import { ReaderDecoders, type Decoder } from './decoders.js'
+import { deserializerFrom, type Deserializer, type DeserializerConfig } from './deserializer.js'
+import { parseWithRefs, type FormatBinding, type ValueTypesConfig } from './format-binding.js'
+import { serializerFrom, type Serializer } from './serializer.js'
+import { WriterSchemas, type LocalSchema, type SerializerConfig } from './writer-schema.js'
 import { preview } from './value-errors.js'
 import { describeRef, frame, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 

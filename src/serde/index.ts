@@ -40,7 +40,9 @@ export {
   type SubjectNameStrategyFn,
   type SubjectContext,
 } from './subject-strategy.js'
-export type { Serializer, Deserializer, SerializerConfig, DeserializerConfig, Encoder } from './serde.js'
+export type { Serializer, Encoder } from './serializer.js'
+export type { Deserializer, DeserializerConfig } from './deserializer.js'
+export type { SerializerConfig } from './writer-schema.js'
 export { avroSerializer, avroDeserializer, type AvroSerializerConfig, type AvroDeserializerConfig } from './avro.js'
 export {
   protobufSerializer,

@@ -7,20 +7,11 @@ import { parseJsonSchema, type JsonSchema } from '../formats/jsonschema/parse.js
 import type { SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import { preview } from './value-errors.js'
-import {
-  deserializerFrom,
-  parseWithRefs,
-  ReaderDecoders,
-  serializerFrom,
-  WriterSchemas,
-  type Decoder,
-  type Deserializer,
-  type DeserializerConfig,
-  type FormatBinding,
-  type LocalSchema,
-  type Serializer,
-  type SerializerConfig,
-} from './serde.js'
+import { ReaderDecoders, type Decoder } from './decoders.js'
+import { deserializerFrom, type Deserializer, type DeserializerConfig } from './deserializer.js'
+import { parseWithRefs, type FormatBinding } from './format-binding.js'
+import { serializerFrom, type Serializer } from './serializer.js'
+import { WriterSchemas, type LocalSchema, type SerializerConfig } from './writer-schema.js'
 import { describeRef, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 import { jsonFieldWalker } from './rules/fields.js'
 

@@ -12,7 +12,8 @@ import type {
   ProducerRecord,
 } from 'kafkajs'
 import { SerdeError } from './errors.js'
-import type { Deserializer, Encoder, Serializer } from './serde.js'
+import type { Deserializer } from './deserializer.js'
+import type { Encoder, Serializer } from './serializer.js'
 import { readFraming, type SchemaRef } from './wire.js'
 
 /** Serializers for a topic's keys (optional: keys then go out as given) and values. */

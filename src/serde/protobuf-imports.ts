@@ -10,7 +10,7 @@ import { parseSchemaText } from '../formats/protobuf/parse.js'
 import { isWellKnown } from '../formats/protobuf/well-known.js'
 import type { SchemaInfo, SchemaReference } from './client.js'
 import { SerdeError } from './errors.js'
-import type { LocalSchema } from './serde.js'
+import type { LocalSchema } from './writer-schema.js'
 
 /**
  * A `prepareReferences` for a schema whose imports are given as texts (`dependencies`, keyed by

@@ -18,22 +18,11 @@ import { SerdeError } from './errors.js'
 import { checkInt64Mode } from './int64.js'
 import { ProtobufMapping, type FromWire, type ToWire } from './protobuf-mapping.js'
 import { protobufFieldTags, protobufFieldWalker } from './rules/fields.js'
-import {
-  deserializerFrom,
-  parseWithRefs,
-  ReaderDecoders,
-  serializerFrom,
-  WriterSchemas,
-  type Decoder,
-  type Deserializer,
-  type DeserializerConfig,
-  type FormatBinding,
-  type LocalSchema,
-  type Serializer,
-  type SerializerConfig,
-  type ValueTypesConfig,
-  type WriterSchema,
-} from './serde.js'
+import { ReaderDecoders, type Decoder } from './decoders.js'
+import { deserializerFrom, type Deserializer, type DeserializerConfig } from './deserializer.js'
+import { parseWithRefs, type FormatBinding, type ValueTypesConfig } from './format-binding.js'
+import { serializerFrom, type Serializer } from './serializer.js'
+import { WriterSchemas, type LocalSchema, type SerializerConfig, type WriterSchema } from './writer-schema.js'
 import { describeRef, frame, GUID_HEADER_SIZE, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
 export interface ProtobufSerializerConfig extends SerializerConfig, ValueTypesConfig {

@@ -8,7 +8,8 @@ import fc from 'fast-check'
 import { expect } from 'vitest'
 import { SerdeError } from '../../../src/serde/errors.js'
 import type { Int64Mode } from '../../../src/serde/int64.js'
-import type { Deserializer, Encoder, Serializer } from '../../../src/serde/serde.js'
+import type { Deserializer } from '../../../src/serde/deserializer.js'
+import type { Encoder, Serializer } from '../../../src/serde/serializer.js'
 
 export const SCHEMA_RUNS = 200
 export const VALUES_PER_SCHEMA = 25

@@ -1,0 +1,133 @@
+/** The deserializer every format shares: framing, the decoder of the payload's schema, read rules and migrations. */
+import type { ParsedSchema } from '../formats/format.js'
+import type { Decoder, ReaderDecoders } from './decoders.js'
+import { SerdeError } from './errors.js'
+import { type FormatBinding, parseWithRefs } from './format-binding.js'
+import { readStep, type ReadRulesConfig, type ReadStep } from './rules/runtime.js'
+import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
+import { describeRef, HEADER_SIZE, MAGIC_BYTE, readFraming, type RecordHeaders, type SchemaRef } from './wire.js'
+
+/** What every deserializer accepts. */
+export interface DeserializerConfig extends ReadRulesConfig {
+  /** Reads Kafka keys: the `__key_schema_id` header rather than `__value_schema_id`. */
+  readonly isKey?: boolean
+  /** The subject of a topic's messages, for `useLatestVersion`/`useLatestWithMetadata` (default 'TopicName'). */
+  readonly subjectNameStrategy?: SubjectNameStrategy
+}
+
+export interface Deserializer<T> {
+  readonly isKey: boolean
+  /**
+   * The value a framed payload holds; null passes through as null. The schema is named by the
+   * `__value_schema_id` (or, for keys, `__key_schema_id`) header when `headers` carry one, else by
+   * the payload's prefix (magic 0 + id or magic 1 + GUID), as Confluent's `DualSchemaIdDeserializer`.
+   */
+  deserialize(topic: string, payload: Uint8Array | null | undefined, headers?: RecordHeaders): Promise<T | null>
+  /**
+   * Like `deserialize`, without awaiting: works once the payload's schema has been loaded
+   * (`load`, or an earlier `deserialize`), else throws SCHEMA_NOT_LOADED.
+   */
+  deserializeSync(topic: string, payload: Uint8Array | null | undefined, headers?: RecordHeaders): T | null
+  /** Fetches and compiles the schema of a payload (or of an id or GUID) so `deserializeSync` can read it. */
+  load(payloadOrRef: Uint8Array | SchemaRef, headers?: RecordHeaders): Promise<void>
+}
+
+/**
+ * A {@link Deserializer} over decoders by schema id or GUID. With `binding`, decoded values go
+ * through the writer's read rules and the migrations to a reader version the config selects.
+ */
+export function deserializerFrom<T, P extends ParsedSchema>(
+  decoders: ReaderDecoders<Decoder<T>>,
+  config: DeserializerConfig = {},
+  binding?: FormatBinding<P>,
+): Deserializer<T> {
+  const isKey = config.isKey === true
+  const steps = new Map<SchemaRef, ReadStep | undefined>()
+  // Most topics carry one schema: remember the last id's step (a record costs no Map lookup).
+  let lastStepRef: SchemaRef = Number.NaN
+  let lastStep: ReadStep | undefined
+  const stepFor = (ref: SchemaRef): ReadStep | undefined => {
+    if (ref === lastStepRef) return lastStep
+    const step = stepOf(ref)
+    if (binding === undefined || steps.has(ref)) {
+      lastStepRef = ref
+      lastStep = step
+    }
+    return step
+  }
+  const stepOf = (ref: SchemaRef): ReadStep | undefined => {
+    if (binding === undefined) return undefined
+    if (steps.has(ref)) return steps.get(ref)
+    const info = decoders.info(ref)
+    const step =
+      info === undefined
+        ? undefined
+        : readStep(
+            config,
+            {
+              client: decoders.client,
+              isKey,
+              subjectFor: async (topic, writer) =>
+                subjectNameStrategy(config.subjectNameStrategy)({
+                  topic,
+                  isKey,
+                  recordName:
+                    config.subjectNameStrategy === undefined || config.subjectNameStrategy === 'TopicName'
+                      ? undefined
+                      : binding.recordName(await parseWithRefs(decoders.client, binding, writer, describeRef(ref))),
+                }),
+              walkFields: async (target, value) =>
+                binding.fieldWalker?.(await parseWithRefs(decoders.client, binding, target, describeRef(ref)), value),
+            },
+            info,
+          )
+    steps.set(ref, step)
+    return step
+  }
+  const finish = (topic: string, ref: SchemaRef, value: T): Promise<T> => {
+    const step = stepFor(ref)
+    return step === undefined ? Promise.resolve(value) : (step(topic, value) as Promise<T>)
+  }
+  return {
+    isKey,
+    deserialize(topic, payload, headers) {
+      if (payload === null || payload === undefined) return Promise.resolve(null)
+      try {
+        const { ref, start, header } = readFraming(payload, headers, isKey)
+        const d = decoders.get(ref)
+        return d === undefined
+          ? decoders.load(ref).then((dec) => finish(topic, ref, dec(payload, start, header)))
+          : finish(topic, ref, d(payload, start, header))
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    },
+    deserializeSync(_topic, payload, headers) {
+      if (payload === null || payload === undefined) return null
+      // The common framing (magic 0, no headers) without building a framing object: this path
+      // runs once per record in a batch.
+      if (headers === undefined && payload.length >= HEADER_SIZE && payload[0] === MAGIC_BYTE) {
+        const id = (payload[1]! << 24) | (payload[2]! << 16) | (payload[3]! << 8) | payload[4]!
+        const d = decoders.require(id)
+        if (stepFor(id) !== undefined) throw asyncOnly(id)
+        return d(payload, HEADER_SIZE, undefined)
+      }
+      const { ref, start, header } = readFraming(payload, headers, isKey)
+      const d = decoders.require(ref)
+      if (stepFor(ref) !== undefined) throw asyncOnly(ref)
+      return d(payload, start, header)
+    },
+    async load(payloadOrRef, headers) {
+      await decoders.load(
+        typeof payloadOrRef === 'object' ? readFraming(payloadOrRef, headers, isKey).ref : payloadOrRef,
+      )
+    },
+  }
+}
+
+function asyncOnly(ref: SchemaRef): SerdeError {
+  return new SerdeError(
+    'ASYNC_ONLY',
+    `${describeRef(ref, true)} has data-contract rules (or the deserializer migrates to another version), which run asynchronously: use deserialize().`,
+  )
+}
