@@ -4,7 +4,8 @@ import type { Registry } from '../../registry/registry.js'
 import { qualify } from '../../registry/subjects.js'
 import { configScope } from '../../registry/config.js'
 import { GLOBAL_SCOPE } from '../../store/store.js'
-import { negotiate, V1_JSON } from '../content-type.js'
+import { negotiate } from '../content-type.js'
+import { SCHEMA_REGISTRY_V1_JSON } from '../../media-type.js'
 import { page, type Query } from '../input.js'
 import { aliasesOf } from '../rewrite.js'
 import type { AuthSettings } from './auth-file.js'
@@ -54,7 +55,7 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
   const send = (request: FastifyRequest, reply: FastifyReply, status: number, errorCode: number, message: string) => {
     reply
       .code(status)
-      .type(negotiate(request.headers.accept) ?? V1_JSON)
+      .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)
       .send({ error_code: errorCode, message })
     return reply
   }
