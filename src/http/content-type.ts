@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { badRequest } from '../registry/errors.js'
 import { assertIntegerLiterals } from '../registry/limits.js'
-import { SCHEMA_REGISTRY_JSON, SCHEMA_REGISTRY_V1_JSON } from '../media-type.js'
+import { SCHEMA_REGISTRY_JSON, SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 
 const PRODUCED: readonly (readonly [string, number])[] = [
   [SCHEMA_REGISTRY_V1_JSON, 1],

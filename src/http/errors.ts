@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { RegistryError, type RegistryErrorCode } from '../registry/errors.js'
 import { negotiate, UNSUPPORTED_MEDIA_TYPE } from './content-type.js'
-import { SCHEMA_REGISTRY_V1_JSON } from '../media-type.js'
+import { SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 
 /** The one table from domain error to HTTP status and Confluent `error_code`. */
 export const ERROR_TABLE: Record<RegistryErrorCode, readonly [status: number, errorCode: number]> = {

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import { negotiate } from './content-type.js'
-import { SCHEMA_REGISTRY_V1_JSON } from '../media-type.js'
+import { SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 
 /**
  * What can go wrong before a route runs, answered in Confluent's `{error_code, message}` envelope

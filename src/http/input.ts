@@ -1,7 +1,7 @@
 import { badRequest, RegistryError, unprocessable } from '../registry/errors.js'
 import { assertBodyDepth, requestedId, requestedVersion } from '../registry/limits.js'
 import type { SchemaRequest } from '../registry/types.js'
-import type { SchemaReference } from '../store/store.js'
+import type { SchemaReference } from '../formats/model.js'
 
 export type Query = Record<string, string | string[] | undefined>
 

@@ -1,6 +1,6 @@
 import { parseLevel } from '../compat/levels.js'
 import type { ConfigRecord, StoreTx } from '../store/store.js'
-import { GLOBAL_SCOPE } from '../store/store.js'
+import { GLOBAL_SCOPE } from '../formats/model.js'
 import type { RegistryCore } from './core.js'
 import {
   invalidCompatibilityLevel,

@@ -1,6 +1,7 @@
 import type { StoreTx, VersionRecord } from '../store/store.js'
 import type { CanRead, RegistryCore } from './core.js'
 import {
+  contextNotEmpty,
   operationNotPermitted,
   referenceExists,
   subjectNotFound,
@@ -98,4 +99,12 @@ export function deleteVersion(
     tx.putVersion({ ...target, deleted: true })
   }
   return target.version
+}
+
+/**
+ * `DELETE /contexts/{c}`: a context exists only while it holds versions, so there is nothing to
+ * remove; refused (42211) while any subject of the context has a version, soft-deleted included.
+ */
+export function deleteContext(tx: StoreTx, context: string): void {
+  if ([...tx.subjects()].some((s) => qualify(s).context === context)) throw contextNotEmpty(context)
 }

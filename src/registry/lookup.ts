@@ -1,5 +1,6 @@
 import type { CompatibilityLevel, LevelResult } from '../compat/levels.js'
-import type { JsonObject, VersionRecord } from '../store/store.js'
+import type { JsonObject } from '../formats/model.js'
+import type { VersionRecord } from '../store/store.js'
 import { renderMessages } from '../compat/render.js'
 import type { CanRead, RegistryCore } from './core.js'
 import { RegistryError, schemaNotFound, subjectNotFound, versionNotFound } from './errors.js'

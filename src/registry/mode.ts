@@ -1,5 +1,5 @@
 import type { StoreTx } from '../store/store.js'
-import { GLOBAL_SCOPE } from '../store/store.js'
+import { GLOBAL_SCOPE } from '../formats/model.js'
 import type { RegistryCore } from './core.js'
 import {
   invalidMode,

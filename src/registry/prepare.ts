@@ -1,9 +1,9 @@
 import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
 import { formatFor } from '../formats/index.js'
-import type { JsonObject, SchemaRecord, SchemaReference, StoreReader, VersionRecord } from '../store/store.js'
+import { type JsonObject, schemaGuid, type SchemaReference } from '../formats/model.js'
+import type { SchemaRecord, StoreReader, VersionRecord } from '../store/store.js'
 import { DEFAULT_OPTIONS, RegistryCore, type CanRead } from './core.js'
 import { invalidSchema, schemaTooLarge } from './errors.js'
-import { schemaGuid } from './guid.js'
 import type { QualifiedSubject } from './subjects.js'
 import type { SchemaRequest } from './types.js'
 

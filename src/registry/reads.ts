@@ -24,6 +24,22 @@ export function renderSchema(core: RegistryCore, record: SchemaRecord, format: s
   return rendered ?? record.schema
 }
 
+/**
+ * A `format` other than the default may inline referenced schemas (`resolved`, `serialized`):
+ * the caller must then be able to read every referenced subject, transitively (403 otherwise).
+ */
+export function assertRenderable(
+  core: RegistryCore,
+  v: VersionRecord,
+  format: string | undefined,
+  canRead: CanRead | undefined,
+): void {
+  if (!canRead || !format || format === 'default') return
+  const record = core.schemaOf(v)
+  if (record.references.length > 0)
+    core.resolveReferences(record.references, record.context, { includeDeleted: true, canRead })
+}
+
 /** What every view of a stored schema carries, whichever way it was reached. */
 function schemaFields(core: RegistryCore, record: SchemaRecord, format: string | undefined) {
   return {

@@ -1,22 +1,32 @@
+import type { CompatibilityLevel } from '../compat/levels.js'
+import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
 import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.js'
-import type { SchemaFormat } from '../formats/format.js'
-import type { ConfigRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
+import type { ConfigRecord, SchemaRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
+import { schemaByGuid, idsOfGuid } from './by-guid.js'
 import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
-import { deleteSubject, deleteVersion } from './delete.js'
-import { contextNotEmpty, schemaNotFound, storeError, subjectNotFound } from './errors.js'
+import { deleteContext, deleteSubject, deleteVersion } from './delete.js'
+import { storeError } from './errors.js'
+import { listSchemas, listVersions, type ListSchemasOptions, type ListVersionsOptions } from './listings.js'
 import {
+  type CandidateVerdict,
   checkCandidate,
+  type CompatibilityOptions,
   lookup,
   testCompatibility,
   testCompatibilityYielding,
-  type CompatibilityOptions,
 } from './lookup.js'
+import { metadataMatch } from './metadata-match.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
 import { prejudge, register, type RegisterOptions } from './register.js'
-import { DEFAULT_CONTEXT, qualify } from './subjects.js'
-import type { SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
+import { qualify } from './subjects.js'
+import type { CompatibilityView, SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
+
+export type { CanRead, RegistryOptions } from './core.js'
+export type { ListSchemasOptions, ListVersionsOptions } from './listings.js'
+export type { CandidateVerdict, CompatibilityOptions } from './lookup.js'
+export type { RegisterOptions } from './register.js'
 
 export interface CreateRegistryOptions {
   readonly store: Store
@@ -25,9 +35,155 @@ export interface CreateRegistryOptions {
   readonly options?: Partial<RegistryOptions>
 }
 
+/** How `POST /subjects/{s}` looks a schema up. */
+export interface LookupOptions {
+  readonly normalize?: boolean
+  /** Soft-deleted versions match too. */
+  readonly deleted?: boolean
+  readonly format?: string
+  /** The caller's read check for referenced subjects (access control). */
+  readonly canRead?: CanRead | undefined
+}
+
 /**
- * The registry's use cases over a store. No HTTP and no SQL here: routes parse, call one of
- * these and shape the answer.
+ * The registry's use cases over a store: what the HTTP routes, the web UI, the CLI and embedders
+ * call. No HTTP and no SQL here: callers parse, call one of these and shape the answer. Subjects
+ * may be given unqualified (`orders-value`, the default context) or qualified
+ * (`:.staging:orders-value`); failures throw `RegistryError`.
+ *
+ * @example
+ * const registry = createRegistry({ store: new MemoryStore() })
+ * const { id } = await registry.register('orders-value', { schema: '"string"' }, {})
+ */
+export interface Registry {
+  /** The server-wide settings the registry runs with. */
+  readonly options: RegistryOptions
+  /** The schema types this build supports, for `GET /schemas/types`. */
+  supportedTypes(): SchemaType[]
+
+  /** `POST /subjects/{s}/versions`: registers a schema (or finds it registered) under a subject. */
+  register(subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView>
+  /** `POST /subjects/{s}`: the version of the subject holding this schema (40403 when none does). */
+  lookup(subject: string, req: SchemaRequest, opts: LookupOptions): SchemaView
+  /**
+   * `POST /compatibility/subjects/{s}/versions[/{v}]`. With a version, only that version and only
+   * the level's direction; without, exactly the check registration would make.
+   */
+  testCompatibility(
+    subject: string,
+    version: VersionSpec | undefined,
+    req: SchemaRequest,
+    opts: CompatibilityOptions,
+  ): CompatibilityView
+  /** The same check, letting other requests be served while a long one runs (the HTTP route). */
+  testCompatibilityYielding(
+    subject: string,
+    version: VersionSpec | undefined,
+    req: SchemaRequest,
+    opts: CompatibilityOptions,
+  ): Promise<CompatibilityView>
+  /** The same check as `testCompatibility`, structured: the level and each violation. */
+  checkCandidate(
+    subject: string,
+    req: SchemaRequest,
+    opts?: { normalize?: boolean; canRead?: CanRead | undefined },
+  ): CandidateVerdict
+
+  /** `GET /schemas/ids/{id}`: the schema under an id, in the subject's context when one is given. */
+  schemaById(
+    id: number,
+    opts: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined },
+  ): SchemaByIdView
+  /** `GET /schemas/guids/{guid}`: the schema with this content hash. */
+  schemaByGuid(guid: string, format?: string, canRead?: CanRead): SchemaByIdView
+  /** `GET /schemas/guids/{guid}/ids`: every id in use with this content hash, by context. */
+  idsOfGuid(guid: string): { context: string; id: number }[]
+  /** Subject-versions using an id, live only unless `deleted`; 40403 for an unknown id. */
+  usesOfId(id: number, opts: { subject?: string; deleted: boolean }): VersionRecord[]
+  /** Subjects matching a prefix, with Confluent's deleted/deletedOnly semantics, sorted. */
+  listSubjects(opts: { prefix?: string; deleted?: boolean; deletedOnly?: boolean }): string[]
+  /** `GET /subjects/{s}/versions`: the version numbers of a subject, ascending. */
+  listVersions(subject: string, opts?: ListVersionsOptions): number[]
+  /** One version of a subject (`latest` is the newest visible one); 40401/40402 when absent. */
+  getVersion(subject: string, spec: VersionSpec, deleted: boolean): VersionRecord
+  /** A version as the API shows it, its schema rendered in `format`. */
+  versionView(v: VersionRecord, format?: string): SchemaView
+  /**
+   * A `format` other than the default may inline referenced schemas (`resolved`, `serialized`):
+   * the caller must then be able to read every referenced subject, transitively (403 otherwise).
+   */
+  assertRenderable(v: VersionRecord, format: string | undefined, canRead: CanRead | undefined): void
+  /** The schema text of a version, rendered in `format`. */
+  renderVersionSchema(v: VersionRecord, format?: string): string
+  /** Ids of schemas referencing a subject-version whose uses are visible under `deleted`. */
+  referencedBy(v: VersionRecord, deleted: boolean, canRead?: CanRead): number[]
+  /** `GET /schemas`: versions of the subjects matching the prefix, by subject then version. */
+  listSchemas(opts: ListSchemasOptions): SchemaView[]
+  /** `GET /subjects/{s}/metadata`: the newest visible version whose metadata holds every pair. */
+  metadataMatch(
+    subject: string,
+    pairs: readonly (readonly [string, string])[],
+    deleted: boolean,
+    format?: string,
+  ): SchemaView
+
+  /** `DELETE /subjects/{s}`: the versions deleted. */
+  deleteSubject(subject: string, permanent: boolean, canRead?: CanRead): Promise<number[]>
+  /** `DELETE /subjects/{s}/versions/{v}`: the version deleted. */
+  deleteVersion(subject: string, spec: VersionSpec, permanent: boolean, canRead?: CanRead): Promise<number>
+
+  /** The subject an alias stands for, undefined when the subject is no alias. */
+  aliasTarget(subject: string): string | undefined
+  /** `GET /config[/{s}]`. */
+  getConfig(scope: string, opts: { defaultToGlobal?: boolean }): ConfigRecord
+  /** `PUT /config[/{s}]`: a partial update; answers the stored result. */
+  putConfig(scope: string, body: Record<string, unknown>): Promise<ConfigRecord>
+  /** `DELETE /config[/{s}]`: answers the config removed. */
+  deleteConfig(scope: string): Promise<ConfigRecord>
+  /** `GET /mode[/{s}]`. */
+  getMode(scope: string, opts: { defaultToGlobal?: boolean }): string
+  /** `PUT /mode[/{s}]`; `null` removes the scope's own mode. */
+  putMode(scope: string, mode: unknown, force: boolean): Promise<void>
+  /** `DELETE /mode[/{s}]`: answers the mode removed. */
+  deleteMode(scope: string, recursive: boolean): Promise<string | undefined>
+
+  /** Contexts that hold at least one version, `.` always included. */
+  contexts(): string[]
+  /** `DELETE /contexts/{c}`: refused while the context holds a version. */
+  deleteContext(context: string): Promise<void>
+
+  // Reads for caches, metrics and the web UI: stored state as it is, no API semantics on top.
+
+  /** A number that changes whenever the stored state changes: lets callers cache answers. */
+  generation(): number
+  /** Schemas stored under a global id, all contexts: the highest id of each context, summed. */
+  schemaCount(): number
+  /** Every subject with at least one version (live or soft-deleted), unsorted. */
+  storedSubjects(): Iterable<string>
+  /** All versions of a subject, soft-deleted included, ascending; empty when unknown. */
+  storedVersions(subject: string): readonly VersionRecord[]
+  /** The stored schema of a version (50001 when the store lacks it). */
+  storedSchema(v: VersionRecord): SchemaRecord
+  /** The schema type of a version; AVRO when the store lacks its schema. */
+  schemaTypeOf(v: VersionRecord): SchemaType
+  /** The config set at exactly this scope, undefined when it inherits. */
+  storedConfig(scope: string): ConfigRecord | undefined
+  /** The mode set at exactly this scope, undefined when it inherits. */
+  storedMode(scope: string): string | undefined
+  /** The config a subject runs under: its own fields over its context's (or the global) config. */
+  effectiveConfig(subject: string): ConfigRecord & { compatibilityLevel: CompatibilityLevel }
+  /** The mode a subject runs under: the first scope with a mode set, else READWRITE. */
+  effectiveMode(subject: string): string
+  /** Subject-versions whose schemas reference this version, soft-deleted included. */
+  referrersOf(v: VersionRecord): VersionRecord[]
+  /** The format of a schema type (42201 for an unknown one). */
+  format(type: string): SchemaFormat
+  /** A stored schema parsed as compatibility checks read it (leniently, cached). */
+  parsedSchema(record: SchemaRecord): ParsedSchema
+}
+
+/**
+ * The registry over a store.
  *
  * @example
  * const registry = createRegistry({ store: new MemoryStore() })
@@ -38,173 +194,71 @@ export function createRegistry({
   formatFor = defaultFormatFor,
   now = Date.now,
   options = {},
-}: CreateRegistryOptions) {
+}: CreateRegistryOptions): Registry {
   const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
   // A write reads through its transaction, never the store directly: the transaction also sees
   // earlier writes that are still being made durable, as serial execution would.
   const write = <T>(fn: (core: RegistryCore, tx: StoreTx) => T): Promise<T> =>
     store.transaction((tx) => fn(core.over(tx), tx)).catch((e: unknown) => Promise.reject(writeFailure(e)))
-  /**
-   * The ids in use (by a version, soft-deleted included) whose schema has this guid, ascending per
-   * context. It walks versions, not the id range: imported ids may be sparse up to 2^31-1.
-   */
-  const idsWithGuid = (guid: string): Map<string, number[]> => {
-    const found = new Map<string, Set<number>>()
-    for (const subject of store.subjects()) {
-      for (const v of store.versionsOf(subject)) {
-        if (found.get(v.context)?.has(v.id) || store.schemaById(v.context, v.id)?.guid !== guid) continue
-        found.set(v.context, (found.get(v.context) ?? new Set()).add(v.id))
-      }
-    }
-    return new Map([...found].map(([context, ids]) => [context, [...ids].sort((a, b) => a - b)]))
-  }
 
   return {
-    core,
     options: core.deps.options,
     supportedTypes,
 
-    register: async (subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView> => {
+    register: async (subject, req, opts) => {
       await prejudge(core, subject, req, opts)
       return write((core, tx) => register(core, tx, subject, req, opts))
     },
-    lookup: (
-      subject: string,
-      req: SchemaRequest,
-      opts: { normalize?: boolean; deleted?: boolean; format?: string; canRead?: CanRead | undefined },
-    ) => lookup(core, subject, req, opts),
-    testCompatibility: (
-      subject: string,
-      version: VersionSpec | undefined,
-      req: SchemaRequest,
-      opts: CompatibilityOptions,
-    ) => testCompatibility(core, subject, version, req, opts),
-    /** The same check, letting other requests be served while a long one runs (the HTTP route). */
-    testCompatibilityYielding: (
-      subject: string,
-      version: VersionSpec | undefined,
-      req: SchemaRequest,
-      opts: CompatibilityOptions,
-    ) => testCompatibilityYielding(core, subject, version, req, opts),
-    /** The same check as `testCompatibility`, structured: the level and each violation. */
-    checkCandidate: (
-      subject: string,
-      req: SchemaRequest,
-      opts: { normalize?: boolean; canRead?: CanRead | undefined } = {},
-    ) => checkCandidate(core, subject, undefined, req, opts),
+    lookup: (subject, req, opts) => lookup(core, subject, req, opts),
+    testCompatibility: (subject, version, req, opts) => testCompatibility(core, subject, version, req, opts),
+    testCompatibilityYielding: (subject, version, req, opts) =>
+      testCompatibilityYielding(core, subject, version, req, opts),
+    checkCandidate: (subject, req, opts = {}) => checkCandidate(core, subject, undefined, req, opts),
 
-    schemaById: (
-      id: number,
-      opts: { subject?: string; format?: string; fetchMaxId?: boolean; canRead?: CanRead | undefined },
-    ): SchemaByIdView => reads.schemaById(core, id, opts),
-    schemaByGuid: (guid: string, format?: string, canRead?: CanRead): SchemaByIdView => {
-      const byContext = idsWithGuid(guid)
-      for (const context of store.contexts()) {
-        const id = byContext.get(context)?.at(-1)
-        if (id === undefined) continue
-        const {
-          subject: _s,
-          version: _v,
-          maxId: _m,
-          ...view
-        } = reads.schemaById(core, id, {
-          ...(context === DEFAULT_CONTEXT ? {} : { subject: `:${context}:` }),
-          ...(format ? { format } : {}),
-          canRead,
-        })
-        return view
-      }
-      throw schemaNotFound(guid)
-    },
-    idsOfGuid: (guid: string) => {
-      const byContext = idsWithGuid(guid)
-      return store.contexts().flatMap((context) => (byContext.get(context) ?? []).map((id) => ({ context, id })))
-    },
-    usesOfId: (id: number, opts: { subject?: string; deleted: boolean }) => reads.usesOfId(core, id, opts),
-    listSubjects: (opts: { prefix?: string; deleted?: boolean; deletedOnly?: boolean }) =>
-      reads.listSubjects(core, opts),
-    listVersions: (subject: string, { deleted = false, deletedOnly = false, deletedAsNegative = false } = {}) => {
-      const all = store.versionsOf(qualify(subject).qualified)
-      if ((deletedAsNegative || deletedOnly) && all.length === 0) throw subjectNotFound(qualify(subject).qualified)
-      if (deletedAsNegative) return all.map((v) => (v.deleted ? -v.version : v.version))
-      if (deletedOnly) return all.filter((v) => v.deleted).map((v) => v.version)
-      return reads.visibleVersions(core, qualify(subject).qualified, deleted).map((v) => v.version)
-    },
-    getVersion: (subject: string, spec: VersionSpec, deleted: boolean): VersionRecord =>
-      reads.getVersion(core, qualify(subject).qualified, spec, deleted),
-    versionView: (v: VersionRecord, format?: string) => reads.versionView(core, v, format),
-    /**
-     * A `format` other than the default may inline referenced schemas (`resolved`, `serialized`):
-     * the caller must then be able to read every referenced subject, transitively (403 otherwise).
-     */
-    assertRenderable: (v: VersionRecord, format: string | undefined, canRead: CanRead | undefined) => {
-      if (!canRead || !format || format === 'default') return
-      const record = core.schemaOf(v)
-      if (record.references.length > 0)
-        core.resolveReferences(record.references, record.context, { includeDeleted: true, canRead })
-    },
-    renderVersionSchema: (v: VersionRecord, format?: string) => reads.renderSchema(core, core.schemaOf(v), format),
-    referencedBy: (v: VersionRecord, deleted: boolean, canRead?: CanRead) =>
-      reads.referencedBy(core, v, deleted, canRead),
-    listSchemas: (opts: {
-      prefix?: string
-      deleted?: boolean
-      latestOnly?: boolean
-      ruleType?: string
-      format?: string
-    }) => {
-      const matches = reads.subjectPrefixMatcher(opts.prefix ?? '')
-      const out: SchemaView[] = []
-      for (const subject of [...store.subjects()].filter(matches).sort()) {
-        let versions = store.versionsOf(subject).filter((v) => opts.deleted || !v.deleted)
-        if (opts.latestOnly) versions = versions.slice(-1)
-        for (const v of versions) {
-          const view = reads.versionView(core, v, opts.format)
-          if (opts.ruleType && !hasRuleType(view.ruleSet, opts.ruleType)) continue
-          out.push(view)
-        }
-      }
-      return out
-    },
-    metadataMatch: (subject: string, pairs: [string, string][], deleted: boolean, format?: string) => {
-      const visible = reads.visibleVersions(core, qualify(subject).qualified, deleted)
-      for (const v of [...visible].reverse()) {
-        const props = (core.schemaOf(v).metadata?.properties ?? {}) as Record<string, unknown>
-        if (pairs.every(([k, val]) => props[k] === val)) return reads.versionView(core, v, format)
-      }
-      throw schemaNotFound()
-    },
+    schemaById: (id, opts) => reads.schemaById(core, id, opts),
+    schemaByGuid: (guid, format, canRead) => schemaByGuid(core, guid, format, canRead),
+    idsOfGuid: (guid) => idsOfGuid(core, guid),
+    usesOfId: (id, opts) => reads.usesOfId(core, id, opts),
+    listSubjects: (opts) => reads.listSubjects(core, opts),
+    listVersions: (subject, opts) => listVersions(core, subject, opts),
+    getVersion: (subject, spec, deleted) => reads.getVersion(core, qualify(subject).qualified, spec, deleted),
+    versionView: (v, format) => reads.versionView(core, v, format),
+    assertRenderable: (v, format, canRead) => reads.assertRenderable(core, v, format, canRead),
+    renderVersionSchema: (v, format) => reads.renderSchema(core, core.schemaOf(v), format),
+    referencedBy: (v, deleted, canRead) => reads.referencedBy(core, v, deleted, canRead),
+    listSchemas: (opts) => listSchemas(core, opts),
+    metadataMatch: (subject, pairs, deleted, format) => metadataMatch(core, subject, pairs, deleted, format),
 
-    deleteSubject: (subject: string, permanent: boolean, canRead?: CanRead) =>
+    deleteSubject: (subject, permanent, canRead) =>
       write((core, tx) => deleteSubject(core, tx, subject, permanent, canRead)),
-    deleteVersion: (subject: string, spec: VersionSpec, permanent: boolean, canRead?: CanRead) =>
+    deleteVersion: (subject, spec, permanent, canRead) =>
       write((core, tx) => deleteVersion(core, tx, subject, spec, permanent, canRead)),
 
-    aliasTarget: (subject: string) => aliasTarget(core, subject),
-    getConfig: (scope: string, opts: { defaultToGlobal?: boolean }) => getConfig(core, scope, opts),
-    putConfig: (scope: string, body: Record<string, unknown>): Promise<ConfigRecord> =>
-      write((core, tx) => putConfig(core, tx, scope, body)),
-    deleteConfig: (scope: string) => write((core, tx) => deleteConfig(core, tx, scope)),
-    getMode: (scope: string, opts: { defaultToGlobal?: boolean }) => getMode(core, scope, opts),
-    putMode: (scope: string, mode: unknown, force: boolean) =>
-      write((core, tx) => putMode(core, tx, scope, mode, force)),
-    deleteMode: (scope: string, recursive: boolean) => write((core, tx) => deleteMode(core, tx, scope, recursive)),
+    aliasTarget: (subject) => aliasTarget(core, subject),
+    getConfig: (scope, opts) => getConfig(core, scope, opts),
+    putConfig: (scope, body) => write((core, tx) => putConfig(core, tx, scope, body)),
+    deleteConfig: (scope) => write((core, tx) => deleteConfig(core, tx, scope)),
+    getMode: (scope, opts) => getMode(core, scope, opts),
+    putMode: (scope, mode, force) => write((core, tx) => putMode(core, tx, scope, mode, force)),
+    deleteMode: (scope, recursive) => write((core, tx) => deleteMode(core, tx, scope, recursive)),
 
     contexts: () => store.contexts(),
-    deleteContext: (context: string) =>
-      write((_core, tx) => {
-        if ([...tx.subjects()].some((s) => qualify(s).context === context)) throw contextNotEmpty(context)
-      }),
+    deleteContext: (context) => write((_core, tx) => deleteContext(tx, context)),
+
+    generation: () => store.generation(),
+    schemaCount: () => store.contexts().reduce((n, c) => n + store.maxId(c), 0),
+    storedSubjects: () => store.subjects(),
+    storedVersions: (subject) => store.versionsOf(subject),
+    storedSchema: (v) => core.schemaOf(v),
+    schemaTypeOf: (v) => store.schemaById(v.context, v.id)?.schemaType ?? 'AVRO',
+    storedConfig: (scope) => store.config(scope),
+    storedMode: (scope) => store.mode(scope),
+    effectiveConfig: (subject) => core.effectiveConfig(subject),
+    effectiveMode: (subject) => core.effectiveMode(subject),
+    referrersOf: (v) => store.referrersOf(v.subject, v.version).flatMap(({ context, id }) => store.usesOf(context, id)),
+    format: (type) => core.format(type),
+    parsedSchema: (record) => core.parseStored(record),
   }
-}
-
-export type Registry = ReturnType<typeof createRegistry>
-
-function hasRuleType(ruleSet: ConfigRecord | undefined, type: string): boolean {
-  if (!ruleSet) return false
-  return ['migrationRules', 'domainRules', 'encodingRules'].some((list) =>
-    ((ruleSet[list] ?? []) as { type?: string }[]).some((r) => r.type === type),
-  )
 }
 
 /** Storage codes that mean the disk holding the store is full. */

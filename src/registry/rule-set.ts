@@ -1,4 +1,4 @@
-import type { JsonObject } from '../store/store.js'
+import type { JsonObject } from '../formats/model.js'
 import { invalidRuleSet } from './errors.js'
 
 const RULE_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,255}$/

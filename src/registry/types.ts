@@ -1,5 +1,5 @@
 import type { SchemaType } from '../formats/format.js'
-import type { JsonObject, SchemaReference } from '../store/store.js'
+import type { JsonObject, SchemaReference } from '../formats/model.js'
 
 /** The body of register, lookup and compatibility requests, parsed at the edge. */
 export interface SchemaRequest {

@@ -4,17 +4,12 @@
  * Confluent's `MockSchemaRegistryClient`.
  */
 import type { ResolvedRef, SchemaType } from '../formats/format.js'
+import type { SchemaReference } from '../formats/model.js'
 import { SerdeError, SchemaRegistryError, SCHEMA_NOT_FOUND, SUBJECT_NOT_FOUND, VERSION_NOT_FOUND } from './errors.js'
 import type { Metadata, RuleSet } from './rules/model.js'
 
 export type { SchemaType } from '../formats/format.js'
-
-/** A reference as registered: `name` is the Avro full name, Protobuf import path or JSON `$ref`. */
-export interface SchemaReference {
-  readonly name: string
-  readonly subject: string
-  readonly version: number
-}
+export type { SchemaReference } from '../formats/model.js'
 
 /** A schema as sent to or read from the registry (wire spelling). */
 export interface SchemaInfo {

@@ -6,7 +6,7 @@
  */
 import http from 'node:http'
 import https from 'node:https'
-import { SCHEMA_REGISTRY_JSON, SCHEMA_REGISTRY_V1_JSON } from '../media-type.js'
+import { SCHEMA_REGISTRY_JSON, SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 import { SchemaRegistryError } from './errors.js'
 
 export interface RegistryTransportOptions {

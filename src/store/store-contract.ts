@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SchemaRecord, Store, VersionRecord } from './store.js'
-import { GLOBAL_SCOPE } from './store.js'
+import { GLOBAL_SCOPE } from '../formats/model.js'
 
 export interface StoreContractOptions {
   /** Closes `store` and opens it again on the same data; omit for stores that keep nothing. */

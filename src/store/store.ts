@@ -1,14 +1,5 @@
 import type { SchemaType } from '../formats/format.js'
-
-/** `{name, subject, version}` as stored; `version` is always concrete (never -1). */
-export interface SchemaReference {
-  readonly name: string
-  readonly subject: string
-  readonly version: number
-}
-
-/** JSON objects stored and returned as sent (`metadata`, `ruleSet`, config values). */
-export type JsonObject = { readonly [key: string]: unknown }
+import type { JsonObject, SchemaReference } from '../formats/model.js'
 
 /** A schema under a global id. Rows are never removed, so ids are never handed out twice. */
 export interface SchemaRecord {
@@ -39,12 +30,6 @@ export interface VersionRecord {
 
 /** A config row as stored; field names are the wire names of Confluent's `Config` entity. */
 export type ConfigRecord = JsonObject
-
-/**
- * Config and mode scopes are qualified subject strings: a subject (`orders-value`), a context
- * (`:.staging:`), the default context (`:.:`, which is the global scope) or `:.__GLOBAL:`.
- */
-export const GLOBAL_SCOPE = ':.:'
 
 /** A change to the store. Transactions collect these and apply them all or none. */
 export type Mutation =

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRegistry } from '../../src/registry/registry.js'
 import { avroFormat } from '../../src/formats/avro/index.js'
-import { schemaGuid } from '../../src/registry/guid.js'
+import { schemaGuid } from '../../src/formats/model.js'
 import { DEFAULT_CONTEXT } from '../../src/registry/subjects.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { startServer, type TestServer } from '../support/server.js'

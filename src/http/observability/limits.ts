@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { negotiate } from '../content-type.js'
-import { SCHEMA_REGISTRY_V1_JSON } from '../../media-type.js'
+import { SCHEMA_REGISTRY_V1_JSON } from '../../formats/model.js'
 
 /** The error_code of a request refused because too many are in flight. */
 export const OVERLOADED_ERROR_CODE = 503

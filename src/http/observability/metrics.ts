@@ -45,8 +45,7 @@ export function installMetrics(
     help: 'Schemas stored under a global id, all contexts.',
     registers: [metrics],
     collect() {
-      const store = registry.core.store
-      this.set(store.contexts().reduce((n, c) => n + store.maxId(c), 0))
+      this.set(registry.schemaCount())
     },
   })
   new Gauge({

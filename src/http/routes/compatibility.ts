@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { parseVersion } from '../../registry/reads.js'
-import type { CanRead } from '../../registry/core.js'
-import type { Registry } from '../../registry/registry.js'
+import type { CanRead, Registry } from '../../registry/registry.js'
 import { bool, type Query, schemaRequest } from '../input.js'
 
 /** `/compatibility/subjects/{s}/versions[/{v}]`. */

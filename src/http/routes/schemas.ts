@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { CanRead } from '../../registry/core.js'
-import type { Registry } from '../../registry/registry.js'
+import type { CanRead, Registry } from '../../registry/registry.js'
 import { schemaDto, schemaStringDto } from '../dto.js'
 import { bool, int, page, type Query, str } from '../input.js'
 import { ResponseCache } from '../response-cache.js'
@@ -18,7 +17,7 @@ export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (
       canRead,
     })
 
-  const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
+  const cache = new ResponseCache(registry.generation)
   app.get<IdParams>('/schemas/ids/:id', async (req) =>
     // Answers cached for one caller must not skip another's reference check.
     req.canRead && str(req.query, 'format')

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { parseVersion } from '../../registry/reads.js'
-import type { CanRead } from '../../registry/core.js'
-import type { Registry } from '../../registry/registry.js'
+import type { CanRead, Registry } from '../../registry/registry.js'
 import { registerDto, schemaDto } from '../dto.js'
 import { bool, page, type Query, schemaRequest, str } from '../input.js'
 import { ResponseCache } from '../response-cache.js'
@@ -73,7 +72,7 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
     return v
   }
 
-  const cache = new ResponseCache(registry.core.store.generation.bind(registry.core.store))
+  const cache = new ResponseCache(registry.generation)
   app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) => {
     if (req.canRead) renderable(req)
     return cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format'))))

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AccessControl } from '../auth/permissions.js'
 import { createRegistry } from '../../registry/registry.js'
 import { MemoryStore } from '../../store/memory/memory-store.js'
-import { GLOBAL_SCOPE } from '../../store/store.js'
+import { GLOBAL_SCOPE } from '../../formats/model.js'
 import { accessFor } from './access.js'
 import { effectiveLevel, effectiveMode, PAGE_SIZE, subjectPage } from './data.js'
 

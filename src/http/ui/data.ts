@@ -2,7 +2,7 @@ import type { SchemaType } from '../../formats/format.js'
 import type { Registry } from '../../registry/registry.js'
 import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, qualify, referencedSubject } from '../../registry/subjects.js'
 import type { SchemaRecord, VersionRecord } from '../../store/store.js'
-import { GLOBAL_SCOPE } from '../../store/store.js'
+import { GLOBAL_SCOPE } from '../../formats/model.js'
 import type { UiAccess } from './access.js'
 
 export const PAGE_SIZE = 50
@@ -47,13 +47,12 @@ export interface SubjectPage {
  * ten thousand subjects cost a few milliseconds; only the page's rows are built in full.
  */
 export function subjectPage(registry: Registry, access: UiAccess, filter: SubjectFilter): SubjectPage {
-  const store = registry.core.store
   const needle = filter.q.toLowerCase()
   let readable = 0
   const matched: { subject: string; name: string; context: string; versions: readonly VersionRecord[] }[] = []
-  for (const subject of store.subjects()) {
+  for (const subject of registry.storedSubjects()) {
     if (!access.canRead(subject)) continue
-    const versions = store.versionsOf(subject)
+    const versions = registry.storedVersions(subject)
     if (versions.length === 0) continue
     const anyLive = versions.some((v) => !v.deleted)
     if (!anyLive && !filter.deleted) continue
@@ -90,13 +89,13 @@ const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
 const latestOf = (versions: readonly VersionRecord[]) => versions.filter((v) => !v.deleted).at(-1) ?? versions.at(-1)!
 
 function typeOf(registry: Registry, v: VersionRecord): SchemaType {
-  return registry.core.store.schemaById(v.context, v.id)?.schemaType ?? 'AVRO'
+  return registry.schemaTypeOf(v)
 }
 
 /** Contexts that hold at least one subject the caller may read. */
 export function readableContexts(registry: Registry, access: UiAccess): string[] {
   const out = new Set<string>()
-  for (const subject of registry.core.store.subjects()) if (access.canRead(subject)) out.add(qualify(subject).context)
+  for (const subject of registry.storedSubjects()) if (access.canRead(subject)) out.add(qualify(subject).context)
   return [...out].sort()
 }
 
@@ -118,24 +117,24 @@ function scopesOf(subject: string): [scope: string, source: string][] {
 
 /** The effective compatibility level and the scope it comes from. */
 export function effectiveLevel(registry: Registry, subject: string): Setting {
-  const value = registry.core.effectiveConfig(subject).compatibilityLevel
+  const value = registry.effectiveConfig(subject).compatibilityLevel
   for (const [scope, source] of scopesOf(subject)) {
-    if (typeof registry.core.store.config(scope)?.compatibilityLevel === 'string') return { value, source }
+    if (typeof registry.storedConfig(scope)?.compatibilityLevel === 'string') return { value, source }
   }
   return { value, source: 'server default' }
 }
 
 /** The effective mode and the scope it comes from. */
 export function effectiveMode(registry: Registry, subject: string): Setting {
-  const value = registry.core.effectiveMode(subject)
-  for (const [scope, source] of scopesOf(subject)) if (registry.core.store.mode(scope)) return { value, source }
+  const value = registry.effectiveMode(subject)
+  for (const [scope, source] of scopesOf(subject)) if (registry.storedMode(scope)) return { value, source }
   return { value, source: 'server default' }
 }
 
 /** The subject's own level and mode, as set on it (undefined when inherited). */
 export function ownSettings(registry: Registry, subject: string): { level?: string; mode?: string } {
-  const level = registry.core.store.config(subject)?.compatibilityLevel
-  const mode = registry.core.store.mode(subject)
+  const level = registry.storedConfig(subject)?.compatibilityLevel
+  const mode = registry.storedMode(subject)
   return { ...(typeof level === 'string' ? { level } : {}), ...(mode ? { mode } : {}) }
 }
 
@@ -151,19 +150,16 @@ export interface VersionLink {
 export function referencesOf(registry: Registry, record: SchemaRecord): VersionLink[] {
   return record.references.map((r) => {
     const subject = referencedSubject(r.subject, record.context)
-    const found = registry.core.store.versionsOf(subject).find((v) => v.version === r.version)
+    const found = registry.storedVersions(subject).find((v) => v.version === r.version)
     return { name: r.name, subject, version: r.version, deleted: found?.deleted ?? true }
   })
 }
 
 /** Subject-versions whose schemas reference this version, limited to what the caller may read. */
 export function referencedByOf(registry: Registry, access: UiAccess, v: VersionRecord): VersionLink[] {
-  const store = registry.core.store
   const out: VersionLink[] = []
-  for (const { context, id } of store.referrersOf(v.subject, v.version)) {
-    for (const use of store.usesOf(context, id)) {
-      if (access.canRead(use.subject)) out.push({ subject: use.subject, version: use.version, deleted: use.deleted })
-    }
+  for (const use of registry.referrersOf(v)) {
+    if (access.canRead(use.subject)) out.push({ subject: use.subject, version: use.version, deleted: use.deleted })
   }
   return out.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version))
 }

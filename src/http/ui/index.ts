@@ -165,7 +165,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
 
   /** The subject's versions, soft-deleted ones included; 40401 when it has none. */
   const versionsOf = (subject: string): readonly VersionRecord[] => {
-    const versions = registry.core.store.versionsOf(subject)
+    const versions = registry.storedVersions(subject)
     if (versions.length === 0) throw subjectNotFound(subject)
     return versions
   }
@@ -181,13 +181,13 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       const body = subjectView({
         subject,
         versions: versions.map((v) => {
-          const record = registry.core.schemaOf(v)
+          const record = registry.storedSchema(v)
           return { ...v, type: record.schemaType, references: record.references.length }
         }),
         level: effectiveLevel(registry, subject),
         mode: effectiveMode(registry, subject),
         own: ownSettings(registry, subject),
-        references: referencesOf(registry, registry.core.schemaOf(latest)),
+        references: referencesOf(registry, registry.storedSchema(latest)),
         referencedBy: referencedByOf(registry, access, latest),
         canWrite: access.canWrite(subject),
         canAdmin: access.canAdmin(subject),
@@ -208,7 +208,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       const body = versionView({
         view: registry.versionView(v),
         versions: versionsOf(subject).map((x) => x.version),
-        references: referencesOf(registry, registry.core.schemaOf(v)),
+        references: referencesOf(registry, registry.storedSchema(v)),
         referencedBy: referencedByOf(registry, access, v),
         ...(notice ? { notice } : {}),
       })
@@ -278,11 +278,11 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
   const tryModel = (request: FastifyRequest<{ Params: Params }>, form?: Form): TryModel => {
     const access = accessOf(request)
     const subject = qualify(request.params.subject).qualified
-    const latest = registry.core.store
-      .versionsOf(subject)
+    const latest = registry
+      .storedVersions(subject)
       .filter((v) => !v.deleted)
       .at(-1)
-    const record = latest ? registry.core.schemaOf(latest) : undefined
+    const record = latest ? registry.storedSchema(latest) : undefined
     const formType = SCHEMA_TYPES.find((t) => t === form?.schemaType)
     return {
       subject,
@@ -290,7 +290,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
       schema: form?.schema ?? (record ? prettySchema(record.schemaType, record.schema) : ''),
       references:
         form?.references ?? (record && record.references.length > 0 ? JSON.stringify(record.references, null, 2) : ''),
-      level: registry.core.effectiveConfig(subject).compatibilityLevel,
+      level: registry.effectiveConfig(subject).compatibilityLevel,
       canWrite: access.canWrite(subject),
       csrf: csrf.token(access.user),
     }
@@ -321,7 +321,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
     try {
       // The caller's read access bounds the references, as on the API's routes.
       const { result } = registry.checkCandidate(model.subject, req, { canRead: request.canRead })
-      const format = registry.core.format(model.schemaType)
+      const format = registry.format(model.schemaType)
       const findings = result.violations.map((v) => findingOf(v, format))
       if (form.action === 'register' && result.compatible) {
         if (!access.canWrite(model.subject))
@@ -360,7 +360,7 @@ export async function uiRoutes(app: FastifyInstance, { registry, auth }: UiOptio
 
   // An empty choice means "inherit": the subject's own setting is removed.
   settingForm('config', 'compatibility', async (subject, level) => {
-    if (level !== '' || registry.core.store.config(subject))
+    if (level !== '' || registry.storedConfig(subject))
       await registry.putConfig(subject, { compatibility: level === '' ? null : level })
   })
   settingForm('mode', 'mode', (subject, mode) => registry.putMode(subject, mode === '' ? null : mode, false))

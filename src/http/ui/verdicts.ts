@@ -1,9 +1,11 @@
 import { checkPair, type CompatibilityLevel, type DirectedViolation } from '../../compat/levels.js'
 import { describe } from '../../compat/render.js'
+import { ruleDoc } from '../../compat/rule-docs.js'
 import type { ParsedSchema, SchemaFormat } from '../../formats/format.js'
 import { RegistryError } from '../../registry/errors.js'
 import type { Registry } from '../../registry/registry.js'
-import type { SchemaReference, VersionRecord } from '../../store/store.js'
+import type { SchemaReference } from '../../formats/model.js'
+import type { VersionRecord } from '../../store/store.js'
 import type { Finding, VerdictModel } from './diff-view.js'
 
 /** The references field: empty, or a JSON array of `{name, subject, version}`; a string says what is wrong. */
@@ -28,21 +30,17 @@ export function parseReferences(text: string): SchemaReference[] | string {
   return parsed as SchemaReference[]
 }
 
-/** Where a fix hint can come from: the violation itself, or the format's table of rules. */
-type HintSources = DirectedViolation & { readonly hint?: unknown }
-type RuleTable = { readonly describeRule?: (rule: string) => { readonly hint?: unknown } | undefined }
-
 /**
- * A violation as the API words it (new/old filled in), with the fix hint of its rule when the
- * format's rule table has one.
+ * A violation as the API words it (new/old filled in), with the fix hint of its rule from the
+ * same rule tables the CLI's reports use.
  */
 export function findingOf(v: DirectedViolation, format: SchemaFormat): Finding {
-  const hint = (v as HintSources).hint ?? (format as SchemaFormat & RuleTable).describeRule?.(v.rule)?.hint
+  const hint = ruleDoc(format.type, v.rule).hint
   return {
     rule: v.rule,
     path: v.path,
     message: describe(v),
-    ...(typeof hint === 'string' && hint !== '' ? { hint: describe({ ...v, message: hint }) } : {}),
+    ...(hint !== '' ? { hint: describe({ ...v, message: hint }) } : {}),
   }
 }
 
@@ -53,7 +51,7 @@ export function pairVerdicts(
   from: VersionRecord,
   to: VersionRecord,
 ): VerdictModel[] {
-  const config = registry.core.effectiveConfig(subject)
+  const config = registry.effectiveConfig(subject)
   const options = typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}
   const directions: [CompatibilityLevel, string, string][] = [
     [
@@ -65,12 +63,12 @@ export function pairVerdicts(
   ]
   let parsed: { format: SchemaFormat; old: ParsedSchema; new: ParsedSchema }
   try {
-    const oldRecord = registry.core.schemaOf(from)
-    const newRecord = registry.core.schemaOf(to)
+    const oldRecord = registry.storedSchema(from)
+    const newRecord = registry.storedSchema(to)
     parsed = {
-      format: registry.core.format(newRecord.schemaType),
-      old: registry.core.parseStored(oldRecord),
-      new: registry.core.parseStored(newRecord),
+      format: registry.format(newRecord.schemaType),
+      old: registry.parsedSchema(oldRecord),
+      new: registry.parsedSchema(newRecord),
     }
   } catch (e) {
     if (!(e instanceof RegistryError)) throw e

@@ -1,15 +1,6 @@
 import type { SchemaType } from '../../formats/format.js'
-import { schemaGuid } from '../../formats/guid.js'
-import type { StoreReader } from '../store.js'
-import {
-  GLOBAL_SCOPE,
-  type ConfigRecord,
-  type JsonObject,
-  type Mutation,
-  type SchemaRecord,
-  type SchemaReference,
-  type VersionRecord,
-} from '../store.js'
+import { GLOBAL_SCOPE, type JsonObject, schemaGuid, type SchemaReference } from '../../formats/model.js'
+import type { ConfigRecord, Mutation, SchemaRecord, StoreReader, VersionRecord } from '../store.js'
 
 /**
  * The record format of Confluent's `_schemas` topic (Karapace reads and writes the same): JSON

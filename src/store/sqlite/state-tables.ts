@@ -1,7 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { SchemaType } from '../../formats/format.js'
 import type { RegistryState } from '../state.js'
-import type { Mutation, SchemaReference } from '../store.js'
+import type { SchemaReference } from '../../formats/model.js'
+import type { Mutation } from '../store.js'
 
 interface SchemaRow {
   context: string

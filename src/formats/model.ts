@@ -1,8 +1,33 @@
+/**
+ * The registry's shared vocabulary, below every layer that speaks it: the stores persist it, the
+ * registry and HTTP work in it, the serializers send it. It depends on nothing but Node.
+ */
 import { createHash } from 'node:crypto'
 
-/** A reference as hashed: `{name, subject, version}` with a concrete version. */
-type HashedReference = { readonly name: string; readonly subject: string; readonly version: number }
-type JsonObject = { readonly [key: string]: unknown }
+/**
+ * A reference as registered and stored: `name` is how the referencing schema names the other one
+ * (an Avro full name, a Protobuf import path, a JSON Schema `$ref`). Stored references always carry
+ * a concrete `version` (never -1).
+ */
+export interface SchemaReference {
+  readonly name: string
+  readonly subject: string
+  readonly version: number
+}
+
+/** JSON objects stored and returned as sent (`metadata`, `ruleSet`, config values). */
+export type JsonObject = { readonly [key: string]: unknown }
+
+/** The registry API's own media type: what clients send bodies as, and what the server answers in. */
+export const SCHEMA_REGISTRY_V1_JSON = 'application/vnd.schemaregistry.v1+json'
+/** The version-less form, accepted and produced next to the v1 type. */
+export const SCHEMA_REGISTRY_JSON = 'application/vnd.schemaregistry+json'
+
+/**
+ * Config and mode scopes are qualified subject strings: a subject (`orders-value`), a context
+ * (`:.staging:`), the default context (`:.:`, which is the global scope) or `:.__GLOBAL:`.
+ */
+export const GLOBAL_SCOPE = ':.:'
 
 /**
  * Confluent's content hash (`Schema.updateHash`): MD5 over the canonical text, the references and
@@ -10,7 +35,7 @@ type JsonObject = { readonly [key: string]: unknown }
  */
 export function schemaGuid(
   canonical: string,
-  references: readonly HashedReference[],
+  references: readonly SchemaReference[],
   metadata?: JsonObject,
   ruleSet?: JsonObject,
 ): string {
