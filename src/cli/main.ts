@@ -5,7 +5,7 @@ import { exportCommand } from './transfer/export.js'
 import { importCommand } from './transfer/import.js'
 import { hashPasswordCommand } from './hash-password.js'
 import { register } from './register.js'
-import { RegistryHttpError } from './rest.js'
+import { SchemaRegistryError } from './registry-calls.js'
 
 const HELP = `Usage: registrum <command> [options]
 
@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`registrum: ${(e as Error).message}\n`)
       return EXIT.ERROR
     }
-    if (e instanceof InfrastructureError || e instanceof RegistryHttpError || e instanceof StartupError) {
+    if (e instanceof InfrastructureError || e instanceof SchemaRegistryError || e instanceof StartupError) {
       process.stderr.write(`registrum: ${e.message}\n`)
       return EXIT.ERROR
     }

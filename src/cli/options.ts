@@ -1,5 +1,5 @@
 import { UsageError } from './errors.js'
-import type { Connection } from './rest.js'
+import type { Connection } from './registry-calls.js'
 
 /** `parseArgs` option specs for reaching a registry, shared by every networked command. */
 export const CONNECTION_OPTIONS = {

@@ -5,7 +5,7 @@ import { requestBody } from './check/online.js'
 import { EXIT, InfrastructureError, UsageError } from './errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from './options.js'
 import { displayPath, findProjectFile, loadProject, type Project, type ProjectSubject } from './project.js'
-import { enc, RegistryHttpError, RestClient } from './rest.js'
+import { enc, SchemaRegistryError, RegistryCalls } from './registry-calls.js'
 import { readFileSync } from 'node:fs'
 
 export const REGISTER_HELP = `Usage: registrum register [options]
@@ -53,7 +53,7 @@ export async function register(argv: string[]): Promise<number> {
     process.stdout.write(REGISTER_HELP)
     return EXIT.OK
   }
-  const rest = new RestClient(requireConnection(values, process.env, 'register'))
+  const rest = new RegistryCalls(requireConnection(values, process.env, 'register'))
   const projectPath = values.project ?? findProjectFile(process.cwd())
   if (!projectPath) throw new UsageError('no registrum.yaml, registrum.yml or registrum.json here; pass --project')
   const project = loadProject(projectPath)
@@ -99,7 +99,7 @@ export async function register(argv: string[]): Promise<number> {
       })
       out(`added     ${subject.subject}  version ${answer.version ?? '?'}, id ${answer.id}`)
     } catch (e) {
-      if (!(e instanceof RegistryHttpError) || (e.status !== 409 && e.status !== 422)) throw e
+      if (!(e instanceof SchemaRegistryError) || (e.status !== 409 && e.status !== 422)) throw e
       refused++
       out(`REFUSED   ${subject.subject}  ${displayPath(subject.file)}\n${indent(e.message)}`)
     }
@@ -125,7 +125,12 @@ function readSchemaFile(s: ProjectSubject): string {
 }
 
 /** Puts the declared level on the subject when it differs from what the subject has. */
-async function applyLevel(rest: RestClient, project: Project, subject: ProjectSubject, dryRun: boolean): Promise<void> {
+async function applyLevel(
+  rest: RegistryCalls,
+  project: Project,
+  subject: ProjectSubject,
+  dryRun: boolean,
+): Promise<void> {
   const level = subject.level ?? project.level
   if (!level) return
   const s = enc(subject.subject)
@@ -140,7 +145,7 @@ async function applyLevel(rest: RestClient, project: Project, subject: ProjectSu
   out(`level     ${subject.subject}  ${from} -> ${level}`)
 }
 
-async function lookup(rest: RestClient, step: Step): Promise<{ id: number; version: number } | undefined> {
+async function lookup(rest: RegistryCalls, step: Step): Promise<{ id: number; version: number } | undefined> {
   const { subject } = step
   try {
     return await rest.post(
@@ -148,13 +153,13 @@ async function lookup(rest: RestClient, step: Step): Promise<{ id: number; versi
       requestBody({ schema: step.schema, type: subject.type, references: subject.references }),
     )
   } catch (e) {
-    if (e instanceof RegistryHttpError && (e.status === 404 || e.status === 422)) return undefined
+    if (e instanceof SchemaRegistryError && (e.status === 404 || e.status === 422)) return undefined
     throw e
   }
 }
 
 /** Why the registry would refuse the new version, if it would (a verbose compatibility check). */
-async function wouldRefuse(rest: RestClient, step: Step): Promise<string | undefined> {
+async function wouldRefuse(rest: RegistryCalls, step: Step): Promise<string | undefined> {
   const { subject } = step
   try {
     const answer = await rest.post<{ is_compatible: boolean; messages?: string[] }>(
@@ -163,7 +168,7 @@ async function wouldRefuse(rest: RestClient, step: Step): Promise<string | undef
     )
     return answer.is_compatible ? undefined : (answer.messages ?? ['incompatible']).join('\n')
   } catch (e) {
-    if (e instanceof RegistryHttpError && e.status === 422) return e.message
+    if (e instanceof SchemaRegistryError && e.status === 422) return e.message
     throw e
   }
 }

@@ -18,6 +18,11 @@ export interface SchemaReference {
 /** JSON objects stored and returned as sent (`metadata`, `ruleSet`, config values). */
 export type JsonObject = { readonly [key: string]: unknown }
 
+/** The registry API's own media type: what clients send bodies as, and what the server answers in. */
+export const SCHEMA_REGISTRY_V1_JSON = 'application/vnd.schemaregistry.v1+json'
+/** The version-less form, accepted and produced next to the v1 type. */
+export const SCHEMA_REGISTRY_JSON = 'application/vnd.schemaregistry+json'
+
 /**
  * Config and mode scopes are qualified subject strings: a subject (`orders-value`), a context
  * (`:.staging:`), the default context (`:.:`, which is the global scope) or `:.__GLOBAL:`.

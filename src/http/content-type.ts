@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import { badRequest } from '../registry/errors.js'
 import { assertIntegerLiterals } from '../registry/limits.js'
+import { SCHEMA_REGISTRY_JSON, SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 
-export const V1_JSON = 'application/vnd.schemaregistry.v1+json'
 const PRODUCED: readonly (readonly [string, number])[] = [
-  [V1_JSON, 1],
-  ['application/vnd.schemaregistry+json', 0.9],
+  [SCHEMA_REGISTRY_V1_JSON, 1],
+  [SCHEMA_REGISTRY_JSON, 0.9],
   ['application/json', 0.5],
 ]
 const ACCEPTED = new Set([
-  V1_JSON,
-  'application/vnd.schemaregistry+json',
+  SCHEMA_REGISTRY_V1_JSON,
+  SCHEMA_REGISTRY_JSON,
   'application/json',
   'application/octet-stream',
 ])
@@ -23,7 +23,7 @@ export const UNSUPPORTED_MEDIA_TYPE = `HTTP 415 Unsupported Media Type: send the
  * nothing acceptable is produced (406).
  */
 export function negotiate(accept: string | undefined): string | undefined {
-  if (!accept || accept.trim() === '') return V1_JSON
+  if (!accept || accept.trim() === '') return SCHEMA_REGISTRY_V1_JSON
   let best: string | undefined
   let bestScore = 0
   for (const part of accept.split(',')) {
@@ -86,7 +86,7 @@ export function installContentTypes(app: FastifyInstance): void {
     if ((request.routeOptions.config as { ownContentType?: boolean } | undefined)?.ownContentType) return done()
     const type = negotiate(request.headers.accept)
     if (!type) {
-      reply.code(406).type(V1_JSON).send({ error_code: 406, message: 'HTTP 406 Not Acceptable' })
+      reply.code(406).type(SCHEMA_REGISTRY_V1_JSON).send({ error_code: 406, message: 'HTTP 406 Not Acceptable' })
       return
     }
     reply.type(type)

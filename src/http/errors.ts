@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { RegistryError, type RegistryErrorCode } from '../registry/errors.js'
-import { negotiate, UNSUPPORTED_MEDIA_TYPE, V1_JSON } from './content-type.js'
+import { negotiate, UNSUPPORTED_MEDIA_TYPE } from './content-type.js'
+import { SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 
 /** The one table from domain error to HTTP status and Confluent `error_code`. */
 export const ERROR_TABLE: Record<RegistryErrorCode, readonly [status: number, errorCode: number]> = {
@@ -79,13 +80,13 @@ export function installErrorHandling(app: FastifyInstance, incompatibleErrorCode
     }
     reply
       .code(status)
-      .type(negotiate(request.headers.accept) ?? V1_JSON)
+      .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)
       .send(body)
   })
   app.setNotFoundHandler((request, reply) => {
     reply
       .code(404)
-      .type(negotiate(request.headers.accept) ?? V1_JSON)
+      .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)
       .send({ error_code: 404, message: 'HTTP 404 Not Found' })
   })
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
-import { negotiate, V1_JSON } from './content-type.js'
+import { negotiate } from './content-type.js'
+import { SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 
 /**
  * What can go wrong before a route runs, answered in Confluent's `{error_code, message}` envelope
@@ -49,7 +50,7 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
   const answer = reply as FastifyReply
   answer
     .code(status)
-    .type(negotiate(request.headers.accept) ?? V1_JSON)
+    .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)
     .send({ error_code: status, message: status === 500 ? 'Internal Server Error' : error.message })
 }
 
@@ -73,7 +74,7 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
   this.log.debug({ err: error }, 'client error')
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${V1_JSON}\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${SCHEMA_REGISTRY_V1_JSON}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     )
   }
@@ -106,6 +107,10 @@ export function answerUnexpected(res: ServerResponse): void {
     return
   }
   const body = JSON.stringify({ error_code: 500, message: 'Internal Server Error' })
-  res.writeHead(500, { 'content-type': V1_JSON, 'content-length': Buffer.byteLength(body), connection: 'close' })
+  res.writeHead(500, {
+    'content-type': SCHEMA_REGISTRY_V1_JSON,
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  })
   res.end(body)
 }

@@ -47,19 +47,30 @@ export class SerdeError extends Error {
   }
 }
 
+/** What an error answer of the registry said, as sent. */
+export interface RegistryAnswer {
+  /** Its `error_code`, when it had a numeric one. */
+  readonly errorCode?: number
+  /** Its `message`; else the body's text; else the HTTP status text. */
+  readonly message: string
+}
+
 /**
  * An error answer of the registry (`{"error_code": 40403, "message": "..."}`), or a network failure
- * (`status` 0) after the retries ran out.
+ * (`status` 0) after the retries ran out. `errorCode` is the status when the answer had none.
  */
 export class SchemaRegistryError extends SerdeError {
   override readonly name = 'SchemaRegistryError'
+  /** The answer itself; absent for a network failure. */
+  readonly answer: RegistryAnswer | undefined
   constructor(
     readonly status: number,
     readonly errorCode: number,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { readonly answer?: RegistryAnswer },
   ) {
     super('REGISTRY_ERROR', message, options)
+    this.answer = options?.answer
   }
 }
 

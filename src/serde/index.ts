@@ -3,7 +3,7 @@
  * JSON Schema, a schema registry client, and kafkajs helpers. Nothing here loads the registry
  * server (fastify, SQLite).
  */
-export { SerdeError, SchemaRegistryError, type SerdeErrorCode } from './errors.js'
+export { SerdeError, SchemaRegistryError, type RegistryAnswer, type SerdeErrorCode } from './errors.js'
 export {
   MAGIC_BYTE,
   MAGIC_BYTE_GUID,
@@ -30,6 +30,7 @@ export {
   type SchemaType,
 } from './client.js'
 export { HttpSchemaRegistryClient, type HttpSchemaRegistryClientOptions } from './http-client.js'
+export { RegistryTransport, type RegistryTransportOptions } from './registry-transport.js'
 export { InMemorySchemaRegistryClient } from './memory-client.js'
 export {
   subjectNameStrategy,

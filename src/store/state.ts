@@ -164,10 +164,37 @@ export class RegistryState implements StoreReader {
   }
 }
 
+/**
+ * A {@link StoreReader} that answers every read from {@link reads}, looked up on each call. The
+ * reads are bound functions, so they may be passed around on their own.
+ */
+export abstract class ReadThrough implements StoreReader {
+  /** Where the reads go. */
+  protected abstract get reads(): StoreReader
+
+  readonly schemaById: StoreReader['schemaById'] = (c, id) => this.reads.schemaById(c, id)
+  readonly idByHash: StoreReader['idByHash'] = (c, t, g) => this.reads.idByHash(c, t, g)
+  readonly versionsOf: StoreReader['versionsOf'] = (s) => this.reads.versionsOf(s)
+  readonly subjects: StoreReader['subjects'] = () => this.reads.subjects()
+  readonly usesOf: StoreReader['usesOf'] = (c, id) => this.reads.usesOf(c, id)
+  readonly referrersOf: StoreReader['referrersOf'] = (s, v) => this.reads.referrersOf(s, v)
+  readonly maxId: StoreReader['maxId'] = (c) => this.reads.maxId(c)
+  readonly config: StoreReader['config'] = (s) => this.reads.config(s)
+  readonly mode: StoreReader['mode'] = (s) => this.reads.mode(s)
+  readonly contexts: StoreReader['contexts'] = () => this.reads.contexts()
+  readonly generation: StoreReader['generation'] = () => this.reads.generation()
+}
+
 /** A transaction over a state: reads go to the state, writes are collected as mutations. */
-export class BufferedTx implements StoreTx {
+export class BufferedTx extends ReadThrough implements StoreTx {
   readonly mutations: Mutation[] = []
-  constructor(readonly state: StoreReader) {}
+  constructor(readonly state: StoreReader) {
+    super()
+  }
+
+  protected get reads(): StoreReader {
+    return this.state
+  }
 
   putSchema(record: SchemaRecord): void {
     this.mutations.push({ kind: 'schema', record })
@@ -184,16 +211,4 @@ export class BufferedTx implements StoreTx {
   putMode(scope: string, mode: string | null): void {
     this.mutations.push({ kind: 'mode', scope, mode })
   }
-
-  schemaById = (context: string, id: number) => this.state.schemaById(context, id)
-  idByHash = (context: string, type: SchemaType, guid: string) => this.state.idByHash(context, type, guid)
-  versionsOf = (subject: string) => this.state.versionsOf(subject)
-  subjects = () => this.state.subjects()
-  usesOf = (context: string, id: number) => this.state.usesOf(context, id)
-  referrersOf = (subject: string, version: number) => this.state.referrersOf(subject, version)
-  maxId = (context: string) => this.state.maxId(context)
-  config = (scope: string) => this.state.config(scope)
-  mode = (scope: string) => this.state.mode(scope)
-  contexts = () => this.state.contexts()
-  generation = () => this.state.generation()
 }

@@ -10,9 +10,9 @@ import {
   PROJECT,
   record,
 } from './avro-fixtures.js'
-import { ensureBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 interface JsonReport {
   compatible: boolean

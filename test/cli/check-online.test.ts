@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword } from '../../src/http/auth/password.js'
 import { startServer, type TestServer } from '../support/server.js'
 import { ADDRESS_V1, ADDRESS_ZIP_DEFAULT, ORDER_NOTE_REQUIRED, ORDER_V1, PROJECT, record } from './avro-fixtures.js'
-import { ensureBuilt, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 const CT = { 'content-type': 'application/vnd.schemaregistry.v1+json' }
 async function api(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

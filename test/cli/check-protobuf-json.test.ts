@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 const MONEY = `syntax = "proto3";
 package acme.common;

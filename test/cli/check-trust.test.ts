@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 const ORDER = (idType: string) => `{
   "type": "record",

@@ -1,59 +1,44 @@
 import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const BUILT = join(ROOT, 'dist/src/cli/main.js')
+/** Written by every `npm run build` (tsc -b) that compiled anything. */
+const BUILD_INFO = join(ROOT, 'dist/.tsbuildinfo')
 
-function newestSource(dir: string): number {
-  let newest = 0
+function newestSource(dir: string): { path: string; mtimeMs: number } {
+  let newest = { path: dir, mtimeMs: 0 }
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path))
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
-      newest = Math.max(newest, statSync(path).mtimeMs)
+    const candidate = entry.isDirectory()
+      ? newestSource(path)
+      : entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')
+        ? { path, mtimeMs: statSync(path).mtimeMs }
+        : undefined
+    if (candidate !== undefined && candidate.mtimeMs > newest.mtimeMs) newest = candidate
   }
   return newest
 }
 
-const builtAt = () => {
-  try {
-    return statSync(BUILT).mtimeMs
-  } catch {
-    return 0
-  }
-}
-
 /**
- * Compiles src to dist when dist is older than the sources, so the tests run the CLI as users
- * do (bin/registrum.js). A lock directory keeps parallel test files from building at once.
+ * The CLI tests run the built CLI as users do (bin/registrum.js over dist/), built by the
+ * `npm run build` that `npm test` runs first. Fails at once, saying so, when dist/ is missing or
+ * older than a source file.
  */
-export function ensureBuilt(): void {
-  if (builtAt() >= newestSource(join(ROOT, 'src'))) return
-  const lock = join(ROOT, 'node_modules/.cache/registrum-cli-build.lock')
-  mkdirSync(dirname(lock), { recursive: true })
-  for (;;) {
-    try {
-      mkdirSync(lock)
-      break
-    } catch {
-      // Another test file is building; wait for it, then re-check.
-      execFileSync('sleep', ['0.5'])
-      if (builtAt() >= newestSource(join(ROOT, 'src'))) return
-    }
-  }
+export function assertBuilt(): void {
+  let builtAt = 0
   try {
-    // Type errors in files being edited elsewhere do not stop tsc from emitting.
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' })
-    } catch {
-      /* checked below */
-    }
-    if (builtAt() === 0) throw new Error('build produced no dist/src/cli/main.js')
-  } finally {
-    rmdirSync(lock)
+    builtAt = statSync(BUILD_INFO).mtimeMs
+  } catch {
+    throw new Error('dist/ is not built: run `npm run build` first (`npm test` does)')
+  }
+  const newest = newestSource(join(ROOT, 'src'))
+  if (newest.mtimeMs > builtAt) {
+    throw new Error(
+      `dist/ is older than ${relative(ROOT, newest.path)}: run \`npm run build\` first (\`npm test\` does)`,
+    )
   }
 }
 

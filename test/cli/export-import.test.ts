@@ -3,9 +3,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../support/server.js'
 import { ADDRESS_V1, ADDRESS_ZIP_DEFAULT, ORDER_V1, record } from './avro-fixtures.js'
-import { ensureBuilt, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 const CT = { 'content-type': 'application/vnd.schemaregistry.v1+json' }
 async function call(url: string, method: string, path: string, body?: unknown) {

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { verifyPassword } from '../../src/http/auth/password.js'
-import { ensureBuilt, ROOT } from './cli.js'
+import { assertBuilt, ROOT } from './cli.js'
 
 const hashPassword = (input: string) =>
   spawnSync('node', ['bin/registrum.js', 'hash-password'], { cwd: ROOT, input, encoding: 'utf8' })
 
-beforeAll(() => ensureBuilt())
+beforeAll(() => assertBuilt())
 
 describe('registrum hash-password', () => {
   it('prints an scrypt hash of the password on stdin that the server verifies', async () => {

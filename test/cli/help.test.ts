@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, run } from './cli.js'
+import { assertBuilt, run } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 describe('registrum --help', () => {
   it('lists the commands and exit codes', async () => {

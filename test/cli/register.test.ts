@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '../support/server.js'
 import { ADDRESS_V1, ADDRESS_ZIP_DEFAULT, ORDER_NOTE_REQUIRED, ORDER_V1, PROJECT } from './avro-fixtures.js'
-import { ensureBuilt, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 describe('registrum register', () => {
   let server: TestServer

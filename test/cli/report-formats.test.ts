@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADDRESS_V1, ORDER_NOTE_REQUIRED, ORDER_V1, PROJECT } from './avro-fixtures.js'
-import { ensureBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, gitRepo, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 describe('registrum check output formats', () => {
   const { dir, cleanup } = tempDir('registrum-cli-formats-')

@@ -4,9 +4,9 @@
  */
 import { createServer, type Server } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, run, tempDir, writeFiles } from './cli.js'
+import { assertBuilt, run, tempDir, writeFiles } from './cli.js'
 
-beforeAll(ensureBuilt)
+beforeAll(assertBuilt)
 
 const { dir, cleanup } = tempDir('registrum-serve-startup-')
 afterAll(cleanup)

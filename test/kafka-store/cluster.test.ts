@@ -15,6 +15,7 @@ import { KafkaStore } from '../../src/store/kafka/kafka-store.js'
 import type { Store } from '../../src/store/store.js'
 import { ConfluentReader } from '../support/confluent-reader.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
+import { waitFor, within } from '../support/wait.js'
 
 let kafka: KafkaBroker | undefined
 let dir: string
@@ -193,7 +194,7 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
     let child = await serveChild(topic, snapshot)
     for (let i = 0; i < 5; i++) expect((await register(child.url, 'k', record(`K${i}`, ['a']))).status).toBe(200)
     child.process.kill('SIGKILL')
-    await new Promise((r) => child.process.once('exit', r))
+    await within('the killed node to exit', new Promise((r) => child.process.once('exit', r)))
     const saved = new Database(snapshot, { readonly: true })
     const { next_offset: savedAt } = saved.prepare('SELECT next_offset FROM kafka_position').get() as {
       next_offset: number
@@ -215,7 +216,7 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
     const next = await register(child.url, 'k', record('K10', ['a']))
     expect(next.json.id).toBe(11)
     child.process.kill('SIGTERM')
-    await new Promise((r) => child.process.once('exit', r))
+    await within('the node to exit on SIGTERM', new Promise((r) => child.process.once('exit', r)))
     await peer.close()
   }, 120_000)
 
@@ -232,12 +233,17 @@ describeKafka('registry nodes sharing one Kafka topic', () => {
         if (res?.status === 200) acks.push({ subject: `load-${w}`, schema, id: res.json.id })
       }
     })
-    while (acks.length < 10) await new Promise((r) => setTimeout(r, 50))
-    await kafka!.restart()
-    const before = acks.length
-    while (acks.length < before + 10) await new Promise((r) => setTimeout(r, 50))
-    stop = true
-    await Promise.all(writers)
+    try {
+      await waitFor('10 acknowledged writes before the broker restart', () => acks.length >= 10, { timeoutMs: 60_000 })
+      await kafka!.restart()
+      const before = acks.length
+      await waitFor('10 more acknowledged writes after the broker restart', () => acks.length >= before + 10, {
+        timeoutMs: 90_000,
+      })
+    } finally {
+      stop = true
+      await Promise.all(writers)
+    }
     await barrier(urls)
 
     for (const n of nodes) {
@@ -259,7 +265,7 @@ async function serveChild(topic: string, snapshot: string): Promise<{ url: strin
   const child = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', code, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     let out = ''
     let err = ''
     child.stdout!.on('data', (d: Buffer) => {
@@ -269,6 +275,10 @@ async function serveChild(topic: string, snapshot: string): Promise<{ url: strin
     })
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
     child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)))
+  })
+  const url = await within('the served node to say it is listening', listening, 60_000).catch((e: unknown) => {
+    child.kill('SIGKILL')
+    throw e
   })
   return { url, process: child }
 }

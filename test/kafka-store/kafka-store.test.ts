@@ -15,6 +15,7 @@ import { schemaGuid } from '../../src/formats/model.js'
 import { StartupError } from '../../src/startup-error.js'
 import { createRegistry } from '../../src/registry/registry.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
+import { within } from '../support/wait.js'
 
 let kafka: KafkaBroker | undefined
 let dir: string
@@ -237,15 +238,21 @@ describeKafka('KafkaStore on a real broker', () => {
       await consumer.connect()
       await consumer.subscribe({ topic, fromBeginning: true })
       const seen: { key: string; value: string | null }[] = []
-      await new Promise<void>((resolve) => {
-        void consumer.run({
-          eachMessage: async ({ message }) => {
-            seen.push({ key: message.key!.toString(), value: message.value?.toString() ?? null })
-            if (seen.some((r) => r.key.includes('fresh-value'))) resolve()
-          },
-        })
-      })
-      await consumer.disconnect()
+      try {
+        await within(
+          'the topic to show the fresh-value record',
+          new Promise<void>((resolve) => {
+            void consumer.run({
+              eachMessage: async ({ message }) => {
+                seen.push({ key: message.key!.toString(), value: message.value?.toString() ?? null })
+                if (seen.some((r) => r.key.includes('fresh-value'))) resolve()
+              },
+            })
+          }),
+        )
+      } finally {
+        await consumer.disconnect()
+      }
       const ours = seen.find((r) => r.key.includes('fresh-value'))!
       expect(ours.key).toBe('{"keytype":"SCHEMA","subject":"fresh-value","version":1,"magic":1}')
       const value = JSON.parse(ours.value!)

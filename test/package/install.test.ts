@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt, gitRepo, ROOT, tempDir, writeFiles } from '../cli/cli.js'
+import { assertBuilt, gitRepo, ROOT, tempDir, writeFiles } from '../cli/cli.js'
 import { docCommands, yamlBlocks, type DocCommand } from '../support/doc-commands.js'
 import { startServer, type TestServer } from '../support/server.js'
 
@@ -48,7 +48,7 @@ describe('the packed package', () => {
   let tarball = ''
 
   beforeAll(() => {
-    ensureBuilt()
+    assertBuilt()
     const packed = sh('npm', ['pack', '--silent', '--pack-destination', packs.dir], ROOT)
     expect(packed.stderr).toBe('')
     expect(packed.code).toBe(0)
@@ -176,7 +176,7 @@ describe('the commands of docs/ci-recipe.md and docs/cli.md', () => {
   }
 
   beforeAll(async () => {
-    ensureBuilt()
+    assertBuilt()
     expect(
       execFileSync('npm', ['pack', '--silent', '--pack-destination', packs.dir], {
         cwd: ROOT,

@@ -4,6 +4,7 @@ import { avroDeserializer, avroSerializer } from '../../src/serde/avro.js'
 import { resolveReferences } from '../../src/serde/client.js'
 import { SchemaRegistryError } from '../../src/serde/errors.js'
 import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
+import { RegistryTransport } from '../../src/serde/registry-transport.js'
 import { startServer, type TestServer } from '../support/server.js'
 
 const address = JSON.stringify({
@@ -152,6 +153,39 @@ describe('HttpSchemaRegistryClient transport', () => {
     expect(reg.seen).toHaveLength(1)
     c.close()
     reg.server.close()
+  })
+
+  it('keeps the error answer as sent: its error_code only when it had one, its message or else its text', async () => {
+    const reg = await scriptedRegistry((_req, n) =>
+      n === 1 ? [404, { error_code: 40401, message: 'Subject not found' }] : [404, 'no such route'],
+    )
+    const c = new RegistryTransport({ baseUrl: reg.url, maxRetries: 0 })
+    await expect(c.request('GET', 'subjects/x/versions')).rejects.toMatchObject({
+      status: 404,
+      errorCode: 40401,
+      answer: { errorCode: 40401, message: 'Subject not found' },
+    })
+    const bare = await c.request('GET', 'nowhere').catch((e: unknown) => e)
+    expect(bare).toMatchObject({ status: 404, errorCode: 404, answer: { message: '"no such route"' } })
+    expect((bare as SchemaRegistryError).answer).not.toHaveProperty('errorCode')
+    c.close()
+    reg.server.close()
+  })
+
+  it('reads an empty 2xx answer as undefined only when asked to, and a network failure has no answer', async () => {
+    const server = createServer((_req, res) => res.writeHead(204).end())
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const c = new RegistryTransport({ baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}` })
+    expect(await c.request('DELETE', 'subjects/x', undefined, true)).toBeUndefined()
+    await expect(c.request('DELETE', 'subjects/x')).rejects.toMatchObject({
+      message: expect.stringContaining('answer is not JSON'),
+    })
+    c.close()
+    await new Promise((r) => server.close(r))
+    const gone = new RegistryTransport({ baseUrl: 'http://127.0.0.1:9', maxRetries: 0 })
+    const failed = await gone.request('GET', 'subjects').catch((e: unknown) => e)
+    expect(failed).toMatchObject({ status: 0, answer: undefined, cause: { code: 'ECONNREFUSED' } })
+    gone.close()
   })
 
   it('sends basic auth or a bearer token and the registry content type', async () => {

@@ -17,7 +17,7 @@ import {
   type ProjectSubject,
 } from '../project.js'
 import { renderReport, REPORT_FORMATS, type ReportFormat } from '../report/index.js'
-import { RestClient } from '../rest.js'
+import { RegistryCalls } from '../registry-calls.js'
 import { directoryVersions, gitHistory, subjectDirectoryVersions, typeOfVersions } from './baseline.js'
 import { parseMessages } from './messages.js'
 import { explain } from './locate.js'
@@ -314,7 +314,7 @@ export async function check(argv: string[]): Promise<number> {
     for (const n of offline.notes) process.stderr.write(`registrum: note: ${n}\n`)
     engine = offline.engine
   } else {
-    engine = new OnlineEngine(new RestClient(connection!))
+    engine = new OnlineEngine(new RegistryCalls(connection!))
   }
   const outcomes: CheckOutcome[] = []
   for (const s of involved) {

@@ -1,6 +1,6 @@
 import type { DumpSchema } from '../dump.js'
 import { InfrastructureError } from '../errors.js'
-import { enc, RegistryHttpError, type RestClient } from '../rest.js'
+import { enc, SchemaRegistryError, type RegistryCalls } from '../registry-calls.js'
 import type { VersionView } from '../transfer/export.js'
 import { OfflineEngine } from './offline.js'
 import type { Candidate, CompatEngine, Verdict } from './outcome.js'
@@ -30,7 +30,7 @@ export function requestBody(c: Pick<Candidate, 'schema' | 'type' | 'references'>
 export class OnlineEngine implements CompatEngine {
   readonly #staged = new Map<string, { candidate: Candidate; registered: boolean }>()
 
-  constructor(readonly rest: RestClient) {}
+  constructor(readonly rest: RegistryCalls) {}
 
   async stage(candidate: Candidate): Promise<void> {
     this.#staged.set(candidate.subject, { candidate, registered: await this.#registered(candidate) })
@@ -50,8 +50,8 @@ export class OnlineEngine implements CompatEngine {
       answer = await this.rest.post(`/compatibility/subjects/${s}/versions?verbose=true`, requestBody(candidate))
     } catch (e) {
       // Servers that do not fold parse errors into a verbose answer send 42201 instead.
-      if (e instanceof RegistryHttpError && e.status === 422) return { compatible: false, messages: [e.message] }
-      if (e instanceof RegistryHttpError) throw new InfrastructureError(e.message)
+      if (e instanceof SchemaRegistryError && e.status === 422) return { compatible: false, messages: [e.message] }
+      if (e instanceof SchemaRegistryError) throw new InfrastructureError(e.message)
       throw e
     }
     const level = await this.#level(candidate.subject)
@@ -90,8 +90,8 @@ export class OnlineEngine implements CompatEngine {
       await this.rest.post(`/subjects/${enc(c.subject)}`, requestBody(c))
       return true
     } catch (e) {
-      if (e instanceof RegistryHttpError && (e.status === 404 || e.status === 422)) return false
-      if (e instanceof RegistryHttpError) throw new InfrastructureError(e.message)
+      if (e instanceof SchemaRegistryError && (e.status === 404 || e.status === 422)) return false
+      if (e instanceof SchemaRegistryError) throw new InfrastructureError(e.message)
       throw e
     }
   }

@@ -4,7 +4,7 @@ import { dumpLines, writeDump, type Dump, type DumpConfig, type DumpMode, type D
 import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
-import { enc, RestClient } from '../rest.js'
+import { enc, RegistryCalls } from '../registry-calls.js'
 import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
 
 export const EXPORT_HELP = `Usage: registrum export PATH [options]
@@ -47,7 +47,7 @@ export interface VersionView {
 const VERSIONS_IN_FLIGHT = 4
 
 /** Reads everything `import` needs from a registry. */
-export async function collectDump(rest: RestClient): Promise<Dump> {
+export async function collectDump(rest: RegistryCalls): Promise<Dump> {
   const subjects = (await rest.get<string[]>('/subjects?deleted=true')).sort()
   const bar = progress('export', subjects.length)
   const schemas: DumpSchema[] = []
@@ -137,7 +137,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const layout = values.layout ?? (path === '-' || /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'dir')
   if (layout !== 'jsonl' && layout !== 'dir') throw new UsageError(`--layout must be jsonl or dir, got '${layout}'`)
   if (path === '-' && layout !== 'jsonl') throw new UsageError("'-' writes JSON lines; --layout dir needs a directory")
-  const dump = await collectDump(new RestClient(requireConnection(values, process.env, 'export')))
+  const dump = await collectDump(new RegistryCalls(requireConnection(values, process.env, 'export')))
   if (path === '-') await new Promise<void>((done) => process.stdout.write(dumpLines(dump), () => done()))
   else writeDump(dump, path, layout)
   const deleted = dump.schemas.filter((s) => s.deleted).length

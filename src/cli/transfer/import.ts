@@ -3,7 +3,7 @@ import { readDump, referenceOrder, type Dump, type DumpSchema } from '../dump.js
 import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
-import { enc, RegistryHttpError, RestClient } from '../rest.js'
+import { enc, SchemaRegistryError, RegistryCalls } from '../registry-calls.js'
 import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
 
 export const IMPORT_HELP = `Usage: registrum import PATH [options]
@@ -45,7 +45,7 @@ export interface ImportCounts {
 }
 
 /** Loads `dump` into the registry behind `rest`; returns what was imported, skipped and refused. */
-export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCounts> {
+export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportCounts> {
   const refused: string[] = []
   const counts: ImportCounts = { imported: 0, skipped: 0, refused }
   const contexts = [
@@ -88,7 +88,7 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCoun
           })
           counts.imported++
         } catch (e) {
-          if (!(e instanceof RegistryHttpError) || e.status >= 500) throw e
+          if (!(e instanceof SchemaRegistryError) || e.status >= 500) throw e
           refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
         }
         bar.tick(s.subject)
@@ -108,7 +108,7 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCoun
           await rest.delete(`/subjects/${enc(s.subject)}/versions/${s.version}`)
         } catch (e) {
           // 40406: already soft-deleted (a repeated import).
-          if (!(e instanceof RegistryHttpError) || e.errorCode !== 40406) throw e
+          if (!(e instanceof SchemaRegistryError) || e.errorCode !== 40406) throw e
         }
       },
       (s) => referrers.get(s) ?? [],
@@ -137,7 +137,7 @@ export async function loadDump(rest: RestClient, dump: Dump): Promise<ImportCoun
 }
 
 /** Subject-versions of the dump the target already holds (a repeated import), with their ids. */
-async function presentVersions(rest: RestClient, dump: Dump): Promise<Map<string, number>> {
+async function presentVersions(rest: RegistryCalls, dump: Dump): Promise<Map<string, number>> {
   const out = new Map<string, number>()
   const wanted = new Set(dump.schemas.map((s) => s.subject))
   const existing = (await rest.get<string[]>('/subjects?deleted=true')).filter((s) => wanted.has(s))
@@ -165,7 +165,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     return EXIT.OK
   }
   if (positionals.length !== 1) throw new UsageError('import needs exactly one PATH (an export file or directory)')
-  const rest = new RestClient(requireConnection(values, process.env, 'import'))
+  const rest = new RegistryCalls(requireConnection(values, process.env, 'import'))
   const dump = readDump(positionals[0]!)
   const { imported, skipped, refused } = await loadDump(rest, dump)
   for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CanRead, Registry } from '../../registry/registry.js'
 import { qualify } from '../../registry/subjects.js'
 import { configScope } from '../../registry/config.js'
-import { GLOBAL_SCOPE } from '../../formats/model.js'
-import { negotiate, V1_JSON } from '../content-type.js'
+import { GLOBAL_SCOPE, SCHEMA_REGISTRY_V1_JSON } from '../../formats/model.js'
+import { negotiate } from '../content-type.js'
 import { page, type Query } from '../input.js'
 import { aliasesOf } from '../rewrite.js'
 import type { AuthSettings } from './auth-file.js'
@@ -53,7 +53,7 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
   const send = (request: FastifyRequest, reply: FastifyReply, status: number, errorCode: number, message: string) => {
     reply
       .code(status)
-      .type(negotiate(request.headers.accept) ?? V1_JSON)
+      .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)
       .send({ error_code: errorCode, message })
     return reply
   }

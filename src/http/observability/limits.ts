@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { negotiate, V1_JSON } from '../content-type.js'
+import { negotiate } from '../content-type.js'
+import { SCHEMA_REGISTRY_V1_JSON } from '../../formats/model.js'
 
 /** The error_code of a request refused because too many are in flight. */
 export const OVERLOADED_ERROR_CODE = 503
@@ -32,7 +33,7 @@ export function installInFlight(app: FastifyInstance, max: number): () => number
       reply
         .code(503)
         .header('retry-after', '1')
-        .type(negotiate(request.headers.accept) ?? V1_JSON)
+        .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)
         .send({ error_code: OVERLOADED_ERROR_CODE, message: 'Too many requests in flight; retry later' })
       return
     }

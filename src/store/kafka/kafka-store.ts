@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import kafkajs, { type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs'
 import { runInOrder, settleOutcome } from '../group-commit.js'
-import { BufferedTx } from '../state.js'
+import { BufferedTx, ReadThrough } from '../state.js'
 import type { Store, StoreReader, StoreTx } from '../store.js'
 import { groupRecords, LogApplier } from './log-applier.js'
 import type { StoredSchemaHash } from './records.js'
@@ -51,7 +51,7 @@ export const DEFAULT_INIT_TIMEOUT_MS = 60_000
  * const store = new KafkaStore({ brokers: ['127.0.0.1:9092'], snapshot: './data/kafka.db' })
  * await store.ready()
  */
-export class KafkaStore implements Store {
+export class KafkaStore extends ReadThrough implements Store {
   readonly topic: string
   readonly #opts: KafkaStoreOptions
   readonly #node = randomUUID()
@@ -76,6 +76,7 @@ export class KafkaStore implements Store {
   #resumedFrom = 0
 
   constructor(opts: KafkaStoreOptions) {
+    super()
     this.#opts = opts
     this.topic = opts.topic ?? '_schemas'
     const client = { clientId: opts.clientId ?? 'registrum', brokers: [...opts.brokers], logLevel: logLevel.NOTHING }
@@ -296,18 +297,10 @@ export class KafkaStore implements Store {
     for (const w of this.#readyWaiters.splice(0)) w.reject(new Error('the Kafka store is closed'))
   }
 
-  // Reads: served from the state this node built from the topic.
-  schemaById: StoreReader['schemaById'] = (c, id) => this.#applier.state.schemaById(c, id)
-  idByHash: StoreReader['idByHash'] = (c, t, g) => this.#applier.state.idByHash(c, t, g)
-  versionsOf: StoreReader['versionsOf'] = (s) => this.#applier.state.versionsOf(s)
-  subjects: StoreReader['subjects'] = () => this.#applier.state.subjects()
-  usesOf: StoreReader['usesOf'] = (c, id) => this.#applier.state.usesOf(c, id)
-  referrersOf: StoreReader['referrersOf'] = (s, v) => this.#applier.state.referrersOf(s, v)
-  maxId: StoreReader['maxId'] = (c) => this.#applier.state.maxId(c)
-  config: StoreReader['config'] = (s) => this.#applier.state.config(s)
-  mode: StoreReader['mode'] = (s) => this.#applier.state.mode(s)
-  contexts: StoreReader['contexts'] = () => this.#applier.state.contexts()
-  generation: StoreReader['generation'] = () => this.#applier.state.generation()
+  /** Reads are served from the state this node built from the topic. */
+  protected get reads(): StoreReader {
+    return this.#applier.state
+  }
 }
 
 function toIncoming(m: KafkaMessage) {

@@ -1,8 +1,5 @@
-import { mkdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import Database, { type Database as Db, type Statement } from 'better-sqlite3'
-import { packageRoot } from '../../paths.js'
-import { migrate } from '../sqlite/migrate.js'
+import type { Database as Db, Statement } from 'better-sqlite3'
+import { openDatabase } from '../sqlite/open.js'
 import { StateTables } from '../sqlite/state-tables.js'
 import type { RegistryState } from '../state.js'
 import type { Mutation } from '../store.js'
@@ -24,14 +21,8 @@ export class Snapshot {
     path: string,
     private readonly topic: string,
   ) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    this.#db = new Database(path)
-    this.#db.pragma('journal_mode = WAL')
     // The topic is the durable copy; the snapshot may lag behind after a crash.
-    this.#db.pragma('synchronous = NORMAL')
-    migrate(this.#db, join(packageRoot(), 'migrations'))
-    this.#db.exec(`CREATE TABLE IF NOT EXISTS kafka_position (
-      topic TEXT PRIMARY KEY, next_offset INTEGER NOT NULL, last_write INTEGER NOT NULL, outstanding TEXT NOT NULL) STRICT`)
+    this.#db = openDatabase(path, { synchronous: 'NORMAL', constrained: false })
     this.#tables = new StateTables(this.#db)
     this.#putPosition = this.#db.prepare(
       'INSERT OR REPLACE INTO kafka_position (topic, next_offset, last_write, outstanding) VALUES (?, ?, ?, ?)',

@@ -1,9 +1,6 @@
-import { join } from 'node:path'
-import { packageRoot } from '../../paths.js'
 import { GroupCommit } from '../group-commit.js'
 import { RegistryState } from '../state.js'
 import type { Store, StoreTx } from '../store.js'
-import { migrate } from './migrate.js'
 import { openDatabase } from './open.js'
 import { InlineWriter, ThreadWriter } from './sqlite-writer.js'
 import { StateTables } from './state-tables.js'
@@ -20,7 +17,6 @@ export class SqliteStore extends RegistryState implements Store {
   constructor(readonly path: string) {
     super()
     const db = openDatabase(path)
-    migrate(db, join(packageRoot(), 'migrations'))
     new StateTables(db).load(this)
     if (path === ':memory:') {
       this.#commit = new GroupCommit(this, new InlineWriter(db))

@@ -10,7 +10,8 @@ export type WriterReply =
   | { seq: number; ok: false; index: number; message: string; code?: string }
 type WriterRequest = { seq: number; batch: Mutation[][] } | { close: true }
 
-const db = openDatabase((workerData as { path: string }).path)
+// The store migrated the file before starting this thread.
+const db = openDatabase((workerData as { path: string }).path, { migrate: false })
 const tables = new StateTables(db)
 const port = parentPort!
 

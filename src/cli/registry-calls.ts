@@ -1,0 +1,112 @@
+import { RegistryTransport, SchemaRegistryError } from '../serde/index.js'
+import { InfrastructureError } from './errors.js'
+
+export { SchemaRegistryError }
+
+/** How to reach a registry: URL plus optional basic or bearer credentials. */
+export interface Connection {
+  readonly url: string
+  readonly user?: string
+  readonly password?: string
+  readonly token?: string
+}
+
+/**
+ * Plain Confluent REST calls over the serde's {@link RegistryTransport}, so the commands work
+ * against any Confluent-compatible registry. A registry that cannot be reached, or refuses the
+ * credentials, is an {@link InfrastructureError}; other error answers are
+ * {@link SchemaRegistryError}s for the caller to judge, with a message for the terminal.
+ */
+export class RegistryCalls {
+  readonly #base: string
+  readonly #transport: RegistryTransport
+
+  constructor(readonly connection: Connection) {
+    this.#base = connection.url.replace(/\/+$/, '')
+    this.#transport = new RegistryTransport({
+      baseUrl: connection.url,
+      ...(connection.token
+        ? { auth: { bearerToken: connection.token } }
+        : connection.user !== undefined
+          ? { auth: { username: connection.user, password: connection.password ?? '' } }
+          : {}),
+      // One attempt per call, no deadline short of the registry's own: the commands report what
+      // happened and CI decides whether to run them again.
+      maxRetries: 0,
+      timeoutMs: 300_000,
+    })
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path)
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', path, body)
+  }
+
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body)
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path)
+  }
+
+  /** Like `get`, but undefined for the given 404 error codes (e.g. 40408 "no subject config"). */
+  async getOptional<T>(path: string, notFoundCodes: readonly number[]): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path)
+    } catch (e) {
+      const code = e instanceof SchemaRegistryError ? e.answer?.errorCode : undefined
+      if (
+        e instanceof SchemaRegistryError &&
+        e.status === 404 &&
+        (code === undefined || notFoundCodes.includes(code))
+      ) {
+        return undefined
+      }
+      throw e
+    }
+  }
+
+  /** Sends `body` as JSON to `path` (`/subjects/...`, from the base URL) and parses the answer. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    try {
+      return await this.#transport.request<T>(
+        method,
+        path.replace(/^\/+/, ''),
+        body === undefined ? undefined : JSON.stringify(body),
+        true,
+      )
+    } catch (e) {
+      if (!(e instanceof SchemaRegistryError)) throw e
+      if (e.status === 0) {
+        const cause = e.cause as { code?: string; message?: string } | undefined
+        throw new InfrastructureError(
+          `cannot reach the registry at ${this.#base}: ${cause?.code ?? cause?.message ?? e.message}`,
+        )
+      }
+      // A 2xx answer that is not JSON: nothing a command could use.
+      if (e.answer === undefined) throw new InfrastructureError(`${method} ${path}: ${e.message}`)
+      const { errorCode, message } = e.answer
+      if (e.status === 401 || e.status === 403) {
+        throw new InfrastructureError(`${method} ${path}: ${e.status} ${message} (check --user/--password or --token)`)
+      }
+      throw new SchemaRegistryError(
+        e.status,
+        e.errorCode,
+        `${method} ${path}: ${e.status}${errorCode ? `/${errorCode}` : ''} ${message}`,
+        { answer: e.answer, cause: e },
+      )
+    }
+  }
+
+  /** Closes the kept-alive sockets. */
+  close(): void {
+    this.#transport.close()
+  }
+}
+
+/** `encodeURIComponent` for a subject in a path (qualified subjects carry `:` and `.`). */
+export const enc = (subject: string) => encodeURIComponent(subject)
