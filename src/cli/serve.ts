@@ -91,6 +91,13 @@ export function serveConfig(
     if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a non-negative integer, got '${raw}'`)
     return n
   }
+  /** A non-negative integer flag, else its REGISTRUM_* environment variable, else `fallback`. */
+  const intFlag = (flag: keyof typeof values & string, fallback: number) =>
+    int(
+      pick(values[flag] as string | undefined, `REGISTRUM_${flag.toUpperCase().replaceAll('-', '_')}`),
+      `--${flag}`,
+      fallback,
+    )
   const levelRaw = pick(values['default-compatibility'], 'REGISTRUM_DEFAULT_COMPATIBILITY')
   const level = levelRaw === undefined ? DEFAULT_CONFIG.defaultCompatibility : parseLevel(levelRaw)
   if (!level) throw new UsageError(`--default-compatibility: unknown level '${levelRaw}'`)
@@ -107,53 +114,29 @@ export function serveConfig(
   return {
     help: values.help === true,
     host: pick(values.host, 'REGISTRUM_HOST') ?? DEFAULT_CONFIG.host,
-    port: int(pick(values.port, 'REGISTRUM_PORT'), '--port', DEFAULT_CONFIG.port),
+    port: intFlag('port', DEFAULT_CONFIG.port),
     db: pick(values.db, 'REGISTRUM_DB') ?? DEFAULT_CONFIG.db,
     defaultCompatibility: level,
-    bodyLimit: int(pick(values['body-limit'], 'REGISTRUM_BODY_LIMIT'), '--body-limit', DEFAULT_CONFIG.bodyLimit),
+    bodyLimit: intFlag('body-limit', DEFAULT_CONFIG.bodyLimit),
     logLevel,
     incompatibleErrorCode: legacy ? 409 : 40901,
     ...optional('authFile', pick(values['auth-file'], 'REGISTRUM_AUTH_FILE')),
     ...optional('tlsCert', pick(values['tls-cert'], 'REGISTRUM_TLS_CERT')),
     ...optional('tlsKey', pick(values['tls-key'], 'REGISTRUM_TLS_KEY')),
     ...optional('tlsCa', pick(values['tls-ca'], 'REGISTRUM_TLS_CA')),
-    requestTimeout: int(
-      pick(values['request-timeout'], 'REGISTRUM_REQUEST_TIMEOUT'),
-      '--request-timeout',
-      DEFAULT_CONFIG.requestTimeout,
-    ),
-    connectionTimeout: int(
-      pick(values['connection-timeout'], 'REGISTRUM_CONNECTION_TIMEOUT'),
-      '--connection-timeout',
-      DEFAULT_CONFIG.connectionTimeout,
-    ),
-    maxConcurrency: int(
-      pick(values['max-concurrency'], 'REGISTRUM_MAX_CONCURRENCY'),
-      '--max-concurrency',
-      DEFAULT_CONFIG.maxConcurrency,
-    ),
-    maxSchemaElements: int(
-      pick(values['max-schema-elements'], 'REGISTRUM_MAX_SCHEMA_ELEMENTS'),
-      '--max-schema-elements',
-      DEFAULT_CONFIG.maxSchemaElements,
-    ),
-    compatibilityBudget: int(
-      pick(values['compatibility-budget'], 'REGISTRUM_COMPATIBILITY_BUDGET'),
-      '--compatibility-budget',
-      DEFAULT_CONFIG.compatibilityBudget,
-    ),
+    requestTimeout: intFlag('request-timeout', DEFAULT_CONFIG.requestTimeout),
+    connectionTimeout: intFlag('connection-timeout', DEFAULT_CONFIG.connectionTimeout),
+    maxConcurrency: intFlag('max-concurrency', DEFAULT_CONFIG.maxConcurrency),
+    maxSchemaElements: intFlag('max-schema-elements', DEFAULT_CONFIG.maxSchemaElements),
+    compatibilityBudget: intFlag('compatibility-budget', DEFAULT_CONFIG.compatibilityBudget),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
     ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',
-    shutdownTimeout: int(pick(values['shutdown-timeout'], 'REGISTRUM_SHUTDOWN_TIMEOUT'), '--shutdown-timeout', 30_000),
+    shutdownTimeout: intFlag('shutdown-timeout', 30_000),
     store,
     ...optional('bootstrap', bootstrap),
     ...optional('topic', pick(values.topic, 'REGISTRUM_TOPIC')),
     ...optional('snapshot', pick(values.snapshot, 'REGISTRUM_SNAPSHOT')),
-    kafkaInitTimeout: int(
-      pick(values['kafka-init-timeout'], 'REGISTRUM_KAFKA_INIT_TIMEOUT'),
-      '--kafka-init-timeout',
-      60_000,
-    ),
+    kafkaInitTimeout: intFlag('kafka-init-timeout', 60_000),
   }
 }
 
