@@ -18,9 +18,7 @@ import { pathToFileURL } from 'node:url'
 import { startServer } from '../src/main.js'
 import { avroSerializer } from '../src/serde/avro.js'
 import { HttpSchemaRegistryClient } from '../src/serde/http-client.js'
-
-const ROUND_MS = Number(process.env.SERDE_BENCH_MS ?? 300)
-const ROUNDS = 3
+import { compare, ROUND_MS, ROUNDS, type Op } from './timing.js'
 
 const ORDER = {
   type: 'record',
@@ -35,30 +33,9 @@ const ORDER = {
 }
 const VALUE = { id: 'o-1', email: 'ada@example.com', amount: 25.5, qty: 3 }
 
-type Op = () => Promise<unknown>
-
-async function measure(op: Op, ms: number): Promise<number> {
-  let n = 0
-  const start = process.hrtime.bigint()
-  const end = start + BigInt(ms) * 1_000_000n
-  let now = start
-  while (now < end) {
-    for (let i = 0; i < 64; i++) await op()
-    n += 64
-    now = process.hrtime.bigint()
-  }
-  return (n * 1e9) / Number(now - start)
-}
-
-async function compare(variants: Record<string, Op>): Promise<Map<string, number>> {
-  for (const op of Object.values(variants)) await measure(op, 100)
-  const best = new Map<string, number>()
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const [name, op] of Object.entries(variants))
-      best.set(name, Math.max(best.get(name) ?? 0, await measure(op, ROUND_MS)))
-  }
-  return best
-}
+/** `compare` over named async variants. */
+const compareAsync = (ops: Record<string, Op>) =>
+  compare(Object.entries(ops).map(([name, op]) => ({ name, op, async: true })))
 
 export async function runRulesBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'registrum-rules-bench-'))
@@ -73,7 +50,7 @@ export async function runRulesBench(): Promise<void> {
     const base = results.get(baseline)!
     for (const [name, ops] of results)
       lines.push(
-        `${title.padEnd(26)}${name.padEnd(34)}${fmt(ops).padStart(10)} ops/s  ${(ops / base).toFixed(2)}x ${baseline}`,
+        `${title.padEnd(26)}${name.padEnd(34)}${fmt(ops).padStart(10)} ops/CPU-s  ${(ops / base).toFixed(2)}x ${baseline}`,
       )
   }
   try {
@@ -90,7 +67,7 @@ export async function runRulesBench(): Promise<void> {
     const plainOff = avroSerializer(ours, { useLatestVersion: true, rules: false })
     report(
       'no rules (async)',
-      await compare({
+      await compareAsync({
         'registrum, rules on': () => plain.serialize('plain', VALUE),
         'registrum, rules: false': () => plainOff.serialize('plain', VALUE),
       }),
@@ -115,7 +92,7 @@ export async function runRulesBench(): Promise<void> {
     })
     report(
       'CEL condition',
-      await compare({
+      await compareAsync({
         registrum: () => oursCond.serialize('cond', VALUE),
         '@confluentinc/schemaregistry': () => theirsCond.serialize('cond', VALUE),
       }),
@@ -134,7 +111,7 @@ export async function runRulesBench(): Promise<void> {
     })
     report(
       'CEL_FIELD transform',
-      await compare({
+      await compareAsync({
         registrum: () => oursMask.serialize('mask', VALUE),
         // Confluent's transforms write into the value they are given: hand it a fresh copy.
         '@confluentinc/schemaregistry': () => theirsMask.serialize('mask', { ...VALUE }),
@@ -146,7 +123,9 @@ export async function runRulesBench(): Promise<void> {
     await server.close()
     rmSync(dir, { recursive: true, force: true })
   }
-  console.log(`\ndata-contract rules, Avro serialize (best of ${ROUNDS} x ${ROUND_MS} ms, interleaved)`)
+  console.log(
+    `\ndata-contract rules, Avro serialize (ops per CPU-second, best of ${ROUNDS} x ${ROUND_MS} ms, interleaved)`,
+  )
   for (const l of lines) console.log(l)
   console.log('field encryption: not measured (ENCRYPT rules are not implemented)')
 }
