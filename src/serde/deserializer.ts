@@ -1,5 +1,6 @@
 /** The deserializer every format shares: framing, the decoder of the payload's schema, read rules and migrations. */
 import type { ParsedSchema } from '../formats/format.js'
+import type { SchemaInfo } from './client.js'
 import type { Decoder, ReaderDecoders } from './decoders.js'
 import { SerdeError } from './errors.js'
 import { type FormatBinding, parseWithRefs } from './format-binding.js'
@@ -55,6 +56,18 @@ export function deserializerFrom<T, P extends ParsedSchema>(
     }
     return step
   }
+  // A version's parse, shared by every message whose rules need it (the writer's, or the reader
+  // version a migration ends at).
+  const parsed = new WeakMap<SchemaInfo, Promise<P>>()
+  const parsedOf = (b: FormatBinding<P>, info: SchemaInfo, ref: SchemaRef): Promise<P> => {
+    let p = parsed.get(info)
+    if (p === undefined) {
+      p = parseWithRefs(decoders.client, b, info, describeRef(ref))
+      parsed.set(info, p)
+      p.catch(() => parsed.delete(info))
+    }
+    return p
+  }
   const stepOf = (ref: SchemaRef): ReadStep | undefined => {
     if (binding === undefined) return undefined
     if (steps.has(ref)) return steps.get(ref)
@@ -74,19 +87,25 @@ export function deserializerFrom<T, P extends ParsedSchema>(
                   recordName:
                     config.subjectNameStrategy === undefined || config.subjectNameStrategy === 'TopicName'
                       ? undefined
-                      : binding.recordName(await parseWithRefs(decoders.client, binding, writer, describeRef(ref))),
+                      : binding.recordName(await parsedOf(binding, writer, ref)),
                 }),
-              walkFields: async (target, value) =>
-                binding.fieldWalker?.(await parseWithRefs(decoders.client, binding, target, describeRef(ref)), value),
+              walkFields: async (target, frame) => binding.fieldWalker?.(await parsedOf(binding, target, ref), frame),
             },
             info,
           )
     steps.set(ref, step)
     return step
   }
-  const finish = (topic: string, ref: SchemaRef, value: T): Promise<T> => {
+  const finish = (
+    topic: string,
+    ref: SchemaRef,
+    value: T,
+    payload: Uint8Array,
+    start: number,
+    header: Uint8Array | undefined,
+  ): Promise<T> => {
     const step = stepFor(ref)
-    return step === undefined ? Promise.resolve(value) : (step(topic, value) as Promise<T>)
+    return step === undefined ? Promise.resolve(value) : (step(topic, value, { payload, start, header }) as Promise<T>)
   }
   return {
     isKey,
@@ -96,8 +115,8 @@ export function deserializerFrom<T, P extends ParsedSchema>(
         const { ref, start, header } = readFraming(payload, headers, isKey)
         const d = decoders.get(ref)
         return d === undefined
-          ? decoders.load(ref).then((dec) => finish(topic, ref, dec(payload, start, header)))
-          : finish(topic, ref, d(payload, start, header))
+          ? decoders.load(ref).then((dec) => finish(topic, ref, dec(payload, start, header), payload, start, header))
+          : finish(topic, ref, d(payload, start, header), payload, start, header)
       } catch (err) {
         return Promise.reject(err)
       }

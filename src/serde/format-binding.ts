@@ -7,6 +7,7 @@ import { resolveReferences, type SchemaInfo, type SchemaRegistryClient } from '.
 import { SerdeError } from './errors.js'
 import type { Int64Mode } from './int64.js'
 import type { FieldWalker } from './rules/context.js'
+import type { PayloadFrame } from './wire.js'
 
 /** What one schema language contributes to the shared machinery. */
 export interface FormatBinding<P extends ParsedSchema> {
@@ -14,8 +15,11 @@ export interface FormatBinding<P extends ParsedSchema> {
   parse(text: string, refs: ResolvedRefs): P
   /** Full name for the record name strategies, or undefined. */
   recordName(parsed: P): string | undefined
-  /** Visits the fields of a value for field rules (CEL_FIELD); `value` helps pick a Protobuf message. */
-  fieldWalker?(parsed: P, value?: unknown): FieldWalker | undefined
+  /**
+   * Visits the fields of a value for field rules (CEL_FIELD). `frame` is where a decoded value came
+   * from (a Protobuf payload names its message by indexes); a value to write has none.
+   */
+  fieldWalker?(parsed: P, frame?: PayloadFrame): FieldWalker | undefined
 }
 
 /** The JavaScript types of values (README: type table), the same for Avro and Protobuf. */

@@ -13,13 +13,24 @@ import { parseWithRefs, type FormatBinding } from './format-binding.js'
 import { serializerFrom, type Serializer } from './serializer.js'
 import { WriterSchemas, type LocalSchema, type SerializerConfig } from './writer-schema.js'
 import { describeRef, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
+import type { FieldWalker } from './rules/context.js'
 import { jsonFieldWalker } from './rules/fields.js'
+
+/** Field walkers by parsed schema, so the referenced documents are parsed once, not per message. */
+const walkers = new WeakMap<JsonSchema, FieldWalker>()
 
 const JSON_FORMAT: FormatBinding<JsonSchema> = {
   type: 'JSON',
   parse: (text, refs) => parseJsonSchema(text, refs, 'stored'),
   recordName: (p) => p.title,
-  fieldWalker: (p) => jsonFieldWalker(p.schema, new Map(p.refs.map((r) => [r.name, parseJsonOrUndefined(r.schema)]))),
+  fieldWalker: (p) => {
+    let walker = walkers.get(p)
+    if (walker === undefined) {
+      walker = jsonFieldWalker(p.schema, new Map(p.refs.map((r) => [r.name, parseJsonOrUndefined(r.schema)])))
+      walkers.set(p, walker)
+    }
+    return walker
+  },
 }
 
 function parseJsonOrUndefined(text: string): unknown {

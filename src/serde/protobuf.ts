@@ -23,7 +23,15 @@ import { deserializerFrom, type Deserializer, type DeserializerConfig } from './
 import { parseWithRefs, type FormatBinding, type ValueTypesConfig } from './format-binding.js'
 import { serializerFrom, type Serializer } from './serializer.js'
 import { WriterSchemas, type LocalSchema, type SerializerConfig, type WriterSchema } from './writer-schema.js'
-import { describeRef, frame, GUID_HEADER_SIZE, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
+import {
+  describeRef,
+  frame,
+  GUID_HEADER_SIZE,
+  HEADER_SIZE,
+  type PayloadFrame,
+  type SchemaRef,
+  writeHeader,
+} from './wire.js'
 
 export interface ProtobufSerializerConfig extends SerializerConfig, ValueTypesConfig {
   /** `.proto` text of the writer schema, unless `useLatestVersion`/`schemaId` supply it. */
@@ -101,13 +109,11 @@ function binding(messageType: string | undefined): FormatBinding<ProtobufSchema>
     type: 'PROTOBUF',
     parse: (text, refs) => parseProtobuf(text, refs, 'stored'),
     recordName: (p) => messageType ?? firstMessage(p),
-    fieldWalker: (p, value) => {
-      // A decoded message knows its type; a value to write is of the configured or first message.
-      const decoded = (value as { $type?: protobuf.Type } | undefined)?.$type?.fullName
-      const type = p.lookupMessage(messageType ?? decoded ?? firstMessage(p))
-      return type === undefined
-        ? undefined
-        : protobufFieldWalker(type, protobufFieldTags([p.file, ...p.dependencies.map((d) => d.file)]))
+    fieldWalker: (p, frame) => {
+      // A decoded message is the one its payload's indexes name; a value to write is of the
+      // configured or first message.
+      const type = p.lookupMessage(messageType ?? (frame === undefined ? firstMessage(p) : framedMessage(p, frame)))
+      return type === undefined ? undefined : protobufFieldWalker(type, fieldTagsOf(p))
     },
   }
 }
@@ -334,6 +340,24 @@ function protobufDecoder<T>(
     }
     return lastFrom!(msg, '') as T
   }
+}
+
+/** The field tags of a schema and its imports, gathered once per parsed schema. */
+const fieldTags = new WeakMap<ProtobufSchema, ReturnType<typeof protobufFieldTags>>()
+function fieldTagsOf(p: ProtobufSchema): ReturnType<typeof protobufFieldTags> {
+  let tags = fieldTags.get(p)
+  if (tags === undefined) {
+    tags = protobufFieldTags([p.file, ...p.dependencies.map((d) => d.file)])
+    fieldTags.set(p, tags)
+  }
+  return tags
+}
+
+/** The message a framed payload's indexes name (in the header with header framing). */
+function framedMessage(p: ProtobufSchema, { payload, start, header }: PayloadFrame): string {
+  const [bytes, at] =
+    header === undefined ? [payload, start] : [header, header[0] === 0 ? HEADER_SIZE : GUID_HEADER_SIZE]
+  return messageNameAt(p.file, bytes[at] === 0 ? [0] : decodeMessageIndexes(bytes, at).indexes)
 }
 
 function firstMessage(p: ProtobufSchema): string {

@@ -35,6 +35,13 @@ export interface Framing {
   readonly header?: Uint8Array
 }
 
+/** Where a decoded value came from: the payload, where its bytes after the id start, and the header (if any). */
+export interface PayloadFrame {
+  readonly payload: Uint8Array
+  readonly start: number
+  readonly header?: Uint8Array | undefined
+}
+
 /** Writes the magic byte and the schema id at `offset` (default 0) of `buf`. */
 export function writeHeader(buf: Uint8Array, id: number, offset = 0): void {
   buf[offset] = MAGIC_BYTE

@@ -197,6 +197,31 @@ message Person { string name = 1; string ssn_number = 2 [(confluent.field_meta).
     expect(read).toMatchObject({ name: 'Ada', ssn_number: 'XXX-XX-3333', age: 36 })
   })
 
+  it('runs read field rules on the Protobuf message the payload names, not the first of the file', async () => {
+    const proto = `syntax = "proto3"; package acme; import "confluent/meta.proto";
+message Other { string note = 1; }
+message Person { string name = 1; string ssn = 2 [(confluent.field_meta).tags = "PII"]; }`
+    const mask: Rule = {
+      name: 'mask-on-read',
+      kind: 'TRANSFORM',
+      mode: 'READ',
+      type: 'CEL_FIELD',
+      tags: ['PII'],
+      expr: '"***"',
+    }
+    await ctx.ours.register('pread-value', {
+      schema: proto,
+      schemaType: 'PROTOBUF',
+      references: [],
+      ruleSet: { domainRules: [mask] },
+    })
+    const bytes = (await protobufSerializer(ctx.ours, { useLatestVersion: true, messageType: 'acme.Person' }).serialize(
+      'pread',
+      { name: 'Ada', ssn: '111-22-3333' },
+    ))!
+    expect(await protobufDeserializer(ctx.ours).deserialize('pread', bytes)).toEqual({ name: 'Ada', ssn: '***' })
+  })
+
   it('sends a failing message to the dead-letter sink and writes nothing', async () => {
     await register('dlq-value', PERSON, {
       domainRules: [{ ...adult, onFailure: 'DLQ', params: { 'dlq.topic': 'people-dlq' } }],

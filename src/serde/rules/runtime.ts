@@ -5,6 +5,7 @@
  */
 import type { RegisteredSchema, SchemaInfo, SchemaRegistryClient } from '../client.js'
 import { SerdeError } from '../errors.js'
+import type { PayloadFrame } from '../wire.js'
 import type { FieldWalker } from './context.js'
 import type { RuleEngine, RuleEngineOptions } from './engine.js'
 import { hasRules, type RuleMode, type RuleSchema } from './model.js'
@@ -146,11 +147,11 @@ export interface ReadContext {
   /** The subject of a topic's messages (the deserializer's subject name strategy). */
   subjectFor(topic: string, info: SchemaInfo): Promise<string>
   /** Visits the fields of a message of this version. */
-  walkFields(info: SchemaInfo, value: unknown): Promise<FieldWalker | undefined>
+  walkFields(info: SchemaInfo, frame: PayloadFrame | undefined): Promise<FieldWalker | undefined>
 }
 
 /** Runs, for one writer version, the migrations and read rules a decoded message goes through. */
-export type ReadStep = (topic: string, value: unknown) => Promise<unknown>
+export type ReadStep = (topic: string, value: unknown, frame?: PayloadFrame) => Promise<unknown>
 
 /**
  * The read step for a writer version, or undefined when a decoded value needs none (no rules on
@@ -186,7 +187,7 @@ export function readStep(config: ReadRulesConfig, ctx: ReadContext, writer: Sche
     }
     return p
   }
-  return async (topic, value) => {
+  return async (topic, value, frame) => {
     const [e, plan] = await Promise.all([engine, planFor(topic)])
     let out = value
     for (const m of plan.migrations) {
@@ -204,7 +205,7 @@ export function readStep(config: ReadRulesConfig, ctx: ReadContext, writer: Sche
       )
     }
     if (!runsRules(plan.target, 'READ')) return out
-    const walkFields = await ctx.walkFields(plan.target, out)
+    const walkFields = await ctx.walkFields(plan.target, frame)
     return e.execute(
       {
         subject: plan.subject,
