@@ -5,7 +5,7 @@ import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, RegistryCalls } from '../registry-calls.js'
-import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
+import { CONCURRENCY_HELP, inParallel, TRANSFER_CONCURRENCY, transferConcurrency } from './in-parallel.js'
 
 export const EXPORT_HELP = `Usage: registrum export PATH [options]
 
@@ -18,6 +18,7 @@ any other PATH as a directory (manifest.json plus subjects/<subject>/<version>.j
 
 Options:
       --layout LAYOUT   jsonl or dir, overriding what PATH suggests
+${CONCURRENCY_HELP}
   -h, --help            show this help
 
 ${CONNECTION_HELP}
@@ -46,8 +47,8 @@ export interface VersionView {
 /** Version reads in flight per subject, within the subjects read in parallel. */
 const VERSIONS_IN_FLIGHT = 4
 
-/** Reads everything `import` needs from a registry. */
-export async function collectDump(rest: RegistryCalls): Promise<Dump> {
+/** Reads everything `import` needs from a registry, `concurrency` subjects at a time. */
+export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CONCURRENCY): Promise<Dump> {
   const subjects = (await rest.get<string[]>('/subjects?deleted=true')).sort()
   const bar = progress('export', subjects.length)
   const schemas: DumpSchema[] = []
@@ -66,7 +67,7 @@ export async function collectDump(rest: RegistryCalls): Promise<Dump> {
   }
   // Subjects are read in parallel and put together in sorted order.
   const perSubject = new Map<string, { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode }>()
-  await inParallel(subjects, TRANSFER_CONCURRENCY, async (subject) => {
+  await inParallel(subjects, concurrency, async (subject) => {
     const s = enc(subject)
     const [all, liveList] = await Promise.all([
       rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401]),
@@ -125,7 +126,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_OPTIONS, layout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...CONNECTION_OPTIONS,
+      layout: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   })
   if (values.help) {
@@ -137,7 +143,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const layout = values.layout ?? (path === '-' || /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'dir')
   if (layout !== 'jsonl' && layout !== 'dir') throw new UsageError(`--layout must be jsonl or dir, got '${layout}'`)
   if (path === '-' && layout !== 'jsonl') throw new UsageError("'-' writes JSON lines; --layout dir needs a directory")
-  const dump = await collectDump(new RegistryCalls(requireConnection(values, process.env, 'export')))
+  const concurrency = transferConcurrency(values.concurrency)
+  const rest = new RegistryCalls(requireConnection(values, process.env, 'export'), { maxSockets: concurrency })
+  const dump = await collectDump(rest, concurrency)
   if (path === '-') await new Promise<void>((done) => process.stdout.write(dumpLines(dump), () => done()))
   else writeDump(dump, path, layout)
   const deleted = dump.schemas.filter((s) => s.deleted).length

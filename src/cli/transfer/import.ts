@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util'
 import { readDump, referenceOrder, type Dump, type DumpSchema } from '../dump.js'
-import { EXIT, UsageError } from '../errors.js'
+import { EXIT, InfrastructureError, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, SchemaRegistryError, RegistryCalls } from '../registry-calls.js'
-import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
+import { CONCURRENCY_HELP, inParallel, TRANSFER_CONCURRENCY, transferConcurrency } from './in-parallel.js'
 
 export const IMPORT_HELP = `Usage: registrum import PATH [options]
 
@@ -15,10 +15,13 @@ modes, and the registry returns to its exported global mode (READWRITE unless it
 Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target. Keeps
 ${TRANSFER_CONCURRENCY} requests in flight (a version only after the versions it references),
 so the registry can write them in batches.
-Running it again is harmless: versions already imported with the same id are left alone.
+Running it again is harmless: versions already imported with the same id are left alone. A
+version the registry refuses is reported and the rest go on; a registry that fails (5xx) or
+cannot be reached stops the import, naming the version it was writing.
 
 Options:
-  -h, --help   show this help
+${CONCURRENCY_HELP}
+  -h, --help            show this help
 
 ${CONNECTION_HELP}
 
@@ -44,8 +47,16 @@ export interface ImportCounts {
   readonly refused: string[]
 }
 
-/** Loads `dump` into the registry behind `rest`; returns what was imported, skipped and refused. */
-export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportCounts> {
+/**
+ * Loads `dump` into the registry behind `rest` with `concurrency` requests in flight; returns
+ * what was imported, skipped and refused. A failure other than a refusal stops it with an
+ * {@link InfrastructureError} naming the version and what was imported before it.
+ */
+export async function loadDump(
+  rest: RegistryCalls,
+  dump: Dump,
+  concurrency = TRANSFER_CONCURRENCY,
+): Promise<ImportCounts> {
   const refused: string[] = []
   const counts: ImportCounts = { imported: 0, skipped: 0, refused }
   const contexts = [
@@ -59,14 +70,14 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
   for (const m of subjectModes) await rest.put(`/mode${scopePath(m.scope)}?force=true`, { mode: 'IMPORT' })
   try {
     const bar = progress('import', ordered.length)
-    const present = await presentVersions(rest, dump)
+    const present = await presentVersions(rest, dump, concurrency)
     const key = (subject: string, version: number) => `${subject}\u0000${version}`
     const byKey = new Map(ordered.map((s) => [key(s.subject, s.version), s]))
     const dependencies = (s: DumpSchema) =>
       s.references.map((r) => byKey.get(key(r.subject, r.version))).filter((d) => d !== undefined)
     await inParallel(
       ordered,
-      TRANSFER_CONCURRENCY,
+      concurrency,
       async (s) => {
         const there = present.get(key(s.subject, s.version))
         if (there !== undefined) {
@@ -88,8 +99,13 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
           })
           counts.imported++
         } catch (e) {
-          if (!(e instanceof SchemaRegistryError) || e.status >= 500) throw e
-          refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
+          if (e instanceof SchemaRegistryError && e.status < 500) {
+            refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
+          } else {
+            throw new ImportStopped(`${s.subject} version ${s.version} (id ${s.id}): ${(e as Error).message}`, counts, {
+              cause: e,
+            })
+          }
         }
         bar.tick(s.subject)
       },
@@ -102,7 +118,7 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
     for (const s of deleted) for (const d of dependencies(s)) referrers.set(d, [...(referrers.get(d) ?? []), s])
     await inParallel(
       deleted,
-      TRANSFER_CONCURRENCY,
+      concurrency,
       async (s) => {
         try {
           await rest.delete(`/subjects/${enc(s.subject)}/versions/${s.version}`)
@@ -120,7 +136,16 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
       )
       await rest.put(`/config${scopePath(c.scope)}`, body)
     }
-  } finally {
+  } catch (e) {
+    // The modes are put back as far as the registry lets; the failure that stopped the import is
+    // what gets reported, not a later one from the same unreachable registry.
+    await restoreModes().catch(() => undefined)
+    throw e
+  }
+  await restoreModes()
+  return counts
+
+  async function restoreModes(): Promise<void> {
     const modeOf = (scope: string) => dump.modes.find((m) => m.scope === scope)?.mode
     for (const m of subjectModes) {
       await rest.put(`/mode${scopePath(m.scope)}?force=true`, { mode: m.mode })
@@ -133,22 +158,36 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
     }
     await rest.put('/mode?force=true', { mode: modeOf('') ?? 'READWRITE' })
   }
-  return counts
+}
+
+/**
+ * The registry failed (5xx) or could not be reached while a version was being written: the import
+ * stops there. The versions already in flight are settled first, so `counts` is what the target
+ * holds from this run.
+ */
+export class ImportStopped extends InfrastructureError {
+  constructor(
+    at: string,
+    readonly counts: ImportCounts,
+    options?: ErrorOptions,
+  ) {
+    super(`import stopped at ${at}`, options)
+  }
 }
 
 /** Subject-versions of the dump the target already holds (a repeated import), with their ids. */
-async function presentVersions(rest: RegistryCalls, dump: Dump): Promise<Map<string, number>> {
+async function presentVersions(rest: RegistryCalls, dump: Dump, concurrency: number): Promise<Map<string, number>> {
   const out = new Map<string, number>()
   const wanted = new Set(dump.schemas.map((s) => s.subject))
   const existing = (await rest.get<string[]>('/subjects?deleted=true')).filter((s) => wanted.has(s))
-  for (const subject of existing) {
+  await inParallel(existing, concurrency, async (subject) => {
     const versions =
       (await rest.getOptional<number[]>(`/subjects/${enc(subject)}/versions?deleted=true`, [40401])) ?? []
     for (const v of versions) {
       const view = await rest.get<{ id: number }>(`/subjects/${enc(subject)}/versions/${v}?deleted=true`)
       out.set(`${subject}\u0000${v}`, view.id)
     }
-  }
+  })
   return out
 }
 
@@ -157,7 +196,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_OPTIONS, help: { type: 'boolean', short: 'h' } },
+    options: { ...CONNECTION_OPTIONS, concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   })
   if (values.help) {
@@ -165,13 +204,23 @@ export async function importCommand(argv: string[]): Promise<number> {
     return EXIT.OK
   }
   if (positionals.length !== 1) throw new UsageError('import needs exactly one PATH (an export file or directory)')
-  const rest = new RegistryCalls(requireConnection(values, process.env, 'import'))
+  const concurrency = transferConcurrency(values.concurrency)
+  const rest = new RegistryCalls(requireConnection(values, process.env, 'import'), { maxSockets: concurrency })
   const dump = readDump(positionals[0]!)
-  const { imported, skipped, refused } = await loadDump(rest, dump)
-  for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
-  process.stderr.write(
-    `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${refused.length} failed; ` +
-      `${dump.configs.length} configs, ${dump.modes.length} modes\n`,
-  )
-  return refused.length > 0 ? EXIT.FAILED : EXIT.OK
+  const report = ({ imported, skipped, refused }: ImportCounts, end: string) => {
+    for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
+    process.stderr.write(
+      `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${refused.length} failed${end}\n`,
+    )
+  }
+  let counts: ImportCounts
+  try {
+    counts = await loadDump(rest, dump, concurrency)
+  } catch (e) {
+    // What got in is said before the reason; running the import again skips it.
+    if (e instanceof ImportStopped) report(e.counts, ' before the import stopped; running it again skips what is in')
+    throw e
+  }
+  report(counts, `; ${dump.configs.length} configs, ${dump.modes.length} modes`)
+  return counts.refused.length > 0 ? EXIT.FAILED : EXIT.OK
 }
