@@ -39,7 +39,7 @@ await consumer.run({
 
 const header = 'm'.repeat(900)
 const value = 'v'.repeat(700)
-let queue: (() => void)[] = []
+const queue: (() => void)[] = []
 let writing = false
 let seq = 0
 async function writeQueued(): Promise<void> {
