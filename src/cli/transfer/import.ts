@@ -88,15 +88,7 @@ export async function loadDump(
           return
         }
         try {
-          await rest.post(`/subjects/${enc(s.subject)}/versions`, {
-            schema: s.schema,
-            schemaType: s.schemaType,
-            ...(s.references.length > 0 ? { references: s.references } : {}),
-            ...(s.metadata ? { metadata: s.metadata } : {}),
-            ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
-            id: s.id,
-            version: s.version,
-          })
+          await rest.post(`/subjects/${enc(s.subject)}/versions`, registration(s))
           counts.imported++
         } catch (e) {
           if (e instanceof SchemaRegistryError && e.status < 500) {
@@ -157,6 +149,19 @@ export async function loadDump(
       else await rest.delete(`/mode${scopePath(scope)}`)
     }
     await rest.put('/mode?force=true', { mode: modeOf('') ?? 'READWRITE' })
+  }
+}
+
+/** The body that registers `s` in IMPORT mode with its id and version. */
+export function registration(s: DumpSchema): Record<string, unknown> {
+  return {
+    schema: s.schema,
+    schemaType: s.schemaType,
+    ...(s.references.length > 0 ? { references: s.references } : {}),
+    ...(s.metadata ? { metadata: s.metadata } : {}),
+    ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
+    id: s.id,
+    version: s.version,
   }
 }
 
