@@ -42,6 +42,8 @@ export interface VersionView {
   references?: { name: string; subject: string; version: number }[]
   metadata?: Record<string, unknown>
   ruleSet?: Record<string, unknown>
+  /** The soft-delete flag, which registries send since Confluent 8.0. */
+  deleted?: boolean
 }
 
 /** Version reads in flight per subject, within the subjects read in parallel. */
@@ -69,15 +71,23 @@ export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CO
   const perSubject = new Map<string, { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode }>()
   await inParallel(subjects, concurrency, async (subject) => {
     const s = enc(subject)
-    const [all, liveList] = await Promise.all([
-      rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401]),
-      rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401]),
+    const readVersions = async () => {
+      const all = await rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401])
+      const views: VersionView[] = []
+      await inParallel([...(all ?? []).entries()], VERSIONS_IN_FLIGHT, async ([i, version]) => {
+        views[i] = await rest.get<VersionView>(`/subjects/${s}/versions/${version}?deleted=true`)
+      })
+      // A registry that does not flag soft-deleted versions in the view tells them apart by the
+      // list of live versions.
+      if (views.every((v) => typeof v.deleted === 'boolean')) return views
+      const live = new Set((await rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401])) ?? [])
+      return views.map((v) => ({ ...v, deleted: !live.has(v.version) }))
+    }
+    const [views, config, mode] = await Promise.all([
+      readVersions(),
+      rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408]),
+      rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409]),
     ])
-    const live = new Set(liveList ?? [])
-    const views: VersionView[] = []
-    await inParallel([...(all ?? []).entries()], VERSIONS_IN_FLIGHT, async ([i, version]) => {
-      views[i] = await rest.get<VersionView>(`/subjects/${s}/versions/${version}?deleted=true`)
-    })
     const found: { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode } = {
       schemas: views.map((v) => ({
         kind: 'schema',
@@ -89,13 +99,9 @@ export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CO
         references: v.references ?? [],
         ...(v.metadata ? { metadata: v.metadata } : {}),
         ...(v.ruleSet ? { ruleSet: v.ruleSet } : {}),
-        deleted: !live.has(v.version),
+        deleted: v.deleted === true,
       })),
     }
-    const [config, mode] = await Promise.all([
-      rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408]),
-      rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409]),
-    ])
     if (config) found.config = { kind: 'config', scope: subject, config }
     if (mode) found.mode = { kind: 'mode', scope: subject, mode: mode.mode }
     perSubject.set(subject, found)
