@@ -21,8 +21,8 @@ const LOADED = 100_000
 /** Schemas read back over HTTP after the restart, to fill the read caches. */
 const READ_BACK = Number(process.env.BENCH_READ_BACK ?? 10_000)
 const IMPORT_GOAL = 5000
-/** Requests `export` makes per subject: both version lists, each version, config and mode. */
-const EXPORT_READS_PER_SUBJECT = 5
+/** Requests `export` makes per subject against Registrum: the version list, each version, config and mode. */
+const EXPORT_READS_PER_SUBJECT = 4
 /** GETs the export ceiling sends (fewer than an export's, to keep the bench short). */
 const BARE_GETS = Math.min(SCHEMAS * EXPORT_READS_PER_SUBJECT, 100_000)
 const MEMORY_GOAL_MIB = 300
@@ -32,7 +32,7 @@ export interface BulkBenchResult {
   readonly exportPerSec: number
   /** The same registrations, same client and concurrency, to a bare route: requests/s. */
   readonly bareImportPerSec: number
-  /** GETs/s of the same client to a bare route; an export needs 5 per subject. */
+  /** GETs/s of the same client to a bare route; an export needs 4 per subject. */
   readonly bareGetsPerSec: number
   /** Bare SQLite, schema-sized rows in transactions of the import's concurrency (2 rows each). */
   readonly bareSqliteRowsPerSec: number
