@@ -58,6 +58,11 @@ function cli(args: string[]): Promise<number> {
   )
 }
 
+/** CPU seconds (user + system, all threads) a process has used, from /proc (100 ticks a second). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
 
 async function timedStart(db: string) {
@@ -116,9 +121,16 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     const emptyRssMiB = rssMiB(empty.registry.child.pid!)
     let importMs: number
     let exportMs: number
+    const pid = empty.registry.child.pid!
+    const cpu0 = cpuSeconds(pid)
+    let importCpu: number
+    let exportCpu: number
     try {
       importMs = await cli(['import', file, '-r', empty.registry.url])
+      const cpu1 = cpuSeconds(pid)
+      importCpu = cpu1 - cpu0
       exportMs = await cli(['export', join(dir, 'out.jsonl'), '-r', empty.registry.url])
+      exportCpu = cpuSeconds(pid) - cpu1
     } finally {
       empty.registry.child.kill()
     }
@@ -182,6 +194,11 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
         figure: 'export, schemas/s',
         value: Math.round(result.exportPerSec),
         ceiling: `bare route ${Math.round(bareGetsPerSec)} GETs/s same client, ${EXPORT_READS_PER_SUBJECT} per subject: ${Math.round(bareGetsPerSec / EXPORT_READS_PER_SUBJECT)}/s; goal ≥ ${IMPORT_GOAL}`,
+      },
+      {
+        figure: 'registry CPU µs per schema, import / export',
+        value: `${Math.round((importCpu * 1e6) / SCHEMAS)} / ${Math.round((exportCpu * 1e6) / SCHEMAS)}`,
+        ceiling: 'all its threads; what a shared machine cannot distort',
       },
       {
         figure: `resident MiB, ${LOADED} schemas after start`,
