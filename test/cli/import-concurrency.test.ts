@@ -88,6 +88,44 @@ describe('registrum import with many requests in flight', () => {
     }
   }, 60_000)
 
+  it('into a registry that holds other schemas, refuses each conflict by name and imports the rest', async () => {
+    const other = await startServer()
+    try {
+      const send = (method: string, path: string, body: unknown) =>
+        fetch(`${other.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify(body),
+        }).then((r) => r.json() as Promise<{ id: number }>)
+      const post = (subject: string, body: object) => send('POST', `/subjects/${subject}/versions`, body)
+      // The target's own schemas take ids 1 and 2; the dump has flat-0-value with id 1 (another
+      // schema) and flat-1-value, which the target holds as version 1 with id 2 (another schema).
+      expect((await post('mine-value', { schema: '"string"' })).id).toBe(1)
+      expect((await post('flat-1-value', { schema: '"int"' })).id).toBe(2)
+      // flat-2-value is there with its id, the dump's text spaced otherwise: the same schema.
+      const schemas = flatDump(6)
+      await send('PUT', '/mode?force=true', { mode: 'IMPORT' })
+      expect((await post('flat-2-value', { schema: schemas[2]!.schema, id: 3, version: 1 })).id).toBe(3)
+      await send('PUT', '/mode', { mode: 'READWRITE' })
+      schemas[2] = { ...schemas[2]!, schema: JSON.stringify(JSON.parse(schemas[2]!.schema), null, 2) }
+      const file = join(dir, 'conflicts.jsonl')
+      writeDump({ header, configs: [], modes: [], schemas }, file, 'jsonl')
+      const r = await run(['import', file, '-r', other.url])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/refused: flat-0-value version 1 \(id 1\): .*Overwrite new schema with id 1/)
+      expect(r.stderr).toContain(
+        'refused: flat-1-value version 1 (id 2): the target has another schema as this version, with this id',
+      )
+      expect(r.stderr).toContain('6 versions: 3 imported, 1 skipped (already there), 2 failed')
+      for (const i of [2, 3, 4, 5]) {
+        expect((await get(other.url, `/subjects/flat-${i}-value/versions/1`)).body).toMatchObject({ id: i + 1 })
+      }
+      expect((await get(other.url, '/schemas/ids/1')).body).toMatchObject({ schema: '"string"' })
+    } finally {
+      await other.close()
+    }
+  })
+
   it('refuses a flag value out of range', async () => {
     const r = await run(['import', join(dir, 'chains.jsonl'), '-r', 'http://127.0.0.1:9', '--concurrency', '0'])
     expect(r.code).toBe(2)

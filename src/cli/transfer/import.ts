@@ -15,7 +15,8 @@ modes, and the registry returns to its exported global mode (READWRITE unless it
 Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target. Keeps
 ${TRANSFER_CONCURRENCY} requests in flight (a version only after the versions it references),
 so the registry can write them in batches.
-Running it again is harmless: versions already imported with the same id are left alone. A
+Running it again is harmless: versions already imported with the same id and schema are left
+alone; one the registry holds with another id or schema is refused. A
 version the registry refuses is reported and the rest go on; a registry that fails (5xx) or
 cannot be reached stops the import, naming the version it was writing.
 
@@ -80,16 +81,19 @@ export async function loadDump(
       concurrency,
       async (s) => {
         const there = present.get(key(s.subject, s.version))
-        if (there !== undefined) {
-          if (there !== s.id)
-            refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
-          else counts.skipped++
-          bar.tick(s.subject)
-          return
-        }
         try {
-          await rest.post(`/subjects/${enc(s.subject)}/versions`, registration(s))
-          counts.imported++
+          if (there === undefined) {
+            await rest.post(`/subjects/${enc(s.subject)}/versions`, registration(s))
+            counts.imported++
+          } else if (there.id !== s.id) {
+            refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there.id}`)
+          } else if (there.schema === s.schema || (await holds(rest, s))) {
+            counts.skipped++
+          } else {
+            refused.push(
+              `${s.subject} version ${s.version} (id ${s.id}): the target has another schema as this version, with this id`,
+            )
+          }
         } catch (e) {
           if (e instanceof SchemaRegistryError && e.status < 500) {
             refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
@@ -180,17 +184,38 @@ export class ImportStopped extends InfrastructureError {
   }
 }
 
-/** Subject-versions of the dump the target already holds (a repeated import), with their ids. */
-async function presentVersions(rest: RegistryCalls, dump: Dump, concurrency: number): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
+/**
+ * True when the target holds `s` as that very version and id, its text written otherwise (the
+ * registry's lookup, soft-deleted versions included, decides what is the same schema).
+ */
+async function holds(rest: RegistryCalls, s: DumpSchema): Promise<boolean> {
+  const { id: _id, version: _version, ...body } = registration(s)
+  try {
+    const found = await rest.post<{ id: number; version: number }>(`/subjects/${enc(s.subject)}?deleted=true`, body)
+    return found.id === s.id && found.version === s.version
+  } catch (e) {
+    if (e instanceof SchemaRegistryError && e.status === 404) return false
+    throw e
+  }
+}
+
+/** Subject-versions of the dump the target already holds (a repeated import): id and text. */
+async function presentVersions(
+  rest: RegistryCalls,
+  dump: Dump,
+  concurrency: number,
+): Promise<Map<string, { id: number; schema: string }>> {
+  const out = new Map<string, { id: number; schema: string }>()
   const wanted = new Set(dump.schemas.map((s) => s.subject))
   const existing = (await rest.get<string[]>('/subjects?deleted=true')).filter((s) => wanted.has(s))
   await inParallel(existing, concurrency, async (subject) => {
     const versions =
       (await rest.getOptional<number[]>(`/subjects/${enc(subject)}/versions?deleted=true`, [40401])) ?? []
     for (const v of versions) {
-      const view = await rest.get<{ id: number }>(`/subjects/${enc(subject)}/versions/${v}?deleted=true`)
-      out.set(`${subject}\u0000${v}`, view.id)
+      const view = await rest.get<{ id: number; schema: string }>(
+        `/subjects/${enc(subject)}/versions/${v}?deleted=true`,
+      )
+      out.set(`${subject}\u0000${v}`, { id: view.id, schema: view.schema })
     }
   })
   return out
