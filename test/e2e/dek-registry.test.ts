@@ -343,3 +343,34 @@ describe('durability', () => {
     expect((await call('GET', `${KEKS}/zeta?deleted=true`)).body).toEqual(before.zeta)
   })
 })
+
+describe('the key limit', () => {
+  it('refuses a new KEK or DEK beyond --max-encryption-keys (40972), counting soft-deleted ones', async () => {
+    const limited = await startServer({ maxEncryptionKeys: 3 })
+    const post = async (path: string, body: unknown) =>
+      (await fetch(`${limited.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': JSON_TYPE },
+        body: JSON.stringify(body),
+      }).then((r) => r.json())) as { error_code?: number }
+    try {
+      expect(await post(KEKS, kek('one'))).toMatchObject({ name: 'one' })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'a', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        version: 1,
+      })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'b', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        version: 1,
+      })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'c', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        error_code: 40972,
+      })
+      expect(await post(KEKS, kek('two'))).toMatchObject({ error_code: 40972 })
+      await fetch(`${limited.url}${KEKS}/one/deks/b`, { method: 'DELETE' })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'c', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        error_code: 40972,
+      })
+    } finally {
+      await limited.close()
+    }
+  })
+})
