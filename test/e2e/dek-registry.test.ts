@@ -146,6 +146,22 @@ describe('KEKs over raw HTTP', () => {
     expect((await call('GET', `${KEKS}/zeta?deleted=true`)).body).toMatchObject({ name: 'zeta', deleted: true })
   })
 
+  it('keeps any kmsProps key as data, __proto__ included, sorted', async () => {
+    const body = `{"name":"protokek","kmsType":"x","kmsKeyId":"k","kmsProps":{"z":"1","__proto__":"p","constructor":"c"}}`
+    const res = await call('POST', KEKS, body)
+    expect(res.status).toBe(200)
+    const props = (res.body as { kmsProps: object }).kmsProps
+    expect(Object.entries(props)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['z', '1'],
+    ])
+    expect(Object.entries((await call('GET', `${KEKS}/protokek`)).body as { kmsProps: object })).toContainEqual([
+      'kmsProps',
+      JSON.parse('{"__proto__":"p","constructor":"c","z":"1"}'),
+    ])
+  })
+
   it('normalizes the cloud KMS types as Confluent does', async () => {
     const res = await call('POST', KEKS, kek('normalized', { kmsType: 'AWS' }))
     expect(res.body).toMatchObject({ kmsType: 'aws-kms' })
