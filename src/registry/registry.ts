@@ -209,20 +209,8 @@ export interface EncryptionKeys {
     deleted: boolean,
   ): DekRecord
   createDek(kekName: string, req: keys.CreateDekRequest): Promise<DekRecord>
-  /** Every version of the subject's DEK when `version` is undefined. */
-  deleteDeks(
-    kekName: string,
-    subject: string,
-    algorithm: string | undefined,
-    version: VersionSpec | undefined,
-    permanent: boolean,
-  ): Promise<void>
-  undeleteDeks(
-    kekName: string,
-    subject: string,
-    algorithm: string | undefined,
-    version: VersionSpec | undefined,
-  ): Promise<void>
+  deleteDeks(sel: keys.DekSelector, permanent: boolean): Promise<void>
+  undeleteDeks(sel: keys.DekSelector): Promise<void>
 }
 
 /**
@@ -316,10 +304,8 @@ export function createRegistry({
       getDek: (kekName, subject, version, algorithm, deleted) =>
         keys.getDek(store, kekName, subject, version, algorithm, deleted),
       createDek: (kekName, req) => write((core, tx) => keys.createDek(core, tx, kekName, req)),
-      deleteDeks: (kekName, subject, algorithm, version, permanent) =>
-        write((core, tx) => keys.deleteDeks(core, tx, kekName, subject, algorithm, version, permanent)),
-      undeleteDeks: (kekName, subject, algorithm, version) =>
-        write((core, tx) => keys.undeleteDeks(core, tx, kekName, subject, algorithm, version)),
+      deleteDeks: (sel, permanent) => write((core, tx) => keys.deleteDeks(core, tx, sel, permanent)),
+      undeleteDeks: (sel) => write((core, tx) => keys.undeleteDeks(core, tx, sel)),
     },
   }
 }

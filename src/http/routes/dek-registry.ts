@@ -168,19 +168,21 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
     dekDto(keys.getDek(req.params.name, req.params.subject, 1, algorithmParam(req.query), bool(req.query, 'deleted'))),
   )
 
+  /** The DEK versions a delete or undelete names: all, or the one in the path. */
+  const selected = (req: { params: { name: string; subject: string; version?: string }; query: Query }) => ({
+    kekName: req.params.name,
+    subject: req.params.subject,
+    algorithm: algorithmParam(req.query),
+    version: req.params.version === undefined ? undefined : parseVersion(req.params.version),
+  })
+
   app.delete<Dek>(`${base}/:name/deks/:subject`, async (req, reply) => {
-    await keys.deleteDeks(
-      req.params.name,
-      req.params.subject,
-      algorithmParam(req.query),
-      undefined,
-      bool(req.query, 'permanent'),
-    )
+    await keys.deleteDeks(selected(req), bool(req.query, 'permanent'))
     return reply.code(204).send()
   })
 
   app.post<Dek>(`${base}/:name/deks/:subject/undelete`, async (req, reply) => {
-    await keys.undeleteDeks(req.params.name, req.params.subject, algorithmParam(req.query), undefined)
+    await keys.undeleteDeks(selected(req))
     return reply.code(204).send()
   })
 
@@ -204,23 +206,12 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
   )
 
   app.delete<DekVersion>(`${base}/:name/deks/:subject/versions/:version`, async (req, reply) => {
-    await keys.deleteDeks(
-      req.params.name,
-      req.params.subject,
-      algorithmParam(req.query),
-      parseVersion(req.params.version),
-      bool(req.query, 'permanent'),
-    )
+    await keys.deleteDeks(selected(req), bool(req.query, 'permanent'))
     return reply.code(204).send()
   })
 
   app.post<DekVersion>(`${base}/:name/deks/:subject/versions/:version/undelete`, async (req, reply) => {
-    await keys.undeleteDeks(
-      req.params.name,
-      req.params.subject,
-      algorithmParam(req.query),
-      parseVersion(req.params.version),
-    )
+    await keys.undeleteDeks(selected(req))
     return reply.code(204).send()
   })
 }
