@@ -162,6 +162,15 @@ describe('KEKs over raw HTTP', () => {
     ])
   })
 
+  it('refuses keys in a named context rather than mixing them with the default one', async () => {
+    const res = await call('POST', `${KEKS}?context=.staging`, kek('ctx_kek'))
+    expect(res.status).toBe(422)
+    expect(res.body).toMatchObject({ error_code: 42271 })
+    expect((await call('GET', `${KEKS}/ctx_kek?deleted=true`)).body).toMatchObject({ error_code: 40470 })
+    expect((await call('GET', `${KEKS}/client_kek?context=.staging`)).body).toMatchObject({ error_code: 42271 })
+    expect((await call('GET', `${KEKS}/client_kek?context=.`)).status).toBe(200)
+  })
+
   it('normalizes the cloud KMS types as Confluent does', async () => {
     const res = await call('POST', KEKS, kek('normalized', { kmsType: 'AWS' }))
     expect(res.body).toMatchObject({ kmsType: 'aws-kms' })

@@ -96,6 +96,15 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
   const keys = registry.encryptionKeys
   const base = DEK_REGISTRY_BASE
 
+  // Newer clients may name a context for their keys; this registry keeps them in the default
+  // context only, and refuses another rather than mixing keys of different contexts.
+  app.addHook('preHandler', async (req) => {
+    const context = str(req.query as Query, 'context')
+    if (context !== undefined && context !== '' && context !== '.' && context !== ':.:') {
+      throw invalidKey('context', `'${context}': KEKs and DEKs live in the default context only`)
+    }
+  })
+
   app.get<{ Querystring: Query }>(base, async (req) => {
     const subjectPrefixes = ([] as string[]).concat(req.query.subjectPrefix ?? [])
     return page(
