@@ -290,15 +290,6 @@ export function undeleteKek(core: RegistryCore, tx: StoreTx, name: string): void
   tx.putKek(name, { ...kek, deleted: false, ts: core.deps.now() })
 }
 
-/**
- * `POST /keks/{name}/test`: Confluent checks that its server can reach the KMS of a shared KEK
- * and refuses any other (42271); this registry holds no shared KEK, so it always refuses.
- */
-export function testKek(store: StoreReader, name: string): never {
-  getKek(store, name, false)
-  throw invalidKey('shared', NOT_SHARED)
-}
-
 /** `GET /keks/{name}/deks`: subjects with a DEK under the KEK, sorted. */
 export function dekSubjects(store: StoreReader, kekName: string, deleted: boolean): string[] {
   getKek(store, kekName, deleted)

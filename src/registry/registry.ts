@@ -198,7 +198,6 @@ export interface EncryptionKeys {
   updateKek(name: string, req: keys.UpdateKekRequest): Promise<KekRecord>
   deleteKek(name: string, permanent: boolean): Promise<void>
   undeleteKek(name: string): Promise<void>
-  testKek(name: string): never
   dekSubjects(kekName: string, deleted: boolean): string[]
   dekVersions(kekName: string, subject: string, algorithm: string | undefined, deleted: boolean): number[]
   getDek(
@@ -297,7 +296,6 @@ export function createRegistry({
       updateKek: (name, req) => write((core, tx) => keys.updateKek(core, tx, name, req)),
       deleteKek: (name, permanent) => write((core, tx) => keys.deleteKek(core, tx, name, permanent)),
       undeleteKek: (name) => write((core, tx) => keys.undeleteKek(core, tx, name)),
-      testKek: (name) => keys.testKek(store, name),
       dekSubjects: (kekName, deleted) => keys.dekSubjects(store, kekName, deleted),
       dekVersions: (kekName, subject, algorithm, deleted) =>
         keys.dekVersions(store, kekName, subject, algorithm, deleted),

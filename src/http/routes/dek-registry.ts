@@ -154,8 +154,6 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
     return reply.code(204).send()
   })
 
-  app.post<Kek>(`${base}/:name/test`, async (req) => keys.testKek(req.params.name))
-
   app.get<Kek>(`${base}/:name/deks`, async (req) =>
     page(keys.dekSubjects(req.params.name, bool(req.query, 'deleted')), req.query),
   )
