@@ -24,6 +24,8 @@ export interface RegistryOptions {
   readonly compatibilityBudgetMs: number
   /** 409 responses carry this error_code: 40901 (current Confluent) or 409 (older servers). */
   readonly incompatibleErrorCode: number
+  /** Most KEKs and DEKs stored together (40972 beyond it); 0 for no limit. */
+  readonly maxEncryptionKeys: number
 }
 
 export const DEFAULT_OPTIONS: RegistryOptions = {
@@ -33,6 +35,7 @@ export const DEFAULT_OPTIONS: RegistryOptions = {
   maxSchemaElements: 100_000,
   compatibilityBudgetMs: 10_000,
   incompatibleErrorCode: 40901,
+  maxEncryptionKeys: 10_000,
 }
 
 export interface RegistryDeps {
