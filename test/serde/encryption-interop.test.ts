@@ -1,0 +1,354 @@
+/**
+ * Field-level encryption against @confluentinc/schemaregistry on our real registry and its DEK
+ * registry: `ENCRYPT` rules on PII-tagged fields with the local KMS, Avro, Protobuf and JSON
+ * Schema, AES256_GCM and AES256_SIV. Each side reads the plaintext back from what the other
+ * wrote; the topic only ever holds ciphertext; SIV writes the same bytes for the same value on
+ * both sides; a wrong secret fails clearly; DEKs rotate with `encrypt.dek.expiry.days`; and
+ * `ENCRYPT_PAYLOAD` encoding rules encrypt the whole payload.
+ */
+import { create, createFileRegistry, createMutableRegistry, fromBinary } from '@bufbuild/protobuf'
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt'
+import {
+  AvroDeserializer,
+  AvroSerializer,
+  clearKmsClients,
+  EncryptionExecutor,
+  FieldEncryptionExecutor,
+  file_confluent_meta,
+  JsonDeserializer,
+  JsonSerializer,
+  LocalKmsDriver,
+  ProtobufDeserializer,
+  ProtobufSerializer,
+  RuleRegistry,
+  SerdeType,
+} from '@confluentinc/schemaregistry'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { avroDeserializer, avroSerializer } from '../../src/serde/avro.js'
+import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
+import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
+import { DekRegistryClient } from '../../src/serde/rules/encryption/dek-client.js'
+import { encryptionExecutors } from '../../src/serde/rules/encryption/executor.js'
+import type { Rule, RuleSet } from '../../src/serde/rules/model.js'
+import { createRuleEngine } from '../../src/serde/rules/runtime.js'
+import { serverAndClients } from './fixtures.js'
+
+const SECRET = 'correct horse battery staple'
+const DAY = 24 * 60 * 60 * 1000
+
+const PERSON_AVRO = {
+  type: 'record',
+  name: 'Person',
+  namespace: 'acme',
+  fields: [
+    { name: 'name', type: 'string' },
+    { name: 'ssn', type: 'string', 'confluent:tags': ['PII'] },
+    { name: 'card', type: 'bytes', 'confluent:tags': ['PII'] },
+    { name: 'nick', type: ['null', 'string'], default: null, 'confluent:tags': ['PII'] },
+    { name: 'age', type: 'int' },
+  ],
+}
+const PERSON_JSON = {
+  type: 'object',
+  title: 'Person',
+  properties: {
+    name: { type: 'string' },
+    ssn: { type: 'string', 'confluent:tags': ['PII'] },
+    age: { type: 'integer' },
+  },
+  required: ['name', 'ssn', 'age'],
+}
+const PERSON_PROTO = `syntax = "proto3";
+package acme;
+import "confluent/meta.proto";
+
+message Person {
+  string name = 1;
+  string ssn = 2 [(confluent.field_meta).tags = "PII"];
+  bytes card = 3 [(confluent.field_meta).tags = "PII"];
+  int32 age = 4;
+}
+`
+
+const SSN = '123-45-6789'
+const CARD = Buffer.from('4111111111111111')
+
+const encryptRule = (kek: string, params: Record<string, string> = {}): Rule => ({
+  name: 'encrypt-pii',
+  kind: 'TRANSFORM',
+  mode: 'WRITEREAD',
+  type: 'ENCRYPT',
+  tags: ['PII'],
+  params: {
+    'encrypt.kek.name': kek,
+    'encrypt.kms.type': 'local-kms',
+    'encrypt.kms.key.id': 'interop-key',
+    ...params,
+  },
+  onFailure: 'ERROR,NONE',
+})
+
+/** Confluent's serde configuration with its own rule registry (the executors keep their config). */
+function theirRules(secret = SECRET, clock?: { now(): number }) {
+  const ruleRegistry = new RuleRegistry()
+  ruleRegistry.registerExecutor(new FieldEncryptionExecutor(clock as never))
+  ruleRegistry.registerExecutor(new EncryptionExecutor(clock as never))
+  return { conf: { ruleConfig: { secret } }, ruleRegistry }
+}
+
+async function rejection(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+const contains = (bytes: Uint8Array, text: string | Buffer): boolean => Buffer.from(bytes).includes(text)
+
+describe('field-level encryption against @confluentinc/schemaregistry', () => {
+  const ctx = serverAndClients()
+  const ours = (secret = SECRET, now?: () => number) =>
+    createRuleEngine({
+      executors: encryptionExecutors({
+        dekRegistry: { baseUrl: ctx.server.url },
+        config: { secret },
+        ...(now === undefined ? {} : { now }),
+      }),
+    })
+
+  beforeAll(() => {
+    LocalKmsDriver.register()
+  })
+
+  const register = (subject: string, schemaType: string, schema: string, ruleSet: RuleSet) =>
+    ctx.confluent.register(subject, { schemaType, schema, ruleSet } as never)
+
+  describe.each(['AES256_GCM', 'AES256_SIV'])('%s', (algorithm) => {
+    const siv = algorithm === 'AES256_SIV'
+    const params = { 'encrypt.dek.algorithm': algorithm }
+
+    it('Avro: each side reads the plaintext of the other; the topic holds only ciphertext', async () => {
+      const topic = `avro-${algorithm}`
+      await register(`${topic}-value`, 'AVRO', JSON.stringify(PERSON_AVRO), {
+        domainRules: [encryptRule(`kek-avro-${algorithm}`, params)],
+      })
+      const person = { name: 'Ada', ssn: SSN, card: CARD, nick: 'ada', age: 36 }
+      const rules = await ours()
+      const mine = (await avroSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
+      expect(contains(mine, SSN) || contains(mine, CARD) || contains(mine, 'ada')).toBe(false)
+      expect(contains(mine, 'Ada')).toBe(true)
+      expect(person.ssn).toBe(SSN)
+
+      const t = theirRules()
+      const theirSer = new AvroSerializer(
+        ctx.confluent,
+        SerdeType.VALUE,
+        { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
+        t.ruleRegistry,
+      )
+      const theirDe = new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
+      expect(await theirDe.deserialize(topic, mine)).toEqual(person)
+      const theirs = await theirSer.serialize(topic, { ...person, card: Buffer.from(CARD) })
+      expect(contains(theirs, SSN)).toBe(false)
+      expect(await avroDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)).toEqual(person)
+      // A reader with its own caches (a fresh engine) unwraps the DEK from the registry.
+      expect(await avroDeserializer(ctx.ours, { rules: await ours() }).deserialize(topic, theirs)).toEqual(person)
+
+      const again = (await avroSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
+      expect(again.equals(mine)).toBe(siv)
+      expect(theirs.equals(mine)).toBe(siv)
+      // Without the rules the reader sees the ciphertext: base64 for strings, bytes for bytes.
+      const raw = (await avroDeserializer(ctx.ours, { rules: false }).deserialize(topic, mine)) as typeof person
+      expect(raw.name).toBe('Ada')
+      expect(raw.ssn).not.toBe(SSN)
+      expect(Buffer.from(raw.ssn, 'base64').length).toBe(siv ? 16 + SSN.length : 12 + SSN.length + 16)
+      expect(Buffer.from(raw.card).equals(CARD)).toBe(false)
+    })
+
+    it('JSON Schema: each side reads the plaintext of the other', async () => {
+      const topic = `json-${algorithm}`
+      await register(`${topic}-value`, 'JSON', JSON.stringify(PERSON_JSON), {
+        domainRules: [encryptRule(`kek-json-${algorithm}`, params)],
+      })
+      const person = { name: 'Ada', ssn: SSN, age: 36 }
+      const rules = await ours()
+      const mine = (await jsonSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
+      expect(contains(mine, SSN)).toBe(false)
+      const t = theirRules()
+      const theirSer = new JsonSerializer(
+        ctx.confluent,
+        SerdeType.VALUE,
+        { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
+        t.ruleRegistry,
+      )
+      const theirDe = new JsonDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
+      expect(await theirDe.deserialize(topic, mine)).toEqual(person)
+      const theirs = await theirSer.serialize(topic, { ...person })
+      expect(contains(theirs, SSN)).toBe(false)
+      expect(await jsonDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)).toEqual(person)
+      expect(theirs.equals(mine)).toBe(siv)
+    })
+
+    it('Protobuf: each side reads the plaintext of the other', async () => {
+      const topic = `proto-${algorithm}`
+      await register(`${topic}-value`, 'PROTOBUF', PERSON_PROTO, {
+        domainRules: [encryptRule(`kek-proto-${algorithm}`, params)],
+      })
+      const person = { name: 'Ada', ssn: SSN, card: CARD, age: 36 }
+      const rules = await ours()
+      const mine = (await protobufSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
+      expect(contains(mine, SSN) || contains(mine, CARD)).toBe(false)
+
+      const latest = (await (
+        await fetch(`${ctx.server.url}/subjects/${topic}-value/versions/latest?format=serialized`)
+      ).json()) as { schema: string }
+      const files = createFileRegistry(
+        fromBinary(FileDescriptorProtoSchema, Buffer.from(latest.schema, 'base64')),
+        (name) => {
+          if (name === 'confluent/meta.proto') return file_confluent_meta
+          throw new Error(`unexpected import ${name}`)
+        },
+      )
+      const t = theirRules()
+      const theirSer = new ProtobufSerializer(
+        ctx.confluent,
+        SerdeType.VALUE,
+        { useLatestVersion: true, autoRegisterSchemas: false, registry: createMutableRegistry(files), ...t.conf },
+        t.ruleRegistry,
+      )
+      const theirDe = new ProtobufDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
+      const fromMine = await theirDe.deserialize(topic, mine)
+      expect(fromMine).toMatchObject({ name: 'Ada', ssn: SSN, age: 36 })
+      expect(Buffer.from(fromMine.card).equals(CARD)).toBe(true)
+      const theirs = await theirSer.serialize(topic, create(files.getMessage('acme.Person')!, { ...person } as never))
+      expect(contains(theirs, SSN)).toBe(false)
+      const back = (await protobufDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)) as typeof person
+      expect(back).toEqual(person)
+      expect(theirs.equals(mine)).toBe(siv)
+    })
+  })
+
+  it('fails with a clear error when the reader has another secret, on either side', async () => {
+    const topic = 'secret-mismatch'
+    await register(`${topic}-value`, 'AVRO', JSON.stringify(PERSON_AVRO), {
+      domainRules: [{ ...encryptRule('kek-mismatch'), onFailure: 'ERROR' }],
+    })
+    const person = { name: 'Ada', ssn: SSN, card: CARD, nick: null, age: 36 }
+    const bytes = (await avroSerializer(ctx.ours, { useLatestVersion: true, rules: await ours() }).serialize(
+      topic,
+      person,
+    ))!
+    const message = await rejection(
+      avroDeserializer(ctx.ours, { rules: await ours('not the secret') }).deserialize(topic, bytes),
+    )
+    expect(message).toMatch(/cannot unwrap DEK version 1 of subject 'secret-mismatch-value' with KEK 'kek-mismatch'/)
+    expect(message).toMatch(/local-kms:\/\/interop-key: authentication failed/)
+    // Confluent keeps one local KMS client per process, whatever its secret: start afresh.
+    clearKmsClients()
+    const t = theirRules('not the secret')
+    expect(
+      await rejection(
+        new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry).deserialize(topic, bytes),
+      ),
+    ).toMatch(/failed to decrypt key with all KMS keys/)
+    clearKmsClients()
+  })
+
+  it('rotates the DEK once the latest is older than encrypt.dek.expiry.days; the version is in each ciphertext', async () => {
+    const topic = 'rotating'
+    const subject = `${topic}-value`
+    await register(subject, 'AVRO', JSON.stringify(PERSON_AVRO), {
+      domainRules: [encryptRule('kek-rotating', { 'encrypt.dek.expiry.days': '1' })],
+    })
+    let shift = 0
+    const rules = await ours(SECRET, () => Date.now() + shift)
+    const ser = avroSerializer(ctx.ours, { useLatestVersion: true, rules })
+    const person = { name: 'Ada', ssn: SSN, card: CARD, nick: null, age: 36 }
+    const ssnOf = async (bytes: Buffer) =>
+      Buffer.from(
+        ((await avroDeserializer(ctx.ours, { rules: false }).deserialize(topic, bytes)) as { ssn: string }).ssn,
+        'base64',
+      )
+    const first = (await ser.serialize(topic, person))!
+    shift = 2 * DAY
+    const second = (await ser.serialize(topic, person))!
+    shift = 0
+    const third = (await ser.serialize(topic, person))!
+    expect((await ssnOf(first)).subarray(0, 5).toString('hex')).toBe('0000000001')
+    expect((await ssnOf(second)).subarray(0, 5).toString('hex')).toBe('0000000002')
+    expect((await ssnOf(third)).subarray(0, 5).toString('hex')).toBe('0000000002')
+
+    const deks = new DekRegistryClient({ baseUrl: ctx.server.url })
+    expect((await deks.getDek('kek-rotating', subject, -1, 'AES256_GCM', false)).version).toBe(2)
+    deks.close()
+
+    const t = theirRules()
+    const theirDe = new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
+    for (const bytes of [first, second, third]) expect(await theirDe.deserialize(topic, bytes)).toEqual(person)
+    const theirs = await new AvroSerializer(
+      ctx.confluent,
+      SerdeType.VALUE,
+      { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
+      t.ruleRegistry,
+    ).serialize(topic, { ...person, card: Buffer.from(CARD) })
+    expect((await ssnOf(theirs)).subarray(0, 5).toString('hex')).toBe('0000000002')
+    expect(await avroDeserializer(ctx.ours, { rules: await ours() }).deserialize(topic, theirs)).toEqual(person)
+  })
+
+  it('encrypts the whole payload with an ENCRYPT_PAYLOAD encoding rule, both ways', async () => {
+    const topic = 'sealed'
+    await register(`${topic}-value`, 'AVRO', JSON.stringify(PERSON_AVRO), {
+      encodingRules: [{ ...encryptRule('kek-payload'), type: 'ENCRYPT_PAYLOAD', tags: [] }],
+    })
+    const person = { name: 'Ada Lovelace', ssn: SSN, card: CARD, nick: null, age: 36 }
+    const rules = await ours()
+    const mine = (await avroSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
+    expect(contains(mine, 'Ada Lovelace') || contains(mine, SSN)).toBe(false)
+    const t = theirRules()
+    expect(
+      await new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry).deserialize(topic, mine),
+    ).toEqual(person)
+    const theirs = await new AvroSerializer(
+      ctx.confluent,
+      SerdeType.VALUE,
+      { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
+      t.ruleRegistry,
+    ).serialize(topic, { ...person, card: Buffer.from(CARD) })
+    expect(contains(theirs, 'Ada Lovelace')).toBe(false)
+    expect(await avroDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)).toEqual(person)
+  })
+
+  it('registers the KEK and one DEK when several producers start at once', async () => {
+    const topic = 'race'
+    await register(`${topic}-value`, 'AVRO', JSON.stringify(PERSON_AVRO), {
+      domainRules: [encryptRule('kek-race', { 'encrypt.dek.algorithm': 'AES256_SIV' })],
+    })
+    const person = { name: 'Ada', ssn: SSN, card: CARD, nick: null, age: 36 }
+    const engines = await Promise.all([ours(), ours(), ours(), ours()])
+    const written = await Promise.all(
+      engines.map(
+        async (rules) => (await avroSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!,
+      ),
+    )
+    // SIV is deterministic: every producer ended up with the one registered DEK.
+    for (const bytes of written) expect(bytes.toString('hex')).toBe(written[0]!.toString('hex'))
+    expect(await avroDeserializer(ctx.ours, { rules: await ours() }).deserialize(topic, written[0]!)).toEqual(person)
+  })
+
+  it('refuses to encrypt a tagged field that is neither a string nor bytes, and names it', async () => {
+    const topic = 'not-text'
+    const schema = {
+      type: 'record',
+      name: 'Pin',
+      fields: [{ name: 'pin', type: 'int', 'confluent:tags': ['PII'] }],
+    }
+    await register(`${topic}-value`, 'AVRO', JSON.stringify(schema), { domainRules: [encryptRule('kek-int')] })
+    expect(
+      await rejection(
+        avroSerializer(ctx.ours, { useLatestVersion: true, rules: await ours() }).serialize(topic, { pin: 1234 }),
+      ),
+    ).toMatch(/field 'Pin.pin' has type INT; only STRING and BYTES fields can be encrypted/)
+  })
+})
