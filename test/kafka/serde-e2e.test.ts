@@ -27,6 +27,7 @@ import {
   SchemaRegistryClient,
   SerdeType,
 } from '@confluentinc/schemaregistry'
+import { encryptRule, SECRET } from '../serde/encryption-fixtures.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 import { startServer, type TestServer } from '../support/server.js'
 
@@ -409,23 +410,11 @@ describeKafka('serde on a real Kafka broker', () => {
       references: [],
       ruleSet: {
         domainRules: [
-          {
-            name: 'encrypt-pii',
-            kind: 'TRANSFORM',
-            mode: 'WRITEREAD',
-            type: 'ENCRYPT',
-            tags: ['PII'],
-            params: {
-              'encrypt.kek.name': 'customers-kek',
-              'encrypt.kms.type': 'local-kms',
-              'encrypt.kms.key.id': 'customers',
-              'encrypt.dek.algorithm': 'AES256_SIV',
-            },
-          },
+          { ...encryptRule('customers-kek', { 'encrypt.dek.algorithm': 'AES256_SIV' }), onFailure: 'ERROR' },
         ],
       },
     })
-    const secret = 'e2e secret'
+    const secret = SECRET
     const rules = new RuleEngine({
       executors: encryptionExecutors({ dekRegistry: { baseUrl: server!.url }, config: { secret } }),
     })

@@ -29,35 +29,13 @@ import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { protobufDeserializer, protobufSerializer } from '../../src/serde/protobuf.js'
 import { DekRegistryClient } from '../../src/serde/rules/encryption/dek-client.js'
 import { encryptionExecutors } from '../../src/serde/rules/encryption/executor.js'
-import type { Rule, RuleSet } from '../../src/serde/rules/model.js'
+import type { RuleSet } from '../../src/serde/rules/model.js'
 import { createRuleEngine } from '../../src/serde/rules/runtime.js'
+import { CARD, encryptRule, PERSON_AVRO, PERSON_JSON, SECRET, SSN } from './encryption-fixtures.js'
 import { serverAndClients } from './fixtures.js'
 
-const SECRET = 'correct horse battery staple'
 const DAY = 24 * 60 * 60 * 1000
 
-const PERSON_AVRO = {
-  type: 'record',
-  name: 'Person',
-  namespace: 'acme',
-  fields: [
-    { name: 'name', type: 'string' },
-    { name: 'ssn', type: 'string', 'confluent:tags': ['PII'] },
-    { name: 'card', type: 'bytes', 'confluent:tags': ['PII'] },
-    { name: 'nick', type: ['null', 'string'], default: null, 'confluent:tags': ['PII'] },
-    { name: 'age', type: 'int' },
-  ],
-}
-const PERSON_JSON = {
-  type: 'object',
-  title: 'Person',
-  properties: {
-    name: { type: 'string' },
-    ssn: { type: 'string', 'confluent:tags': ['PII'] },
-    age: { type: 'integer' },
-  },
-  required: ['name', 'ssn', 'age'],
-}
 const PERSON_PROTO = `syntax = "proto3";
 package acme;
 import "confluent/meta.proto";
@@ -70,30 +48,32 @@ message Person {
 }
 `
 
-const SSN = '123-45-6789'
-const CARD = Buffer.from('4111111111111111')
+type SerdeClass<T> = new (client: any, type: SerdeType, conf: any, rules: RuleRegistry) => T
 
-const encryptRule = (kek: string, params: Record<string, string> = {}): Rule => ({
-  name: 'encrypt-pii',
-  kind: 'TRANSFORM',
-  mode: 'WRITEREAD',
-  type: 'ENCRYPT',
-  tags: ['PII'],
-  params: {
-    'encrypt.kek.name': kek,
-    'encrypt.kms.type': 'local-kms',
-    'encrypt.kms.key.id': 'interop-key',
-    ...params,
-  },
-  onFailure: 'ERROR,NONE',
-})
-
-/** Confluent's serde configuration with its own rule registry (the executors keep their config). */
-function theirRules(secret = SECRET, clock?: { now(): number }) {
+/**
+ * Confluent's serializer (the latest version, no auto-registration) and deserializer of one
+ * format, with the encryption executors in a rule registry of their own (they keep their config).
+ */
+function confluentSerdes<S, D>(
+  client: unknown,
+  Ser: SerdeClass<S>,
+  De: SerdeClass<D>,
+  secret = SECRET,
+  extra: Record<string, unknown> = {},
+): { ser: S; de: D } {
   const ruleRegistry = new RuleRegistry()
-  ruleRegistry.registerExecutor(new FieldEncryptionExecutor(clock as never))
-  ruleRegistry.registerExecutor(new EncryptionExecutor(clock as never))
-  return { conf: { ruleConfig: { secret } }, ruleRegistry }
+  ruleRegistry.registerExecutor(new FieldEncryptionExecutor())
+  ruleRegistry.registerExecutor(new EncryptionExecutor())
+  const conf = { ruleConfig: { secret } }
+  return {
+    ser: new Ser(
+      client,
+      SerdeType.VALUE,
+      { useLatestVersion: true, autoRegisterSchemas: false, ...conf, ...extra },
+      ruleRegistry,
+    ),
+    de: new De(client, SerdeType.VALUE, conf, ruleRegistry),
+  }
 }
 
 async function rejection(p: Promise<unknown>): Promise<string | undefined> {
@@ -141,14 +121,7 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
       expect(contains(mine, 'Ada')).toBe(true)
       expect(person.ssn).toBe(SSN)
 
-      const t = theirRules()
-      const theirSer = new AvroSerializer(
-        ctx.confluent,
-        SerdeType.VALUE,
-        { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
-        t.ruleRegistry,
-      )
-      const theirDe = new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
+      const { ser: theirSer, de: theirDe } = confluentSerdes(ctx.confluent, AvroSerializer, AvroDeserializer)
       expect(await theirDe.deserialize(topic, mine)).toEqual(person)
       const theirs = await theirSer.serialize(topic, { ...person, card: Buffer.from(CARD) })
       expect(contains(theirs, SSN)).toBe(false)
@@ -176,14 +149,7 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
       const rules = await ours()
       const mine = (await jsonSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
       expect(contains(mine, SSN)).toBe(false)
-      const t = theirRules()
-      const theirSer = new JsonSerializer(
-        ctx.confluent,
-        SerdeType.VALUE,
-        { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
-        t.ruleRegistry,
-      )
-      const theirDe = new JsonDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
+      const { ser: theirSer, de: theirDe } = confluentSerdes(ctx.confluent, JsonSerializer, JsonDeserializer)
       expect(await theirDe.deserialize(topic, mine)).toEqual(person)
       const theirs = await theirSer.serialize(topic, { ...person })
       expect(contains(theirs, SSN)).toBe(false)
@@ -211,14 +177,13 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
           throw new Error(`unexpected import ${name}`)
         },
       )
-      const t = theirRules()
-      const theirSer = new ProtobufSerializer(
+      const { ser: theirSer, de: theirDe } = confluentSerdes(
         ctx.confluent,
-        SerdeType.VALUE,
-        { useLatestVersion: true, autoRegisterSchemas: false, registry: createMutableRegistry(files), ...t.conf },
-        t.ruleRegistry,
+        ProtobufSerializer,
+        ProtobufDeserializer,
+        SECRET,
+        { registry: createMutableRegistry(files) },
       )
-      const theirDe = new ProtobufDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
       const fromMine = await theirDe.deserialize(topic, mine)
       expect(fromMine).toMatchObject({ name: 'Ada', ssn: SSN, age: 36 })
       expect(Buffer.from(fromMine.card).equals(CARD)).toBe(true)
@@ -247,12 +212,8 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
     expect(message).toMatch(/local-kms:\/\/interop-key: authentication failed/)
     // Confluent keeps one local KMS client per process, whatever its secret: start afresh.
     clearKmsClients()
-    const t = theirRules('not the secret')
-    expect(
-      await rejection(
-        new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry).deserialize(topic, bytes),
-      ),
-    ).toMatch(/failed to decrypt key with all KMS keys/)
+    const { de } = confluentSerdes(ctx.confluent, AvroSerializer, AvroDeserializer, 'not the secret')
+    expect(await rejection(de.deserialize(topic, bytes))).toMatch(/failed to decrypt key with all KMS keys/)
     clearKmsClients()
   })
 
@@ -284,15 +245,9 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
     expect((await deks.getDek('kek-rotating', subject, -1, 'AES256_GCM', false)).version).toBe(2)
     deks.close()
 
-    const t = theirRules()
-    const theirDe = new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry)
-    for (const bytes of [first, second, third]) expect(await theirDe.deserialize(topic, bytes)).toEqual(person)
-    const theirs = await new AvroSerializer(
-      ctx.confluent,
-      SerdeType.VALUE,
-      { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
-      t.ruleRegistry,
-    ).serialize(topic, { ...person, card: Buffer.from(CARD) })
+    const confluent = confluentSerdes(ctx.confluent, AvroSerializer, AvroDeserializer)
+    for (const bytes of [first, second, third]) expect(await confluent.de.deserialize(topic, bytes)).toEqual(person)
+    const theirs = await confluent.ser.serialize(topic, { ...person, card: Buffer.from(CARD) })
     expect((await ssnOf(theirs)).subarray(0, 5).toString('hex')).toBe('0000000002')
     expect(await avroDeserializer(ctx.ours, { rules: await ours() }).deserialize(topic, theirs)).toEqual(person)
   })
@@ -306,16 +261,9 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
     const rules = await ours()
     const mine = (await avroSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
     expect(contains(mine, 'Ada Lovelace') || contains(mine, SSN)).toBe(false)
-    const t = theirRules()
-    expect(
-      await new AvroDeserializer(ctx.confluent, SerdeType.VALUE, t.conf, t.ruleRegistry).deserialize(topic, mine),
-    ).toEqual(person)
-    const theirs = await new AvroSerializer(
-      ctx.confluent,
-      SerdeType.VALUE,
-      { useLatestVersion: true, autoRegisterSchemas: false, ...t.conf },
-      t.ruleRegistry,
-    ).serialize(topic, { ...person, card: Buffer.from(CARD) })
+    const confluent = confluentSerdes(ctx.confluent, AvroSerializer, AvroDeserializer)
+    expect(await confluent.de.deserialize(topic, mine)).toEqual(person)
+    const theirs = await confluent.ser.serialize(topic, { ...person, card: Buffer.from(CARD) })
     expect(contains(theirs, 'Ada Lovelace')).toBe(false)
     expect(await avroDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)).toEqual(person)
   })

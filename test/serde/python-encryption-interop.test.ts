@@ -9,44 +9,10 @@ import { HttpSchemaRegistryClient } from '../../src/serde/http-client.js'
 import { jsonDeserializer, jsonSerializer } from '../../src/serde/json.js'
 import { encryptionExecutors } from '../../src/serde/rules/encryption/executor.js'
 import type { RuleEngine } from '../../src/serde/rules/engine.js'
-import type { Rule } from '../../src/serde/rules/model.js'
 import { createRuleEngine } from '../../src/serde/rules/runtime.js'
 import { startServer, type TestServer } from '../support/server.js'
+import { CARD, encryptRule, PERSON_AVRO, PERSON_JSON, SECRET, SSN } from './encryption-fixtures.js'
 import { describePython, startPythonSerde, type PythonSerde } from './python.js'
-
-const SECRET = 'shared between languages'
-const SSN = '123-45-6789'
-
-const PERSON_AVRO = {
-  type: 'record',
-  name: 'Person',
-  namespace: 'acme',
-  fields: [
-    { name: 'name', type: 'string' },
-    { name: 'ssn', type: 'string', 'confluent:tags': ['PII'] },
-    { name: 'card', type: 'bytes', 'confluent:tags': ['PII'] },
-  ],
-}
-const PERSON_JSON = {
-  type: 'object',
-  title: 'Person',
-  properties: { name: { type: 'string' }, ssn: { type: 'string', 'confluent:tags': ['PII'] } },
-  required: ['name', 'ssn'],
-}
-
-const encrypt = (kek: string, algorithm: string): Rule => ({
-  name: 'encrypt-pii',
-  kind: 'TRANSFORM',
-  mode: 'WRITEREAD',
-  type: 'ENCRYPT',
-  tags: ['PII'],
-  params: {
-    'encrypt.kek.name': kek,
-    'encrypt.kms.type': 'local-kms',
-    'encrypt.kms.key.id': 'py-key',
-    'encrypt.dek.algorithm': algorithm,
-  },
-})
 
 describePython('field-level encryption against Python confluent-kafka', () => {
   let server: TestServer
@@ -74,10 +40,10 @@ describePython('field-level encryption against Python confluent-kafka', () => {
       await client.register(`${topic}-value`, {
         schema: JSON.stringify(PERSON_AVRO),
         schemaType: 'AVRO',
-        ruleSet: { domainRules: [encrypt(`py-avro-${algorithm}`, algorithm)] },
+        ruleSet: { domainRules: [encryptRule(`py-avro-${algorithm}`, { 'encrypt.dek.algorithm': algorithm })] },
       } as never)
-      const card = Buffer.from('4111111111111111')
-      const value = { name: 'Ada', ssn: SSN, card }
+      const card = CARD
+      const value = { name: 'Ada', ssn: SSN, card, nick: 'ada', age: 36 }
       const mine = (await avroSerializer(client, { useLatestVersion: true, rules }).serialize(topic, value))!
       expect(mine.includes(SSN)).toBe(false)
       const req = { format: 'avro', topic, encrypt: { secret: SECRET }, base64_fields: ['card'] }
@@ -96,9 +62,9 @@ describePython('field-level encryption against Python confluent-kafka', () => {
     await client.register(`${topic}-value`, {
       schema: JSON.stringify(PERSON_JSON),
       schemaType: 'JSON',
-      ruleSet: { domainRules: [encrypt('py-json', 'AES256_SIV')] },
+      ruleSet: { domainRules: [encryptRule('py-json', { 'encrypt.dek.algorithm': 'AES256_SIV' })] },
     } as never)
-    const value = { name: 'Ada', ssn: SSN }
+    const value = { name: 'Ada', ssn: SSN, age: 36 }
     const mine = (await jsonSerializer(client, { useLatestVersion: true, rules }).serialize(topic, value))!
     const req = { format: 'json', topic, encrypt: { secret: SECRET }, schema: JSON.stringify(PERSON_JSON) }
     expect(await py.deserialize({ ...req, hex: mine.toString('hex') })).toEqual(value)
