@@ -123,11 +123,15 @@ function limited(field: string, value: string, max: number): string {
 function kmsProps(raw: Readonly<Record<string, string>> | undefined | null): Record<string, string> {
   const entries = Object.entries(raw ?? {})
   if (entries.length > KEY_LIMITS.kmsProps) throw invalidKey('kmsProps', `at most ${KEY_LIMITS.kmsProps} entries`)
-  const sorted: Record<string, string> = {}
-  for (const [k, v] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    sorted[limited('kmsProps', k, KEY_LIMITS.kmsPropKey)] = limited(`kmsProps.${k}`, v, KEY_LIMITS.kmsPropValue)
-  }
-  return sorted
+  // fromEntries defines own properties, so a key such as `__proto__` is kept as data.
+  return Object.fromEntries(
+    entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [
+        limited('kmsProps', k, KEY_LIMITS.kmsPropKey),
+        limited(`kmsProps.${k}`, v, KEY_LIMITS.kmsPropValue),
+      ]),
+  )
 }
 
 const NOT_SHARED =

@@ -146,6 +146,22 @@ describe('KEKs over raw HTTP', () => {
     expect((await call('GET', `${KEKS}/zeta?deleted=true`)).body).toMatchObject({ name: 'zeta', deleted: true })
   })
 
+  it('keeps any kmsProps key as data, __proto__ included, sorted', async () => {
+    const body = `{"name":"protokek","kmsType":"x","kmsKeyId":"k","kmsProps":{"z":"1","__proto__":"p","constructor":"c"}}`
+    const res = await call('POST', KEKS, body)
+    expect(res.status).toBe(200)
+    const props = (res.body as { kmsProps: object }).kmsProps
+    expect(Object.entries(props)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['z', '1'],
+    ])
+    expect(Object.entries((await call('GET', `${KEKS}/protokek`)).body as { kmsProps: object })).toContainEqual([
+      'kmsProps',
+      JSON.parse('{"__proto__":"p","constructor":"c","z":"1"}'),
+    ])
+  })
+
   it('normalizes the cloud KMS types as Confluent does', async () => {
     const res = await call('POST', KEKS, kek('normalized', { kmsType: 'AWS' }))
     expect(res.body).toMatchObject({ kmsType: 'aws-kms' })
@@ -341,5 +357,36 @@ describe('durability', () => {
     expect((await call('GET', `${KEKS}/client_kek`)).body).toEqual(before.kek)
     expect((await call('GET', `${KEKS}/client_kek/deks/orders-value/versions/2`)).body).toEqual(before.deks)
     expect((await call('GET', `${KEKS}/zeta?deleted=true`)).body).toEqual(before.zeta)
+  })
+})
+
+describe('the key limit', () => {
+  it('refuses a new KEK or DEK beyond --max-encryption-keys (40972), counting soft-deleted ones', async () => {
+    const limited = await startServer({ maxEncryptionKeys: 3 })
+    const post = async (path: string, body: unknown) =>
+      (await fetch(`${limited.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': JSON_TYPE },
+        body: JSON.stringify(body),
+      }).then((r) => r.json())) as { error_code?: number }
+    try {
+      expect(await post(KEKS, kek('one'))).toMatchObject({ name: 'one' })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'a', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        version: 1,
+      })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'b', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        version: 1,
+      })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'c', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        error_code: 40972,
+      })
+      expect(await post(KEKS, kek('two'))).toMatchObject({ error_code: 40972 })
+      await fetch(`${limited.url}${KEKS}/one/deks/b`, { method: 'DELETE' })
+      expect(await post(`${KEKS}/one/deks`, { subject: 'c', encryptedKeyMaterial: WRAPPED })).toMatchObject({
+        error_code: 40972,
+      })
+    } finally {
+      await limited.close()
+    }
   })
 })

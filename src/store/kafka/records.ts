@@ -361,8 +361,9 @@ function schemaMutations(
 function kekFromValue(name: string, value: Record<string, unknown>, timestamp: number): KekRecord | undefined {
   const { kmsType, kmsKeyId, kmsProps, doc } = value
   if (typeof kmsType !== 'string' || typeof kmsKeyId !== 'string') return undefined
-  const props: Record<string, string> = {}
-  if (isObject(kmsProps)) for (const [k, v] of Object.entries(kmsProps)) if (typeof v === 'string') props[k] = v
+  const props = Object.fromEntries(
+    isObject(kmsProps) ? Object.entries(kmsProps).filter((e): e is [string, string] => typeof e[1] === 'string') : [],
+  )
   return {
     name,
     kmsType,
