@@ -1,7 +1,7 @@
 /**
  * Field-level encryption against @confluentinc/schemaregistry on our real registry and its DEK
  * registry: `ENCRYPT` rules on PII-tagged fields with the local KMS, Avro, Protobuf and JSON
- * Schema, AES256_GCM and AES256_SIV. Each side reads the plaintext back from what the other
+ * Schema, AES128_GCM, AES256_GCM and AES256_SIV. Each side reads the plaintext back from what the other
  * wrote; the topic only ever holds ciphertext; SIV writes the same bytes for the same value on
  * both sides; a wrong secret fails clearly; DEKs rotate with `encrypt.dek.expiry.days`; and
  * `ENCRYPT_PAYLOAD` encoding rules encrypt the whole payload.
@@ -105,7 +105,7 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
   const register = (subject: string, schemaType: string, schema: string, ruleSet: RuleSet) =>
     ctx.confluent.register(subject, { schemaType, schema, ruleSet } as never)
 
-  describe.each(['AES256_GCM', 'AES256_SIV'])('%s', (algorithm) => {
+  describe.each(['AES128_GCM', 'AES256_GCM', 'AES256_SIV'])('%s', (algorithm) => {
     const siv = algorithm === 'AES256_SIV'
     const params = { 'encrypt.dek.algorithm': algorithm }
 
