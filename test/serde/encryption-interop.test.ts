@@ -1,8 +1,8 @@
 /**
  * Field-level encryption against @confluentinc/schemaregistry on our real registry and its DEK
  * registry: `ENCRYPT` rules on PII-tagged fields with the local KMS, Avro, Protobuf and JSON
- * Schema, AES128_GCM, AES256_GCM and AES256_SIV. Each side reads the plaintext back from what the other
- * wrote; the topic only ever holds ciphertext; SIV writes the same bytes for the same value on
+ * Schema, AES128_GCM, AES256_GCM and AES256_SIV. Each side reads the plaintext back from what
+ * the other wrote; the topic only ever holds ciphertext; SIV writes the same bytes for the same value on
  * both sides; a wrong secret fails clearly; DEKs rotate with `encrypt.dek.expiry.days`; and
  * `ENCRYPT_PAYLOAD` encoding rules encrypt the whole payload.
  */
