@@ -127,6 +127,9 @@ describe('the ENCRYPT executor on the real DEK registry', () => {
     expect(await rejection(write('nameless', await engine()))).toMatch(
       /no encrypt\.kek\.name in the rule's params or the schema's metadata/,
     )
+    expect(await rejection(avroSerializer(ctx.ours, { useLatestVersion: true }).serialize('nameless', person))).toMatch(
+      /type 'ENCRYPT', for which no executor is registered \(field encryption: createRuleEngine\(\{ executors: encryptionExecutors/,
+    )
     await register('badalg-value', {
       domainRules: [{ ...encryptRule('kek-alg', { 'encrypt.dek.algorithm': 'ROT13' }), onFailure: 'ERROR' }],
     })
