@@ -290,15 +290,6 @@ export function undeleteKek(core: RegistryCore, tx: StoreTx, name: string): void
   tx.putKek(name, { ...kek, deleted: false, ts: core.deps.now() })
 }
 
-/**
- * `POST /keks/{name}/test`: Confluent checks that its server can reach the KMS of a shared KEK
- * and refuses any other (42271); this registry holds no shared KEK, so it always refuses.
- */
-export function testKek(store: StoreReader, name: string): never {
-  getKek(store, name, false)
-  throw invalidKey('shared', NOT_SHARED)
-}
-
 /** `GET /keks/{name}/deks`: subjects with a DEK under the KEK, sorted. */
 export function dekSubjects(store: StoreReader, kekName: string, deleted: boolean): string[] {
   getKek(store, kekName, deleted)
@@ -380,21 +371,23 @@ export function createDek(core: RegistryCore, tx: StoreTx, kekName: string, req:
   return record
 }
 
+/** Which DEK versions a delete or undelete acts on: every version when `version` is absent. */
+export interface DekSelector {
+  readonly kekName: string
+  readonly subject: string
+  readonly algorithm?: string | undefined
+  readonly version?: VersionSpec | undefined
+}
+
 /** The KEK (soft-deleted too) and the DEK versions a delete or undelete acts on (40470 when none). */
-function dekTargets(
-  tx: StoreReader,
-  kekName: string,
-  subject: string,
-  algorithm: string | undefined,
-  version: VersionSpec | undefined,
-): { kek: KekRecord; deks: DekRecord[] } {
-  assertDekSubject(subject)
-  const alg = dekAlgorithm(algorithm)
-  const kek = getKek(tx, kekName, true)
-  const all = versionsOf(tx, kekName, subject, alg)
-  const deks =
-    version === undefined ? all : version === 'latest' ? all.slice(-1) : all.filter((d) => d.version === version)
-  if (deks.length === 0) throw keyNotFound(subject)
+function dekTargets(tx: StoreReader, sel: DekSelector): { kek: KekRecord; deks: DekRecord[] } {
+  assertDekSubject(sel.subject)
+  const alg = dekAlgorithm(sel.algorithm)
+  const kek = getKek(tx, sel.kekName, true)
+  const all = versionsOf(tx, sel.kekName, sel.subject, alg)
+  const v = sel.version
+  const deks = v === undefined ? all : v === 'latest' ? all.slice(-1) : all.filter((d) => d.version === v)
+  if (deks.length === 0) throw keyNotFound(sel.subject)
   return { kek, deks }
 }
 
@@ -402,18 +395,10 @@ function dekTargets(
  * `DELETE /keks/{name}/deks/{subject}[/versions/{version}]`: soft marks the versions deleted;
  * permanent removes them once every one is soft-deleted (40471 otherwise).
  */
-export function deleteDeks(
-  core: RegistryCore,
-  tx: StoreTx,
-  kekName: string,
-  subject: string,
-  algorithm: string | undefined,
-  version: VersionSpec | undefined,
-  permanent: boolean,
-): void {
-  const { deks } = dekTargets(tx, kekName, subject, algorithm, version)
-  if (permanent && deks.some((d) => !d.deleted)) throw keyNotSoftDeleted(subject)
-  assertDeksWritable(core, subject)
+export function deleteDeks(core: RegistryCore, tx: StoreTx, sel: DekSelector, permanent: boolean): void {
+  const { deks } = dekTargets(tx, sel)
+  if (permanent && deks.some((d) => !d.deleted)) throw keyNotSoftDeleted(sel.subject)
+  assertDeksWritable(core, sel.subject)
   const now = core.deps.now()
   for (const d of deks) {
     if (permanent) tx.putDek(d, null)
@@ -422,17 +407,10 @@ export function deleteDeks(
 }
 
 /** `POST /keks/{name}/deks/{subject}[/versions/{version}]/undelete`: needs a live KEK (40472). */
-export function undeleteDeks(
-  core: RegistryCore,
-  tx: StoreTx,
-  kekName: string,
-  subject: string,
-  algorithm: string | undefined,
-  version: VersionSpec | undefined,
-): void {
-  const { kek, deks } = dekTargets(tx, kekName, subject, algorithm, version)
-  if (kek.deleted) throw keySoftDeleted(kekName)
-  assertDeksWritable(core, subject)
+export function undeleteDeks(core: RegistryCore, tx: StoreTx, sel: DekSelector): void {
+  const { kek, deks } = dekTargets(tx, sel)
+  if (kek.deleted) throw keySoftDeleted(sel.kekName)
+  assertDeksWritable(core, sel.subject)
   const now = core.deps.now()
   for (const d of deks) if (d.deleted) tx.putDek(d, { ...d, deleted: false, ts: now })
 }

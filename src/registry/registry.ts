@@ -198,7 +198,6 @@ export interface EncryptionKeys {
   updateKek(name: string, req: keys.UpdateKekRequest): Promise<KekRecord>
   deleteKek(name: string, permanent: boolean): Promise<void>
   undeleteKek(name: string): Promise<void>
-  testKek(name: string): never
   dekSubjects(kekName: string, deleted: boolean): string[]
   dekVersions(kekName: string, subject: string, algorithm: string | undefined, deleted: boolean): number[]
   getDek(
@@ -209,20 +208,8 @@ export interface EncryptionKeys {
     deleted: boolean,
   ): DekRecord
   createDek(kekName: string, req: keys.CreateDekRequest): Promise<DekRecord>
-  /** Every version of the subject's DEK when `version` is undefined. */
-  deleteDeks(
-    kekName: string,
-    subject: string,
-    algorithm: string | undefined,
-    version: VersionSpec | undefined,
-    permanent: boolean,
-  ): Promise<void>
-  undeleteDeks(
-    kekName: string,
-    subject: string,
-    algorithm: string | undefined,
-    version: VersionSpec | undefined,
-  ): Promise<void>
+  deleteDeks(sel: keys.DekSelector, permanent: boolean): Promise<void>
+  undeleteDeks(sel: keys.DekSelector): Promise<void>
 }
 
 /**
@@ -309,17 +296,14 @@ export function createRegistry({
       updateKek: (name, req) => write((core, tx) => keys.updateKek(core, tx, name, req)),
       deleteKek: (name, permanent) => write((core, tx) => keys.deleteKek(core, tx, name, permanent)),
       undeleteKek: (name) => write((core, tx) => keys.undeleteKek(core, tx, name)),
-      testKek: (name) => keys.testKek(store, name),
       dekSubjects: (kekName, deleted) => keys.dekSubjects(store, kekName, deleted),
       dekVersions: (kekName, subject, algorithm, deleted) =>
         keys.dekVersions(store, kekName, subject, algorithm, deleted),
       getDek: (kekName, subject, version, algorithm, deleted) =>
         keys.getDek(store, kekName, subject, version, algorithm, deleted),
       createDek: (kekName, req) => write((core, tx) => keys.createDek(core, tx, kekName, req)),
-      deleteDeks: (kekName, subject, algorithm, version, permanent) =>
-        write((core, tx) => keys.deleteDeks(core, tx, kekName, subject, algorithm, version, permanent)),
-      undeleteDeks: (kekName, subject, algorithm, version) =>
-        write((core, tx) => keys.undeleteDeks(core, tx, kekName, subject, algorithm, version)),
+      deleteDeks: (sel, permanent) => write((core, tx) => keys.deleteDeks(core, tx, sel, permanent)),
+      undeleteDeks: (sel) => write((core, tx) => keys.undeleteDeks(core, tx, sel)),
     },
   }
 }

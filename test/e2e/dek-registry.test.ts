@@ -162,6 +162,15 @@ describe('KEKs over raw HTTP', () => {
     ])
   })
 
+  it('refuses keys in a named context rather than mixing them with the default one', async () => {
+    const res = await call('POST', `${KEKS}?context=.staging`, kek('ctx_kek'))
+    expect(res.status).toBe(422)
+    expect(res.body).toMatchObject({ error_code: 42271 })
+    expect((await call('GET', `${KEKS}/ctx_kek?deleted=true`)).body).toMatchObject({ error_code: 40470 })
+    expect((await call('GET', `${KEKS}/client_kek?context=.staging`)).body).toMatchObject({ error_code: 42271 })
+    expect((await call('GET', `${KEKS}/client_kek?context=.`)).status).toBe(200)
+  })
+
   it('normalizes the cloud KMS types as Confluent does', async () => {
     const res = await call('POST', KEKS, kek('normalized', { kmsType: 'AWS' }))
     expect(res.body).toMatchObject({ kmsType: 'aws-kms' })
@@ -183,8 +192,6 @@ describe('KEKs over raw HTTP', () => {
     expect((res.body as { message: string }).message).toMatch(/shared/)
     await call('POST', KEKS, kek('notshared'))
     expect((await call('PUT', `${KEKS}/notshared`, { shared: true })).body).toMatchObject({ error_code: 42271 })
-    expect((await call('POST', `${KEKS}/notshared/test`)).body).toMatchObject({ error_code: 42271 })
-    expect((await call('POST', `${KEKS}/missing/test`)).body).toMatchObject({ error_code: 40470 })
   })
 
   it('validates names, required fields and types', async () => {

@@ -105,7 +105,6 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'PUT /dek-registry/v1/keks/:name': { need: { kind: 'global', access: 'admin' } },
   'DELETE /dek-registry/v1/keks/:name': { need: { kind: 'global', access: 'admin' } },
   'POST /dek-registry/v1/keks/:name/undelete': { need: { kind: 'global', access: 'admin' } },
-  'POST /dek-registry/v1/keks/:name/test': SIGNED_IN,
   'GET /dek-registry/v1/keks/:name/deks': { need: { kind: 'authenticated' }, listSubject: itself },
   'POST /dek-registry/v1/keks/:name/deks': { need: { kind: 'bodySubject', access: 'write' } },
   'POST /dek-registry/v1/keks/:name/deks/:subject': subject('write'),

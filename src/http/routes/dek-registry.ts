@@ -96,6 +96,15 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
   const keys = registry.encryptionKeys
   const base = DEK_REGISTRY_BASE
 
+  // Newer clients may name a context for their keys; this registry keeps them in the default
+  // context only, and refuses another rather than mixing keys of different contexts.
+  app.addHook('preHandler', async (req) => {
+    const context = str(req.query as Query, 'context')
+    if (context !== undefined && context !== '' && context !== '.' && context !== ':.:') {
+      throw invalidKey('context', `'${context}': KEKs and DEKs live in the default context only`)
+    }
+  })
+
   app.get<{ Querystring: Query }>(base, async (req) => {
     const subjectPrefixes = ([] as string[]).concat(req.query.subjectPrefix ?? [])
     return page(
@@ -145,8 +154,6 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
     return reply.code(204).send()
   })
 
-  app.post<Kek>(`${base}/:name/test`, async (req) => keys.testKek(req.params.name))
-
   app.get<Kek>(`${base}/:name/deks`, async (req) =>
     page(keys.dekSubjects(req.params.name, bool(req.query, 'deleted')), req.query),
   )
@@ -168,19 +175,21 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
     dekDto(keys.getDek(req.params.name, req.params.subject, 1, algorithmParam(req.query), bool(req.query, 'deleted'))),
   )
 
+  /** The DEK versions a delete or undelete names: all, or the one in the path. */
+  const selected = (req: { params: { name: string; subject: string; version?: string }; query: Query }) => ({
+    kekName: req.params.name,
+    subject: req.params.subject,
+    algorithm: algorithmParam(req.query),
+    version: req.params.version === undefined ? undefined : parseVersion(req.params.version),
+  })
+
   app.delete<Dek>(`${base}/:name/deks/:subject`, async (req, reply) => {
-    await keys.deleteDeks(
-      req.params.name,
-      req.params.subject,
-      algorithmParam(req.query),
-      undefined,
-      bool(req.query, 'permanent'),
-    )
+    await keys.deleteDeks(selected(req), bool(req.query, 'permanent'))
     return reply.code(204).send()
   })
 
   app.post<Dek>(`${base}/:name/deks/:subject/undelete`, async (req, reply) => {
-    await keys.undeleteDeks(req.params.name, req.params.subject, algorithmParam(req.query), undefined)
+    await keys.undeleteDeks(selected(req))
     return reply.code(204).send()
   })
 
@@ -204,23 +213,12 @@ export const dekRegistryRoutes: FastifyPluginAsync<{ registry: Registry }> = asy
   )
 
   app.delete<DekVersion>(`${base}/:name/deks/:subject/versions/:version`, async (req, reply) => {
-    await keys.deleteDeks(
-      req.params.name,
-      req.params.subject,
-      algorithmParam(req.query),
-      parseVersion(req.params.version),
-      bool(req.query, 'permanent'),
-    )
+    await keys.deleteDeks(selected(req), bool(req.query, 'permanent'))
     return reply.code(204).send()
   })
 
   app.post<DekVersion>(`${base}/:name/deks/:subject/versions/:version/undelete`, async (req, reply) => {
-    await keys.undeleteDeks(
-      req.params.name,
-      req.params.subject,
-      algorithmParam(req.query),
-      parseVersion(req.params.version),
-    )
+    await keys.undeleteDeks(selected(req))
     return reply.code(204).send()
   })
 }
