@@ -32,7 +32,7 @@ import { encryptionExecutors } from '../../src/serde/rules/encryption/executor.j
 import type { RuleSet } from '../../src/serde/rules/model.js'
 import { createRuleEngine } from '../../src/serde/rules/runtime.js'
 import { CARD, encryptRule, PERSON_AVRO, PERSON_JSON, SECRET, SSN } from './encryption-fixtures.js'
-import { serverAndClients } from './fixtures.js'
+import { rejection, serverAndClients } from './fixtures.js'
 
 const DAY = 24 * 60 * 60 * 1000
 
@@ -73,15 +73,6 @@ function confluentSerdes<S, D>(
       ruleRegistry,
     ),
     de: new De(client, SerdeType.VALUE, conf, ruleRegistry),
-  }
-}
-
-async function rejection(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-    return undefined
-  } catch (err) {
-    return (err as Error).message
   }
 }
 

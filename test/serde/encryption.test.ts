@@ -14,7 +14,7 @@ import type { KmsDriver } from '../../src/serde/rules/encryption/kms.js'
 import type { Metadata, RuleSet } from '../../src/serde/rules/model.js'
 import { createRuleEngine } from '../../src/serde/rules/runtime.js'
 import { CARD, encryptRule, PERSON_AVRO, SECRET, SSN } from './encryption-fixtures.js'
-import { serverAndClients } from './fixtures.js'
+import { rejection, serverAndClients } from './fixtures.js'
 
 const person = { name: 'Ada', ssn: SSN, card: CARD, nick: null, age: 36 }
 
@@ -40,15 +40,6 @@ function counting(inner: DekRegistry): DekRegistry & { calls: number } {
     },
   }
   return c
-}
-
-async function rejection(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-    return undefined
-  } catch (err) {
-    return (err as Error).message
-  }
 }
 
 describe('the ENCRYPT executor on the real DEK registry', () => {
