@@ -93,6 +93,24 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
     LocalKmsDriver.register()
   })
 
+  /** Confluent's Protobuf serdes on a subject's latest version (its descriptor as the registry serves it). */
+  const confluentProtobuf = async (topic: string) => {
+    const latest = (await (
+      await fetch(`${ctx.server.url}/subjects/${topic}-value/versions/latest?format=serialized`)
+    ).json()) as { schema: string }
+    const files = createFileRegistry(
+      fromBinary(FileDescriptorProtoSchema, Buffer.from(latest.schema, 'base64')),
+      (name) => {
+        if (name === 'confluent/meta.proto') return file_confluent_meta
+        throw new Error(`unexpected import ${name}`)
+      },
+    )
+    const serdes = confluentSerdes(ctx.confluent, ProtobufSerializer, ProtobufDeserializer, SECRET, {
+      registry: createMutableRegistry(files),
+    })
+    return { ...serdes, message: (name: string, value: object) => create(files.getMessage(name)!, value as never) }
+  }
+
   const register = (subject: string, schemaType: string, schema: string, ruleSet: RuleSet) =>
     ctx.confluent.register(subject, { schemaType, schema, ruleSet } as never)
 
@@ -158,27 +176,11 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
       const mine = (await protobufSerializer(ctx.ours, { useLatestVersion: true, rules }).serialize(topic, person))!
       expect(contains(mine, SSN) || contains(mine, CARD)).toBe(false)
 
-      const latest = (await (
-        await fetch(`${ctx.server.url}/subjects/${topic}-value/versions/latest?format=serialized`)
-      ).json()) as { schema: string }
-      const files = createFileRegistry(
-        fromBinary(FileDescriptorProtoSchema, Buffer.from(latest.schema, 'base64')),
-        (name) => {
-          if (name === 'confluent/meta.proto') return file_confluent_meta
-          throw new Error(`unexpected import ${name}`)
-        },
-      )
-      const { ser: theirSer, de: theirDe } = confluentSerdes(
-        ctx.confluent,
-        ProtobufSerializer,
-        ProtobufDeserializer,
-        SECRET,
-        { registry: createMutableRegistry(files) },
-      )
+      const { ser: theirSer, de: theirDe, message } = await confluentProtobuf(topic)
       const fromMine = await theirDe.deserialize(topic, mine)
       expect(fromMine).toMatchObject({ name: 'Ada', ssn: SSN, age: 36 })
       expect(Buffer.from(fromMine.card).equals(CARD)).toBe(true)
-      const theirs = await theirSer.serialize(topic, create(files.getMessage('acme.Person')!, { ...person } as never))
+      const theirs = await theirSer.serialize(topic, message('acme.Person', { ...person }))
       expect(contains(theirs, SSN)).toBe(false)
       const back = (await protobufDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)) as typeof person
       expect(back).toEqual(person)
@@ -257,6 +259,32 @@ describe('field-level encryption against @confluentinc/schemaregistry', () => {
     const theirs = await confluent.ser.serialize(topic, { ...person, card: Buffer.from(CARD) })
     expect(contains(theirs, 'Ada Lovelace')).toBe(false)
     expect(await avroDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)).toEqual(person)
+  })
+
+  it('encrypts a Protobuf payload after its message indexes, with the bytes Confluent writes (SIV)', async () => {
+    const topic = 'sealed-proto'
+    const schema = PERSON_PROTO.replace('message Person {', 'message Other {\n  string x = 1;\n}\n\nmessage Person {')
+    await register(`${topic}-value`, 'PROTOBUF', schema, {
+      encodingRules: [
+        {
+          ...encryptRule('kek-payload-proto', { 'encrypt.dek.algorithm': 'AES256_SIV' }),
+          type: 'ENCRYPT_PAYLOAD',
+          tags: [],
+        },
+      ],
+    })
+    const person = { name: 'Ada Lovelace', ssn: SSN, card: CARD, age: 36 }
+    const rules = await ours()
+    const ser = protobufSerializer(ctx.ours, { useLatestVersion: true, messageType: 'acme.Person', rules })
+    const mine = (await ser.serialize(topic, person))!
+    expect(mine.subarray(5, 7).toString('hex')).toBe('0202')
+    expect(contains(mine, 'Ada Lovelace') || contains(mine, SSN)).toBe(false)
+    const { ser: theirSer, de: theirDe, message } = await confluentProtobuf(topic)
+    const theirs = await theirSer.serialize(topic, message('acme.Person', { ...person }))
+    expect(theirs.toString('hex')).toBe(mine.toString('hex'))
+    const fromMine = await theirDe.deserialize(topic, mine)
+    expect(fromMine).toMatchObject({ name: 'Ada Lovelace', ssn: SSN, age: 36 })
+    expect(await protobufDeserializer(ctx.ours, { rules }).deserialize(topic, theirs)).toEqual(person)
   })
 
   it('registers the KEK and one DEK when several producers start at once', async () => {
