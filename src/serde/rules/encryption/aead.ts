@@ -9,7 +9,15 @@
  * A cipher holds its key objects (for SIV an open AES-ECB context and the S2V state of the empty
  * associated data), so a message costs the cipher work only.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+  randomFillSync,
+  timingSafeEqual,
+} from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 
 /** The DEK algorithms of Confluent's `encrypt.dek.algorithm`. */
@@ -95,6 +103,24 @@ export function aeadFor(algorithm: DekAlgorithm, keyMaterial: Uint8Array): Aead 
 const GCM_IV = 12
 const GCM_TAG = 16
 
+/**
+ * Random IVs drawn from a pool refilled 4 KiB of CSPRNG output at a time: one call to the random
+ * source per ~340 messages instead of one each (it was a fifth of a message's cost). Each IV is
+ * handed out once and copied into its ciphertext before the pool is refilled.
+ */
+const ivPool = Buffer.alloc(GCM_IV * 341)
+let ivAt = ivPool.length
+
+function nextIv(): Buffer {
+  if (ivAt + GCM_IV > ivPool.length) {
+    randomFillSync(ivPool)
+    ivAt = 0
+  }
+  const iv = ivPool.subarray(ivAt, ivAt + GCM_IV)
+  ivAt += GCM_IV
+  return iv
+}
+
 export class AesGcm implements Aead {
   readonly #key: KeyObject
   readonly #name: string
@@ -107,7 +133,7 @@ export class AesGcm implements Aead {
   }
 
   encrypt(plaintext: Uint8Array): Buffer {
-    const iv = randomBytes(GCM_IV)
+    const iv = nextIv()
     const c = createCipheriv(this.#name as 'aes-256-gcm', this.#key, iv, { authTagLength: GCM_TAG })
     const body = c.update(plaintext)
     c.final()
