@@ -73,6 +73,7 @@ interface DekEntry {
  */
 export class FieldEncryption {
   readonly #registry: DekRegistry
+  readonly #ownClient: DekRegistryClient | undefined
   readonly #config: Readonly<Record<string, string>>
   readonly #drivers: ReadonlyMap<string, KmsDriver> | undefined
   readonly #now: () => number
@@ -83,10 +84,16 @@ export class FieldEncryption {
   readonly #kms = new Map<string, Promise<KmsClient>>()
 
   constructor(options: EncryptionOptions) {
-    this.#registry = 'getDek' in options.dekRegistry ? options.dekRegistry : new DekRegistryClient(options.dekRegistry)
+    this.#ownClient = 'getDek' in options.dekRegistry ? undefined : new DekRegistryClient(options.dekRegistry)
+    this.#registry = this.#ownClient ?? (options.dekRegistry as DekRegistry)
     this.#config = options.config ?? {}
     this.#drivers = options.kmsDrivers === undefined ? undefined : new Map(options.kmsDrivers.map((d) => [d.type, d]))
     this.#now = options.now ?? Date.now
+  }
+
+  /** Closes the kept-alive sockets of the DEK registry client it made (not of one it was given). */
+  close(): void {
+    this.#ownClient?.close()
   }
 
   /** The `ENCRYPT` executor: a field transform on the fields the rule's tags select. */
