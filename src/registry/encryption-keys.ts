@@ -43,6 +43,22 @@ export const KEY_LIMITS = {
   encryptedKeyMaterial: 8192,
 } as const
 
+/**
+ * `kmsProps` keys that carry KMS credentials in Confluent's KMS drivers (a Vault token or AppRole
+ * secret, an AWS secret key, an Azure client secret, a GCP private key, the local KMS secret).
+ * This registry never calls a KMS, so it never needs them: a KEK carrying one is refused, and
+ * one is never answered (Confluent's server also leaves them out of its answers).
+ */
+export const SECRET_KMS_PROPS: ReadonlySet<string> = new Set([
+  'token.id',
+  'approle.secret.id',
+  'ssl.keystore.password',
+  'secret.access.key',
+  'client.secret',
+  'private.key',
+  'secret',
+])
+
 /** Most KEKs and DEKs stored together, unless configured otherwise. */
 export const DEFAULT_MAX_ENCRYPTION_KEYS = 10_000
 
@@ -123,6 +139,13 @@ function limited(field: string, value: string, max: number): string {
 function kmsProps(raw: Readonly<Record<string, string>> | undefined | null): Record<string, string> {
   const entries = Object.entries(raw ?? {})
   if (entries.length > KEY_LIMITS.kmsProps) throw invalidKey('kmsProps', `at most ${KEY_LIMITS.kmsProps} entries`)
+  const secret = entries.find(([k]) => SECRET_KMS_PROPS.has(k))
+  if (secret) {
+    throw invalidKey(
+      `kmsProps.${secret[0]}`,
+      'KMS credentials are not stored here: this registry never calls the KMS; give them to the clients that do',
+    )
+  }
   // fromEntries defines own properties, so a key such as `__proto__` is kept as data.
   return Object.fromEntries(
     entries

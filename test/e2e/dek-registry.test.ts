@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DekRegistryClient } from '@confluentinc/schemaregistry'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildApp } from '../../src/http/app.js'
+import { createRegistry } from '../../src/registry/registry.js'
+import { MemoryStore } from '../../src/store/memory/memory-store.js'
 import { startServer, type TestServer } from '../support/server.js'
 
 const JSON_TYPE = 'application/vnd.schemaregistry.v1+json'
@@ -169,6 +172,20 @@ describe('KEKs over raw HTTP', () => {
     expect((await call('GET', `${KEKS}/ctx_kek?deleted=true`)).body).toMatchObject({ error_code: 40470 })
     expect((await call('GET', `${KEKS}/client_kek?context=.staging`)).body).toMatchObject({ error_code: 42271 })
     expect((await call('GET', `${KEKS}/client_kek?context=.`)).status).toBe(200)
+  })
+
+  it('refuses KMS credentials in kmsProps (42271): the registry never calls the KMS', async () => {
+    for (const key of ['token.id', 'secret.access.key', 'client.secret', 'private.key', 'secret']) {
+      const res = await call('POST', KEKS, kek('with_secret', { kmsProps: { region: 'eu', [key]: 'hush' } }))
+      expect(res.status, key).toBe(422)
+      expect(res.body).toMatchObject({ error_code: 42271 })
+      expect((res.body as { message: string }).message).toContain(`kmsProps.${key}`)
+    }
+    expect((await call('GET', `${KEKS}/with_secret?deleted=true`)).body).toMatchObject({ error_code: 40470 })
+    await call('POST', KEKS, kek('no_secret'))
+    const put = await call('PUT', `${KEKS}/no_secret`, { kmsProps: { 'approle.secret.id': 'hush' } })
+    expect(put.body).toMatchObject({ error_code: 42271 })
+    expect((await call('GET', `${KEKS}/no_secret`)).body).toMatchObject({ kmsProps: {} })
   })
 
   it('normalizes the cloud KMS types as Confluent does', async () => {
@@ -394,6 +411,31 @@ describe('the key limit', () => {
       })
     } finally {
       await limited.close()
+    }
+  })
+})
+
+describe('KMS credentials already in a store', () => {
+  it('are never answered', async () => {
+    const store = new MemoryStore()
+    await store.transaction((tx) =>
+      tx.putKek('legacy', {
+        name: 'legacy',
+        kmsType: 'hcvault',
+        kmsKeyId: 'http://vault/transit/keys/k',
+        kmsProps: { 'token.id': 'hush', namespace: 'ns' },
+        shared: false,
+        deleted: false,
+        ts: 1,
+      }),
+    )
+    const app = await buildApp({ registry: createRegistry({ store }) })
+    try {
+      const res = await app.inject({ method: 'GET', url: `${KEKS}/legacy` })
+      expect(res.json()).toMatchObject({ name: 'legacy', kmsProps: { namespace: 'ns' } })
+      expect(res.body).not.toContain('hush')
+    } finally {
+      await app.close()
     }
   })
 })

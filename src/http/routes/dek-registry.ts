@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { DEK_ALGORITHMS, type CreateDekRequest } from '../../registry/encryption-keys.js'
+import { DEK_ALGORITHMS, SECRET_KMS_PROPS, type CreateDekRequest } from '../../registry/encryption-keys.js'
 import { badRequest, invalidKey, RegistryError } from '../../registry/errors.js'
 import { parseVersion } from '../../registry/reads.js'
 import type { Registry } from '../../registry/registry.js'
@@ -13,13 +13,13 @@ type Kek = { Params: { name: string }; Querystring: Query }
 type Dek = { Params: { name: string; subject: string }; Querystring: Query }
 type DekVersion = { Params: { name: string; subject: string; version: string }; Querystring: Query }
 
-/** Confluent's `Kek` entity. */
+/** Confluent's `Kek` entity; KMS credentials never leave, whatever the store holds. */
 export function kekDto(k: KekRecord) {
   return {
     name: k.name,
     kmsType: k.kmsType,
     kmsKeyId: k.kmsKeyId,
-    kmsProps: k.kmsProps,
+    kmsProps: Object.fromEntries(Object.entries(k.kmsProps).filter(([key]) => !SECRET_KMS_PROPS.has(key))),
     ...(k.doc !== undefined ? { doc: k.doc } : {}),
     shared: k.shared,
     ts: k.ts,
