@@ -5,20 +5,23 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../optio
 import { progress } from '../progress.js'
 import { enc, SchemaRegistryError, RegistryCalls } from '../registry-calls.js'
 import { CONCURRENCY_HELP, inParallel, TRANSFER_CONCURRENCY, transferConcurrency } from './in-parallel.js'
+import { type KeyCounts, loadKeys } from './keys.js'
 
 export const IMPORT_HELP = `Usage: registrum import PATH [options]
 
 Loads an export (a JSON-lines file or directory written by 'registrum export') into a registry,
 keeping every id and version: the registry is put in IMPORT mode, versions are registered with
-their ids in an order that satisfies references, soft deletes are restored, then configs and
-modes, and the registry returns to its exported global mode (READWRITE unless it was otherwise).
+their ids in an order that satisfies references, soft deletes are restored, the DEK registry's
+KEKs and wrapped DEKs are created in their exported state, then configs and modes, and the
+registry returns to its exported global mode (READWRITE unless it was otherwise).
 Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target. Keeps
 ${TRANSFER_CONCURRENCY} requests in flight (a version only after the versions it references),
 so the registry can write them in batches.
-Running it again is harmless: versions already imported with the same id and schema are left
-alone; one the registry holds with another id or schema is refused. A
-version the registry refuses is reported and the rest go on; a registry that fails (5xx) or
-cannot be reached stops the import, naming the version it was writing.
+Running it again is harmless: versions already imported with the same id and schema, and keys
+already there with the same content, are left alone; a version the registry holds with another
+id or schema is refused. A version the registry refuses is reported and the rest go on; a
+registry that fails (5xx) or cannot be reached stops the import, naming the version it was
+writing.
 
 Options:
 ${CONCURRENCY_HELP}
@@ -46,6 +49,8 @@ export interface ImportCounts {
   skipped: number
   /** Versions refused, each with the reason. */
   readonly refused: string[]
+  /** The DEK registry's KEKs and DEKs (refusals are also in `refused`). */
+  keys?: KeyCounts
 }
 
 /**
@@ -125,6 +130,10 @@ export async function loadDump(
       },
       (s) => referrers.get(s) ?? [],
     )
+    if (dump.keks?.length || dump.deks?.length) {
+      counts.keys = await loadKeys(rest, dump.keks ?? [], dump.deks ?? [])
+      refused.push(...counts.keys.refused)
+    }
     for (const c of dump.configs) {
       const { compatibilityLevel, ...rest_ } = c.config
       const body = Object.fromEntries(
@@ -237,10 +246,11 @@ export async function importCommand(argv: string[]): Promise<number> {
   const concurrency = transferConcurrency(values.concurrency)
   const rest = new RegistryCalls(requireConnection(values, process.env, 'import'), { maxSockets: concurrency })
   const dump = readDump(positionals[0]!)
-  const report = ({ imported, skipped, refused }: ImportCounts, end: string) => {
+  const report = ({ imported, skipped, refused, keys }: ImportCounts, end: string) => {
     for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
+    const failedVersions = refused.length - (keys?.refused.length ?? 0)
     process.stderr.write(
-      `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${refused.length} failed${end}\n`,
+      `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${failedVersions} failed${end}\n`,
     )
   }
   let counts: ImportCounts
@@ -251,6 +261,10 @@ export async function importCommand(argv: string[]): Promise<number> {
     if (e instanceof ImportStopped) report(e.counts, ' before the import stopped; running it again skips what is in')
     throw e
   }
-  report(counts, `; ${dump.configs.length} configs, ${dump.modes.length} modes`)
+  const { keys } = counts
+  const keyLine = keys
+    ? `; ${(dump.keks?.length ?? 0) + (dump.deks?.length ?? 0)} keys: ${keys.imported} imported, ${keys.skipped} skipped, ${keys.refused.length} failed`
+    : ''
+  report(counts, `; ${dump.configs.length} configs, ${dump.modes.length} modes${keyLine}`)
   return counts.refused.length > 0 ? EXIT.FAILED : EXIT.OK
 }
