@@ -340,3 +340,78 @@ describe('avro longs beyond 2^52', () => {
     }
   })
 })
+
+describe('avro encoder buffers', () => {
+  const pair = {
+    type: 'record',
+    name: 'Pair',
+    fields: [
+      { name: 'first', type: 'string' },
+      { name: 'second', type: 'string' },
+    ],
+  }
+
+  it('writes a value whose getter encodes another value with the same encoder, each message intact', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: pair }).encoderFor('t')
+    const de = avroDeserializer(client)
+    let inner: Buffer | undefined
+    const outer = enc({
+      first: 'outer-first',
+      // Read after `first` is written: the nested message must not overwrite the outer one's bytes.
+      get second() {
+        inner = enc({ first: 'inner-first', second: 'inner-second' })
+        return 'outer-second'
+      },
+    })
+    await de.load(outer)
+    expect(de.deserializeSync('t', outer)).toEqual({ first: 'outer-first', second: 'outer-second' })
+    expect(de.deserializeSync('t', inner!)).toEqual({ first: 'inner-first', second: 'inner-second' })
+    // The encoder's own buffer is free again afterwards.
+    expect(de.deserializeSync('t', enc({ first: 'a', second: 'b' }))).toEqual({ first: 'a', second: 'b' })
+  })
+
+  it('grows its buffer for a large message and keeps writing small ones after it', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: pair }).encoderFor('t')
+    const de = avroDeserializer(client)
+    const big = { first: 'x'.repeat(5000), second: 'é'.repeat(3000) }
+    const bytes = enc(big)
+    await de.load(bytes)
+    expect(de.deserializeSync('t', bytes)).toEqual(big)
+    for (const v of [{ first: '', second: '' }, { first: 'a'.repeat(70), second: 'b' }, big]) {
+      expect(de.deserializeSync('t', enc(v))).toEqual(v)
+    }
+  })
+
+  it('refuses a value that grows between the two writes a large message takes', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: pair }).encoderFor('t')
+    let reads = 0
+    const value = {
+      first: 'a',
+      get second() {
+        reads++
+        return 'y'.repeat(reads === 1 ? 3000 : 20_000)
+      },
+    }
+    expect(() => enc(value)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE', message: expect.stringContaining('changed while') }),
+    )
+  })
+
+  it('decodes a valid payload after one that failed to decode', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: tick }).encoderFor('t')
+    const de = avroDeserializer(client)
+    const bytes = enc({ event_time: 2 ** 52 + 1, ticker: 'ACME', price: 2 })
+    await de.load(bytes)
+    expect(() => de.deserializeSync('t', bytes.subarray(0, bytes.length - 3))).toThrowError(
+      expect.objectContaining({ code: 'TRUNCATED' }),
+    )
+    // A long beyond 2^53 - 1: the decoder throws from inside the datum.
+    const wide = Buffer.concat([bytes.subarray(0, 5), Buffer.from('ffffffffffffffff7f', 'hex'), bytes.subarray(13)])
+    expect(() => de.deserializeSync('t', wide)).toThrowError(expect.objectContaining({ code: 'INVALID_PAYLOAD' }))
+    expect(de.deserializeSync('t', bytes)).toEqual({ event_time: 2 ** 52 + 1, ticker: 'ACME', price: 2 })
+  })
+})
