@@ -165,6 +165,29 @@ describe('avro serde', () => {
     expect(de.deserializeSync('t', enc('y'))).toBe('y')
   })
 
+  it('decodes payloads of several ids synchronously in any order, and refuses an id with rules', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ints = (await avroSerializer(client, { schema: '"int"' }).serialize('a', 5))!
+    const strings = (await avroSerializer(client, { schema: '"string"' }).serialize('b', 'x'))!
+    const ruled = await client.register('c-value', {
+      schema: '"string"',
+      schemaType: 'AVRO',
+      ruleSet: {
+        domainRules: [{ name: 'nonEmpty', kind: 'CONDITION', mode: 'READ', type: 'CEL', expr: "message != ''" }],
+      },
+    })
+    const withRules = Buffer.concat([Buffer.from([0, 0, 0, 0, ruled]), strings.subarray(5)])
+    const de = avroDeserializer(client)
+    for (const p of [ints, strings, withRules]) await de.load(p)
+    for (let i = 0; i < 3; i++) {
+      expect(de.deserializeSync('a', ints)).toBe(5)
+      expect(de.deserializeSync('b', strings)).toBe('x')
+      expect(de.deserializeSync('b', strings)).toBe('x')
+      expect(() => de.deserializeSync('c', withRules)).toThrowError(expect.objectContaining({ code: 'ASYNC_ONLY' }))
+    }
+    expect(await de.deserialize('c', withRules)).toBe('x')
+  })
+
   it('shares one registry call among concurrent first reads of an id', async () => {
     const client = new InMemorySchemaRegistryClient()
     const bytes = (await avroSerializer(client, { schema: '"int"' }).serialize('t', 5))!
