@@ -1,5 +1,8 @@
+import protobuf from 'protobufjs'
 import { describe, expect, it } from 'vitest'
+import { parseProtobuf } from '../formats/protobuf/parse.js'
 import { InMemorySchemaRegistryClient } from './memory-client.js'
+import { ProtobufMapping } from './protobuf-mapping.js'
 import { protobufDeserializer, protobufSerializer } from './protobuf.js'
 
 const proto = `syntax = "proto3";
@@ -279,5 +282,77 @@ describe('protobuf values protobufjs alone writes wrongly', () => {
     expect(Object.keys(back.doc)).toEqual(['__proto__', 'b'])
     expect(Object.getPrototypeOf(back.doc)).toBe(Object.prototype)
     expect(back.v).toBeNull()
+  })
+})
+
+describe('protobuf decoding straight into plain objects', () => {
+  const flat = `syntax = "proto3";
+package acme;
+enum Kind { NONE = 0; BIG = 1; }
+message Flat {
+  int32 id = 1;
+  int64 total = 2;
+  uint64 count = 3;
+  bytes blob = 4;
+  Kind kind = 5;
+  repeated string names = 6;
+  repeated sint64 deltas = 7;
+  map<int64, string> labels = 8;
+  double ratio = 9;
+  bool done = 10;
+  string note_text = 11;
+}
+message WithPresence {
+  int32 id = 1;
+  optional string note = 2;
+  Flat inner = 3;
+}
+`
+  const mapped = (fieldNames: 'proto' | 'json', int64: 'number' | 'bigint' | 'string', name: string) => {
+    const type = parseProtobuf(flat, [], 'new').lookupMessage(name)!
+    return { type, mapping: new ProtobufMapping({ int64, unknownFields: 'reject', fieldNames }, 'test') }
+  }
+
+  it('gives the object fromWire gives of protobufjs message: same keys, order, values and prototype', () => {
+    const values = [
+      {},
+      { id: 7, total: -5, count: 9, blob: Buffer.from('ab'), kind: 'BIG', names: ['a', 'b'], deltas: [-1, 2] },
+      { labels: { '-3': 'x', 12: 'y' }, ratio: 0.5, done: true, note_text: 'n', total: 2 ** 53 - 1 },
+    ]
+    for (const int64 of ['number', 'bigint', 'string'] as const) {
+      const { type, mapping } = mapped('proto', int64, 'acme.Flat')
+      const plain = mapping.plainDecode(type)!
+      expect(plain).toBeDefined()
+      for (const v of values) {
+        const bytes = type.encode(mapping.toWire(type)(v, '$') as object).finish()
+        const before = mapping.fromWire(type)(type.decode(bytes), '')
+        const reader = protobuf.Reader.create(bytes)
+        const after = plain.finish(plain.decode(reader), '') as object
+        expect(after).toStrictEqual(before)
+        expect(Object.keys(after)).toEqual(Object.keys(before as object))
+        expect(Object.getPrototypeOf(after)).toBe(Object.prototype)
+      }
+    }
+  })
+
+  it('leaves messages with presence fields, or JSON names that differ, to fromWire', () => {
+    const withPresence = mapped('proto', 'number', 'acme.WithPresence')
+    expect(withPresence.mapping.plainDecode(withPresence.type)).toBeUndefined()
+    const json = mapped('json', 'number', 'acme.Flat')
+    expect(json.mapping.plainDecode(json.type)).toBeUndefined()
+  })
+
+  it('reads a payload after one that failed to decode, with the deserializer', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const bytes = (await protobufSerializer(client, { schema: flat }).serialize('t', { id: 3, note_text: 'hello' }))!
+    const de = protobufDeserializer(client)
+    await de.load(bytes)
+    expect(() => de.deserializeSync('t', bytes.subarray(0, bytes.length - 2))).toThrowError(
+      expect.objectContaining({ code: 'TRUNCATED' }),
+    )
+    // A total beyond 2^53 - 1 decodes and then fails the int64: 'number' conversion.
+    const wide = Buffer.concat([bytes, Buffer.from('10ffffffffffffffff7f', 'hex')])
+    expect(() => de.deserializeSync('t', wide)).toThrowError(expect.objectContaining({ code: 'INVALID_PAYLOAD' }))
+    expect(de.deserializeSync('t', bytes)).toMatchObject({ id: 3, note_text: 'hello', total: 0, names: [] })
   })
 })

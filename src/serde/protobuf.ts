@@ -63,6 +63,8 @@ export interface ProtobufDeserializerConfig extends DeserializerConfig, ValueTyp
   readonly toObject?: protobuf.IConversionOptions
 }
 
+const EMPTY = Buffer.alloc(0)
+
 /** The slice of protobufjs' Writer used to put the Confluent prefix in the message's own buffer. */
 interface RawWriter extends protobuf.Writer {
   _push?: (fn: (val: Uint8Array, buf: Uint8Array, pos: number) => void, len: number, val: Uint8Array) => protobuf.Writer
@@ -281,9 +283,12 @@ function protobufDecoder<T>(
   }
   const first = fixed ?? typeAt([0])
   const toObject = config.toObject
-  // Most payloads of a schema name one message: remember its reader.
+  // Most payloads of a schema name one message: remember how it reads.
   let lastType: protobuf.Type | undefined
-  let lastFrom: FromWire | undefined
+  let lastDecode: ((r: protobuf.Reader) => protobuf.Message | Record<string, unknown>) | undefined
+  let lastFinish: FromWire | undefined
+  // Decoding runs no code of the caller's: one reader serves every payload.
+  const reader = new CheckedReader(EMPTY) as protobuf.BufferReader & { buf: Buffer }
 
   /** The message the index list at `at` of `bytes` names, and where the list ends. */
   const indexed = (bytes: Uint8Array, at: number): { type: protobuf.Type; end: number } => {
@@ -318,13 +323,20 @@ function protobufDecoder<T>(
       type = indexed(header, header[0] === 0 ? HEADER_SIZE : GUID_HEADER_SIZE).type
       pos = start
     }
-    const reader = new CheckedReader(
-      Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength),
-    )
+    if (type !== lastType) {
+      const plain = toObject === undefined ? mapping.plainDecode(type) : undefined
+      const t = type
+      lastDecode = plain?.decode ?? ((r) => t.decode(r))
+      lastFinish = toObject !== undefined ? undefined : (plain?.finish ?? mapping.fromWire(type))
+      lastType = type
+    }
+    const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
+    reader.buf = bytes
     reader.pos = pos
-    let msg: protobuf.Message
+    reader.len = bytes.length
+    let msg: protobuf.Message | Record<string, unknown>
     try {
-      msg = type.decode(reader)
+      msg = lastDecode!(reader)
     } catch (cause) {
       const truncated = cause instanceof RangeError
       throw new SerdeError(
@@ -332,13 +344,12 @@ function protobufDecoder<T>(
         `Payload does not decode as ${type.fullName.slice(1)} (${what}): ${(cause as Error).message}`,
         { cause },
       )
+    } finally {
+      // The reader must not keep the payload alive.
+      reader.buf = EMPTY
     }
-    if (toObject !== undefined) return type.toObject(msg, toObject) as T
-    if (type !== lastType) {
-      lastFrom = mapping.fromWire(type)
-      lastType = type
-    }
-    return lastFrom!(msg, '') as T
+    if (lastFinish === undefined) return type.toObject(msg as protobuf.Message, toObject) as T
+    return lastFinish(msg, '') as T
   }
 }
 
