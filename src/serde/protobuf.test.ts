@@ -46,6 +46,23 @@ describe('protobuf serde', () => {
     expect(line!.toString('hex')).toBe('0000000001' + '040200' + '1002')
   })
 
+  it("writes protobufjs' own bytes after the prefix, for nested, repeated and large messages", async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).encoderFor('orders')
+    const type = parseProtobuf(proto, [], 'new').lookupMessage('acme.Order')!
+    const values = [
+      { id: 1 },
+      { id: -1, lines: [{ sku: 'a', qty: 2 }, {}, { sku: 'é'.repeat(40) }], tags: { k: 'v', '': '' } },
+      { id: 2 ** 31 - 1, lines: Array.from({ length: 300 }, (_, i) => ({ sku: 's'.repeat(i), qty: i })) },
+      { tags: { big: 'x'.repeat(70_000) } },
+    ]
+    for (const v of values) {
+      const bytes = enc(v)
+      expect(bytes.subarray(0, 7).toString('hex')).toBe('0000000001' + '0202')
+      expect(Buffer.compare(bytes.subarray(7), type.encode(v).finish())).toBe(0)
+    }
+  })
+
   it('decodes the message the indexes name', async () => {
     const client = new InMemorySchemaRegistryClient()
     const de = protobufDeserializer(client, { toObject: { defaults: true } })

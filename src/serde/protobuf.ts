@@ -65,14 +65,12 @@ export interface ProtobufDeserializerConfig extends DeserializerConfig, ValueTyp
 
 const EMPTY = Buffer.alloc(0)
 
-/** The slice of protobufjs' Writer used to put the Confluent prefix in the message's own buffer. */
-interface RawWriter extends protobuf.Writer {
-  _push?: (fn: (val: Uint8Array, buf: Uint8Array, pos: number) => void, len: number, val: Uint8Array) => protobuf.Writer
-}
-
-// A loop beats TypedArray#set for the few bytes of a prefix.
-const copyBytes = (val: Uint8Array, buf: Uint8Array, pos: number): void => {
-  for (let i = 0; i < val.length; i++) buf[pos + i] = val[i]!
+/** The operations protobufjs' Writer queues; `finish` runs them into one buffer of `len` bytes. */
+interface WriterOp {
+  fn(val: unknown, buf: Uint8Array, pos: number): void
+  len: number
+  val: unknown
+  next: WriterOp | undefined
 }
 
 interface ReaderState {
@@ -231,13 +229,9 @@ function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], 
   writeHeader(prefix, id)
   prefix.set(indexBytes, HEADER_SIZE)
   const encode = (mapped: Record<string, unknown>): Buffer => {
+    let w: protobuf.Writer
     try {
-      const w = protobuf.Writer.create() as RawWriter
-      if (w._push !== undefined) {
-        w._push(copyBytes, prefix.length, prefix)
-        return type.encode(mapped, w).finish() as Buffer
-      }
-      return frame(id, type.encode(mapped).finish(), indexBytes)
+      w = type.encode(mapped, protobuf.Writer.create())
     } catch (cause) {
       throw new SerdeError(
         'INVALID_VALUE',
@@ -245,6 +239,18 @@ function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], 
         { cause },
       )
     }
+    const head = (w as unknown as { head?: WriterOp }).head
+    if (head === undefined) return frame(id, w.finish(), indexBytes)
+    // protobufjs' Writer#finish, into a buffer that starts with the prefix: no copy of the
+    // message, no extra queued operation for the prefix.
+    const out = Buffer.allocUnsafe(prefix.length + w.len)
+    for (let i = 0; i < prefix.length; i++) out[i] = prefix[i]!
+    let pos = prefix.length
+    for (let op = head.next; op !== undefined; op = op.next) {
+      op.fn(op.val, out, pos)
+      pos += op.len
+    }
+    return out
   }
   return (value) => encode(toWire(value, '$') as Record<string, unknown>)
 }
