@@ -319,6 +319,10 @@ message Flat {
   bool done = 10;
   string note_text = 11;
 }
+message Simple {
+  int32 id = 1;
+  repeated Kind kinds = 2;
+}
 message WithPresence {
   int32 id = 1;
   optional string note = 2;
@@ -350,6 +354,15 @@ message WithPresence {
         expect(Object.getPrototypeOf(after)).toBe(Object.prototype)
       }
     }
+  })
+
+  it('decodes straight into plain objects with JSON field names when they are the .proto names', () => {
+    const { type, mapping } = mapped('json', 'number', 'acme.Simple')
+    const plain = mapping.plainDecode(type)!
+    const bytes = type.encode(mapping.toWire(type)({ id: 4, kinds: ['BIG', 'NONE'] }, '$') as object).finish()
+    const after = plain.finish(plain.decode(protobuf.Reader.create(bytes)), '')
+    expect(after).toStrictEqual({ id: 4, kinds: ['BIG', 'NONE'] })
+    expect(after).toStrictEqual(mapping.fromWire(type)(type.decode(bytes), ''))
   })
 
   it('leaves messages with presence fields, or JSON names that differ, to fromWire', () => {
