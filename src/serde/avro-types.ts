@@ -226,11 +226,36 @@ function exactLong(): AvscType {
       if (typeof val === 'number' && val >= -TWO_52 && val <= TWO_52 && val % 1 === 0) tap.writeLong(val)
       else writeWideLong(tap, val)
     },
+    // avsc's Tap#readLong, except that the zig-zag sign of a varint longer than four bytes comes
+    // from the low bit of its first byte rather than from a floating-point remainder (a libm
+    // call): a millisecond timestamp takes six bytes.
     _read(tap: Tap): number {
+      const buf = tap.buf
       const start = tap.pos
-      const n = tap.readLong()
+      let pos = start
+      let n = 0
+      let k = 0
+      let b: number
+      do {
+        b = buf[pos++]!
+        n |= (b & 0x7f) << k
+        k += 7
+      } while (b & 0x80 && k < 28)
+      if (!(b & 0x80)) {
+        tap.pos = pos
+        return (n >> 1) ^ -(n & 1)
+      }
+      let f = n
+      let fk = 268_435_456
+      do {
+        b = buf[pos++]!
+        f += (b & 0x7f) * fk
+        fk *= 128
+      } while (b & 0x80)
+      tap.pos = pos
+      const v = n & 1 ? -(f + 1) / 2 : f / 2
       // Below 2^52 in magnitude the float arithmetic was exact; beyond, the varint is read again.
-      return n > -TWO_52 && n < TWO_52 ? n : readWideLong(tap, start)
+      return v > -TWO_52 && v < TWO_52 ? v : readWideLong(tap, start)
     },
   })
   return new (ExactLong as unknown as new () => AvscType)()

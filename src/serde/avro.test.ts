@@ -1,3 +1,4 @@
+import avsc from 'avsc'
 import { describe, expect, it } from 'vitest'
 import { avroDeserializer, avroSerializer } from './avro.js'
 import { SerdeError } from './errors.js'
@@ -361,6 +362,27 @@ describe('avro longs beyond 2^52', () => {
       expect(bytes.subarray(5).toString('hex')).toBe(hex)
       expect(await de.deserialize('t', bytes)).toBe(n)
     }
+  })
+})
+
+describe('avro longs of every length', () => {
+  it('reads back every width of varint, both signs, as avsc does within 2^52 and exactly beyond', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: { type: 'array', items: 'long' } }).encoderFor('t')
+    const de = avroDeserializer(client)
+    const plain = avsc.Type.forSchema({ type: 'array', items: 'long' })
+    const values: number[] = [0]
+    for (let bits = 0; bits <= 53; bits++) {
+      const top = 2 ** bits
+      for (const n of [top - 1, top, top + 1, Math.floor(top * 1.37), Math.floor(top * 1.999)]) {
+        if (Number.isSafeInteger(n) && n > 0) values.push(n, -n)
+      }
+    }
+    const bytes = enc(values)
+    await de.load(bytes)
+    expect(de.deserializeSync('t', bytes)).toEqual(values)
+    const within = values.filter((n) => Math.abs(n) < 2 ** 52)
+    expect(de.deserializeSync('t', enc(within))).toEqual(plain.fromBuffer(plain.toBuffer(within)))
   })
 })
 
