@@ -156,9 +156,8 @@ export function protobufSerializer<T = Record<string, unknown>>(
         )
       }
       const mapping = new ProtobufMapping(options, `Value does not match message ${name}`)
-      let toWire = mapping.toWire(type)
-      if (config.messageType === undefined) toWire = firstMessageOnly(toWire, name, w.parsed)
-      return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), toWire)
+      const explain = config.messageType === undefined ? firstMessageOnly(name, w.parsed) : undefined
+      return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), mapping.toWire(type), explain)
     },
     (w) => encodeMessageIndexes(messageIndexes(w.parsed.file, messageName(w))),
   )
@@ -168,20 +167,16 @@ export function protobufSerializer<T = Record<string, unknown>>(
  * Without `messageType` the first message is written; a value that does not fit it was most
  * likely meant for another message, so the error lists them.
  */
-function firstMessageOnly(toWire: ToWire, first: string, schema: ProtobufSchema): ToWire {
-  return (v, path) => {
-    try {
-      return toWire(v, path)
-    } catch (err) {
-      const names = messageNames(schema.file.types, schema.file.packageName)
-      if (!(err instanceof SerdeError) || names.length < 2) throw err
-      throw new SerdeError(
-        'INVALID_VALUE',
-        `${err.message}. Without messageType the serializer writes ${first}, the schema's first message;` +
-          ` the schema defines ${names.join(', ')}: set messageType to the one this value is for.`,
-        { cause: err },
-      )
-    }
+function firstMessageOnly(first: string, schema: ProtobufSchema): (err: unknown) => unknown {
+  return (err) => {
+    const names = messageNames(schema.file.types, schema.file.packageName)
+    if (!(err instanceof SerdeError) || names.length < 2) return err
+    return new SerdeError(
+      'INVALID_VALUE',
+      `${err.message}. Without messageType the serializer writes ${first}, the schema's first message;` +
+        ` the schema defines ${names.join(', ')}: set messageType to the one this value is for.`,
+      { cause: err },
+    )
   }
 }
 
@@ -220,18 +215,32 @@ export function protobufDeserializer<T = Record<string, unknown>>(
 }
 
 /**
- * Maps, then encodes the mapped value (nothing is written unless the mapping passes). The prefix
- * (header and indexes) is computed once; each message is then one protobufjs finish().
+ * Maps, then encodes the mapped value (nothing is written unless the mapping passes); `explain`
+ * may replace a mapping error with a clearer one. The prefix (header and indexes) is computed
+ * once; protobufjs' queued writes then run into a buffer that starts with it, as Writer#finish
+ * runs them into one of the message's length: no copy of the message, no extra queued operation.
  */
-function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], toWire: ToWire): (value: T) => Buffer {
+function protobufEncoder<T>(
+  id: number,
+  type: protobuf.Type,
+  indexes: number[],
+  toWire: ToWire,
+  explain?: (err: unknown) => unknown,
+): (value: T) => Buffer {
   const indexBytes = encodeMessageIndexes(indexes)
   const prefix = new Uint8Array(HEADER_SIZE + indexBytes.length)
   writeHeader(prefix, id)
   prefix.set(indexBytes, HEADER_SIZE)
-  const encode = (mapped: Record<string, unknown>): Buffer => {
+  return (value) => {
+    let mapped: unknown
+    try {
+      mapped = toWire(value, '$')
+    } catch (err) {
+      throw explain === undefined ? err : explain(err)
+    }
     let w: protobuf.Writer
     try {
-      w = type.encode(mapped, protobuf.Writer.create())
+      w = type.encode(mapped as Record<string, unknown>, protobuf.Writer.create())
     } catch (cause) {
       throw new SerdeError(
         'INVALID_VALUE',
@@ -241,8 +250,6 @@ function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], 
     }
     const head = (w as unknown as { head?: WriterOp }).head
     if (head === undefined) return frame(id, w.finish(), indexBytes)
-    // protobufjs' Writer#finish, into a buffer that starts with the prefix: no copy of the
-    // message, no extra queued operation for the prefix.
     const out = Buffer.allocUnsafe(prefix.length + w.len)
     for (let i = 0; i < prefix.length; i++) out[i] = prefix[i]!
     let pos = prefix.length
@@ -252,7 +259,6 @@ function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], 
     }
     return out
   }
-  return (value) => encode(toWire(value, '$') as Record<string, unknown>)
 }
 
 function protobufDecoder<T>(
