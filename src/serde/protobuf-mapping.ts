@@ -176,7 +176,7 @@ export class ProtobufMapping {
     const expected: string[] = []
     const ctx = {
       convs,
-      isPlain: isPlainObject,
+      Message: protobuf.Message,
       notObject: (v: unknown, path: string) => wrongType(what, path, `message ${name} (an object)`, v),
       bad: (i: number, x: unknown, path: string, key: string): never => {
         throw wrongType(what, childPath(path, key), expected[i]!, x, `field ${name}.${fields[i]!.name}`)
@@ -237,7 +237,10 @@ export class ProtobufMapping {
       }
     })
     const code = `return function toWire(v, path) {
-      if (typeof v !== 'object' || v === null || !c.isPlain(v)) throw c.notObject(v, path)
+      if (typeof v !== 'object' || v === null) throw c.notObject(v, path)
+      // isPlainObject, inline: this runs once per message value.
+      const proto = Object.getPrototypeOf(v)
+      if (proto !== Object.prototype && proto !== null && !(v instanceof c.Message)) throw c.notObject(v, path)
       let out
       for (const k in v) {
         switch (k) {

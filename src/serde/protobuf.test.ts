@@ -184,6 +184,34 @@ describe('protobuf value mapping', () => {
     expect(await protobufDeserializer(client).deserialize('t', bytes)).toEqual({ id: 1, title: '', completed: true })
   })
 
+  it('takes plain objects, prototype-less objects and protobufjs messages as messages, and nothing else', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).encoderFor('t')
+    const expected = enc({ id: 3, lines: [{ sku: 'a' }] })
+    const bare = Object.assign(Object.create(null) as object, { id: 3, lines: [{ sku: 'a' }] })
+    expect(enc(bare)).toEqual(expected)
+    const type = parseProtobuf(proto, [], 'new').lookupMessage('acme.Order')!
+    expect(enc(type.fromObject({ id: 3, lines: [{ sku: 'a' }] }) as never)).toEqual(expected)
+    class Order {
+      id = 3
+    }
+    for (const [value, path, got] of [
+      [5, '\\$', '5'],
+      [new Order(), '\\$', '\\{"id":3\\}'],
+      [{ id: 3, lines: [new Date(0)] }, '\\$\\.lines\\[0\\]', 'Date 1970'],
+      [{ id: 3, lines: [[]] }, '\\$\\.lines\\[0\\]', '\\[\\]'],
+    ] as const) {
+      expect(() => enc(value as never)).toThrowError(
+        expect.objectContaining({
+          code: 'INVALID_VALUE',
+          message: expect.stringMatching(
+            new RegExp(`${path}: expected message acme\\.Order(\\.Line)? \\(an object\\), got ${got}`),
+          ),
+        }),
+      )
+    }
+  })
+
   it('takes the .proto name or the lowerCamelCase JSON name, never both, and reads back either', async () => {
     const client = new InMemorySchemaRegistryClient()
     const schema = [
