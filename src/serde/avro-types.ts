@@ -220,8 +220,8 @@ function exactLong(): AvscType {
       if (!ok && hook !== undefined) hook(val, this)
       return ok
     },
-    // The common case stays small enough for V8 to inline into avsc's record readers and writers;
-    // the exact arithmetic beyond 2^52 lives in functions of its own.
+    // The exact arithmetic beyond 2^52, rarely needed, lives in functions of its own (here and
+    // in _read), out of the way of the common case.
     _write(tap: Tap, val: number): void {
       if (typeof val === 'number' && val >= -TWO_52 && val <= TWO_52 && val % 1 === 0) tap.writeLong(val)
       else writeWideLong(tap, val)
