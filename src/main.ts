@@ -4,6 +4,7 @@ import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
 import { nonBlockingLogStream } from './log-stream.js'
+import { DEFAULT_MAX_ENCRYPTION_KEYS } from './registry/encryption-keys.js'
 import { storedSchemaGuid } from './registry/prepare.js'
 import { createRegistry } from './registry/registry.js'
 import { StartupError } from './startup-error.js'
@@ -38,6 +39,8 @@ export interface ServerConfig {
   readonly maxSchemaElements: number
   /** Milliseconds one compatibility check may take before it answers 422. */
   readonly compatibilityBudget: number
+  /** Most KEKs and DEKs stored together (40972 beyond it); 0 for no limit. */
+  readonly maxEncryptionKeys: number
   /** Serve the web UI at `/ui`. */
   readonly ui?: boolean
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
@@ -66,6 +69,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   audit: true,
   maxSchemaElements: 100_000,
   compatibilityBudget: 10_000,
+  maxEncryptionKeys: DEFAULT_MAX_ENCRYPTION_KEYS,
 }
 
 export interface RunningServer {
@@ -94,6 +98,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
       incompatibleErrorCode: c.incompatibleErrorCode,
       maxSchemaElements: c.maxSchemaElements,
       compatibilityBudgetMs: c.compatibilityBudget,
+      maxEncryptionKeys: c.maxEncryptionKeys,
     },
   })
   const app = await buildApp({

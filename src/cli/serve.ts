@@ -32,6 +32,8 @@ Options (each also read from the environment variable shown):
                                                            REGISTRUM_MAX_SCHEMA_ELEMENTS (default 100000)
   --compatibility-budget MS     longest one compatibility check may run (422 beyond), 0 for none
                                                            REGISTRUM_COMPATIBILITY_BUDGET (default 10000)
+  --max-encryption-keys N       most KEKs and DEKs stored together (40972 beyond), 0 for no limit
+                                                           REGISTRUM_MAX_ENCRYPTION_KEYS (default 10000)
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
   --no-ui                       do not serve the web UI at /ui     REGISTRUM_UI=false
   --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
@@ -72,6 +74,7 @@ export function serveConfig(
       'max-concurrency': { type: 'string' },
       'no-audit': { type: 'boolean' },
       'max-schema-elements': { type: 'string' },
+      'max-encryption-keys': { type: 'string' },
       'compatibility-budget': { type: 'string' },
       'no-ui': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
@@ -129,6 +132,7 @@ export function serveConfig(
     maxConcurrency: intFlag('max-concurrency', DEFAULT_CONFIG.maxConcurrency),
     maxSchemaElements: intFlag('max-schema-elements', DEFAULT_CONFIG.maxSchemaElements),
     compatibilityBudget: intFlag('compatibility-budget', DEFAULT_CONFIG.compatibilityBudget),
+    maxEncryptionKeys: intFlag('max-encryption-keys', DEFAULT_CONFIG.maxEncryptionKeys),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
     ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',
     shutdownTimeout: intFlag('shutdown-timeout', 30_000),
