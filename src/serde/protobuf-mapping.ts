@@ -328,10 +328,10 @@ export class ProtobufMapping {
     const t = field.resolvedType
     if (t instanceof protobuf.Enum) {
       const values = t.values
-      const known = new Set(Object.values(values))
+      const conv = enumToWire(t)
       return (v, path) => {
-        if (typeof v === 'string' && Object.hasOwn(values, v)) return values[v]
-        if (typeof v === 'number' && known.has(v)) return v
+        const w = conv(v)
+        if (w !== undefined) return w
         throw wrongType(
           what,
           path,
@@ -537,11 +537,24 @@ function resolve(type: protobuf.Type): void {
   for (const o of type.oneofsArray) o.resolve()
 }
 
+/** The number of an enum value given by name or number, or undefined when it names none. */
+export function enumToWire(t: protobuf.Enum): (v: unknown) => number | undefined {
+  const values = t.values
+  const known = new Set(Object.values(values))
+  return (v) => {
+    if (typeof v === 'string' && Object.hasOwn(values, v)) return values[v]
+    if (typeof v === 'number' && known.has(v)) return v
+    return undefined
+  }
+}
+
 /** A JavaScript condition on `x` for scalars that pass to protobufjs unchanged, or undefined. */
-function inlineCheck(type: string, int64: Int64Mode): string | undefined {
+export function inlineCheck(type: string, int64: Int64Mode): string | undefined {
   switch (type) {
     case 'double':
       return `typeof x === 'number'`
+    case 'float':
+      return `typeof x === 'number' && (Math.fround(x) === x || x !== x)`
     case 'int32':
     case 'sint32':
     case 'sfixed32':
@@ -553,6 +566,8 @@ function inlineCheck(type: string, int64: Int64Mode): string | undefined {
       return `typeof x === 'boolean'`
     case 'string':
       return `typeof x === 'string'`
+    case 'bytes':
+      return `x instanceof Uint8Array`
     case 'int64':
     case 'sint64':
     case 'sfixed64':

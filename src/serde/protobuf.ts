@@ -16,7 +16,8 @@ import type { SchemaRegistryClient } from './client.js'
 import { importReferences } from './protobuf-imports.js'
 import { SerdeError } from './errors.js'
 import { checkInt64Mode } from './int64.js'
-import { ProtobufMapping, type FromWire, type ToWire } from './protobuf-mapping.js'
+import { fusedEncoder } from './protobuf-encode.js'
+import { ProtobufMapping, type FromWire } from './protobuf-mapping.js'
 import { protobufFieldTags, protobufFieldWalker } from './rules/fields.js'
 import { ReaderDecoders, type Decoder } from './decoders.js'
 import { deserializerFrom, type Deserializer, type DeserializerConfig } from './deserializer.js'
@@ -174,7 +175,7 @@ export function protobufSerializer<T = Record<string, unknown>>(
       }
       const mapping = new ProtobufMapping(options, `Value does not match message ${name}`)
       const explain = config.messageType === undefined ? firstMessageOnly(name, w.parsed) : undefined
-      return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), mapping.toWire(type), explain)
+      return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), mapping, explain)
     },
     (w) => encodeMessageIndexes(messageIndexes(w.parsed.file, messageName(w))),
   )
@@ -233,22 +234,30 @@ export function protobufDeserializer<T = Record<string, unknown>>(
 
 /**
  * Maps, then encodes the mapped value (nothing is written unless the mapping passes); `explain`
- * may replace a mapping error with a clearer one. The prefix (header and indexes) is computed
- * once; protobufjs' queued writes then run into a buffer that starts with it, as Writer#finish
- * runs them into one of the message's length: no copy of the message, no extra queued operation.
+ * may replace a mapping error with a clearer one. A message of plain fields is first tried in
+ * one pass (protobuf-encode.ts), which checks and writes the value into one buffer when it
+ * needs no conversion. Otherwise the prefix (header and indexes) is computed once; protobufjs'
+ * queued writes then run into a buffer that starts with it, as Writer#finish runs them into one
+ * of the message's length: no copy of the message, no extra queued operation.
  */
 function protobufEncoder<T>(
   id: number,
   type: protobuf.Type,
   indexes: number[],
-  toWire: ToWire,
+  mapping: ProtobufMapping,
   explain?: (err: unknown) => unknown,
 ): (value: T) => Buffer {
+  const toWire = mapping.toWire(type)
   const indexBytes = encodeMessageIndexes(indexes)
   const prefix = new Uint8Array(HEADER_SIZE + indexBytes.length)
   writeHeader(prefix, id)
   prefix.set(indexBytes, HEADER_SIZE)
+  const fused = fusedEncoder(type, mapping.options.int64, prefix)
   return (value) => {
+    if (fused !== undefined) {
+      const out = fused(value)
+      if (out !== undefined) return out
+    }
     let mapped: unknown
     try {
       mapped = toWire(value, '$')
