@@ -54,6 +54,23 @@ describe('protobuf one-pass encoding', () => {
     expect(fusedEncoder(root.lookupType('acme.Nested'), 'number', prefix)).toBeUndefined()
   })
 
+  it('covers 64-bit fields only when int64 values are numbers, and writes them as protobufjs does', async () => {
+    const text =
+      'syntax = "proto3"; message L { int64 a = 1; uint64 b = 2; sint64 c = 3; fixed64 d = 4; sfixed64 e = 5; }'
+    const l = protobuf.parse(text, { keepCase: true }).root.lookupType('L')
+    const prefix = Uint8Array.of(0, 0, 0, 0, 1, 0)
+    expect(fusedEncoder(l, 'bigint', prefix)).toBeUndefined()
+    expect(fusedEncoder(l, 'string', prefix)).toBeUndefined()
+    const encode = fusedEncoder(l, 'number', prefix)!
+    for (const n of [0, -1, 1, 2 ** 32, -(2 ** 32) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]) {
+      const value = { a: n, b: Math.abs(n), c: n, d: Math.abs(n), e: n }
+      const theirs = Buffer.concat([prefix, l.encode(value).finish()])
+      expect(encode(value)!.toString('hex'), String(n)).toBe(theirs.toString('hex'))
+    }
+    expect(encode({ a: 2 ** 53 })).toBeUndefined()
+    expect(encode({ b: -1 })).toBeUndefined()
+  })
+
   it('writes zero values, every scalar and field numbers in number order as protobufjs does', async () => {
     const value = {
       far: 3,

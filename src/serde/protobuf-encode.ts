@@ -18,8 +18,13 @@ import { enumToWire, inlineCheck, jsonNameOf } from './protobuf-mapping.js'
 /** The framed bytes of a value, or undefined when the value needs the mapping's full path. */
 export type FusedEncode = (value: unknown) => Buffer | undefined
 
-/** Scalars written here; their wire type is protobufjs' `types.basic`. */
+/** Scalars written here (64-bit ones when numbers); their wire type is protobufjs' `types.basic`. */
 const WRITTEN = new Set([
+  'int64',
+  'uint64',
+  'sint64',
+  'fixed64',
+  'sfixed64',
   'double',
   'float',
   'int32',
@@ -56,8 +61,11 @@ function writeVarint(n: number, buf: Uint8Array, pos: number): number {
 
 /** A negative 32-bit number as the 10-byte varint of its 64-bit two's complement (protobufjs' int32). */
 function writeNegative(n: number, buf: Uint8Array, pos: number): number {
-  let lo = n >>> 0
-  let hi = 0xffffffff
+  return writeVarint64(n >>> 0, 0xffffffff, buf, pos)
+}
+
+/** The varint of the 64-bit number `hi`·2^32 + `lo`, as protobufjs writes it. */
+function writeVarint64(lo: number, hi: number, buf: Uint8Array, pos: number): number {
   while (hi) {
     buf[pos++] = (lo & 127) | 128
     lo = ((lo >>> 7) | (hi << 25)) >>> 0
@@ -82,7 +90,8 @@ function writeFixed32(n: number, buf: Uint8Array, pos: number): number {
 /**
  * The one-pass encoder of `type` with `prefix` (header and message indexes) in front, or
  * undefined for a message it does not cover: a field that is repeated, a map, a message, a
- * 64-bit integer, a member of a oneof of several fields, proto2 `required`, or named `__proto__`.
+ * 64-bit integer unless `int64` is 'number', a member of a oneof of several fields, proto2
+ * `required`, or named `__proto__`.
  */
 export function fusedEncoder(type: protobuf.Type, int64: Int64Mode, prefix: Uint8Array): FusedEncode | undefined {
   const fields = type.fieldsArray.slice().sort((a, b) => a.id - b.id)
@@ -92,7 +101,7 @@ export function fusedEncoder(type: protobuf.Type, int64: Int64Mode, prefix: Uint
     if (f.partOf !== null && f.partOf.fieldsArray.length > 1) return undefined
     const t = f.resolvedType
     if (t instanceof protobuf.Type) return undefined
-    if (t === null && !WRITTEN.has(f.type)) return undefined
+    if (t === null && (!WRITTEN.has(f.type) || inlineCheck(f.type, int64) === undefined)) return undefined
   }
   const enums: ((v: unknown) => number | undefined)[] = []
   const cases: string[] = []
@@ -130,6 +139,21 @@ export function fusedEncoder(type: protobuf.Type, int64: Int64Mode, prefix: Uint
       case 'sint32':
         size = `c.varintSize(((${x} << 1) ^ (${x} >> 31)) >>> 0)`
         write = `pos = c.writeVarint(((${x} << 1) ^ (${x} >> 31)) >>> 0, out, pos)`
+        break
+      // 64-bit integers given as safe integers: protobufjs' LongBits.fromNumber, as its writer does.
+      case 'int64':
+      case 'uint64':
+        size = `(l${i} = c.LongBits.fromNumber(${x})).length()`
+        write = `pos = c.writeVarint64(l${i}.lo, l${i}.hi, out, pos)`
+        break
+      case 'sint64':
+        size = `(l${i} = c.LongBits.fromNumber(${x}).zzEncode()).length()`
+        write = `pos = c.writeVarint64(l${i}.lo, l${i}.hi, out, pos)`
+        break
+      case 'fixed64':
+      case 'sfixed64':
+        size = `(l${i} = c.LongBits.fromNumber(${x}), 8)`
+        write = `pos = c.writeFixed32(l${i}.hi, out, c.writeFixed32(l${i}.lo, out, pos))`
         break
       case 'fixed32':
       case 'sfixed32':
@@ -192,7 +216,9 @@ export function fusedEncoder(type: protobuf.Type, int64: Int64Mode, prefix: Uint
     varintSize,
     writeVarint,
     writeNegative,
+    writeVarint64,
     writeFixed32,
+    LongBits: protobuf.util.LongBits,
     float: protobuf.util.float,
     utf8: protobuf.util.utf8,
     byteLength: Buffer.byteLength,

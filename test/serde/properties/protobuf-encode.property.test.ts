@@ -1,6 +1,6 @@
 /**
  * The one-pass Protobuf encoder against protobufjs: for generated messages of plain fields
- * (every scalar it writes, enums with negative numbers, field numbers needing 1 to 5 tag bytes,
+ * (every scalar it writes, 64-bit ones as numbers, enums with negative numbers, field numbers needing 1 to 5 tag bytes,
  * proto2 and proto3, `optional`, one-member oneofs, JSON names) and generated values (fields
  * absent, null or undefined, keys in any order, strings with lone surrogates around protobufjs'
  * 40-unit switch, negative int32, NaN and -0 doubles), the bytes it writes equal the prefix
@@ -27,6 +27,11 @@ const SCALARS = [
   'string',
   'bytes',
   'enum',
+  'int64',
+  'uint64',
+  'sint64',
+  'fixed64',
+  'sfixed64',
 ] as const
 type Scalar = (typeof SCALARS)[number]
 const NAMES = ['id', 'title', 'created_at', 'is_done', 'unitPrice', 'tags', 'note_2', 'kind', 'amount', 'x']
@@ -104,6 +109,20 @@ function scalarArb(t: Scalar): fc.Arbitrary<unknown> {
         fc.uint8Array({ maxLength: 50 }),
         fc.uint8Array({ maxLength: 8 }).map((b) => Buffer.from(b)),
       )
+    case 'int64':
+    case 'sint64':
+    case 'sfixed64':
+      return fc.oneof(
+        fc.maxSafeInteger(),
+        fc.integer(),
+        fc.constantFrom(0, -1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 32, -(2 ** 32)),
+      )
+    case 'uint64':
+    case 'fixed64':
+      return fc.oneof(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        fc.constantFrom(0, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER),
+      )
     case 'enum':
       return fc.constantFrom('MINUS', 'PLUS', 'BIG', 'LOW', -1, 1, 2147483647, -2147483648)
   }
@@ -144,6 +163,8 @@ function oddValues(m: Msg, valid: Record<string, unknown>): unknown[] {
     { ...valid, [name]: [] },
     { ...valid, [name]: -0 },
     { ...valid, [name]: 2 ** 32 },
+    { ...valid, [name]: 2 ** 53 },
+    { ...valid, [name]: -(2 ** 53) },
     { ...valid, [name]: 1.5 },
     { ...valid, [name]: 2n },
     { ...valid, [name]: Symbol('x') },
