@@ -71,6 +71,29 @@ describe('protobuf one-pass encoding', () => {
     expect(encode({ b: -1 })).toBeUndefined()
   })
 
+  it('writes repeated scalars packed or not as protobufjs does, and nothing for an empty array', async () => {
+    const text = `syntax = "proto3";
+      message R { repeated int32 a = 1; repeated string b = 2; repeated double c = 3 [packed = false];
+        repeated bytes d = 4; repeated sint64 e = 5; repeated bool f = 6; }`
+    const r = protobuf.parse(text, { keepCase: true }).root.lookupType('R')
+    const prefix = Uint8Array.of(0, 0, 0, 0, 1, 0)
+    const encode = fusedEncoder(r, 'number', prefix)!
+    const value = {
+      f: [true, false],
+      a: [1, -1, 300],
+      b: ['x', '', '\ud800'],
+      c: [0.5, -0],
+      d: [new Uint8Array([1]), Buffer.alloc(0)],
+      e: [-1, 2 ** 40],
+    }
+    const theirs = Buffer.concat([prefix, r.encode(value).finish()]).toString('hex')
+    expect(encode(value)!.toString('hex')).toBe(theirs)
+    expect(theirs).toContain('0a0d01ffffffffffffffffff01ac02') // a: packed, -1 in 10 bytes
+    expect(encode({ a: [], b: [] })!.toString('hex')).toBe('000000000100')
+    for (const bad of [{ a: [1, null] }, { a: ['1'] }, { a: new Array(1) }, { b: 'x' }, { a: new Int32Array(1) }])
+      expect(encode(bad), JSON.stringify(bad)).toBeUndefined()
+  })
+
   it('writes zero values, every scalar and field numbers in number order as protobufjs does', async () => {
     const value = {
       far: 3,

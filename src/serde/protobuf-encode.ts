@@ -1,9 +1,11 @@
 /**
- * Protobuf encoding in one pass for messages of plain fields: a function generated per message
+ * Protobuf encoding in one pass for messages of plain fields (scalars, single or repeated, and
+ * single enums): a function generated per message
  * checks each key and value as the mapping does (`inlineCheck`, `enumToWire`), then writes the
  * framing prefix and the fields into one buffer of the exact size, byte for byte as protobufjs'
  * generated encoder with its Buffer writer does (fields by number, every present non-null field,
- * zero values included; negative int32 and enum values as 10-byte varints; strings shorter than
+ * zero values included; repeated ones when not empty, packed as the field says; negative int32
+ * and enum values as 10-byte varints; strings shorter than
  * 40 UTF-16 units through protobufjs' own UTF-8 writer, longer ones through Buffer's, as
  * protobufjs does: the two differ on lone surrogates).
  *
@@ -13,7 +15,7 @@
  */
 import protobuf from 'protobufjs'
 import type { Int64Mode } from './int64.js'
-import { enumToWire, inlineCheck, jsonNameOf } from './protobuf-mapping.js'
+import { enumToWire, inlineCheck, jsonNameOf, resolve } from './protobuf-mapping.js'
 
 /** The framed bytes of a value, or undefined when the value needs the mapping's full path. */
 export type FusedEncode = (value: unknown) => Buffer | undefined
@@ -88,16 +90,81 @@ function writeFixed32(n: number, buf: Uint8Array, pos: number): number {
 }
 
 /**
+ * Code for one scalar value `x` (a variable): `size`, an expression of its byte count (which
+ * may set the variable `t`), and `write`, statements writing it at `pos` of `out` after `size`
+ * ran, as protobufjs' writer does.
+ */
+function scalarCode(scalar: string, x: string, t: string): { size: string; write: string } {
+  switch (scalar) {
+    case 'int32':
+      return {
+        size: `${x} < 0 ? 10 : c.varintSize(${x})`,
+        write: `pos = ${x} < 0 ? c.writeNegative(${x}, out, pos) : c.writeVarint(${x}, out, pos)`,
+      }
+    case 'uint32':
+      return { size: `c.varintSize(${x})`, write: `pos = c.writeVarint(${x}, out, pos)` }
+    case 'sint32':
+      return {
+        size: `c.varintSize(((${x} << 1) ^ (${x} >> 31)) >>> 0)`,
+        write: `pos = c.writeVarint(((${x} << 1) ^ (${x} >> 31)) >>> 0, out, pos)`,
+      }
+    // 64-bit integers given as safe integers: protobufjs' LongBits.fromNumber, as its writer does.
+    case 'int64':
+    case 'uint64':
+      return {
+        size: `(${t} = c.LongBits.fromNumber(${x})).length()`,
+        write: `pos = c.writeVarint64(${t}.lo, ${t}.hi, out, pos)`,
+      }
+    case 'sint64':
+      return {
+        size: `(${t} = c.LongBits.fromNumber(${x}).zzEncode()).length()`,
+        write: `pos = c.writeVarint64(${t}.lo, ${t}.hi, out, pos)`,
+      }
+    case 'fixed64':
+    case 'sfixed64':
+      return {
+        size: `(${t} = c.LongBits.fromNumber(${x}), 8)`,
+        write: `pos = c.writeFixed32(${t}.hi, out, c.writeFixed32(${t}.lo, out, pos))`,
+      }
+    case 'fixed32':
+    case 'sfixed32':
+      return { size: '4', write: `pos = c.writeFixed32(${x} >>> 0, out, pos)` }
+    case 'float':
+      return { size: '4', write: `c.float.writeFloatLE(${x}, out, pos); pos += 4` }
+    case 'double':
+      return { size: '8', write: `c.float.writeDoubleLE(${x}, out, pos); pos += 8` }
+    case 'bool':
+      return { size: '1', write: `out[pos++] = ${x} ? 1 : 0` }
+    case 'string':
+      // protobufjs: Buffer.byteLength for the length, its own writer below 40 units.
+      return {
+        size: `(${t} = byteLength(${x})) + c.varintSize(${t})`,
+        write:
+          `pos = c.writeVarint(${t}, out, pos); if (${t}) { if (${x}.length < 40) c.utf8.write(${x}, out, pos);` +
+          ` else out.utf8Write(${x}, pos); pos += ${t} }`,
+      }
+    case 'bytes':
+      return {
+        size: `(${t} = ${x}.length >>> 0) + c.varintSize(${t})`,
+        write: `pos = c.writeVarint(${t}, out, pos); if (${t}) { out.set(${x}, pos); pos += ${t} }`,
+      }
+    default:
+      throw new Error(`unexpected scalar ${scalar}`)
+  }
+}
+
+/**
  * The one-pass encoder of `type` with `prefix` (header and message indexes) in front, or
- * undefined for a message it does not cover: a field that is repeated, a map, a message, a
- * 64-bit integer unless `int64` is 'number', a member of a oneof of several fields, proto2
- * `required`, or named `__proto__`.
+ * undefined for a message it does not cover: a field that is a map, a message, a repeated
+ * enum, a 64-bit integer unless `int64` is 'number', a member of a oneof of several fields,
+ * proto2 `required`, or named `__proto__`.
  */
 export function fusedEncoder(type: protobuf.Type, int64: Int64Mode, prefix: Uint8Array): FusedEncode | undefined {
+  resolve(type)
   const fields = type.fieldsArray.slice().sort((a, b) => a.id - b.id)
   for (const f of fields) {
-    f.resolve()
-    if (f.repeated || f.map || f.required || f.name === '__proto__') return undefined
+    if (f.map || f.required || f.name === '__proto__') return undefined
+    if (f.repeated && f.resolvedType !== null) return undefined
     if (f.partOf !== null && f.partOf.fieldsArray.length > 1) return undefined
     const t = f.resolvedType
     if (t instanceof protobuf.Type) return undefined
@@ -116,78 +183,42 @@ export function fusedEncoder(type: protobuf.Type, int64: Int64Mode, prefix: Uint
     if (isEnum) {
       accept = `x = c.enums[${enums.length}](x); if (x === undefined) return`
       enums.push(enumToWire(f.resolvedType as protobuf.Enum))
+    } else if (f.repeated) {
+      // As the mapping: an array, no null element, each element of the type.
+      accept =
+        `if (!Array.isArray(x)) return; for (let j = 0; j < x.length; j++) { const a = x; { const x = a[j];` +
+        ` if (x == null || !(${inlineCheck(f.type, int64)!})) return } }`
     } else {
       accept = `if (!(${inlineCheck(f.type, int64)!})) return`
     }
     cases.push(`case ${p}: { let x = v[k]; if (x != null) { ${accept}; if (!has.call(v, k)) return; ${x} = x } break }`)
     const json = jsonNameOf(f)
     if (json !== f.name) cases.push(`case ${JSON.stringify(json)}: return`)
-    const wireType = (protobuf.types.basic as Record<string, number>)[scalar]!
+    const packed = f.repeated && f.packed && (protobuf.types.packed as Record<string, number>)[scalar] !== undefined
+    const wireType = packed ? 2 : (protobuf.types.basic as Record<string, number>)[scalar]!
     const tag = varintBytes(((f.id << 3) | wireType) >>> 0)
     const writeTag = tag.map((b) => `out[pos++] = ${b}`).join('; ')
-    let size: string
-    let write: string
-    switch (scalar) {
-      case 'int32':
-        size = `${x} < 0 ? 10 : c.varintSize(${x})`
-        write = `pos = ${x} < 0 ? c.writeNegative(${x}, out, pos) : c.writeVarint(${x}, out, pos)`
-        break
-      case 'uint32':
-        size = `c.varintSize(${x})`
-        write = `pos = c.writeVarint(${x}, out, pos)`
-        break
-      case 'sint32':
-        size = `c.varintSize(((${x} << 1) ^ (${x} >> 31)) >>> 0)`
-        write = `pos = c.writeVarint(((${x} << 1) ^ (${x} >> 31)) >>> 0, out, pos)`
-        break
-      // 64-bit integers given as safe integers: protobufjs' LongBits.fromNumber, as its writer does.
-      case 'int64':
-      case 'uint64':
-        size = `(l${i} = c.LongBits.fromNumber(${x})).length()`
-        write = `pos = c.writeVarint64(l${i}.lo, l${i}.hi, out, pos)`
-        break
-      case 'sint64':
-        size = `(l${i} = c.LongBits.fromNumber(${x}).zzEncode()).length()`
-        write = `pos = c.writeVarint64(l${i}.lo, l${i}.hi, out, pos)`
-        break
-      case 'fixed64':
-      case 'sfixed64':
-        size = `(l${i} = c.LongBits.fromNumber(${x}), 8)`
-        write = `pos = c.writeFixed32(l${i}.hi, out, c.writeFixed32(l${i}.lo, out, pos))`
-        break
-      case 'fixed32':
-      case 'sfixed32':
-        size = '4'
-        write = `pos = c.writeFixed32(${x} >>> 0, out, pos)`
-        break
-      case 'float':
-        size = '4'
-        write = `c.float.writeFloatLE(${x}, out, pos); pos += 4`
-        break
-      case 'double':
-        size = '8'
-        write = `c.float.writeDoubleLE(${x}, out, pos); pos += 8`
-        break
-      case 'bool':
-        size = '1'
-        write = `out[pos++] = ${x} ? 1 : 0`
-        break
-      case 'string':
-        // protobufjs: Buffer.byteLength for the length, its own writer below 40 units.
-        size = `(l${i} = byteLength(${x})) + c.varintSize(l${i})`
-        write =
-          `pos = c.writeVarint(l${i}, out, pos); if (l${i}) { if (${x}.length < 40) c.utf8.write(${x}, out, pos);` +
-          ` else out.utf8Write(${x}, pos); pos += l${i} }`
-        break
-      case 'bytes':
-        size = `(l${i} = ${x}.length >>> 0) + c.varintSize(l${i})`
-        write = `pos = c.writeVarint(l${i}, out, pos); if (l${i}) { out.set(${x}, pos); pos += l${i} }`
-        break
-      default:
-        throw new Error(`unexpected scalar ${scalar}`)
+    if (!f.repeated) {
+      const { size, write } = scalarCode(scalar, x, `l${i}`)
+      sizes.push(`if (${x} !== undefined) size += ${tag.length} + (${size})`)
+      writes.push(`if (${x} !== undefined) { ${writeTag}; ${write} }`)
+      return
     }
-    sizes.push(`if (${x} !== undefined) size += ${tag.length} + (${size})`)
-    writes.push(`if (${x} !== undefined) { ${writeTag}; ${write} }`)
+    // protobufjs writes a repeated field when its array is not empty: packed as one
+    // length-delimited run, or each element with its own tag.
+    const { size, write } = scalarCode(scalar, 'e', 't')
+    const each = (body: string) => `for (let j = 0; j < ${x}.length; j++) { const e = ${x}[j]; let t; ${body} }`
+    if (packed) {
+      sizes.push(
+        `if (${x} !== undefined && ${x}.length) { l${i} = 0; ${each(`l${i} += ${size}`)}; size += ${tag.length} + c.varintSize(l${i}) + l${i} }`,
+      )
+      writes.push(
+        `if (${x} !== undefined && ${x}.length) { ${writeTag}; pos = c.writeVarint(l${i}, out, pos); ${each(`${size}; ${write}`)} }`,
+      )
+    } else {
+      sizes.push(`if (${x} !== undefined) ${each(`size += ${tag.length} + (${size})`)}`)
+      writes.push(`if (${x} !== undefined) ${each(`${size}; ${writeTag}; ${write}`)}`)
+    }
   })
   const vars = fields.map((_f, i) => `x${i}, l${i}`).join(', ')
   const head = Array.from(prefix, (b, i) => `out[${i}] = ${b}`).join('; ')

@@ -526,8 +526,11 @@ export class ProtobufMapping {
 
 const resolvedRoots = new WeakSet<object>()
 
-/** Resolves a message's field types and features (presence) once; protobufjs resolves lazily. */
-function resolve(type: protobuf.Type): void {
+/**
+ * Resolves a message's field types and features (presence, packing) once; protobufjs resolves
+ * lazily, and its encoder writes a proto3 repeated field unpacked until the root is resolved.
+ */
+export function resolve(type: protobuf.Type): void {
   const root = type.root
   if (!resolvedRoots.has(root)) {
     root.resolveAll()
