@@ -25,6 +25,7 @@ import { qualify } from './subjects.js'
 import type { CompatibilityView, SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
 export type { CanRead, RegistryOptions } from './core.js'
+export { Topic } from '../store/store.js'
 export type { ListSchemasOptions, ListVersionsOptions } from './listings.js'
 export type { CandidateVerdict, CompatibilityOptions } from './compatibility.js'
 export type { RegisterOptions } from './register.js'
@@ -157,6 +158,11 @@ export interface Registry {
 
   /** A number that changes whenever the stored state changes: lets callers cache answers. */
   generation(): number
+  /**
+   * A number that changes whenever one of these parts of the stored state changes (`Topic`),
+   * and never goes down: lets callers keep an answer while writes touch other parts.
+   */
+  stamp(topics: readonly string[]): number
   /** Schemas stored under a global id, all contexts: the highest id of each context, summed. */
   schemaCount(): number
   /** Every subject with at least one version (live or soft-deleted), unsorted. */
@@ -247,6 +253,11 @@ export function createRegistry({
     deleteContext: (context) => write((_core, tx) => deleteContext(tx, context)),
 
     generation: () => store.generation(),
+    stamp: (topics) => {
+      let sum = 0
+      for (const t of topics) sum += store.stamp(t)
+      return sum
+    },
     schemaCount: () => store.contexts().reduce((n, c) => n + store.maxId(c), 0),
     storedSubjects: () => store.subjects(),
     storedVersions: (subject) => store.versionsOf(subject),

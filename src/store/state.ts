@@ -1,5 +1,5 @@
 import type { SchemaType } from '../formats/format.js'
-import type { ConfigRecord, Mutation, SchemaRecord, StoreReader, StoreTx, VersionRecord } from './store.js'
+import { type ConfigRecord, type Mutation, type SchemaRecord, type StoreReader, type StoreTx, Topic, type VersionRecord } from './store.js'
 
 const key = (...parts: (string | number)[]) => parts.join('\u0000')
 
@@ -20,6 +20,8 @@ export class RegistryState implements StoreReader {
   readonly #maxId = new Map<string, number>()
   readonly #configs = new Map<string, ConfigRecord | null>()
   readonly #modes = new Map<string, string | null>()
+  /** The generation at which each topic last changed in this state. */
+  readonly #stamps = new Map<string, number>()
   #generation = 0
 
   constructor(readonly base?: StoreReader) {}
@@ -28,18 +30,38 @@ export class RegistryState implements StoreReader {
     this.#generation++
     switch (m.kind) {
       case 'schema':
+        this.#touch(Topic.schemas, Topic.id(m.record.id))
         return this.#putSchema(m.record)
-      case 'version':
+      case 'version': {
+        const old = this.versionsOf(m.record.subject).find((v) => v.version === m.record.version)
+        if (old) this.#touchVersion(old)
+        this.#touchVersion(m.record)
         return this.#putVersion(m.record)
-      case 'deleteVersion':
+      }
+      case 'deleteVersion': {
+        const old = this.versionsOf(m.subject).find((v) => v.version === m.version)
+        if (old) this.#touchVersion(old)
         return this.#deleteVersion(m.subject, m.version)
+      }
       case 'config':
+        this.#touch(Topic.settings)
         this.#setOrRemove(this.#configs, m.scope, m.config)
         return
       case 'mode':
+        this.#touch(Topic.settings)
         this.#setOrRemove(this.#modes, m.scope, m.mode)
         return
     }
+  }
+
+  #touch(...topics: string[]): void {
+    for (const t of topics) this.#stamps.set(t, this.#generation)
+  }
+
+  /** The topics a version added or removed changes. */
+  #touchVersion(v: VersionRecord): void {
+    this.#touch(Topic.subject(v.subject), Topic.id(v.id), Topic.subjects)
+    if (v.context !== '.') this.#touch(Topic.contexts)
   }
 
   /** A layer records a removal as `null`, so the base's value stays hidden. */
@@ -157,6 +179,10 @@ export class RegistryState implements StoreReader {
     return this.#generation + (this.base?.generation() ?? 0)
   }
 
+  stamp(topic: string): number {
+    return (this.#stamps.get(topic) ?? 0) + (this.base?.stamp(topic) ?? 0)
+  }
+
   contexts(): string[] {
     const found = new Set<string>(['.'])
     for (const subject of this.subjects()) for (const v of this.versionsOf(subject)) found.add(v.context)
@@ -183,6 +209,7 @@ export abstract class ReadThrough implements StoreReader {
   readonly mode: StoreReader['mode'] = (s) => this.reads.mode(s)
   readonly contexts: StoreReader['contexts'] = () => this.reads.contexts()
   readonly generation: StoreReader['generation'] = () => this.reads.generation()
+  readonly stamp: StoreReader['stamp'] = (t) => this.reads.stamp(t)
 }
 
 /** A transaction over a state: reads go to the state, writes are collected as mutations. */
