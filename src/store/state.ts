@@ -1,5 +1,13 @@
 import type { SchemaType } from '../formats/format.js'
-import { type ConfigRecord, type Mutation, type SchemaRecord, type StoreReader, type StoreTx, Topic, type VersionRecord } from './store.js'
+import {
+  type ConfigRecord,
+  type Mutation,
+  type SchemaRecord,
+  type StoreReader,
+  type StoreTx,
+  Topic,
+  type VersionRecord,
+} from './store.js'
 
 const key = (...parts: (string | number)[]) => parts.join('\u0000')
 

@@ -86,7 +86,6 @@ export const Topic = {
   settings: 'settings',
 } as const
 
-
 /** A transaction: reads see the state before the transaction; writes are buffered. */
 export interface StoreTx extends StoreReader {
   putSchema(record: SchemaRecord): void
