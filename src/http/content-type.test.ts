@@ -13,7 +13,8 @@ describe('negotiate', () => {
     ],
     ['application/json;q=0.9, application/vnd.schemaregistry+json;q=0.1', 'application/json'],
     ['text/html', undefined],
-  ])('answers %j with %j', (accept, expected) => {
+  ])('answers %j with %j, the same when asked again', (accept, expected) => {
+    expect(negotiate(accept)).toBe(expected)
     expect(negotiate(accept)).toBe(expected)
   })
 })

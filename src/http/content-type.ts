@@ -23,7 +23,24 @@ export const UNSUPPORTED_MEDIA_TYPE = `HTTP 415 Unsupported Media Type: send the
  * nothing acceptable is produced (406).
  */
 export function negotiate(accept: string | undefined): string | undefined {
-  if (!accept || accept.trim() === '') return SCHEMA_REGISTRY_V1_JSON
+  if (!accept) return SCHEMA_REGISTRY_V1_JSON
+  // Clients send the same few headers on every request: each is weighed once.
+  const known = negotiated.get(accept)
+  if (known !== undefined) return known === NOTHING ? undefined : known
+  const type = weigh(accept)
+  if (negotiated.size >= NEGOTIATED_KEPT) negotiated.clear()
+  if (accept.length <= MAX_REMEMBERED_ACCEPT) negotiated.set(accept, type ?? NOTHING)
+  return type
+}
+
+/** `Accept` headers already weighed, and their answers; {@link NOTHING} for a 406. */
+const negotiated = new Map<string, string>()
+const NOTHING = ''
+const NEGOTIATED_KEPT = 256
+const MAX_REMEMBERED_ACCEPT = 512
+
+function weigh(accept: string): string | undefined {
+  if (accept.trim() === '') return SCHEMA_REGISTRY_V1_JSON
   let best: string | undefined
   let bestScore = 0
   for (const part of accept.split(',')) {
