@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
@@ -38,6 +39,11 @@ export interface ServerConfig {
   readonly maxSchemaElements: number
   /** Milliseconds one compatibility check may take before it answers 422. */
   readonly compatibilityBudget: number
+  /**
+   * Worker threads parsing schemas and checking compatibility for registrations and the
+   * compatibility endpoints, off the event loop that serves reads; 0 for none (all inline).
+   */
+  readonly parseThreads?: number
   /** Serve the web UI at `/ui`. */
   readonly ui?: boolean
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
@@ -51,6 +57,9 @@ export interface ServerConfig {
   /** Milliseconds start-up waits for the Kafka brokers and topic before it fails. */
   readonly kafkaInitTimeout?: number
 }
+
+/** One parse thread per core the event loop and the SQLite writer leave, at least one, at most four. */
+export const DEFAULT_PARSE_THREADS = Math.min(4, Math.max(1, availableParallelism() - 1))
 
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
@@ -66,6 +75,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   audit: true,
   maxSchemaElements: 100_000,
   compatibilityBudget: 10_000,
+  parseThreads: DEFAULT_PARSE_THREADS,
 }
 
 export interface RunningServer {
@@ -95,6 +105,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
       maxSchemaElements: c.maxSchemaElements,
       compatibilityBudgetMs: c.compatibilityBudget,
     },
+    parseThreads: c.parseThreads ?? DEFAULT_PARSE_THREADS,
   })
   const app = await buildApp({
     registry,
@@ -108,11 +119,13 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     ui: c.ui !== false,
     ...security,
   }).catch(async (e: unknown) => {
+    await registry.close()
     await theStore.close()
     throw tlsProblem(e) ?? e
   })
   await app.listen({ host: c.host, port: c.port }).catch(async (e: unknown) => {
     await app.close()
+    await registry.close()
     await theStore.close()
     throw listenProblem(e, c.host, c.port) ?? e
   })
@@ -127,6 +140,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     close: () =>
       (closing ??= (async () => {
         await app.close()
+        await registry.close()
         await theStore.close()
         logStream.flushSync()
       })()),
