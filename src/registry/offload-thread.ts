@@ -51,19 +51,18 @@ function judge(job: JudgeJob): JudgeAnswer {
   }
 }
 
-port.on('message', ({ seq, job }: { seq: number; job: OffloadJob }) => {
-  let reply: OffloadReply
-  if (job.kind === 'canonical') {
-    const canonical = job.sources.map((source) => {
-      try {
-        return canonicalOf(core, source)
-      } catch {
-        return null
-      }
-    })
-    reply = { seq, canonical }
-  } else {
-    reply = { seq, ...judge(job) }
-  }
-  port.postMessage(reply)
+function answer({ seq, job }: { seq: number; job: OffloadJob }): OffloadReply {
+  if (job.kind === 'judge') return { seq, ...judge(job) }
+  const canonical = job.sources.map((source) => {
+    try {
+      return canonicalOf(core, source)
+    } catch {
+      return null
+    }
+  })
+  return { seq, canonical }
+}
+
+port.on('message', (batch: { seq: number; job: OffloadJob }[]) => {
+  port.postMessage(batch.map(answer))
 })

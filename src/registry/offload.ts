@@ -61,6 +61,8 @@ interface Thread {
   readonly worker: Worker
   /** Jobs sent and not answered yet. */
   readonly waiting: Set<number>
+  /** Jobs to send at the end of this turn of the event loop, in one message. */
+  outbox: { seq: number; job: OffloadJob }[]
   broken: boolean
 }
 
@@ -79,6 +81,7 @@ export class OffloadThreads implements Offload {
       const thread: Thread = {
         worker: startThread(new URL('./offload-thread.js', import.meta.url), { options }),
         waiting: new Set<number>(),
+        outbox: [],
         broken: false,
       }
       const fail = () => {
@@ -86,9 +89,11 @@ export class OffloadThreads implements Offload {
         for (const seq of thread.waiting) this.#settle(seq, undefined)
         thread.waiting.clear()
       }
-      thread.worker.on('message', (reply: OffloadReply) => {
-        thread.waiting.delete(reply.seq)
-        this.#settle(reply.seq, reply)
+      thread.worker.on('message', (replies: OffloadReply[]) => {
+        for (const reply of replies) {
+          thread.waiting.delete(reply.seq)
+          this.#settle(reply.seq, reply)
+        }
       })
       thread.worker.on('error', fail)
       thread.worker.on('exit', fail)
@@ -113,13 +118,22 @@ export class OffloadThreads implements Offload {
     return new Promise((resolve) => {
       this.#waiting.set(seq, resolve)
       chosen.waiting.add(seq)
-      try {
-        chosen.worker.postMessage({ seq, job })
-      } catch {
-        chosen.waiting.delete(seq)
+      // A message costs more than cloning the job in it: the jobs of one turn travel together.
+      if (chosen.outbox.push({ seq, job }) === 1) setImmediate(() => this.#send(chosen))
+    })
+  }
+
+  #send(thread: Thread): void {
+    const batch = thread.outbox
+    thread.outbox = []
+    try {
+      thread.worker.postMessage(batch)
+    } catch {
+      for (const { seq } of batch) {
+        thread.waiting.delete(seq)
         this.#settle(seq, undefined)
       }
-    })
+    }
   }
 
   async canonical(sources: readonly SchemaSource[]): Promise<readonly (string | null)[] | undefined> {
