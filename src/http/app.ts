@@ -15,6 +15,7 @@ import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
 import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
+import { RequestHooks } from './request-hooks.js'
 import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
@@ -109,21 +110,23 @@ export async function buildApp({
     clientErrorHandler,
   })
   guardRequestListeners(app.server, (err) => app.log.error({ err }, 'request handling threw'))
-  installRewriteErrors(app)
+  // One fastify hook of each kind runs the app's own per-request steps; the rewrite check first.
+  const hooks = new RequestHooks(app)
+  installRewriteErrors(hooks)
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {
     if (r.url === UI_BASE || r.url.startsWith(`${UI_BASE}/`)) return
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
   })
   app.decorate('registrumRoutes', routes)
-  const inFlight = installInFlight(app, maxConcurrency)
+  const inFlight = installInFlight(app, hooks, maxConcurrency)
   installBodyTimeout(app, requestTimeout)
-  installContentTypes(app)
+  installContentTypes(app, hooks)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
-  installRequestLogging(app, { audit })
+  installRequestLogging(app, hooks, { audit })
   const authStats = auth ? installAuth(app, auth, registry) : undefined
-  installMetrics(app, registry, inFlight, authStats)
-  installHealth(app, store)
+  installMetrics(app, hooks, registry, inFlight, authStats)
+  installHealth(app, hooks, store)
   const opts = { registry }
   await app.register(rootRoutes, { registry, clusterId })
   await app.register(schemasRoutes, opts)
