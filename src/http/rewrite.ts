@@ -67,6 +67,8 @@ export function rewriteAliasUrl(
   const q = url.indexOf('?')
   const path = q < 0 ? url : url.slice(0, q)
   let query = q < 0 ? '' : url.slice(q)
+  // Most requests name no subject: nothing to resolve.
+  if (!path.includes('/subjects/') && !(query && path.startsWith('/schemas/ids/'))) return url
   const resolve = (encoded: string): string => {
     let subject: string
     try {
