@@ -7,10 +7,10 @@
  * against without them (`--parse-threads 0`): a figure the other processes on a shared machine
  * do not move much.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load, median, runScript, spread, startRegistry } from './children.js'
+import { cpuMs, load, median, runScript, spread, startRegistry } from './children.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -46,18 +46,6 @@ async function seedChecked(url: string): Promise<void> {
   }
 }
 
-/** CPU milliseconds the main thread (the event loop) of process `pid` has used; Linux only. */
-function eventLoopCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // utime and stime, in clock ticks of 10 ms.
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * Event-loop CPU µs per request of 16 registering clients, and of 2 clients checking a candidate
  * against all 30 versions, on a registry started with `extra` flags; undefined off Linux.
@@ -70,9 +58,9 @@ async function eventLoopCost(extra: string[]): Promise<{ register: number; check
     await seedChecked(url)
     const pid = registry.child.pid!
     const perRequest = async (spec: Parameters<typeof load>[0]) => {
-      const before = eventLoopCpuMs(pid)
+      const before = cpuMs(pid, { mainThread: true })
       const { total } = await load(spec)
-      const after = eventLoopCpuMs(pid)
+      const after = cpuMs(pid, { mainThread: true })
       return before === undefined || after === undefined ? undefined : ((after - before) * 1000) / total
     }
     const register = await perRequest({
