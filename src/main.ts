@@ -5,6 +5,7 @@ import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
 import { loadAuthFile } from './http/auth/auth-file.js'
 import { nonBlockingLogStream } from './log-stream.js'
+import { DEFAULT_MAX_ENCRYPTION_KEYS } from './registry/encryption-keys.js'
 import { storedSchemaGuid } from './registry/prepare.js'
 import { createRegistry } from './registry/registry.js'
 import { StartupError } from './startup-error.js'
@@ -44,6 +45,8 @@ export interface ServerConfig {
    * compatibility endpoints, off the event loop that serves reads; 0 for none (all inline).
    */
   readonly parseThreads?: number
+  /** Most KEKs and DEKs stored together (40972 beyond it); 0 for no limit. */
+  readonly maxEncryptionKeys: number
   /** Serve the web UI at `/ui`. */
   readonly ui?: boolean
   /** Where state lives: `sqlite` (the default, `db`) or `kafka` (`bootstrap`, `topic`, `snapshot`). */
@@ -76,6 +79,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxSchemaElements: 100_000,
   compatibilityBudget: 10_000,
   parseThreads: DEFAULT_PARSE_THREADS,
+  maxEncryptionKeys: DEFAULT_MAX_ENCRYPTION_KEYS,
 }
 
 export interface RunningServer {
@@ -104,6 +108,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
       incompatibleErrorCode: c.incompatibleErrorCode,
       maxSchemaElements: c.maxSchemaElements,
       compatibilityBudgetMs: c.compatibilityBudget,
+      maxEncryptionKeys: c.maxEncryptionKeys,
     },
     parseThreads: c.parseThreads ?? DEFAULT_PARSE_THREADS,
   })

@@ -163,8 +163,12 @@ function serverProperties(o: { port: number; controllerPort: number; logDir: str
 }
 
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (Kafka's `Uuid`). */
+/** A Kafka cluster id: 16 random bytes in base64url, never starting with '-' (the format tool would read it as an option). */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url')
+  for (;;) {
+    const id = randomBytes(16).toString('base64url')
+    if (!id.startsWith('-')) return id
+  }
 }
 
 async function freePorts(n: number): Promise<number[]> {

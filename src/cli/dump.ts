@@ -5,8 +5,9 @@ import { InfrastructureError } from './errors.js'
 
 /**
  * The export format, shared by `export`, `import` and `check --against`. A JSON-lines file holds
- * the header, then configs, modes and schema versions, one record a line; a directory holds
- * `manifest.json` (header, configs, modes) and `subjects/<subject>/<version>.json`.
+ * the header, then configs, modes, schema versions, KEKs and DEKs, one record a line; a
+ * directory holds `manifest.json` (header, configs, modes, KEKs, DEKs) and
+ * `subjects/<subject>/<version>.json`.
  */
 export interface DumpHeader {
   readonly kind: 'registrum-export'
@@ -49,18 +50,52 @@ export interface DumpMode {
   readonly mode: string
 }
 
+/** A KEK of the DEK registry, soft-deleted ones included (`deleted: true`). */
+export interface DumpKek {
+  readonly kind: 'kek'
+  readonly name: string
+  readonly kmsType: string
+  readonly kmsKeyId: string
+  readonly kmsProps: Record<string, string>
+  readonly doc?: string
+  readonly shared: boolean
+  readonly deleted: boolean
+}
+
+/** A DEK version of the DEK registry: its wrapped key material only, never an unwrapped key. */
+export interface DumpDek {
+  readonly kind: 'dek'
+  readonly kekName: string
+  readonly subject: string
+  readonly version: number
+  readonly algorithm: string
+  readonly encryptedKeyMaterial: string
+  readonly deleted: boolean
+}
+
 export interface Dump {
   readonly header: DumpHeader
   readonly configs: readonly DumpConfig[]
   readonly modes: readonly DumpMode[]
   readonly schemas: readonly DumpSchema[]
+  /** Absent from exports of registries without a DEK registry, and from older exports. */
+  readonly keks?: readonly DumpKek[]
+  readonly deks?: readonly DumpDek[]
 }
 
 export const MANIFEST = 'manifest.json'
 
 /** The JSON-lines text of an export. */
 export function dumpLines(dump: Dump): string {
-  return `${[dump.header, ...dump.configs, ...dump.modes, ...dump.schemas].map((r) => JSON.stringify(r)).join('\n')}\n`
+  const records = [
+    dump.header,
+    ...dump.configs,
+    ...dump.modes,
+    ...dump.schemas,
+    ...(dump.keks ?? []),
+    ...(dump.deks ?? []),
+  ]
+  return `${records.map((r) => JSON.stringify(r)).join('\n')}\n`
 }
 
 export function writeDump(dump: Dump, target: string, layout: 'jsonl' | 'dir'): void {
@@ -69,7 +104,13 @@ export function writeDump(dump: Dump, target: string, layout: 'jsonl' | 'dir'): 
     return
   }
   mkdirSync(join(target, 'subjects'), { recursive: true })
-  const manifest = { ...dump.header, configs: dump.configs, modes: dump.modes }
+  const manifest = {
+    ...dump.header,
+    configs: dump.configs,
+    modes: dump.modes,
+    keks: dump.keks ?? [],
+    deks: dump.deks ?? [],
+  }
   writeFileSync(join(target, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`)
   for (const s of dump.schemas) {
     const dir = join(target, 'subjects', encodeURIComponent(s.subject))
@@ -116,6 +157,8 @@ function readJsonl(path: string): Dump {
     configs: records.filter((r): r is DumpConfig => r.kind === 'config'),
     modes: records.filter((r): r is DumpMode => r.kind === 'mode'),
     schemas: records.filter((r): r is DumpSchema => r.kind === 'schema'),
+    keks: records.filter((r): r is DumpKek => r.kind === 'kek'),
+    deks: records.filter((r): r is DumpDek => r.kind === 'dek'),
   }
 }
 
@@ -123,10 +166,12 @@ function readDir(path: string): Dump {
   const manifest = JSON.parse(readFileSync(join(path, MANIFEST), 'utf8')) as DumpHeader & {
     configs?: DumpConfig[]
     modes?: DumpMode[]
+    keks?: DumpKek[]
+    deks?: DumpDek[]
   }
   if (manifest.kind !== 'registrum-export')
     throw new InfrastructureError(`${path}/${MANIFEST} is not a registrum export`)
-  const { configs = [], modes = [], ...header } = manifest
+  const { configs = [], modes = [], keks = [], deks = [], ...header } = manifest
   const schemas: DumpSchema[] = []
   const root = join(path, 'subjects')
   for (const subjectDir of readdirSync(root).sort()) {
@@ -135,7 +180,7 @@ function readDir(path: string): Dump {
     }
   }
   schemas.sort((a, b) => (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version))
-  return { header, configs, modes, schemas }
+  return { header, configs, modes, schemas, keks, deks }
 }
 
 /**

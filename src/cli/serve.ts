@@ -34,6 +34,8 @@ Options (each also read from the environment variable shown):
                                                            REGISTRUM_COMPATIBILITY_BUDGET (default 10000)
   --parse-threads N             worker threads parsing and checking schemas off the event loop,
                                 0 for none                 REGISTRUM_PARSE_THREADS (default: cores - 1, 1 to 4)
+  --max-encryption-keys N       most KEKs and DEKs stored together (40972 beyond), 0 for no limit
+                                                           REGISTRUM_MAX_ENCRYPTION_KEYS (default 10000)
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
   --no-ui                       do not serve the web UI at /ui     REGISTRUM_UI=false
   --shutdown-timeout MS         on SIGTERM/SIGINT, wait this long for requests to finish, then exit
@@ -74,6 +76,7 @@ export function serveConfig(
       'max-concurrency': { type: 'string' },
       'no-audit': { type: 'boolean' },
       'max-schema-elements': { type: 'string' },
+      'max-encryption-keys': { type: 'string' },
       'compatibility-budget': { type: 'string' },
       'parse-threads': { type: 'string' },
       'no-ui': { type: 'boolean' },
@@ -133,6 +136,7 @@ export function serveConfig(
     maxSchemaElements: intFlag('max-schema-elements', DEFAULT_CONFIG.maxSchemaElements),
     compatibilityBudget: intFlag('compatibility-budget', DEFAULT_CONFIG.compatibilityBudget),
     parseThreads: intFlag('parse-threads', DEFAULT_PARSE_THREADS),
+    maxEncryptionKeys: intFlag('max-encryption-keys', DEFAULT_CONFIG.maxEncryptionKeys),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
     ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',
     shutdownTimeout: intFlag('shutdown-timeout', 30_000),

@@ -19,6 +19,7 @@ import { RequestHooks } from './request-hooks.js'
 import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
+import { dekRegistryRoutes } from './routes/dek-registry.js'
 import { modeRoutes } from './routes/mode.js'
 import { rootRoutes } from './routes/root.js'
 import { schemasRoutes } from './routes/schemas.js'
@@ -134,6 +135,7 @@ export async function buildApp({
   await app.register(compatibilityRoutes, opts)
   await app.register(configRoutes, opts)
   await app.register(modeRoutes, opts)
+  await app.register(dekRegistryRoutes, opts)
   if (ui) await app.register(uiRoutes, { registry, ...(auth ? { auth } : {}) })
   return app
 }

@@ -31,6 +31,13 @@ export const ERROR_TABLE: Record<RegistryErrorCode, readonly [status: number, er
   UNPROCESSABLE: [422, 422],
   NOT_FOUND: [404, 404],
   STORE_ERROR: [500, 50001],
+  KEY_NOT_FOUND: [404, 40470],
+  KEY_NOT_SOFT_DELETED: [404, 40471],
+  KEY_SOFT_DELETED: [404, 40472],
+  KEY_ALREADY_EXISTS: [409, 40971],
+  TOO_MANY_KEYS: [409, 40972],
+  INVALID_KEY: [422, 42271],
+  KEY_REFERENCE_EXISTS: [422, 42272],
 }
 
 /** Framework errors that fastify raises before a route runs, in Confluent's envelope. */

@@ -3,6 +3,7 @@ import type { ParsedSchema, ResolvedRef, SchemaFormat, SchemaType } from '../for
 import { SchemaParseError } from '../formats/format.js'
 import { GLOBAL_SCOPE, type JsonObject, type SchemaReference } from '../formats/model.js'
 import type { ConfigRecord, SchemaRecord, StoreReader, VersionRecord } from '../store/store.js'
+import { DEFAULT_MAX_ENCRYPTION_KEYS } from './encryption-keys.js'
 import { accessDenied, invalidSchema, storeError } from './errors.js'
 import { LruMap } from './lru.js'
 import type { Offload } from './offload.js'
@@ -25,6 +26,8 @@ export interface RegistryOptions {
   readonly compatibilityBudgetMs: number
   /** 409 responses carry this error_code: 40901 (current Confluent) or 409 (older servers). */
   readonly incompatibleErrorCode: number
+  /** Most KEKs and DEKs stored together (40972 beyond it); 0 for no limit. */
+  readonly maxEncryptionKeys: number
 }
 
 export const DEFAULT_OPTIONS: RegistryOptions = {
@@ -34,6 +37,7 @@ export const DEFAULT_OPTIONS: RegistryOptions = {
   maxSchemaElements: 100_000,
   compatibilityBudgetMs: 10_000,
   incompatibleErrorCode: 40901,
+  maxEncryptionKeys: DEFAULT_MAX_ENCRYPTION_KEYS,
 }
 
 export interface RegistryDeps {

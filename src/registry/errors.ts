@@ -26,6 +26,13 @@ export type RegistryErrorCode =
   | 'UNPROCESSABLE'
   | 'NOT_FOUND'
   | 'STORE_ERROR'
+  | 'KEY_NOT_FOUND'
+  | 'KEY_NOT_SOFT_DELETED'
+  | 'KEY_SOFT_DELETED'
+  | 'KEY_ALREADY_EXISTS'
+  | 'TOO_MANY_KEYS'
+  | 'INVALID_KEY'
+  | 'KEY_REFERENCE_EXISTS'
 
 export class RegistryError extends Error {
   override readonly name = 'RegistryError'
@@ -111,3 +118,17 @@ export const contextNotEmpty = (c: string) => err('CONTEXT_NOT_EMPTY', `The spec
 export const badRequest = (message: string) => err('BAD_REQUEST', message)
 export const unprocessable = (message: string) => err('UNPROCESSABLE', message)
 export const storeError = (message: string, options?: ErrorOptions) => err('STORE_ERROR', message, options)
+
+// The DEK registry's errors (`/dek-registry/v1`), in Confluent's words where it has them.
+export const keyNotFound = (name: string) => err('KEY_NOT_FOUND', `Key '${name}' not found`)
+export const keyNotSoftDeleted = (name: string) =>
+  err('KEY_NOT_SOFT_DELETED', `Key '${name}' was not deleted first before being permanently deleted`)
+export const keySoftDeleted = (name: string) => err('KEY_SOFT_DELETED', `Key '${name}' must be undeleted first`)
+export const keyAlreadyExists = (name: string) =>
+  err('KEY_ALREADY_EXISTS', `Key '${name}' already exists; use a different value`)
+export const tooManyKeys = (max: number) => err('TOO_MANY_KEYS', `A maximum of ${max} keys already exist`)
+/** 42271: `field` is missing or invalid; `detail` says what was expected. */
+export const invalidKey = (field: string, detail: string) =>
+  err('INVALID_KEY', `Invalid or missing key info: ${field}: ${detail}`)
+export const keyReferenceExists = (name: string, detail: string) =>
+  err('KEY_REFERENCE_EXISTS', `One or more references exist to the key ${name}: ${detail}`)

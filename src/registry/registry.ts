@@ -1,7 +1,7 @@
 import type { CompatibilityLevel } from '../compat/levels.js'
 import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
 import { formatFor as defaultFormatFor, supportedTypes } from '../formats/index.js'
-import type { ConfigRecord, SchemaRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
+import type { ConfigRecord, DekRecord, KekRecord, SchemaRecord, Store, StoreTx, VersionRecord } from '../store/store.js'
 import { idsOfGuid, schemaByGuid } from './by-guid.js'
 import {
   type CandidateVerdict,
@@ -14,6 +14,7 @@ import {
 import { aliasTarget, deleteConfig, getConfig, putConfig } from './config.js'
 import { type CanRead, DEFAULT_OPTIONS, RegistryCore, type RegistryOptions } from './core.js'
 import { deleteContext, deleteSubject, deleteVersion } from './delete.js'
+import * as keys from './encryption-keys.js'
 import { storeError } from './errors.js'
 import { listSchemas, listVersions, type ListSchemasOptions, type ListVersionsOptions } from './listings.js'
 import { lookup } from './lookup.js'
@@ -198,6 +199,34 @@ export interface Registry {
   parsedSchema(record: SchemaRecord): ParsedSchema
   /** Ends the parse threads, if any. */
   close(): Promise<void>
+
+  /** The DEK registry's keys. */
+  readonly encryptionKeys: EncryptionKeys
+}
+
+/**
+ * The DEK registry (`/dek-registry/v1`) over the same store: KEKs, and the DEKs clients wrapped
+ * with them. Reads throw 40470 for an absent key; writes resolve once durable.
+ */
+export interface EncryptionKeys {
+  kekNames(opts: { deleted: boolean; subjectPrefixes?: readonly string[]; canRead?: CanRead | undefined }): string[]
+  getKek(name: string, deleted: boolean): KekRecord
+  createKek(req: keys.CreateKekRequest): Promise<KekRecord>
+  updateKek(name: string, req: keys.UpdateKekRequest): Promise<KekRecord>
+  deleteKek(name: string, permanent: boolean): Promise<void>
+  undeleteKek(name: string): Promise<void>
+  dekSubjects(kekName: string, deleted: boolean): string[]
+  dekVersions(kekName: string, subject: string, algorithm: string | undefined, deleted: boolean): number[]
+  getDek(
+    kekName: string,
+    subject: string,
+    version: VersionSpec,
+    algorithm: string | undefined,
+    deleted: boolean,
+  ): DekRecord
+  createDek(kekName: string, req: keys.CreateDekRequest): Promise<DekRecord>
+  deleteDeks(sel: keys.DekSelector, permanent: boolean): Promise<void>
+  undeleteDeks(sel: keys.DekSelector): Promise<void>
 }
 
 /**
@@ -290,6 +319,23 @@ export function createRegistry({
     parsedSchema: (record) => core.parseStored(record),
     close: async () => {
       await owned?.close()
+    },
+
+    encryptionKeys: {
+      kekNames: (opts) => keys.kekNames(store, opts),
+      getKek: (name, deleted) => keys.getKek(store, name, deleted),
+      createKek: (req) => write((core, tx) => keys.createKek(core, tx, req)),
+      updateKek: (name, req) => write((core, tx) => keys.updateKek(core, tx, name, req)),
+      deleteKek: (name, permanent) => write((core, tx) => keys.deleteKek(core, tx, name, permanent)),
+      undeleteKek: (name) => write((core, tx) => keys.undeleteKek(core, tx, name)),
+      dekSubjects: (kekName, deleted) => keys.dekSubjects(store, kekName, deleted),
+      dekVersions: (kekName, subject, algorithm, deleted) =>
+        keys.dekVersions(store, kekName, subject, algorithm, deleted),
+      getDek: (kekName, subject, version, algorithm, deleted) =>
+        keys.getDek(store, kekName, subject, version, algorithm, deleted),
+      createDek: (kekName, req) => write((core, tx) => keys.createDek(core, tx, kekName, req)),
+      deleteDeks: (sel, permanent) => write((core, tx) => keys.deleteDeks(core, tx, sel, permanent)),
+      undeleteDeks: (sel) => write((core, tx) => keys.undeleteDeks(core, tx, sel)),
     },
   }
 }

@@ -114,10 +114,17 @@ export function unknownGuid(guid: string, cause: unknown): SerdeError {
   return new SerdeError('UNKNOWN_GUID', `Schema GUID ${guid} is not known to the schema registry.`, { cause })
 }
 
-/** The cache key of a schema under a subject: text, type and references all count. */
+/**
+ * The cache key of a schema under a subject: text, type, references and the data contract
+ * (metadata and rule set) all count, as the same text with another contract is another version.
+ */
 export function schemaKey(subject: string, schema: SchemaInfo, normalize = false): string {
   const refs = (schema.references ?? []).map((r) => `${r.name}\u0000${r.subject}\u0000${r.version}`).join('\u0001')
-  return `${subject}\u0002${schema.schemaType ?? 'AVRO'}\u0002${normalize ? 1 : 0}\u0002${refs}\u0002${schema.schema}`
+  const contract =
+    schema.metadata === undefined && schema.ruleSet === undefined
+      ? ''
+      : JSON.stringify([schema.metadata ?? null, schema.ruleSet ?? null])
+  return `${subject}\u0002${schema.schemaType ?? 'AVRO'}\u0002${normalize ? 1 : 0}\u0002${refs}\u0002${contract}\u0002${schema.schema}`
 }
 
 /**

@@ -4,9 +4,24 @@ import type { SchemaInfo } from './client.js'
 import type { Decoder, ReaderDecoders } from './decoders.js'
 import { SerdeError } from './errors.js'
 import { type FormatBinding, parseWithRefs } from './format-binding.js'
-import { readStep, type ReadRulesConfig, type ReadStep } from './rules/runtime.js'
+import {
+  payloadStep,
+  readStep,
+  type PayloadStep,
+  type ReadContext,
+  type ReadRulesConfig,
+  type ReadStep,
+} from './rules/runtime.js'
 import { subjectNameStrategy, type SubjectNameStrategy } from './subject-strategy.js'
-import { describeRef, HEADER_SIZE, MAGIC_BYTE, readFraming, type RecordHeaders, type SchemaRef } from './wire.js'
+import {
+  describeRef,
+  HEADER_SIZE,
+  MAGIC_BYTE,
+  readFraming,
+  type PayloadFrame,
+  type RecordHeaders,
+  type SchemaRef,
+} from './wire.js'
 
 /** What every deserializer accepts. */
 export interface DeserializerConfig extends ReadRulesConfig {
@@ -68,33 +83,46 @@ export function deserializerFrom<T, P extends ParsedSchema>(
     }
     return p
   }
+  const contextOf = (b: FormatBinding<P>, ref: SchemaRef): ReadContext => ({
+    client: decoders.client,
+    isKey,
+    subjectFor: async (topic, writer) =>
+      subjectNameStrategy(config.subjectNameStrategy)({
+        topic,
+        isKey,
+        recordName:
+          config.subjectNameStrategy === undefined || config.subjectNameStrategy === 'TopicName'
+            ? undefined
+            : b.recordName(await parsedOf(b, writer, ref)),
+      }),
+    walkFields: async (target, frame) => b.fieldWalker?.(await parsedOf(b, target, ref), frame),
+  })
   const stepOf = (ref: SchemaRef): ReadStep | undefined => {
     if (binding === undefined) return undefined
     if (steps.has(ref)) return steps.get(ref)
     const info = decoders.info(ref)
-    const step =
-      info === undefined
-        ? undefined
-        : readStep(
-            config,
-            {
-              client: decoders.client,
-              isKey,
-              subjectFor: async (topic, writer) =>
-                subjectNameStrategy(config.subjectNameStrategy)({
-                  topic,
-                  isKey,
-                  recordName:
-                    config.subjectNameStrategy === undefined || config.subjectNameStrategy === 'TopicName'
-                      ? undefined
-                      : binding.recordName(await parsedOf(binding, writer, ref)),
-                }),
-              walkFields: async (target, frame) => binding.fieldWalker?.(await parsedOf(binding, target, ref), frame),
-            },
-            info,
-          )
+    const step = info === undefined ? undefined : readStep(config, contextOf(binding, ref), info)
     steps.set(ref, step)
     return step
+  }
+  // The writer's encoding rules (ENCRYPT_PAYLOAD), which run on the bytes before they decode.
+  const payloadSteps = new Map<SchemaRef, ((topic: string, frame: PayloadFrame) => Promise<Uint8Array>) | undefined>()
+  const payloadStepOf = (ref: SchemaRef): ((topic: string, frame: PayloadFrame) => Promise<Uint8Array>) | undefined => {
+    if (binding === undefined) return undefined
+    if (payloadSteps.has(ref)) return payloadSteps.get(ref)
+    const info = decoders.info(ref)
+    const step: PayloadStep | undefined = info === undefined ? undefined : payloadStep(config, info, isKey, 'READ')
+    const run =
+      step === undefined || info === undefined
+        ? undefined
+        : async (topic: string, frame: PayloadFrame): Promise<Uint8Array> => {
+            const at = binding.bodyStart?.(frame) ?? frame.start
+            const subject = await contextOf(binding, ref).subjectFor(topic, info)
+            const body = await step(topic, subject, frame.payload.subarray(at))
+            return Buffer.concat([frame.payload.subarray(0, at), body])
+          }
+    payloadSteps.set(ref, run)
+    return run
   }
   const finish = (
     topic: string,
@@ -107,6 +135,20 @@ export function deserializerFrom<T, P extends ParsedSchema>(
     const step = stepFor(ref)
     return step === undefined ? Promise.resolve(value) : (step(topic, value, { payload, start, header }) as Promise<T>)
   }
+  const read = (
+    topic: string,
+    ref: SchemaRef,
+    d: Decoder<T>,
+    payload: Uint8Array,
+    start: number,
+    header: Uint8Array | undefined,
+  ): Promise<T> => {
+    const pre = payloadStepOf(ref)
+    if (pre === undefined) return finish(topic, ref, d(payload, start, header), payload, start, header)
+    return pre(topic, { payload, start, header }).then((plain) =>
+      finish(topic, ref, d(plain, start, header), plain, start, header),
+    )
+  }
   return {
     isKey,
     deserialize(topic, payload, headers) {
@@ -115,8 +157,8 @@ export function deserializerFrom<T, P extends ParsedSchema>(
         const { ref, start, header } = readFraming(payload, headers, isKey)
         const d = decoders.get(ref)
         return d === undefined
-          ? decoders.load(ref).then((dec) => finish(topic, ref, dec(payload, start, header), payload, start, header))
-          : finish(topic, ref, d(payload, start, header), payload, start, header)
+          ? decoders.load(ref).then((dec) => read(topic, ref, dec, payload, start, header))
+          : read(topic, ref, d, payload, start, header)
       } catch (err) {
         return Promise.reject(err)
       }
@@ -128,12 +170,12 @@ export function deserializerFrom<T, P extends ParsedSchema>(
       if (headers === undefined && payload.length >= HEADER_SIZE && payload[0] === MAGIC_BYTE) {
         const id = (payload[1]! << 24) | (payload[2]! << 16) | (payload[3]! << 8) | payload[4]!
         const d = decoders.require(id)
-        if (stepFor(id) !== undefined) throw asyncOnly(id)
+        if (stepFor(id) !== undefined || payloadStepOf(id) !== undefined) throw asyncOnly(id)
         return d(payload, HEADER_SIZE, undefined)
       }
       const { ref, start, header } = readFraming(payload, headers, isKey)
       const d = decoders.require(ref)
-      if (stepFor(ref) !== undefined) throw asyncOnly(ref)
+      if (stepFor(ref) !== undefined || payloadStepOf(ref) !== undefined) throw asyncOnly(ref)
       return d(payload, start, header)
     },
     async load(payloadOrRef, headers) {

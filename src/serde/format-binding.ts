@@ -20,6 +20,8 @@ export interface FormatBinding<P extends ParsedSchema> {
    * from (a Protobuf payload names its message by indexes); a value to write has none.
    */
   fieldWalker?(parsed: P, frame?: PayloadFrame): FieldWalker | undefined
+  /** Where the encoded message starts in a framed payload (after Protobuf's indexes); default `frame.start`. */
+  bodyStart?(frame: PayloadFrame): number
 }
 
 /** The JavaScript types of values (README: type table), the same for Avro and Protobuf. */

@@ -58,6 +58,11 @@ describe('registrum/serde entry', () => {
       'RuleEngine',
       'dlqAction',
       'producerSink',
+      'encryptionExecutors',
+      'FieldEncryption',
+      'DekRegistryClient',
+      'registerKmsDriver',
+      'localKmsDriver',
     ])
       expect(serde).toHaveProperty(name)
   })

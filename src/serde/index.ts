@@ -77,3 +77,11 @@ export {
 export type { RuleContext, FieldContext, FieldWalker } from './rules/context.js'
 export { dlqAction, producerSink, type DeadLetter, type DeadLetterSink, type DeadLetterProducer } from './rules/dlq.js'
 export type { Rule, RuleSet, RuleMode, RuleKind, RulePhase, Metadata, FieldType } from './rules/model.js'
+export {
+  FieldEncryption,
+  encryptionExecutors,
+  type EncryptionOptions,
+} from './rules/encryption/executor.js'
+export { DekRegistryClient, type DekRegistry, type Kek, type Dek } from './rules/encryption/dek-client.js'
+export { registerKmsDriver, localKmsDriver, type KmsDriver, type KmsClient } from './rules/encryption/kms.js'
+export type { DekAlgorithm } from './rules/encryption/aead.js'

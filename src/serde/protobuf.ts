@@ -115,6 +115,23 @@ function binding(messageType: string | undefined): FormatBinding<ProtobufSchema>
       const type = p.lookupMessage(messageType ?? (frame === undefined ? firstMessage(p) : framedMessage(p, frame)))
       return type === undefined ? undefined : protobufFieldWalker(type, fieldTagsOf(p))
     },
+    bodyStart: ({ payload, start, header }) => {
+      if (header !== undefined) return start
+      if (payload.length <= start)
+        throw new SerdeError('TRUNCATED', 'The payload ends before its Protobuf message indexes.')
+      if (payload[start] === 0) return start + 1
+      try {
+        return start + decodeMessageIndexes(payload, start).bytesRead
+      } catch (cause) {
+        throw new SerdeError(
+          'INVALID_MESSAGE_INDEXES',
+          `Invalid Protobuf message indexes: ${(cause as Error).message}.`,
+          {
+            cause,
+          },
+        )
+      }
+    },
   }
 }
 

@@ -1,9 +1,10 @@
 /** The serializer every format shares: framing, write rules and the per-topic encoder cache. */
 import type { ParsedSchema } from '../formats/format.js'
 import { SerdeError } from './errors.js'
-import { writeStep } from './rules/runtime.js'
+import { payloadStep, writeStep } from './rules/runtime.js'
 import { guidHeader, HEADER_SIZE, KEY_SCHEMA_ID_HEADER, VALUE_SCHEMA_ID_HEADER, type WritableHeaders } from './wire.js'
 import type { WriterSchema, WriterSchemas } from './writer-schema.js'
+import type { PayloadStep } from './rules/runtime.js'
 
 /** Encodes one value; with header framing it also sets the schema-id header in `headers`. */
 export type Encoder<T> = (value: T, headers?: WritableHeaders) => Buffer
@@ -47,8 +48,15 @@ export function serializerFrom<T, P extends ParsedSchema>(
   const isKey = writers.config.isKey === true
   const schemaIdFraming = writers.config.schemaIdFraming ?? 'prefix'
   const encoders = new Map<string, Encoder<T>>()
-  // Topics whose writer schema has rules: their values go through the rules, then the encoder.
-  const ruled = new Map<string, (topic: string, value: unknown) => Promise<unknown>>()
+  // Topics whose writer schema has rules: their values go through the domain rules, then the
+  // encoder, then the encoding rules on the bytes after the prefix.
+  const ruled = new Map<
+    string,
+    {
+      domain?: (topic: string, value: unknown) => Promise<unknown>
+      encoding?: { step: PayloadStep; subject: string; prefix: number }
+    }
+  >()
   let lastTopic: string | undefined
   let last: Encoder<T> | undefined
   const make = (w: WriterSchema<P>): Encoder<T> => {
@@ -69,8 +77,15 @@ export function serializerFrom<T, P extends ParsedSchema>(
     if (enc === undefined) {
       const w = await writers.forTopic(topic)
       enc = make(w)
-      const rules = writeStep(writers.config, w.info, w.subject, isKey, () => writers.binding.fieldWalker?.(w.parsed))
-      if (rules !== undefined) ruled.set(topic, rules)
+      const domain = writeStep(writers.config, w.info, w.subject, isKey, () => writers.binding.fieldWalker?.(w.parsed))
+      const encoding = payloadStep(writers.config, w.info, isKey, 'WRITE')
+      if (domain !== undefined || encoding !== undefined) {
+        const prefix = schemaIdFraming === 'prefix' ? HEADER_SIZE + (suffixOf?.(w).length ?? 0) : 0
+        ruled.set(topic, {
+          ...(domain === undefined ? {} : { domain }),
+          ...(encoding === undefined ? {} : { encoding: { step: encoding, subject: w.subject, prefix } }),
+        })
+      }
       encoders.set(topic, enc)
     }
     return enc
@@ -88,7 +103,11 @@ export function serializerFrom<T, P extends ParsedSchema>(
   const serializeRuled = async (topic: string, value: T, headers: WritableHeaders | undefined): Promise<Buffer> => {
     const enc = await load(topic)
     const rules = ruled.get(topic)
-    return enc((rules === undefined ? value : await rules(topic, value)) as T, headers)
+    const framed = enc((rules?.domain === undefined ? value : await rules.domain(topic, value)) as T, headers)
+    const encoding = rules?.encoding
+    if (encoding === undefined) return framed
+    const body = await encoding.step(topic, encoding.subject, framed.subarray(encoding.prefix))
+    return Buffer.concat([framed.subarray(0, encoding.prefix), body])
   }
   return {
     isKey,

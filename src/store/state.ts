@@ -1,6 +1,9 @@
 import type { SchemaType } from '../formats/format.js'
 import {
   type ConfigRecord,
+  type DekKey,
+  type DekRecord,
+  type KekRecord,
   type Mutation,
   type SchemaRecord,
   type StoreReader,
@@ -30,6 +33,9 @@ export class RegistryState implements StoreReader {
   readonly #modes = new Map<string, string | null>()
   /** The generation at which each topic last changed in this state. */
   readonly #stamps = new Map<string, number>()
+  readonly #keks = new Map<string, KekRecord | null>()
+  /** DEKs by KEK name, in {@link compareDeks} order. */
+  readonly #deks = new Map<string, DekRecord[]>()
   #generation = 0
 
   constructor(readonly base?: StoreReader) {}
@@ -59,6 +65,11 @@ export class RegistryState implements StoreReader {
         this.#touch(Topic.settings)
         this.#setOrRemove(this.#modes, m.scope, m.mode)
         return
+      case 'kek':
+        this.#setOrRemove(this.#keks, m.name, m.record)
+        return
+      case 'dek':
+        return this.#putDek(m.key, m.record)
     }
   }
 
@@ -70,6 +81,15 @@ export class RegistryState implements StoreReader {
   #touchVersion(v: VersionRecord): void {
     this.#touch(Topic.subject(v.subject), Topic.id(v.id), Topic.subjects)
     if (v.context !== '.') this.#touch(Topic.contexts)
+  }
+
+  #putDek(k: DekKey, record: DekRecord | null): void {
+    const list = this.#own(this.#deks, k.kekName, () => this.base?.deksOf(k.kekName)).filter((d) => !sameDek(d, k))
+    if (record) {
+      list.push(record)
+      list.sort(compareDeks)
+    }
+    this.#setList(this.#deks, k.kekName, list)
   }
 
   /** A layer records a removal as `null`, so the base's value stays hidden. */
@@ -191,11 +211,42 @@ export class RegistryState implements StoreReader {
     return (this.#stamps.get(topic) ?? 0) + (this.base?.stamp(topic) ?? 0)
   }
 
+  kek(name: string): KekRecord | undefined {
+    const own = this.#keks.get(name)
+    return own === null ? undefined : (own ?? this.base?.kek(name))
+  }
+
+  keks(): Iterable<KekRecord> {
+    const found = new Map<string, KekRecord>()
+    if (this.base) for (const k of this.base.keks()) found.set(k.name, k)
+    for (const [name, k] of this.#keks) {
+      if (k) found.set(name, k)
+      else found.delete(name)
+    }
+    return found.values()
+  }
+
+  deksOf(kekName: string): readonly DekRecord[] {
+    return this.#deks.get(kekName) ?? this.base?.deksOf(kekName) ?? []
+  }
+
   contexts(): string[] {
     const found = new Set<string>(['.'])
     for (const subject of this.subjects()) for (const v of this.versionsOf(subject)) found.add(v.context)
     return [...found].sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a < b ? -1 : a > b ? 1 : 0))
   }
+}
+
+/** Whether a DEK has this identity. */
+export function sameDek(a: DekKey, b: DekKey): boolean {
+  return a.kekName === b.kekName && a.subject === b.subject && a.algorithm === b.algorithm && a.version === b.version
+}
+
+/** DEK order: subject, algorithm, version. */
+export function compareDeks(a: DekKey, b: DekKey): number {
+  if (a.subject !== b.subject) return a.subject < b.subject ? -1 : 1
+  if (a.algorithm !== b.algorithm) return a.algorithm < b.algorithm ? -1 : 1
+  return a.version - b.version
 }
 
 /**
@@ -218,6 +269,9 @@ export abstract class ReadThrough implements StoreReader {
   readonly contexts: StoreReader['contexts'] = () => this.reads.contexts()
   readonly generation: StoreReader['generation'] = () => this.reads.generation()
   readonly stamp: StoreReader['stamp'] = (t) => this.reads.stamp(t)
+  readonly kek: StoreReader['kek'] = (n) => this.reads.kek(n)
+  readonly keks: StoreReader['keks'] = () => this.reads.keks()
+  readonly deksOf: StoreReader['deksOf'] = (n) => this.reads.deksOf(n)
 }
 
 /** A transaction over a state: reads go to the state, writes are collected as mutations. */
@@ -245,5 +299,12 @@ export class BufferedTx extends ReadThrough implements StoreTx {
   }
   putMode(scope: string, mode: string | null): void {
     this.mutations.push({ kind: 'mode', scope, mode })
+  }
+  putKek(name: string, record: KekRecord | null): void {
+    this.mutations.push({ kind: 'kek', name, record })
+  }
+  putDek(key: DekKey, record: DekRecord | null): void {
+    const { kekName, subject, algorithm, version } = key
+    this.mutations.push({ kind: 'dek', key: { kekName, subject, algorithm, version }, record })
   }
 }

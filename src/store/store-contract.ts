@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type SchemaRecord, type Store, Topic, type VersionRecord } from './store.js'
+import { type DekRecord, type KekRecord, type SchemaRecord, type Store, Topic, type VersionRecord } from './store.js'
 import { GLOBAL_SCOPE } from '../formats/model.js'
 
 export interface StoreContractOptions {
@@ -22,6 +22,29 @@ const version = (subject: string, v: number, id: number, over: Partial<VersionRe
   version: v,
   context: '.',
   id,
+  deleted: false,
+  ts: 1_700_000_000_000 + v,
+  ...over,
+})
+
+const kek = (name: string, over: Partial<KekRecord> = {}): KekRecord => ({
+  name,
+  kmsType: 'aws-kms',
+  kmsKeyId: `arn:aws:kms:eu-west-1:1:key/${name}`,
+  kmsProps: { region: 'eu-west-1' },
+  doc: `doc of ${name}`,
+  shared: false,
+  deleted: false,
+  ts: 1_700_000_000_000,
+  ...over,
+})
+
+const dek = (kekName: string, subject: string, v: number, over: Partial<DekRecord> = {}): DekRecord => ({
+  kekName,
+  subject,
+  algorithm: 'AES256_GCM',
+  version: v,
+  encryptedKeyMaterial: Buffer.from(`${kekName}/${subject}/${v}`).toString('base64'),
   deleted: false,
   ts: 1_700_000_000_000 + v,
   ...over,
@@ -258,6 +281,62 @@ export function describeStoreContract(
       expect(changed()).toEqual([Topic.settings])
     })
 
+    it('stores KEKs and DEKs, replaces them by identity and removes them for good', async () => {
+      const s = await make()
+      expect([...s.keks()]).toEqual([])
+      expect(s.deksOf('k1')).toEqual([])
+      await s.transaction((tx) => {
+        tx.putKek('k1', kek('k1'))
+        tx.putKek('k2', kek('k2', { doc: undefined, kmsProps: {} }))
+        tx.putDek(dek('k1', 'b-value', 2), dek('k1', 'b-value', 2))
+        tx.putDek(dek('k1', 'b-value', 1), dek('k1', 'b-value', 1))
+        tx.putDek(dek('k1', 'a-value', 1), dek('k1', 'a-value', 1))
+        tx.putDek(
+          dek('k1', 'a-value', 1, { algorithm: 'AES128_GCM' }),
+          dek('k1', 'a-value', 1, { algorithm: 'AES128_GCM' }),
+        )
+        expect(tx.kek('k1')).toBeUndefined()
+      })
+      expect(s.kek('k1')).toEqual(kek('k1'))
+      expect(s.kek('k2')).toEqual(kek('k2', { doc: undefined, kmsProps: {} }))
+      expect([...s.keks()].map((k) => k.name).sort()).toEqual(['k1', 'k2'])
+      expect(s.deksOf('k1').map((d) => `${d.subject}/${d.algorithm}/${d.version}`)).toEqual([
+        'a-value/AES128_GCM/1',
+        'a-value/AES256_GCM/1',
+        'b-value/AES256_GCM/1',
+        'b-value/AES256_GCM/2',
+      ])
+      expect(s.deksOf('k2')).toEqual([])
+      await s.transaction((tx) => {
+        tx.putKek('k1', kek('k1', { deleted: true, ts: 5 }))
+        tx.putDek(dek('k1', 'b-value', 2), dek('k1', 'b-value', 2, { deleted: true }))
+        tx.putDek(dek('k1', 'a-value', 1, { algorithm: 'AES128_GCM' }), null)
+        tx.putKek('k2', null)
+      })
+      expect(s.kek('k1')).toMatchObject({ deleted: true, ts: 5 })
+      expect(s.kek('k2')).toBeUndefined()
+      expect([...s.keks()].map((k) => k.name)).toEqual(['k1'])
+      expect(s.deksOf('k1').map((d) => [d.subject, d.algorithm, d.version, d.deleted])).toEqual([
+        ['a-value', 'AES256_GCM', 1, false],
+        ['b-value', 'AES256_GCM', 1, false],
+        ['b-value', 'AES256_GCM', 2, true],
+      ])
+    })
+
+    it('lets each transaction see the DEKs of those issued before it', async () => {
+      const s = await make()
+      await s.transaction((tx) => tx.putKek('k', kek('k')))
+      await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          s.transaction((tx) => {
+            const next = (tx.deksOf('k').at(-1)?.version ?? 0) + 1
+            tx.putDek(dek('k', 's', next), dek('k', 's', next))
+          }),
+        ),
+      )
+      expect(s.deksOf('k').map((d) => d.version)).toEqual([1, 2, 3, 4])
+    })
+
     if (options.reopen) {
       const reopen = options.reopen
       it('keeps everything across close and re-open', async () => {
@@ -283,6 +362,32 @@ export function describeStoreContract(
         expect(again.config('a')).toEqual({ compatibilityLevel: 'NONE' })
         expect(again.mode('a')).toBe('READONLY')
         expect(again.idByHash('.', 'AVRO', schema(2).guid)).toBe(2)
+      })
+
+      it('keeps KEKs and DEKs across close and re-open, removed ones gone', async () => {
+        const s = await make()
+        await s.transaction((tx) => {
+          tx.putKek('live', kek('live'))
+          tx.putKek('gone', kek('gone', { deleted: true }))
+          tx.putKek('nodoc', kek('nodoc', { doc: undefined, kmsProps: {} }))
+          tx.putDek(dek('live', 's', 1), dek('live', 's', 1))
+          tx.putDek(dek('live', 's', 2), dek('live', 's', 2, { deleted: true }))
+          tx.putDek(dek('live', 't', 1), dek('live', 't', 1))
+        })
+        await s.transaction((tx) => {
+          tx.putKek('gone', null)
+          tx.putDek(dek('live', 't', 1), null)
+        })
+        open.splice(open.indexOf(s), 1)
+        const again = await reopen(s)
+        open.push(again)
+        await again.ready()
+        expect([...again.keks()].sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual([
+          kek('live'),
+          kek('nodoc', { doc: undefined, kmsProps: {} }),
+        ])
+        expect(again.kek('gone')).toBeUndefined()
+        expect(again.deksOf('live')).toEqual([dek('live', 's', 1), dek('live', 's', 2, { deleted: true })])
       })
     }
   })

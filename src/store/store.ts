@@ -28,6 +28,40 @@ export interface VersionRecord {
   readonly ts: number
 }
 
+/**
+ * A key encryption key: a reference to a key held in a KMS, by which clients wrap the data
+ * encryption keys they register. The registry never holds the KMS key itself.
+ */
+export interface KekRecord {
+  readonly name: string
+  readonly kmsType: string
+  readonly kmsKeyId: string
+  /** String-valued KMS settings, sorted by key. */
+  readonly kmsProps: Readonly<Record<string, string>>
+  readonly doc?: string
+  readonly shared: boolean
+  readonly deleted: boolean
+  /** When the key was last written, epoch milliseconds. */
+  readonly ts: number
+}
+
+/** What identifies a data encryption key: one version of one algorithm under a KEK and subject. */
+export interface DekKey {
+  readonly kekName: string
+  /** The subject as the client named it (qualified subjects included). */
+  readonly subject: string
+  readonly algorithm: string
+  readonly version: number
+}
+
+/** A data encryption key: key material wrapped by its KEK, as the client sent it (base64). */
+export interface DekRecord extends DekKey {
+  readonly encryptedKeyMaterial: string
+  readonly deleted: boolean
+  /** When the key was last written, epoch milliseconds. */
+  readonly ts: number
+}
+
 /** A config row as stored; field names are the wire names of Confluent's `Config` entity. */
 export type ConfigRecord = JsonObject
 
@@ -38,6 +72,8 @@ export type Mutation =
   | { readonly kind: 'deleteVersion'; readonly subject: string; readonly version: number }
   | { readonly kind: 'config'; readonly scope: string; readonly config: ConfigRecord | null }
   | { readonly kind: 'mode'; readonly scope: string; readonly mode: string | null }
+  | { readonly kind: 'kek'; readonly name: string; readonly record: KekRecord | null }
+  | { readonly kind: 'dek'; readonly key: DekKey; readonly record: DekRecord | null }
 
 /** Synchronous reads, served from memory by every store. */
 export interface StoreReader {
@@ -65,6 +101,12 @@ export interface StoreReader {
    * down (see {@link Topic}): lets readers keep a derived answer while other parts change.
    */
   stamp(topic: string): number
+  /** A KEK by name, soft-deleted included. */
+  kek(name: string): KekRecord | undefined
+  /** Every KEK, soft-deleted included, unsorted. */
+  keks(): Iterable<KekRecord>
+  /** Every DEK under a KEK, soft-deleted included, by subject, algorithm, then version. */
+  deksOf(kekName: string): readonly DekRecord[]
 }
 
 /**
@@ -93,6 +135,10 @@ export interface StoreTx extends StoreReader {
   deleteVersion(subject: string, version: number): void
   putConfig(scope: string, config: ConfigRecord | null): void
   putMode(scope: string, mode: string | null): void
+  /** Stores a KEK, or removes it for good with `null`. */
+  putKek(name: string, record: KekRecord | null): void
+  /** Stores a DEK, or removes it for good with `null`. */
+  putDek(key: DekKey, record: DekRecord | null): void
 }
 
 /**

@@ -53,6 +53,23 @@ async function snapshot(url: string) {
     const { ts: _ts, ...view } = (await ok(url, 'GET', `/schemas/ids/${id}`)) as { ts?: number }
     out[`id ${id}`] = view
   }
+  const keks = (await ok(url, 'GET', '/dek-registry/v1/keks?deleted=true')) as string[]
+  out.keks = keks
+  for (const k of keks) {
+    const { ts: _ts, ...kek } = (await ok(url, 'GET', `/dek-registry/v1/keks/${k}?deleted=true`)) as { ts: number }
+    out[`kek ${k}`] = kek
+    for (const s of (await ok(url, 'GET', `/dek-registry/v1/keks/${k}/deks?deleted=true`)) as string[]) {
+      for (const alg of ['AES128_GCM', 'AES256_GCM', 'AES256_SIV']) {
+        const d = `/dek-registry/v1/keks/${k}/deks/${enc(s)}`
+        for (const v of (await ok(url, 'GET', `${d}/versions?deleted=true&algorithm=${alg}`)) as number[]) {
+          const { ts: _t, ...dek } = (await ok(url, 'GET', `${d}/versions/${v}?deleted=true&algorithm=${alg}`)) as {
+            ts: number
+          }
+          out[`dek ${k} ${s} ${alg} ${v}`] = dek
+        }
+      }
+    }
+  }
   return out
 }
 
@@ -84,6 +101,33 @@ describe('registrum export and import', () => {
     await ok(u, 'POST', '/subjects/:.staging:thing/versions', { schema: record('Thing', [{ name: 'a', type: 'int' }]) })
     await ok(u, 'PUT', '/config/address-copy', { compatibility: 'BACKWARD_TRANSITIVE', normalize: true })
     await ok(u, 'PUT', '/mode/address-copy', { mode: 'READONLY' })
+    // The DEK registry: a live KEK with live, soft-deleted and second-algorithm DEKs, and a
+    // soft-deleted KEK whose only DEK is soft-deleted too.
+    const keks = '/dek-registry/v1/keks'
+    const wrapped = (s: string) => Buffer.from(s).toString('base64')
+    await ok(u, 'POST', keks, {
+      name: 'live_kek',
+      kmsType: 'aws-kms',
+      kmsKeyId: 'arn:k',
+      kmsProps: { r: 'eu' },
+      doc: 'd',
+    })
+    await ok(u, 'POST', `${keks}/live_kek/deks`, { subject: 'order-value', encryptedKeyMaterial: wrapped('a1') })
+    await ok(u, 'POST', `${keks}/live_kek/deks`, {
+      subject: 'order-value',
+      version: 2,
+      encryptedKeyMaterial: wrapped('a2'),
+    })
+    await call(u, 'DELETE', `${keks}/live_kek/deks/order-value/versions/1`)
+    await ok(u, 'POST', `${keks}/live_kek/deks`, {
+      subject: ':.staging:thing',
+      algorithm: 'AES256_SIV',
+      encryptedKeyMaterial: wrapped('s1'),
+    })
+    await ok(u, 'POST', keks, { name: 'old_kek', kmsType: 'gcp-kms', kmsKeyId: 'projects/p' })
+    await ok(u, 'POST', `${keks}/old_kek/deks`, { subject: 'gone', encryptedKeyMaterial: wrapped('g') })
+    await call(u, 'DELETE', `${keks}/old_kek/deks/gone`)
+    await call(u, 'DELETE', `${keks}/old_kek`)
   })
   afterAll(async () => {
     await source.close()
@@ -106,6 +150,7 @@ describe('registrum export and import', () => {
       targets.push(target)
       const imported = await run(['import', path, '-r', target.url], { cwd: dir })
       expect(imported.stderr).toContain('9 versions: 9 imported, 0 skipped (already there), 0 failed')
+      expect(imported.stderr).toContain('6 keys: 6 imported, 0 skipped, 0 failed')
       expect(imported.code).toBe(0)
       expect(await snapshot(target.url)).toEqual(await snapshot(source.url))
 
@@ -113,6 +158,7 @@ describe('registrum export and import', () => {
       const again = await run(['import', path, '-r', target.url], { cwd: dir })
       // A repeated import writes nothing and says so.
       expect(again.stderr).toContain('9 versions: 0 imported, 9 skipped (already there), 0 failed')
+      expect(again.stderr).toContain('6 keys: 0 imported, 6 skipped, 0 failed')
       expect(again.code).toBe(0)
       expect(await snapshot(target.url)).toEqual(await snapshot(source.url))
       const next = (await ok(target.url, 'POST', '/subjects/new-one/versions', { schema: '"double"' })) as {

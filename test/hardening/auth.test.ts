@@ -7,27 +7,15 @@ import { buildApp } from '../../src/http/app.js'
 import { createRegistry } from '../../src/registry/registry.js'
 import { MemoryStore } from '../../src/store/memory/memory-store.js'
 import { startServer, type TestServer } from '../support/server.js'
-import { API_KEY, basic, PASSWORDS, usersYaml } from './fixtures.js'
+import { API_KEY, basic, PASSWORDS, request, usersYaml } from './fixtures.js'
 
-const JSON_TYPE = 'application/vnd.schemaregistry.v1+json'
 const AVRO = (name: string) => JSON.stringify({ type: 'record', name, fields: [{ name: 'a', type: 'string' }] })
 
 let server: TestServer
 let dir: string
 
-async function call(method: string, path: string, auth?: string, body?: unknown) {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { ...(auth ? { authorization: auth } : {}), ...(body !== undefined ? { 'content-type': JSON_TYPE } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  })
-  const text = await res.text()
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: text && res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text,
-  }
-}
+const call = (method: string, path: string, auth?: string, body?: unknown) =>
+  request(server.url, method, path, auth, body)
 
 const admin = basic('admin', PASSWORDS.admin)
 const reader = basic('reader', PASSWORDS.reader)

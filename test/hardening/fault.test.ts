@@ -91,4 +91,48 @@ describe('crash under load', () => {
     }
     expect(after.id).toBeGreaterThan(Math.max(...ids))
   })
+
+  it('keeps every acknowledged DEK, with its material, across a SIGKILL', async () => {
+    const db = join(dir, 'deks.db')
+    const port = await freePort()
+    const server = await startChildServer(['--port', String(port), '--db', db])
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}/dek-registry/v1/keks${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify(body),
+      })
+    expect((await post('', { name: 'crash_kek', kmsType: 'aws-kms', kmsKeyId: 'arn:k' })).status).toBe(200)
+    const acks: { subject: string; version: number; material: string }[] = []
+    let killed = false
+    const client = async (c: number) => {
+      for (let version = 1; ; version++) {
+        const material = Buffer.from(`dek-${c}-${version}`).toString('base64')
+        try {
+          const res = await post('/crash_kek/deks', { subject: `crash-${c}`, version, encryptedKeyMaterial: material })
+          if (res.status !== 200) throw new Error(`status ${res.status}`)
+          acks.push({ subject: `crash-${c}`, version, material })
+          if (acks.length >= KILL_AFTER / 3 && !killed) {
+            killed = true
+            server.child.kill('SIGKILL')
+          }
+        } catch {
+          return
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: 4 }, (_, c) => client(c)))
+    expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' })
+
+    const restarted = await startServer({ db })
+    const lost: string[] = []
+    for (const a of acks) {
+      const res = await fetch(`${restarted.url}/dek-registry/v1/keks/crash_kek/deks/${a.subject}/versions/${a.version}`)
+      const body = res.status === 200 ? ((await res.json()) as { encryptedKeyMaterial: string }) : undefined
+      if (body?.encryptedKeyMaterial !== a.material) lost.push(`${a.subject} v${a.version}`)
+    }
+    await restarted.close()
+    expect(acks.length).toBeGreaterThanOrEqual(KILL_AFTER / 3)
+    expect(lost).toEqual([])
+  })
 })

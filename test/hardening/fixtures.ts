@@ -31,3 +31,24 @@ export async function authSettings(): Promise<AuthSettings> {
 
 export const basic = (user: string, password: string) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+
+/**
+ * One request to `base`, signed in with `auth` when given, a JSON body when given; the answer's
+ * body parsed when it is JSON, else its text.
+ */
+export async function request(base: string, method: string, path: string, auth?: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(auth ? { authorization: auth } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/vnd.schemaregistry.v1+json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  })
+  const text = await res.text()
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text && res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text,
+  }
+}

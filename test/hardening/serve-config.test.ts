@@ -51,6 +51,13 @@ describe('serve hardening options', () => {
     expect(() => serveConfig(['--compatibility-budget', 'soon'], {})).toThrow(/non-negative integer/)
   })
 
+  it('reads the encryption key limit', () => {
+    expect(serveConfig([], {}).maxEncryptionKeys).toBe(10_000)
+    expect(serveConfig(['--max-encryption-keys', '5'], {}).maxEncryptionKeys).toBe(5)
+    expect(serveConfig([], { REGISTRUM_MAX_ENCRYPTION_KEYS: '0' }).maxEncryptionKeys).toBe(0)
+    expect(() => serveConfig(['--max-encryption-keys', 'many'], {})).toThrow(/non-negative integer/)
+  })
+
   it('serves the web UI at /ui unless --no-ui or REGISTRUM_UI=false', async () => {
     expect(serveConfig([], {}).ui).toBe(true)
     expect(serveConfig(['--no-ui'], {}).ui).toBe(false)

@@ -18,6 +18,16 @@ import { celExecutor, celFieldExecutor } from '../../src/serde/rules/cel.js'
 import { dlqAction, producerSink } from '../../src/serde/rules/dlq.js'
 import { RuleEngine } from '../../src/serde/rules/engine.js'
 import { jsonataExecutor } from '../../src/serde/rules/jsonata.js'
+import { encryptionExecutors } from '../../src/serde/rules/encryption/executor.js'
+import {
+  AvroDeserializer,
+  FieldEncryptionExecutor,
+  LocalKmsDriver,
+  RuleRegistry,
+  SchemaRegistryClient,
+  SerdeType,
+} from '@confluentinc/schemaregistry'
+import { encryptRule, SECRET } from '../serde/encryption-fixtures.js'
 import { describeKafka, startKafka, type KafkaBroker } from '../support/kafka.js'
 import { startServer, type TestServer } from '../support/server.js'
 
@@ -84,6 +94,7 @@ describeKafka('serde on a real Kafka broker', () => {
         'payments',
         'payments-dlq',
         'shapes',
+        'customers',
       ].map((topic) => ({ topic, numPartitions: 1 })),
     })
     await admin.disconnect()
@@ -381,5 +392,73 @@ describeKafka('serde on a real Kafka broker', () => {
     })
     await consumer.disconnect()
     expect(shapes).toEqual([{ name: 'box', height: 3 }])
+  }, 90_000)
+
+  it('encrypts PII fields end to end: only ciphertext in the topic, plaintext for readers with the key', async () => {
+    const CUSTOMER = {
+      type: 'record',
+      name: 'Customer',
+      namespace: 'acme',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'email', type: 'string', 'confluent:tags': ['PII'] },
+      ],
+    }
+    await registry.register('customers-value', {
+      schema: JSON.stringify(CUSTOMER),
+      schemaType: 'AVRO',
+      references: [],
+      ruleSet: {
+        domainRules: [
+          { ...encryptRule('customers-kek', { 'encrypt.dek.algorithm': 'AES256_SIV' }), onFailure: 'ERROR' },
+        ],
+      },
+    })
+    const secret = SECRET
+    const rules = new RuleEngine({
+      executors: encryptionExecutors({ dekRegistry: { baseUrl: server!.url }, config: { secret } }),
+    })
+    const customers = [
+      { id: 'c1', email: 'ada@example.com' },
+      { id: 'c2', email: 'grace@example.com' },
+    ]
+    const producer = kafka.producer()
+    await producer.connect()
+    await producer.send({
+      topic: 'customers',
+      messages: await serializeMessages(
+        'customers',
+        customers.map((value) => ({ value })),
+        { value: avroSerializer(registry, { useLatestVersion: true, rules }) },
+      ),
+    })
+    await producer.disconnect()
+
+    const raw = await consume<never, Buffer>('customers', 'customers-raw', 2, {
+      value: {
+        isKey: false,
+        deserialize: async (_t, v) => v as Buffer,
+        deserializeSync: (_t, v) => v as Buffer,
+        load: async () => {},
+      },
+    })
+    for (const m of raw) expect(m.value!.includes('example.com')).toBe(false)
+    const decoded = await consume<never, unknown>('customers', 'customers-reader', 2, {
+      value: avroDeserializer(registry, { rules }),
+    })
+    expect(decoded.map((m) => m.value)).toEqual(customers)
+    // Confluent's deserializer, with its local KMS and the same secret, reads the records too.
+    LocalKmsDriver.register()
+    const ruleRegistry = new RuleRegistry()
+    ruleRegistry.registerExecutor(new FieldEncryptionExecutor())
+    const theirs = new AvroDeserializer(
+      new SchemaRegistryClient({ baseURLs: [server!.url] }),
+      SerdeType.VALUE,
+      { ruleConfig: { secret } },
+      ruleRegistry,
+    )
+    const read = []
+    for (const m of raw) read.push(await theirs.deserialize('customers', m.value!))
+    expect(read).toEqual(customers)
   }, 90_000)
 })

@@ -26,7 +26,7 @@ describe.runIf(hasPython || process.env.CI === 'true')('the Python test environm
     expect(existsSync(VENV_PYTHON)).toBe(true)
     const imports = spawnSync(
       VENV_PYTHON,
-      ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema'],
+      ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema, tink'],
       { encoding: 'utf8' },
     )
     expect(imports.status, imports.stderr).toBe(0)

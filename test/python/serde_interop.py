@@ -12,6 +12,9 @@ types ".google.protobuf.*" use the well-known types. Values go through json_form
 RFC 3339, 64-bit integers as strings). Avro requests may carry "logical": {field: logical type}
 to turn JSON values into Python's: decimal strings into Decimal, ISO strings into datetime/date,
 UUID strings into UUID. Deserialized values that JSON cannot hold are written with str().
+Requests with "encrypt": {"secret": ...} run the schema's ENCRYPT / ENCRYPT_PAYLOAD rules with the
+local KMS (confluent-kafka[rules]); bytes fields of such Avro values travel as base64 strings,
+named in "base64_fields".
 """
 import base64
 import datetime
@@ -81,8 +84,36 @@ def python_value(value, logical):
     return out
 
 
+def rule_options(req):
+    """rule_conf and a rule registry with the encryption executors, for requests that encrypt."""
+    enc = req.get("encrypt")
+    if not enc:
+        return {}
+    from confluent_kafka.schema_registry.rule_registry import RuleRegistry
+    from confluent_kafka.schema_registry.rules.encryption.encrypt_executor import (
+        EncryptionExecutor,
+        FieldEncryptionExecutor,
+    )
+    from confluent_kafka.schema_registry.rules.encryption.localkms.local_driver import LocalKmsDriver
+
+    LocalKmsDriver.register()
+    registry = RuleRegistry()
+    registry.register_executor(FieldEncryptionExecutor())
+    registry.register_executor(EncryptionExecutor())
+    return {"rule_conf": {"secret": enc["secret"]}, "rule_registry": registry}
+
+
+def with_bytes(value, fields, decode):
+    out = dict(value)
+    for f in fields or []:
+        if out.get(f) is not None:
+            out[f] = base64.b64decode(out[f]) if decode else base64.b64encode(out[f]).decode()
+    return out
+
+
 def handle(req):
     client = SchemaRegistryClient({"url": req["url"]})
+    rules = rule_options(req)
     field = MessageField.KEY if req.get("key") else MessageField.VALUE
     ctx = SerializationContext(req["topic"], field)
     fmt = req["format"]
@@ -90,11 +121,12 @@ def handle(req):
     if req["op"] == "serialize":
         if fmt == "avro":
             from confluent_kafka.schema_registry.avro import AvroSerializer
-            ser = AvroSerializer(client, None, conf=conf)
-            data = ser(python_value(req["value"], req.get("logical")), ctx)
+            ser = AvroSerializer(client, None, conf=conf, **rules)
+            value = with_bytes(python_value(req["value"], req.get("logical")), req.get("base64_fields"), True)
+            data = ser(value, ctx)
         elif fmt == "json":
             from confluent_kafka.schema_registry.json_schema import JSONSerializer
-            ser = JSONSerializer(req["schema"], client, conf=conf)
+            ser = JSONSerializer(req["schema"], client, conf=conf, **rules)
             data = ser(req["value"], ctx)
         else:
             from google.protobuf import json_format
@@ -107,10 +139,11 @@ def handle(req):
     data = bytes.fromhex(req["hex"])
     if fmt == "avro":
         from confluent_kafka.schema_registry.avro import AvroDeserializer
-        return {"value": AvroDeserializer(client)(data, ctx)}
+        value = AvroDeserializer(client, **rules)(data, ctx)
+        return {"value": with_bytes(value, req.get("base64_fields"), False) if req.get("base64_fields") else value}
     if fmt == "json":
         from confluent_kafka.schema_registry.json_schema import JSONDeserializer
-        return {"value": JSONDeserializer(None, schema_registry_client=client)(data, ctx)}
+        return {"value": JSONDeserializer(None, schema_registry_client=client, **rules)(data, ctx)}
     from google.protobuf import json_format
     from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer
     cls = message_classes(req["proto"])(req["message"])

@@ -27,6 +27,16 @@ export function serverAndClients(): ServerAndClients {
   return ctx
 }
 
+/** The message a promise rejects with, or undefined when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
 /** Two top-level messages and a nested one: message indexes [0], [1] and [1, 0]. */
 export const ORDERS_PROTO = `syntax = "proto3";
 package acme;

@@ -47,6 +47,17 @@ describe('HttpSchemaRegistryClient against the registry', () => {
     expect(await client.getVersion('people-value', 1)).toMatchObject({ id, version: 1 })
   })
 
+  it('registers the same text with another data contract as another version, not from its cache', async () => {
+    const rule = (expr: string) => ({
+      domainRules: [{ name: 'r', kind: 'CONDITION' as const, mode: 'WRITE' as const, type: 'CEL', expr }],
+    })
+    const first = await client.register('contracts-value', { schema: '"long"', ruleSet: rule('true') })
+    const second = await client.register('contracts-value', { schema: '"long"', ruleSet: rule('false') })
+    const third = await client.register('contracts-value', { schema: '"long"', metadata: { properties: { a: 'b' } } })
+    expect(new Set([first, second, third]).size).toBe(3)
+    expect((await client.getLatest('contracts-value')).metadata).toEqual({ properties: { a: 'b' } })
+  })
+
   it('reads a schema by the GUID register reported, and 40403 for an unknown GUID', async () => {
     const id = await client.register('guids-value', { schema: '"bytes"' })
     const { guid } = await client.getSchemaById(id)

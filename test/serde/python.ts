@@ -16,7 +16,7 @@ export const PYTHON = process.env.PYTHON ?? (existsSync(VENV_PYTHON) ? VENV_PYTH
 export function pythonUnavailableReason(): string | undefined {
   const res = spawnSync(
     PYTHON,
-    ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema'],
+    ['-c', 'import confluent_kafka.schema_registry, fastavro, google.protobuf, jsonschema, tink'],
     { encoding: 'utf8' },
   )
   if (res.error !== undefined) return `${PYTHON} is not installed`

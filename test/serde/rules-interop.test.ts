@@ -22,7 +22,7 @@ import { RuleEngine } from '../../src/serde/rules/engine.js'
 import { celExecutor, celFieldExecutor } from '../../src/serde/rules/cel.js'
 import { jsonataExecutor } from '../../src/serde/rules/jsonata.js'
 import type { Rule, RuleSet } from '../../src/serde/rules/model.js'
-import { serverAndClients } from './fixtures.js'
+import { rejection, serverAndClients } from './fixtures.js'
 
 const PERSON = {
   type: 'record',
@@ -43,15 +43,6 @@ const mask: Rule = {
   type: 'CEL_FIELD',
   tags: ['PII'],
   expr: 'typeName == "STRING"; "XXX-XX-" + value.substring(7)',
-}
-
-async function rejection(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p
-    return undefined
-  } catch (err) {
-    return (err as Error).message
-  }
 }
 
 describe('data-contract rules against @confluentinc/schemaregistry', () => {

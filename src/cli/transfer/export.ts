@@ -6,12 +6,14 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../optio
 import { progress } from '../progress.js'
 import { enc, RegistryCalls } from '../registry-calls.js'
 import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
+import { collectKeys } from './keys.js'
 
 export const EXPORT_HELP = `Usage: registrum export PATH [options]
 
 Dumps a registry: every subject and version (soft-deleted ones included and flagged) with its id,
 schemaType, references, metadata and ruleSet, plus the global, context and subject configs and
-modes. Uses plain Confluent REST calls, so it works against any Confluent-compatible registry.
+modes, and the KEKs and wrapped DEKs of its DEK registry (/dek-registry/v1), if it has one.
+Uses plain Confluent REST calls, so it works against any Confluent-compatible registry.
 
 PATH ending in .jsonl or .ndjson (or '-' for standard output) is written as one JSON-lines file;
 any other PATH as a directory (manifest.json plus subjects/<subject>/<version>.json).
@@ -107,7 +109,10 @@ export async function collectDump(rest: RegistryCalls): Promise<Dump> {
     if (found.mode) modes.push(found.mode)
   }
   bar.done()
+  const { keks, deks } = await collectKeys(rest)
   return {
+    keks,
+    deks,
     header: {
       kind: 'registrum-export',
       formatVersion: 1,
@@ -138,12 +143,13 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (layout !== 'jsonl' && layout !== 'dir') throw new UsageError(`--layout must be jsonl or dir, got '${layout}'`)
   if (path === '-' && layout !== 'jsonl') throw new UsageError("'-' writes JSON lines; --layout dir needs a directory")
   const dump = await collectDump(new RegistryCalls(requireConnection(values, process.env, 'export')))
+  const { keks = [], deks = [] } = dump
   if (path === '-') await new Promise<void>((done) => process.stdout.write(dumpLines(dump), () => done()))
   else writeDump(dump, path, layout)
   const deleted = dump.schemas.filter((s) => s.deleted).length
   const subjects = new Set(dump.schemas.map((s) => s.subject)).size
   process.stderr.write(
-    `exported ${dump.schemas.length} versions (${deleted} soft-deleted) of ${subjects} subjects, ${dump.configs.length} configs, ${dump.modes.length} modes${path === '-' ? '' : ` to ${path}`}\n`,
+    `exported ${dump.schemas.length} versions (${deleted} soft-deleted) of ${subjects} subjects, ${dump.configs.length} configs, ${dump.modes.length} modes, ${keks.length} KEKs, ${deks.length} DEKs${path === '-' ? '' : ` to ${path}`}\n`,
   )
   return EXIT.OK
 }

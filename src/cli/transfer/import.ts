@@ -5,17 +5,20 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../optio
 import { progress } from '../progress.js'
 import { enc, SchemaRegistryError, RegistryCalls } from '../registry-calls.js'
 import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
+import { type KeyCounts, loadKeys } from './keys.js'
 
 export const IMPORT_HELP = `Usage: registrum import PATH [options]
 
 Loads an export (a JSON-lines file or directory written by 'registrum export') into a registry,
 keeping every id and version: the registry is put in IMPORT mode, versions are registered with
-their ids in an order that satisfies references, soft deletes are restored, then configs and
-modes, and the registry returns to its exported global mode (READWRITE unless it was otherwise).
+their ids in an order that satisfies references, soft deletes are restored, the DEK registry's
+KEKs and wrapped DEKs are created in their exported state, then configs and modes, and the
+registry returns to its exported global mode (READWRITE unless it was otherwise).
 Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target. Keeps
 ${TRANSFER_CONCURRENCY} requests in flight (a version only after the versions it references),
 so the registry can write them in batches.
-Running it again is harmless: versions already imported with the same id are left alone.
+Running it again is harmless: versions already imported with the same id, and keys already
+there with the same content, are left alone.
 
 Options:
   -h, --help   show this help
@@ -42,6 +45,8 @@ export interface ImportCounts {
   skipped: number
   /** Versions refused, each with the reason. */
   readonly refused: string[]
+  /** The DEK registry's KEKs and DEKs (refusals are also in `refused`). */
+  keys?: KeyCounts
 }
 
 /** Loads `dump` into the registry behind `rest`; returns what was imported, skipped and refused. */
@@ -113,6 +118,10 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
       },
       (s) => referrers.get(s) ?? [],
     )
+    if (dump.keks?.length || dump.deks?.length) {
+      counts.keys = await loadKeys(rest, dump.keks ?? [], dump.deks ?? [])
+      refused.push(...counts.keys.refused)
+    }
     for (const c of dump.configs) {
       const { compatibilityLevel, ...rest_ } = c.config
       const body = Object.fromEntries(
@@ -167,11 +176,15 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('import needs exactly one PATH (an export file or directory)')
   const rest = new RegistryCalls(requireConnection(values, process.env, 'import'))
   const dump = readDump(positionals[0]!)
-  const { imported, skipped, refused } = await loadDump(rest, dump)
+  const { imported, skipped, refused, keys } = await loadDump(rest, dump)
   for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
+  const failedVersions = refused.length - (keys?.refused.length ?? 0)
+  const keyLine = keys
+    ? `; ${(dump.keks?.length ?? 0) + (dump.deks?.length ?? 0)} keys: ${keys.imported} imported, ${keys.skipped} skipped, ${keys.refused.length} failed`
+    : ''
   process.stderr.write(
-    `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${refused.length} failed; ` +
-      `${dump.configs.length} configs, ${dump.modes.length} modes\n`,
+    `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${failedVersions} failed; ` +
+      `${dump.configs.length} configs, ${dump.modes.length} modes${keyLine}\n`,
   )
   return refused.length > 0 ? EXIT.FAILED : EXIT.OK
 }

@@ -75,6 +75,7 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
     switch (need.kind) {
       case 'public':
       case 'authenticated':
+      case 'bodySubject':
         return undefined
       case 'global':
         return acl.allowsGlobally(name, need.access) ? undefined : `${OPERATION[need.access]} on Cluster`
@@ -147,6 +148,18 @@ export function installAuth(app: FastifyInstance, settings: AuthSettings, regist
       delete query.offset
       delete query.limit
     }
+  })
+
+  app.addHook('preHandler', async (request, reply) => {
+    const access = routeAccess(request.method, request.routeOptions.url)
+    if (access.need.kind !== 'bodySubject' || !request.principal) return
+    const raw = (request.body as { subject?: unknown } | null | undefined)?.subject
+    if (typeof raw !== 'string') return
+    const subject = qualify(raw).qualified
+    if (acl.allows(request.principal.name, access.need.access, subject)) return
+    const denied = `${OPERATION[access.need.access]} on Subject: ${subject}`
+    request.log.info({ principal: request.principal.name, denied }, 'access denied')
+    return send(request, reply, 403, DENIED_ERROR_CODE, `User is denied operation ${denied}`)
   })
 
   app.addHook('preSerialization', async (request, reply, payload: unknown) => {

@@ -9,7 +9,9 @@ import type { Access } from './permissions.js'
  * - `scope`: config/mode: `access` on the subject, or for the global/context scope a global
  *   grant (reads of the global scope only need a sign-in: clients fetch it to serialize);
  * - `global`: a global grant of `access`;
- * - `schemaId` / `guid`: read on at least one subject that uses the schema.
+ * - `schemaId` / `guid`: read on at least one subject that uses the schema;
+ * - `bodySubject`: `access` on the `subject` field of the JSON body, checked once it is parsed
+ *   (a body without one is refused by the route before anything is looked up).
  */
 export type Need =
   | { readonly kind: 'public' }
@@ -19,6 +21,7 @@ export type Need =
   | { readonly kind: 'global'; readonly access: Access }
   | { readonly kind: 'schemaId' }
   | { readonly kind: 'guid' }
+  | { readonly kind: 'bodySubject'; readonly access: Access }
 
 export interface RouteAccess {
   readonly need: Need
@@ -91,6 +94,27 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /mode/:subject': scope('read'),
   'PUT /mode/:subject': scope('admin'),
   'DELETE /mode/:subject': scope('admin'),
+
+  // The DEK registry. KEKs only name a KMS key (no key material): any signed-in principal may
+  // read them, as serializers must; creating one needs a global write grant, altering, deleting
+  // or undeleting one a global admin grant. A DEK belongs to its subject: reading it needs read
+  // on the subject, creating it write, deleting or undeleting it admin, as for schemas.
+  'GET /dek-registry/v1/keks': SIGNED_IN,
+  'POST /dek-registry/v1/keks': { need: { kind: 'global', access: 'write' } },
+  'GET /dek-registry/v1/keks/:name': SIGNED_IN,
+  'PUT /dek-registry/v1/keks/:name': { need: { kind: 'global', access: 'admin' } },
+  'DELETE /dek-registry/v1/keks/:name': { need: { kind: 'global', access: 'admin' } },
+  'POST /dek-registry/v1/keks/:name/undelete': { need: { kind: 'global', access: 'admin' } },
+  'GET /dek-registry/v1/keks/:name/deks': { need: { kind: 'authenticated' }, listSubject: itself },
+  'POST /dek-registry/v1/keks/:name/deks': { need: { kind: 'bodySubject', access: 'write' } },
+  'POST /dek-registry/v1/keks/:name/deks/:subject': subject('write'),
+  'GET /dek-registry/v1/keks/:name/deks/:subject': subject('read'),
+  'DELETE /dek-registry/v1/keks/:name/deks/:subject': subject('admin'),
+  'POST /dek-registry/v1/keks/:name/deks/:subject/undelete': subject('admin'),
+  'GET /dek-registry/v1/keks/:name/deks/:subject/versions': subject('read'),
+  'GET /dek-registry/v1/keks/:name/deks/:subject/versions/:version': subject('read'),
+  'DELETE /dek-registry/v1/keks/:name/deks/:subject/versions/:version': subject('admin'),
+  'POST /dek-registry/v1/keks/:name/deks/:subject/versions/:version/undelete': subject('admin'),
   ...UI_ROUTE_ACCESS,
 }
 

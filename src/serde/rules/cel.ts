@@ -7,7 +7,7 @@
  */
 import { celEnv, isCelError, isCelList, isCelMap, isCelUint, parse, plan } from '@bufbuild/cel'
 import { strings } from '@bufbuild/cel/ext'
-import { isPrimitiveField, type RuleContext } from './context.js'
+import { isPrimitiveField, skippedForSameTag, type RuleContext } from './context.js'
 import { conditionFailed, RuleError, type RuleExecutor } from './engine.js'
 
 type Program = (bindings: Record<string, unknown>) => unknown
@@ -156,25 +156,4 @@ export function celFieldExecutor(): RuleExecutor {
       return ctx.rule.kind === 'CONDITION' ? true : result
     },
   }
-}
-
-/**
- * Of several field transforms of one type and mode on the same tags, only the first runs on write
- * (the last on read), as Confluent's `FieldRuleExecutor` does: they would undo each other.
- */
-export function skippedForSameTag(ctx: RuleContext): boolean {
-  const { rule, rules, index, mode } = ctx
-  if (rule.kind !== 'TRANSFORM' || rule.tags === undefined || rule.tags.length === 0) return false
-  const same = (other: (typeof rules)[number]): boolean =>
-    other.kind === 'TRANSFORM' &&
-    other.mode === rule.mode &&
-    other.type === rule.type &&
-    sameTags(other.tags, rule.tags)
-  const forward = mode === 'WRITE' || mode === 'UPGRADE'
-  const others = forward ? rules.slice(0, index) : rules.slice(index + 1)
-  return others.some(same)
-}
-
-function sameTags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  return a !== undefined && b !== undefined && a.length === b.length && a.every((t, i) => t === b[i])
 }

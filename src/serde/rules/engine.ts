@@ -80,6 +80,9 @@ const errorAction: RuleAction = {
 
 const noneAction: RuleAction = { type: 'NONE', run() {} }
 
+/** Rule types whose executor needs configuration (a DEK registry, KMS secrets), so none is built in. */
+const ENCRYPTION_TYPES: ReadonlySet<string> = new Set(['ENCRYPT', 'ENCRYPT_PAYLOAD'])
+
 export interface RuleEngineOptions {
   readonly executors?: readonly RuleExecutor[]
   /** Actions beyond ERROR and NONE, e.g. {@link dlqAction}. */
@@ -133,7 +136,10 @@ export class RuleEngine {
           this.#onFailure(rule),
           'ERROR',
           message,
-          new RuleError(rule, `Rule '${rule.name}' has type '${rule.type}', for which no executor is registered.`),
+          new RuleError(
+            rule,
+            `Rule '${rule.name}' has type '${rule.type}', for which no executor is registered${ENCRYPTION_TYPES.has(rule.type) ? ' (field encryption: createRuleEngine({ executors: encryptionExecutors({ dekRegistry, config }) }))' : ''}.`,
+          ),
         )
         return message
       }

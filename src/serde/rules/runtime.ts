@@ -61,18 +61,34 @@ export function ruleSchema(info: SchemaInfo, version?: number): RuleSchema {
   }
 }
 
-/**
- * Whether a version has domain rules that run in `mode`. Encoding rules (on the payload bytes)
- * are refused rather than skipped: data written without them would not be what the contract says.
- */
+/** Whether a version has domain rules that run in `mode`. */
 export function runsRules(info: SchemaInfo, mode: RuleMode): boolean {
-  if (hasRules(info.ruleSet, 'ENCODING', mode)) {
-    throw new SerdeError(
-      'RULE_FAILED',
-      `The schema has encodingRules, which this serde does not run; set rules: false to ignore every rule.`,
-    )
-  }
   return hasRules(info.ruleSet, 'DOMAIN', mode)
+}
+
+/**
+ * Runs a version's encoding rules (e.g. `ENCRYPT_PAYLOAD`) on the payload bytes after the schema
+ * id and the Protobuf indexes: on write after encoding, on read (the writer's rules) before
+ * decoding, as Confluent's serdes. Undefined when the version has none for `mode`.
+ */
+export type PayloadStep = (topic: string, subject: string, body: Uint8Array) => Promise<Uint8Array>
+
+export function payloadStep(
+  config: RulesConfig,
+  info: SchemaInfo,
+  isKey: boolean,
+  mode: 'WRITE' | 'READ',
+): PayloadStep | undefined {
+  const engine = engineFor(config)
+  if (engine === undefined || !hasRules(info.ruleSet, 'ENCODING', mode)) return undefined
+  const target = ruleSchema(info)
+  return async (topic, subject, body) => {
+    const out = await (await engine).execute({ subject, topic, isKey, phase: 'ENCODING', mode, target }, body)
+    if (!(out instanceof Uint8Array)) {
+      throw new SerdeError('RULE_FAILED', `The encoding rules of subject '${subject}' did not yield bytes.`)
+    }
+    return out
+  }
 }
 
 /** One step of a migration: run `target`'s UPGRADE rules or `source`'s DOWNGRADE rules. */

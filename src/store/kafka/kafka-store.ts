@@ -156,7 +156,11 @@ export class KafkaStore extends ReadThrough implements Store {
         this.#afterBatch()
       },
     })
-    this.#consumer.seek({ topic: this.topic, partition: 0, offset: String(this.#applier.next) })
+    try {
+      this.#consumer.seek({ topic: this.topic, partition: 0, offset: String(this.#applier.next) })
+    } catch {
+      // The group is rejoining after a failed first join (slow broker): the GROUP_JOIN handler seeks then.
+    }
     this.#checkReady()
   }
 

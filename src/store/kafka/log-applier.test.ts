@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ConfluentReader } from '../../../test/support/confluent-reader.js'
-import type { Mutation, SchemaRecord, VersionRecord } from '../store.js'
+import type { DekRecord, KekRecord, Mutation, SchemaRecord, VersionRecord } from '../store.js'
 import { groupRecords, LogApplier, type IncomingRecord } from './log-applier.js'
-import { encodeKey } from './records.js'
+import { decodeKey, encodeKey, recordMutations } from './records.js'
 
 const schema = (id: number): SchemaRecord => ({
   context: '.',
@@ -196,6 +196,80 @@ describe('LogApplier', () => {
       log.feed(a)
       expect(a.position.outstanding).toEqual([])
       expectPlainReadingAgrees(log, a)
+    })
+  })
+
+  describe('KEK and DEK records', () => {
+    const kek = (over: Partial<KekRecord> = {}): KekRecord => ({
+      name: 'k',
+      kmsType: 'aws-kms',
+      kmsKeyId: 'arn',
+      kmsProps: JSON.parse('{"__proto__":"p","region":"eu"}') as Record<string, string>,
+      shared: false,
+      deleted: false,
+      ts: 5,
+      ...over,
+    })
+    const dekKey = { kekName: 'k', subject: 's', algorithm: 'AES256_GCM', version: 1 }
+    const dek = (material: string, over: Partial<DekRecord> = {}): DekRecord => ({
+      ...dekKey,
+      encryptedKeyMaterial: material,
+      deleted: false,
+      ts: 6,
+      ...over,
+    })
+    const putKek: Mutation = { kind: 'kek', name: 'k', record: kek() }
+    const putDek = (material: string): Mutation => ({ kind: 'dek', key: dekKey, record: dek(material) })
+
+    it('have keys of their own that decode to what they encode', () => {
+      const k = encodeKey({ keytype: 'KEK', name: 'k' })
+      const d = encodeKey({ keytype: 'DEK', ...dekKey })
+      expect(k).toBe('{"keytype":"KEK","name":"k","magic":0}')
+      expect(d).toBe('{"keytype":"DEK","kekName":"k","subject":"s","algorithm":"AES256_GCM","version":1,"magic":0}')
+      expect(decodeKey(k)).toEqual({ keytype: 'KEK', name: 'k', raw: k })
+      expect(decodeKey(d)).toEqual({ keytype: 'DEK', ...dekKey, raw: d })
+      expect(decodeKey('{"keytype":"DEK","kekName":"k","subject":"s","algorithm":"A","version":"1"}')).toBeUndefined()
+    })
+
+    it('are replayed by any reader, tombstones included, and unreadable values are ignored', () => {
+      const log = new Log()
+      const w = new LogApplier()
+      log.append('n1:1', 0, [putKek, putDek('bWF0')], w)
+      log.feed(w)
+      log.append('n1:2', w.next, [{ kind: 'dek', key: dekKey, record: null }], w)
+      const r = new LogApplier()
+      log.feed(r)
+      expect(r.state.kek('k')).toEqual(kek())
+      expect(Object.keys(r.state.kek('k')!.kmsProps)).toEqual(['__proto__', 'region'])
+      expect(r.state.deksOf('k')).toEqual([])
+      const state = new LogApplier().state
+      // A group whose marker compaction removed is read record by record.
+      const kekKey = encodeKey({ keytype: 'KEK', name: 'k' })
+      expect(recordMutations(state, kekKey, JSON.stringify(kek()), 1)).toEqual([putKek])
+      expect(recordMutations(state, kekKey, null, 1)).toEqual([{ kind: 'kek', name: 'k', record: null }])
+      const d = encodeKey({ keytype: 'DEK', ...dekKey })
+      expect(recordMutations(state, d, JSON.stringify(dek('bWF0')), 1)).toEqual([putDek('bWF0')])
+      expect(recordMutations(state, d, '{"deleted":false}', 1)).toEqual([])
+      expect(recordMutations(state, d, 'not json', 1)).toEqual([])
+      expect(recordMutations(state, encodeKey({ keytype: 'KEK', name: 'k' }), '{"kmsType":1}', 1)).toEqual([])
+    })
+
+    it('lets only the first of two creates of one DEK version win, and repairs the loser', () => {
+      const log = new Log()
+      const a = new LogApplier()
+      log.append('n0:1', 0, [putKek], a)
+      log.feed(a)
+      const base = a.next
+      log.append('n1:1', base, [putDek('Zmlyc3Q=')], a)
+      log.append('n2:1', base, [putDek('c2Vjb25k')], a) // the same version, other material: loses
+      log.feed(a)
+      expect(a.state.deksOf('k').map((x) => x.encryptedKeyMaterial)).toEqual(['Zmlyc3Q='])
+      const stale = encodeKey({ keytype: 'DEK', ...dekKey })
+      expect(a.position.outstanding).toEqual([stale])
+      log.append('n2:2', a.next, [], a) // the loser's re-run writes nothing but repairs
+      log.feed(a)
+      expect(a.position.outstanding).toEqual([])
+      expect(JSON.parse(log.records.filter((x) => x.key === stale).at(-1)!.value!)).toEqual(dek('Zmlyc3Q='))
     })
   })
 })

@@ -5,6 +5,7 @@ import {
   decodeKey,
   encodeKey,
   hashStoredText,
+  isStateKey,
   NOOP_KEY,
   overlay,
   recordMutations,
@@ -95,7 +96,7 @@ export class LogApplier {
     this.#outstanding.clear()
     for (const raw of p.outstanding) {
       const k = decodeKey(raw)
-      if (k && (k.keytype === 'SCHEMA' || k.keytype === 'CONFIG' || k.keytype === 'MODE')) this.#outstanding.set(raw, k)
+      if (isStateKey(k)) this.#outstanding.set(raw, k)
     }
   }
 
@@ -171,7 +172,7 @@ export class LogApplier {
       for (const r of g.records) if (r.key !== null) last.set(r.key, r)
       for (const r of last.values()) {
         const k = decodeKey(r.key!)
-        if (!k || (k.keytype !== 'SCHEMA' && k.keytype !== 'CONFIG' && k.keytype !== 'MODE')) continue
+        if (!isStateKey(k)) continue
         if (truthValue(this.state, k) !== r.value) this.#outstanding.set(k.raw, k)
         if (k.keytype === 'SCHEMA' && r.value !== null) this.#reassertClaimedId(k.subject, r.value)
       }

@@ -1,6 +1,15 @@
 import type { SchemaType } from '../../formats/format.js'
 import { GLOBAL_SCOPE, type JsonObject, schemaGuid, type SchemaReference } from '../../formats/model.js'
-import type { ConfigRecord, Mutation, SchemaRecord, StoreReader, VersionRecord } from '../store.js'
+import { compareDeks, sameDek } from '../state.js'
+import type {
+  ConfigRecord,
+  DekRecord,
+  KekRecord,
+  Mutation,
+  SchemaRecord,
+  StoreReader,
+  VersionRecord,
+} from '../store.js'
 
 /**
  * The record format of Confluent's `_schemas` topic (Karapace reads and writes the same): JSON
@@ -9,7 +18,13 @@ import type { ConfigRecord, Mutation, SchemaRecord, StoreReader, VersionRecord }
  */
 export type SchemaKey = { keytype: 'SCHEMA'; subject: string; version: number }
 export type ScopedKey = { keytype: 'CONFIG' | 'MODE'; scope: string }
-export type RecordKey = SchemaKey | ScopedKey
+/**
+ * Encryption keys travel in the same topic under key types of their own; Confluent keeps them
+ * in another topic, so its readers of `_schemas` have no use for these records.
+ */
+export type KekKey = { keytype: 'KEK'; name: string }
+export type DekKey = { keytype: 'DEK'; kekName: string; subject: string; algorithm: string; version: number }
+export type RecordKey = SchemaKey | ScopedKey | KekKey | DekKey
 
 /** A record as it travels: key and value bytes, `null` value for a tombstone. */
 export interface LogRecord {
@@ -19,6 +34,11 @@ export interface LogRecord {
 
 /** Confluent's key bytes: field order `keytype, subject, version, magic`, no spaces. */
 export function encodeKey(k: RecordKey): string {
+  if (k.keytype === 'KEK') return JSON.stringify({ keytype: 'KEK', name: k.name, magic: 0 })
+  if (k.keytype === 'DEK') {
+    const { kekName, subject, algorithm, version } = k
+    return JSON.stringify({ keytype: 'DEK', kekName, subject, algorithm, version, magic: 0 })
+  }
   if (k.keytype === 'SCHEMA') {
     return JSON.stringify({ keytype: 'SCHEMA', subject: k.subject, version: k.version, magic: 1 })
   }
@@ -56,7 +76,7 @@ export type StoredSchemaHash = (reader: StoreReader, schema: Omit<SchemaRecord, 
 export const hashStoredText: StoredSchemaHash = (_reader, s) =>
   schemaGuid(s.schema, s.references, s.metadata, s.ruleSet)
 
-export type TruthReader = Pick<StoreReader, 'config' | 'mode' | 'versionsOf' | 'schemaById'>
+export type TruthReader = Pick<StoreReader, 'config' | 'mode' | 'versionsOf' | 'schemaById' | 'kek' | 'deksOf'>
 
 /** The state after `mutations`, for the reads {@link truthValue} needs. */
 export function overlay(state: TruthReader, mutations: readonly Mutation[]): TruthReader {
@@ -64,6 +84,8 @@ export function overlay(state: TruthReader, mutations: readonly Mutation[]): Tru
   const modes = new Map<string, string | null>()
   const versions = new Map<string, VersionRecord[]>()
   const schemas = new Map<string, SchemaRecord>()
+  const keks = new Map<string, KekRecord | null>()
+  const deks = new Map<string, DekRecord[]>()
   const listOf = (subject: string) => {
     let list = versions.get(subject)
     if (!list) versions.set(subject, (list = [...state.versionsOf(subject)]))
@@ -73,7 +95,12 @@ export function overlay(state: TruthReader, mutations: readonly Mutation[]): Tru
     if (m.kind === 'config') configs.set(m.scope, m.config)
     else if (m.kind === 'mode') modes.set(m.scope, m.mode)
     else if (m.kind === 'schema') schemas.set(`${m.record.context}\u0000${m.record.id}`, m.record)
-    else {
+    else if (m.kind === 'kek') keks.set(m.name, m.record)
+    else if (m.kind === 'dek') {
+      const list = (deks.get(m.key.kekName) ?? state.deksOf(m.key.kekName)).filter((d) => !sameDek(d, m.key))
+      if (m.record) list.push(m.record)
+      deks.set(m.key.kekName, list.sort(compareDeks))
+    } else {
       const subject = m.kind === 'version' ? m.record.subject : m.subject
       const version = m.kind === 'version' ? m.record.version : m.version
       const list = listOf(subject).filter((v) => v.version !== version)
@@ -89,11 +116,21 @@ export function overlay(state: TruthReader, mutations: readonly Mutation[]): Tru
     mode: (scope) => (modes.has(scope) ? (modes.get(scope) ?? undefined) : state.mode(scope)),
     versionsOf: (subject) => versions.get(subject) ?? state.versionsOf(subject),
     schemaById: (context, id) => schemas.get(`${context}\u0000${id}`) ?? state.schemaById(context, id),
+    kek: (name) => (keks.has(name) ? (keks.get(name) ?? undefined) : state.kek(name)),
+    deksOf: (kekName) => deks.get(kekName) ?? state.deksOf(kekName),
   }
 }
 
 /** The value the state holds for a key, as Confluent would write it; `null` when absent. */
 export function truthValue(state: TruthReader, k: RecordKey): string | null {
+  if (k.keytype === 'KEK') {
+    const kek = state.kek(k.name)
+    return kek ? JSON.stringify(kek) : null
+  }
+  if (k.keytype === 'DEK') {
+    const dek = state.deksOf(k.kekName).find((d) => sameDek(d, k))
+    return dek ? JSON.stringify(dek) : null
+  }
   if (k.keytype !== 'SCHEMA') {
     if (k.keytype === 'CONFIG') {
       const c = state.config(k.scope)
@@ -163,6 +200,8 @@ export function touchedKeys(mutations: readonly Mutation[]): RecordKey[] {
     else if (m.kind === 'deleteVersion') add({ keytype: 'SCHEMA', subject: m.subject, version: m.version })
     else if (m.kind === 'config') add({ keytype: 'CONFIG', scope: m.scope })
     else if (m.kind === 'mode') add({ keytype: 'MODE', scope: m.scope })
+    else if (m.kind === 'kek') add({ keytype: 'KEK', name: m.name })
+    else if (m.kind === 'dek') add({ keytype: 'DEK', ...m.key })
   }
   return [...seen.values()]
 }
@@ -185,6 +224,18 @@ export function decodeKey(
     case 'CONFIG':
     case 'MODE':
       return { keytype: k.keytype, scope: fromWireScope(k.subject), raw }
+    case 'KEK':
+      if (typeof k.name !== 'string') return undefined
+      return { keytype: 'KEK', name: k.name, raw }
+    case 'DEK':
+      if (
+        typeof k.kekName !== 'string' ||
+        typeof k.subject !== 'string' ||
+        typeof k.algorithm !== 'string' ||
+        typeof k.version !== 'number'
+      )
+        return undefined
+      return { keytype: 'DEK', kekName: k.kekName, subject: k.subject, algorithm: k.algorithm, version: k.version, raw }
     case 'DELETE_SUBJECT':
     case 'CLEAR_SUBJECT':
       return { keytype: k.keytype, raw }
@@ -228,6 +279,24 @@ export function recordMutations(
     }
     case 'MODE':
       return [{ kind: 'mode', scope: key.scope, mode: value && typeof value.mode === 'string' ? value.mode : null }]
+    case 'KEK': {
+      if (!value) return [{ kind: 'kek', name: key.name, record: null }]
+      const record = kekFromValue(key.name, value, timestamp)
+      return record ? [{ kind: 'kek', name: key.name, record }] : []
+    }
+    case 'DEK': {
+      const { kekName, subject, algorithm, version } = key
+      const k = { kekName, subject, algorithm, version }
+      if (!value) return [{ kind: 'dek', key: k, record: null }]
+      if (typeof value.encryptedKeyMaterial !== 'string') return []
+      const record: DekRecord = {
+        ...k,
+        encryptedKeyMaterial: value.encryptedKeyMaterial,
+        deleted: value.deleted === true,
+        ts: typeof value.ts === 'number' ? value.ts : timestamp,
+      }
+      return [{ kind: 'dek', key: k, record }]
+    }
     case 'DELETE_SUBJECT': {
       // Confluent writes per-version records too; this marks every version up to `version`.
       if (!value || typeof value.subject !== 'string' || typeof value.version !== 'number') return []
@@ -286,6 +355,30 @@ function schemaMutations(
     },
   })
   return out
+}
+
+/** A KEK record's value as we write it; undefined when it is not one. */
+function kekFromValue(name: string, value: Record<string, unknown>, timestamp: number): KekRecord | undefined {
+  const { kmsType, kmsKeyId, kmsProps, doc } = value
+  if (typeof kmsType !== 'string' || typeof kmsKeyId !== 'string') return undefined
+  const props = Object.fromEntries(
+    isObject(kmsProps) ? Object.entries(kmsProps).filter((e): e is [string, string] => typeof e[1] === 'string') : [],
+  )
+  return {
+    name,
+    kmsType,
+    kmsKeyId,
+    kmsProps: props,
+    ...(typeof doc === 'string' ? { doc } : {}),
+    shared: value.shared === true,
+    deleted: value.deleted === true,
+    ts: typeof value.ts === 'number' ? value.ts : timestamp,
+  }
+}
+
+/** Keys whose records set state (not markers or the incumbent's bulk-delete records). */
+export function isStateKey(k: { keytype: string } | undefined): k is RecordKey & { raw: string } {
+  return k !== undefined && ['SCHEMA', 'CONFIG', 'MODE', 'KEK', 'DEK'].includes(k.keytype)
 }
 
 function isObject(v: unknown): v is JsonObject {

@@ -23,6 +23,26 @@ interface VersionRow {
   ts: number
 }
 
+interface KekRow {
+  name: string
+  kms_type: string
+  kms_key_id: string
+  kms_props: string
+  doc: string | null
+  shared: number
+  deleted: number
+  ts: number
+}
+interface DekRow {
+  kek_name: string
+  subject: string
+  algorithm: string
+  version: number
+  encrypted_key_material: string
+  deleted: number
+  ts: number
+}
+
 /** Shared by every loaded schema without references, rather than one empty array each. */
 const NO_REFERENCES: readonly SchemaReference[] = Object.freeze([])
 
@@ -33,7 +53,17 @@ const NO_REFERENCES: readonly SchemaReference[] = Object.freeze([])
  */
 export class StateTables {
   readonly #s: Record<
-    'putSchema' | 'putVersion' | 'deleteVersion' | 'putConfig' | 'deleteConfig' | 'putMode' | 'deleteMode',
+    | 'putSchema'
+    | 'putVersion'
+    | 'deleteVersion'
+    | 'putConfig'
+    | 'deleteConfig'
+    | 'putMode'
+    | 'deleteMode'
+    | 'putKek'
+    | 'deleteKek'
+    | 'putDek'
+    | 'deleteDek',
     Statement
   >
 
@@ -51,10 +81,20 @@ export class StateTables {
       deleteConfig: db.prepare('DELETE FROM configs WHERE scope = ?'),
       putMode: db.prepare('INSERT OR REPLACE INTO modes (scope, mode) VALUES (?, ?)'),
       deleteMode: db.prepare('DELETE FROM modes WHERE scope = ?'),
+      putKek: db.prepare(
+        `INSERT OR REPLACE INTO keks (name, kms_type, kms_key_id, kms_props, doc, shared, deleted, ts)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      deleteKek: db.prepare('DELETE FROM keks WHERE name = ?'),
+      putDek: db.prepare(
+        `INSERT OR REPLACE INTO deks (kek_name, subject, algorithm, version, encrypted_key_material, deleted, ts)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      deleteDek: db.prepare('DELETE FROM deks WHERE kek_name = ? AND subject = ? AND algorithm = ? AND version = ?'),
     }
   }
 
-  /** Applies every stored row to `state`: schemas, then versions, configs and modes. */
+  /** Applies every stored row to `state`: schemas, then versions, configs, modes, KEKs and DEKs. */
   load(state: RegistryState): void {
     for (const r of this.db.prepare('SELECT * FROM schemas ORDER BY context, id').all() as SchemaRow[]) {
       state.apply({
@@ -89,6 +129,30 @@ export class StateTables {
     }
     for (const r of this.db.prepare('SELECT scope, mode FROM modes').all() as { scope: string; mode: string }[]) {
       state.apply({ kind: 'mode', scope: r.scope, mode: r.mode })
+    }
+    for (const r of this.db.prepare('SELECT * FROM keks').all() as KekRow[]) {
+      state.apply({
+        kind: 'kek',
+        name: r.name,
+        record: {
+          name: r.name,
+          kmsType: r.kms_type,
+          kmsKeyId: r.kms_key_id,
+          kmsProps: JSON.parse(r.kms_props),
+          ...(r.doc !== null ? { doc: r.doc } : {}),
+          shared: r.shared === 1,
+          deleted: r.deleted === 1,
+          ts: r.ts,
+        },
+      })
+    }
+    for (const r of this.db.prepare('SELECT * FROM deks').all() as DekRow[]) {
+      const key = { kekName: r.kek_name, subject: r.subject, algorithm: r.algorithm, version: r.version }
+      state.apply({
+        kind: 'dek',
+        key,
+        record: { ...key, encryptedKeyMaterial: r.encrypted_key_material, deleted: r.deleted === 1, ts: r.ts },
+      })
     }
   }
 
@@ -127,6 +191,29 @@ export class StateTables {
         if (m.mode === null) s.deleteMode.run(m.scope)
         else s.putMode.run(m.scope, m.mode)
         return
+      case 'kek': {
+        const r = m.record
+        if (r === null) s.deleteKek.run(m.name)
+        else
+          s.putKek.run(
+            r.name,
+            r.kmsType,
+            r.kmsKeyId,
+            JSON.stringify(r.kmsProps),
+            r.doc ?? null,
+            r.shared ? 1 : 0,
+            r.deleted ? 1 : 0,
+            r.ts,
+          )
+        return
+      }
+      case 'dek': {
+        const r = m.record
+        const k = m.key
+        if (r === null) s.deleteDek.run(k.kekName, k.subject, k.algorithm, k.version)
+        else s.putDek.run(r.kekName, r.subject, r.algorithm, r.version, r.encryptedKeyMaterial, r.deleted ? 1 : 0, r.ts)
+        return
+      }
     }
   }
 }
