@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { Registry } from '../registry/registry.js'
+import { type Registry, Topic } from '../registry/registry.js'
 import type { AuthSettings } from './auth/auth-file.js'
 import { installAuth } from './auth/install-auth.js'
 import { installContentTypes } from './content-type.js'
@@ -16,7 +16,7 @@ import { installHealth, type Readiness } from './observability/health.js'
 import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
 import { RequestHooks } from './request-hooks.js'
-import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
+import { aliasRewriter, recordAlias, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
 import { dekRegistryRoutes } from './routes/dek-registry.js'
@@ -94,6 +94,8 @@ export async function buildApp({
   audit = true,
   ui = true,
 }: AppDeps): Promise<FastifyInstance> {
+  const settings = [Topic.settings]
+  const rewriteAlias = aliasRewriter(registry.aliasTarget, () => registry.stamp(settings))
   const app = Fastify({
     logger: readableLogs(logger),
     bodyLimit,
@@ -104,9 +106,7 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: guardedRewrite((req) =>
-      rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
-    ),
+    rewriteUrl: guardedRewrite((req) => rewriteAlias(rewriteContextUrl(req.url ?? '/'), (alias) => recordAlias(req, alias))),
     frameworkErrors,
     clientErrorHandler,
   })
