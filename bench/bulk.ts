@@ -1,6 +1,9 @@
 /**
- * Bulk import and export of N (default 100,000) 10-field Avro schemas through the built CLI
- * against the built registry on a SQLite file; then the registry's resident memory and cold
+ * Bulk import and export of N (default 100,000) 10-field Avro schemas, one subject and version
+ * each, through the built CLI against the built registry on a SQLite file, beside ceilings
+ * measured in the same run: the commands' own client sending the same requests, as many in
+ * flight, to a bare fastify route (bench/bare-transfer.ts), and bare SQLite writing the rows in
+ * batches of that size (bench/bare-sqlite.ts). Then the registry's resident memory and cold
  * start with 100,000 such schemas (written straight into the file, so this part does not wait
  * on the import), beside an empty registry's measured in the same run.
  */
@@ -9,19 +12,30 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeDump, type Dump, type DumpSchema } from '../src/cli/dump.js'
+import { TRANSFER_CONCURRENCY } from '../src/cli/transfer/in-parallel.js'
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js'
-import { load, ROOT, startRegistry } from './children.js'
+import { load, ROOT, runScript, startChild, startRegistry } from './children.js'
 
 const SCHEMAS = Number(process.env.BENCH_IMPORT_SCHEMAS ?? 100_000)
 const LOADED = 100_000
 /** Schemas read back over HTTP after the restart, to fill the read caches. */
 const READ_BACK = Number(process.env.BENCH_READ_BACK ?? 10_000)
 const IMPORT_GOAL = 5000
+/** Requests `export` makes per subject against Registrum: the version list, each version, config and mode. */
+const EXPORT_READS_PER_SUBJECT = 4
+/** GETs the export ceiling sends (fewer than an export's, to keep the bench short). */
+const BARE_GETS = Math.min(SCHEMAS * EXPORT_READS_PER_SUBJECT, 100_000)
 const MEMORY_GOAL_MIB = 300
 
 export interface BulkBenchResult {
   readonly importPerSec: number
   readonly exportPerSec: number
+  /** The same registrations, same client and concurrency, to a bare route: requests/s. */
+  readonly bareImportPerSec: number
+  /** GETs/s of the same client to a bare route; an export needs 4 per subject. */
+  readonly bareGetsPerSec: number
+  /** Bare SQLite, schema-sized rows in transactions of the import's concurrency (2 rows each). */
+  readonly bareSqliteRowsPerSec: number
   readonly emptyRssMiB: number
   readonly loadedRssMiB: number
   readonly readRssMiB: number
@@ -44,6 +58,11 @@ function cli(args: string[]): Promise<number> {
   )
 }
 
+/** CPU seconds (user + system, all threads) a process has used, from /proc (100 ticks a second). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
 
 async function timedStart(db: string) {
@@ -77,14 +96,41 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     }
     const file = join(dir, 'in.jsonl')
     writeDump(dump, file, 'jsonl')
+    const rate = (line: string) => (JSON.parse(line) as { rate: number }).rate
+    const bareServer = await startChild('node', [
+      '--import',
+      'tsx',
+      'bench/bare-server.ts',
+      JSON.stringify({ version: 1, id: 1, schemaType: 'AVRO', schema: dump.schemas[0]!.schema }),
+    ])
+    let bareImportPerSec: number
+    let bareGetsPerSec: number
+    try {
+      const transfer = (spec: object) =>
+        runScript('bench/bare-transfer.ts', [
+          JSON.stringify({ url: bareServer.url, concurrency: TRANSFER_CONCURRENCY, ...spec }),
+        ]).then(rate)
+      bareImportPerSec = await transfer({ kind: 'post', file })
+      bareGetsPerSec = await transfer({ kind: 'get', count: BARE_GETS })
+    } finally {
+      bareServer.child.kill()
+    }
+    const bareSqliteRowsPerSec = rate(await runScript('bench/bare-sqlite.ts', ['3', String(2 * TRANSFER_CONCURRENCY)]))
     const db = join(dir, 'bulk.db')
     const empty = await timedStart(db)
     const emptyRssMiB = rssMiB(empty.registry.child.pid!)
     let importMs: number
     let exportMs: number
+    const pid = empty.registry.child.pid!
+    const cpu0 = cpuSeconds(pid)
+    let importCpu: number
+    let exportCpu: number
     try {
       importMs = await cli(['import', file, '-r', empty.registry.url])
+      const cpu1 = cpuSeconds(pid)
+      importCpu = cpu1 - cpu0
       exportMs = await cli(['export', join(dir, 'out.jsonl'), '-r', empty.registry.url])
+      exportCpu = cpuSeconds(pid) - cpu1
     } finally {
       empty.registry.child.kill()
     }
@@ -125,6 +171,9 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     const result: BulkBenchResult = {
       importPerSec: SCHEMAS / (importMs / 1000),
       exportPerSec: SCHEMAS / (exportMs / 1000),
+      bareImportPerSec,
+      bareGetsPerSec,
+      bareSqliteRowsPerSec,
       emptyRssMiB,
       loadedRssMiB,
       readRssMiB,
@@ -133,14 +182,23 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     }
     const perHundredK = (mib: number) => ((mib - emptyRssMiB) * 100_000) / LOADED
     console.log(
-      `\nbulk: ${SCHEMAS} 10-field Avro schemas through registrum import/export; memory and cold start with ${LOADED}; SQLite file, one run`,
+      `\nbulk: ${SCHEMAS} 10-field Avro schemas (a subject and version each) through registrum import/export, ${TRANSFER_CONCURRENCY} requests in flight, process start and file included; memory and cold start with ${LOADED}; SQLite file, one run`,
     )
     console.table([
-      { figure: 'import, schemas/s', value: Math.round(result.importPerSec), ceiling: `goal ≥ ${IMPORT_GOAL}` },
+      {
+        figure: 'import, schemas/s',
+        value: Math.round(result.importPerSec),
+        ceiling: `bare route ${Math.round(bareImportPerSec)}/s same client and bodies; bare SQLite ${Math.round(bareSqliteRowsPerSec / 2)}/s (2 rows each, ${TRANSFER_CONCURRENCY} per sync); goal ≥ ${IMPORT_GOAL}`,
+      },
       {
         figure: 'export, schemas/s',
         value: Math.round(result.exportPerSec),
-        ceiling: `import rate ${Math.round(result.importPerSec)}`,
+        ceiling: `bare route ${Math.round(bareGetsPerSec)} GETs/s same client, ${EXPORT_READS_PER_SUBJECT} per subject: ${Math.round(bareGetsPerSec / EXPORT_READS_PER_SUBJECT)}/s; goal ≥ ${IMPORT_GOAL}`,
+      },
+      {
+        figure: 'registry CPU µs per schema, import / export',
+        value: `${Math.round((importCpu * 1e6) / SCHEMAS)} / ${Math.round((exportCpu * 1e6) / SCHEMAS)}`,
+        ceiling: 'all its threads; what a shared machine cannot distort',
       },
       {
         figure: `resident MiB, ${LOADED} schemas after start`,

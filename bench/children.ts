@@ -7,16 +7,26 @@ import type { LoadResult, LoadSpec } from './loader.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
-/** Starts a child that prints `... http://host:port...` when ready; resolves with that URL. */
+/**
+ * Starts a child that prints `... http://host:port...` when ready; resolves with that URL. The
+ * rest of its stdout (a registry's audit lines, one per write) is read and dropped as it comes:
+ * kept, and searched again on every chunk, it cost the bench quadratic time, and a pipe left
+ * full would hold the child's log writes back.
+ */
 export function startChild(command: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       out += chunk.toString()
       const m = /(http:\/\/[\d.]+:\d+)/.exec(out)
-      if (m) resolve({ url: m[1]!, child })
-    })
+      if (!m) return
+      child.stdout!.off('data', onData)
+      child.stdout!.resume()
+      out = ''
+      resolve({ url: m[1]!, child })
+    }
+    child.stdout!.on('data', onData)
     child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}`)))
   })
 }

@@ -21,10 +21,15 @@ export class RegistryCalls {
   readonly #base: string
   readonly #transport: RegistryTransport
 
-  constructor(readonly connection: Connection) {
+  /** `maxSockets`: the most requests the command keeps in flight (default 16). */
+  constructor(
+    readonly connection: Connection,
+    { maxSockets }: { maxSockets?: number } = {},
+  ) {
     this.#base = connection.url.replace(/\/+$/, '')
     this.#transport = new RegistryTransport({
       baseUrl: connection.url,
+      ...(maxSockets ? { maxSockets } : {}),
       ...(connection.token
         ? { auth: { bearerToken: connection.token } }
         : connection.user !== undefined

@@ -6,6 +6,7 @@
  */
 import avsc from 'avsc'
 import type { Type as AvscType } from 'avsc'
+import { createRequire } from 'node:module'
 import type { AvscOptions } from '../formats/avro/avsc.js'
 import { int64Expected, toBigInt64, type Int64Mode } from './int64.js'
 import { childPath, unknownKey, wrongType } from './value-errors.js'
@@ -175,11 +176,30 @@ function wideLong(mode: 'bigint' | 'string'): AvscType {
   })
 }
 
-interface Tap {
+/** avsc's cursor over a buffer (its `Tap`): what a type's `_read` and `_write` take. */
+export interface Tap {
   buf: Buffer
   pos: number
   readLong(): number
   writeLong(n: number): void
+}
+
+const AvscTap = (createRequire(import.meta.url)('avsc/lib/utils.js') as { Tap: new (buf: Buffer, pos?: number) => Tap })
+  .Tap
+
+/**
+ * A tap over `buf`. `Type#encode` and `Type#decode` allocate one per call (and `decode` a result
+ * object): an encoder or decoder that keeps its own tap and calls the type's `_write` or `_read`
+ * saves both.
+ */
+export function avscTap(buf: Buffer): Tap {
+  return new AvscTap(buf)
+}
+
+/** The reading and writing entry points of an avsc type or resolver, which `Type#encode`/`decode` call. */
+export interface TapCodec {
+  _read(tap: Tap): unknown
+  _write(tap: Tap, value: unknown): void
 }
 const TWO_52 = 4_503_599_627_370_496
 
@@ -200,41 +220,74 @@ function exactLong(): AvscType {
       if (!ok && hook !== undefined) hook(val, this)
       return ok
     },
-    _write(this: AvscType, tap: Tap, val: number): void {
-      if (typeof val === 'number' && val >= -TWO_52 && val <= TWO_52 && val % 1 === 0) {
-        tap.writeLong(val)
-        return
-      }
-      if (!Number.isSafeInteger(val)) throw new Error(`invalid "long": ${String(val)}`)
-      const b = BigInt(val)
-      let z = b >= 0n ? b << 1n : (-b << 1n) - 1n
-      do {
-        const byte = Number(z & 0x7fn)
-        z >>= 7n
-        tap.buf[tap.pos++] = z > 0n ? byte | 0x80 : byte
-      } while (z > 0n)
+    // The exact arithmetic beyond 2^52, rarely needed, lives in functions of its own (here and
+    // in _read), out of the way of the common case.
+    _write(tap: Tap, val: number): void {
+      if (typeof val === 'number' && val >= -TWO_52 && val <= TWO_52 && val % 1 === 0) tap.writeLong(val)
+      else writeWideLong(tap, val)
     },
+    // avsc's Tap#readLong, except that the zig-zag sign of a varint longer than four bytes comes
+    // from the low bit of its first byte rather than from a floating-point remainder (a libm
+    // call): a millisecond timestamp takes six bytes.
     _read(tap: Tap): number {
+      const buf = tap.buf
       const start = tap.pos
-      const n = tap.readLong()
-      // Below 2^52 in magnitude the float arithmetic was exact; beyond, the varint is read again.
-      if (n > -TWO_52 && n < TWO_52) return n
-      tap.pos = start
-      let z = 0n
-      let shift = 0n
-      let byte: number
+      let pos = start
+      let n = 0
+      let k = 0
+      let b: number
       do {
-        byte = tap.buf[tap.pos++] ?? 0
-        z |= BigInt(byte & 0x7f) << shift
-        shift += 7n
-      } while (byte & 0x80 && shift < 70n)
-      const v = z & 1n ? -((z + 1n) >> 1n) : z >> 1n
-      if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
-        throw new Error('potential precision loss')
-      return Number(v)
+        b = buf[pos++]!
+        n |= (b & 0x7f) << k
+        k += 7
+      } while (b & 0x80 && k < 28)
+      if (!(b & 0x80)) {
+        tap.pos = pos
+        return (n >> 1) ^ -(n & 1)
+      }
+      let f = n
+      let fk = 268_435_456
+      do {
+        b = buf[pos++]!
+        f += (b & 0x7f) * fk
+        fk *= 128
+      } while (b & 0x80)
+      tap.pos = pos
+      const v = n & 1 ? -(f + 1) / 2 : f / 2
+      // Below 2^52 in magnitude the float arithmetic was exact; beyond, the varint is read again.
+      return v > -TWO_52 && v < TWO_52 ? v : readWideLong(tap, start)
     },
   })
   return new (ExactLong as unknown as new () => AvscType)()
+}
+
+/** A safe integer beyond ±2^52 as a zig-zag varint, in exact bigint arithmetic. */
+function writeWideLong(tap: Tap, val: unknown): void {
+  if (!Number.isSafeInteger(val)) throw new Error(`invalid "long": ${String(val)}`)
+  const b = BigInt(val as number)
+  let z = b >= 0n ? b << 1n : (-b << 1n) - 1n
+  do {
+    const byte = Number(z & 0x7fn)
+    z >>= 7n
+    tap.buf[tap.pos++] = z > 0n ? byte | 0x80 : byte
+  } while (z > 0n)
+}
+
+/** The zig-zag varint at `start` in exact bigint arithmetic; a value beyond ±(2^53 - 1) is an error. */
+function readWideLong(tap: Tap, start: number): number {
+  tap.pos = start
+  let z = 0n
+  let shift = 0n
+  let byte: number
+  do {
+    byte = tap.buf[tap.pos++] ?? 0
+    z |= BigInt(byte & 0x7f) << shift
+    shift += 7n
+  } while (byte & 0x80 && shift < 70n)
+  const v = z & 1n ? -((z + 1n) >> 1n) : z >> 1n
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER))
+    throw new Error('potential precision loss')
+  return Number(v)
 }
 
 /** avsc options for the serde's type table. */

@@ -1,3 +1,4 @@
+import avsc from 'avsc'
 import { describe, expect, it } from 'vitest'
 import { avroDeserializer, avroSerializer } from './avro.js'
 import { SerdeError } from './errors.js'
@@ -163,6 +164,29 @@ describe('avro serde', () => {
     expect(de.deserializeSync('t', bytes)).toBe('x')
     const enc = await avroSerializer(client, { schema: '"string"' }).encoderFor('t')
     expect(de.deserializeSync('t', enc('y'))).toBe('y')
+  })
+
+  it('decodes payloads of several ids synchronously in any order, and refuses an id with rules', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const ints = (await avroSerializer(client, { schema: '"int"' }).serialize('a', 5))!
+    const strings = (await avroSerializer(client, { schema: '"string"' }).serialize('b', 'x'))!
+    const ruled = await client.register('c-value', {
+      schema: '"string"',
+      schemaType: 'AVRO',
+      ruleSet: {
+        domainRules: [{ name: 'nonEmpty', kind: 'CONDITION', mode: 'READ', type: 'CEL', expr: "message != ''" }],
+      },
+    })
+    const withRules = Buffer.concat([Buffer.from([0, 0, 0, 0, ruled]), strings.subarray(5)])
+    const de = avroDeserializer(client)
+    for (const p of [ints, strings, withRules]) await de.load(p)
+    for (let i = 0; i < 3; i++) {
+      expect(de.deserializeSync('a', ints)).toBe(5)
+      expect(de.deserializeSync('b', strings)).toBe('x')
+      expect(de.deserializeSync('b', strings)).toBe('x')
+      expect(() => de.deserializeSync('c', withRules)).toThrowError(expect.objectContaining({ code: 'ASYNC_ONLY' }))
+    }
+    expect(await de.deserialize('c', withRules)).toBe('x')
   })
 
   it('shares one registry call among concurrent first reads of an id', async () => {
@@ -338,5 +362,101 @@ describe('avro longs beyond 2^52', () => {
       expect(bytes.subarray(5).toString('hex')).toBe(hex)
       expect(await de.deserialize('t', bytes)).toBe(n)
     }
+  })
+})
+
+describe('avro longs of every length', () => {
+  it('reads back every width of varint, both signs, as avsc does within 2^52 and exactly beyond', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: { type: 'array', items: 'long' } }).encoderFor('t')
+    const de = avroDeserializer(client)
+    const plain = avsc.Type.forSchema({ type: 'array', items: 'long' })
+    const values: number[] = [0]
+    for (let bits = 0; bits <= 53; bits++) {
+      const top = 2 ** bits
+      for (const n of [top - 1, top, top + 1, Math.floor(top * 1.37), Math.floor(top * 1.999)]) {
+        if (Number.isSafeInteger(n) && n > 0) values.push(n, -n)
+      }
+    }
+    const bytes = enc(values)
+    await de.load(bytes)
+    expect(de.deserializeSync('t', bytes)).toEqual(values)
+    const within = values.filter((n) => Math.abs(n) < 2 ** 52)
+    expect(de.deserializeSync('t', enc(within))).toEqual(plain.fromBuffer(plain.toBuffer(within)))
+  })
+})
+
+describe('avro encoder buffers', () => {
+  const pair = {
+    type: 'record',
+    name: 'Pair',
+    fields: [
+      { name: 'first', type: 'string' },
+      { name: 'second', type: 'string' },
+    ],
+  }
+
+  it('writes a value whose getter encodes another value with the same encoder, each message intact', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: pair }).encoderFor('t')
+    const de = avroDeserializer(client)
+    let inner: Buffer | undefined
+    const outer = enc({
+      first: 'outer-first',
+      // Read after `first` is written: the nested message must not overwrite the outer one's bytes.
+      get second() {
+        inner = enc({ first: 'inner-first', second: 'inner-second' })
+        return 'outer-second'
+      },
+    })
+    await de.load(outer)
+    expect(de.deserializeSync('t', outer)).toEqual({ first: 'outer-first', second: 'outer-second' })
+    expect(de.deserializeSync('t', inner!)).toEqual({ first: 'inner-first', second: 'inner-second' })
+    // The encoder's own buffer is free again afterwards.
+    expect(de.deserializeSync('t', enc({ first: 'a', second: 'b' }))).toEqual({ first: 'a', second: 'b' })
+  })
+
+  it('grows its buffer for a large message and keeps writing small ones after it', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: pair }).encoderFor('t')
+    const de = avroDeserializer(client)
+    const big = { first: 'x'.repeat(5000), second: 'é'.repeat(3000) }
+    const bytes = enc(big)
+    await de.load(bytes)
+    expect(de.deserializeSync('t', bytes)).toEqual(big)
+    for (const v of [{ first: '', second: '' }, { first: 'a'.repeat(70), second: 'b' }, big]) {
+      expect(de.deserializeSync('t', enc(v))).toEqual(v)
+    }
+  })
+
+  it('refuses a value that grows between the two writes a large message takes', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: pair }).encoderFor('t')
+    let reads = 0
+    const value = {
+      first: 'a',
+      get second() {
+        reads++
+        return 'y'.repeat(reads === 1 ? 3000 : 20_000)
+      },
+    }
+    expect(() => enc(value)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_VALUE', message: expect.stringContaining('changed while') }),
+    )
+  })
+
+  it('decodes a valid payload after one that failed to decode', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await avroSerializer(client, { schema: tick }).encoderFor('t')
+    const de = avroDeserializer(client)
+    const bytes = enc({ event_time: 2 ** 52 + 1, ticker: 'ACME', price: 2 })
+    await de.load(bytes)
+    expect(() => de.deserializeSync('t', bytes.subarray(0, bytes.length - 3))).toThrowError(
+      expect.objectContaining({ code: 'TRUNCATED' }),
+    )
+    // A long beyond 2^53 - 1: the decoder throws from inside the datum.
+    const wide = Buffer.concat([bytes.subarray(0, 5), Buffer.from('ffffffffffffffff7f', 'hex'), bytes.subarray(13)])
+    expect(() => de.deserializeSync('t', wide)).toThrowError(expect.objectContaining({ code: 'INVALID_PAYLOAD' }))
+    expect(de.deserializeSync('t', bytes)).toEqual({ event_time: 2 ** 52 + 1, ticker: 'ACME', price: 2 })
   })
 })

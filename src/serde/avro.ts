@@ -6,7 +6,7 @@
 import type { Type as AvscType } from 'avsc'
 import { buildAvscType } from '../formats/avro/avsc.js'
 import { avroFormat, type AvroSchema } from '../formats/avro/index.js'
-import { avscOptions, describeAvro, keyChecker } from './avro-types.js'
+import { avscOptions, avscTap, describeAvro, keyChecker, type Tap, type TapCodec } from './avro-types.js'
 import type { SchemaInfo, SchemaRegistryClient } from './client.js'
 import { SerdeError } from './errors.js'
 import { checkInt64Mode, type Int64Mode } from './int64.js'
@@ -20,6 +20,8 @@ import { preview } from './value-errors.js'
 import { describeRef, frame, HEADER_SIZE, writeHeader, type SchemaRef } from './wire.js'
 
 type AvroParsed = AvroSchema
+
+const EMPTY = Buffer.alloc(0)
 
 const AVRO: FormatBinding<AvroParsed> = {
   type: 'AVRO',
@@ -131,24 +133,51 @@ function avroEncoder<T>(id: number, type: AvscType, int64: Int64Mode, strict: bo
       }
 }
 
-/** The framed Avro binary of a value that passed the mapping. */
+/**
+ * The framed Avro binary of a value that passed the mapping. One tap, kept over a scratch buffer
+ * that holds the header already, takes every message (`Type#encode` would allocate one per
+ * call); a small message is then copied out byte by byte, which costs less than `Buffer#copy`'s
+ * argument checks. A getter of the value that calls this encoder again while it writes gets a
+ * tap and buffer of its own, so neither message overwrites the other.
+ */
 function avroBody<T>(id: number, type: AvscType, int64: Int64Mode): (value: T) => Buffer {
-  let scratch = Buffer.allocUnsafe(2048)
-  writeHeader(scratch, id)
+  const codec = type as unknown as TapCodec
+  const shared = avscTap(Buffer.allocUnsafe(2048))
+  writeHeader(shared.buf, id)
+  let busy = false
+  /** Writes `value` after the header in `tap`'s buffer, growing it when the value does not fit; the end offset. */
+  const write = (tap: Tap, value: T): number => {
+    tap.pos = HEADER_SIZE
+    codec._write(tap, value)
+    if (tap.pos <= tap.buf.length) return tap.pos
+    tap.buf = Buffer.allocUnsafe(Math.max(tap.buf.length * 2, tap.pos))
+    writeHeader(tap.buf, id)
+    tap.pos = HEADER_SIZE
+    codec._write(tap, value)
+    // Only a value that changed between the two writes (a getter) can still not fit.
+    if (tap.pos > tap.buf.length) throw new Error('the value changed while it was being written')
+    return tap.pos
+  }
   return (value) => {
+    const outer = busy
+    let tap = shared
+    if (outer) {
+      tap = avscTap(Buffer.allocUnsafe(256))
+      writeHeader(tap.buf, id)
+    }
+    busy = true
     let end: number
     try {
-      end = type.encode(value, scratch, HEADER_SIZE)
-      if (end < 0) {
-        scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end))
-        writeHeader(scratch, id)
-        end = type.encode(value, scratch, HEADER_SIZE)
-      }
+      end = write(tap, value)
     } catch (cause) {
       throw invalidValue(type, value, int64, cause)
+    } finally {
+      busy = outer
     }
+    const src = tap.buf
     const out = Buffer.allocUnsafe(end)
-    scratch.copy(out, 0, 0, end)
+    if (end <= 64) for (let i = 0; i < end; i++) out[i] = src[i]!
+    else src.copy(out, 0, 0, end)
     return out
   }
 }
@@ -177,11 +206,19 @@ function avroDecoder<T>(ref: SchemaRef, writer: AvscType, reader: AvscType | und
   } else if (reader !== undefined) {
     target = reader
   }
+  // What `target.decode(buf, start, resolver)` does, without its tap and result allocations:
+  // decoding runs no code of the caller's, so one tap serves every payload.
+  const codec = (resolver ?? target) as unknown as TapCodec
+  const tap = avscTap(EMPTY)
   return (payload, start) => {
     const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)
-    let res: { value: unknown; offset: number }
+    let value: unknown
+    let end: number
+    tap.buf = buf
+    tap.pos = start
     try {
-      res = target.decode(buf, start, resolver)
+      value = codec._read(tap)
+      end = tap.pos
     } catch (cause) {
       const hint =
         (cause as Error).message === 'potential precision loss'
@@ -192,14 +229,17 @@ function avroDecoder<T>(ref: SchemaRef, writer: AvscType, reader: AvscType | und
         `Payload does not decode with Avro ${describeRef(ref)}: ${(cause as Error).message}${hint}`,
         { cause },
       )
+    } finally {
+      // The tap must not keep the payload alive.
+      tap.buf = EMPTY
     }
-    if (res.offset < 0) {
+    if (end > buf.length) {
       throw new SerdeError(
         'TRUNCATED',
         `Payload of ${buf.length} bytes ends before the Avro datum of ${describeRef(ref)} is complete.`,
       )
     }
-    return res.value as T
+    return value as T
   }
 }
 

@@ -71,6 +71,10 @@ export function deserializerFrom<T, P extends ParsedSchema>(
     }
     return step
   }
+  // The last id read synchronously that has neither read rules nor encoding rules: a loaded id's
+  // decoder and steps never change, so its next payloads go straight to the decoder.
+  let plainId = Number.NaN
+  let plainDecoder: Decoder<T> | undefined
   // A version's parse, shared by every message whose rules need it (the writer's, or the reader
   // version a migration ends at).
   const parsed = new WeakMap<SchemaInfo, Promise<P>>()
@@ -169,8 +173,11 @@ export function deserializerFrom<T, P extends ParsedSchema>(
       // runs once per record in a batch.
       if (headers === undefined && payload.length >= HEADER_SIZE && payload[0] === MAGIC_BYTE) {
         const id = (payload[1]! << 24) | (payload[2]! << 16) | (payload[3]! << 8) | payload[4]!
+        if (id === plainId) return plainDecoder!(payload, HEADER_SIZE, undefined)
         const d = decoders.require(id)
         if (stepFor(id) !== undefined || payloadStepOf(id) !== undefined) throw asyncOnly(id)
+        plainId = id
+        plainDecoder = d
         return d(payload, HEADER_SIZE, undefined)
       }
       const { ref, start, header } = readFraming(payload, headers, isKey)

@@ -22,6 +22,15 @@ export type ToWire = (v: unknown, path: string) => unknown
 /** Converts what protobufjs decoded into the type table's JavaScript value. */
 export type FromWire = (v: unknown, path: string) => unknown
 
+/**
+ * A message decoded straight into the type table's plain object: `decode` reads it from a reader
+ * at the message's first byte, `finish` then converts, in place, the fields the table maps.
+ */
+export interface PlainDecode {
+  readonly decode: (reader: protobuf.Reader) => Record<string, unknown>
+  readonly finish: FromWire
+}
+
 const WRAPPERS: Record<string, string> = {
   '.google.protobuf.DoubleValue': 'double',
   '.google.protobuf.FloatValue': 'float',
@@ -51,6 +60,18 @@ export function jsonNameOf(field: protobuf.Field): string {
   if (typeof explicit === 'string') return explicit
   return field.name.replace(/_+([a-zA-Z0-9]?)/g, (_m, c: string) => c.toUpperCase())
 }
+
+/** Whether a decoded object carries the field only when it is set (message, oneof member, `optional`). */
+function hasPresence(field: protobuf.Field): boolean {
+  return (
+    !field.repeated &&
+    !field.map &&
+    (field.resolvedType instanceof protobuf.Type || field.partOf !== null || field.hasPresence)
+  )
+}
+
+/** A field name usable as `this.name` in generated code. */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null) return false
@@ -99,6 +120,7 @@ function compiledOnce(cache: Map<protobuf.Type, ToWire>, type: protobuf.Type, bu
 export class ProtobufMapping {
   readonly #toWire = new Map<protobuf.Type, ToWire>()
   readonly #fromWire = new Map<protobuf.Type, FromWire>()
+  readonly #plainDecode = new Map<protobuf.Type, PlainDecode | null>()
 
   constructor(
     readonly options: ProtobufMappingOptions,
@@ -111,6 +133,20 @@ export class ProtobufMapping {
 
   fromWire(type: protobuf.Type): FromWire {
     return compiledOnce(this.#fromWire, type, () => this.#messageFromWire(type))
+  }
+
+  /**
+   * For a message whose every field is in its decoded object (none with presence) under its
+   * `.proto` name: a decode whose result equals `fromWire` of protobufjs' decoded message,
+   * without that second object. Undefined for other messages.
+   */
+  plainDecode(type: protobuf.Type): PlainDecode | undefined {
+    let d = this.#plainDecode.get(type)
+    if (d === undefined) {
+      d = this.#messagePlainDecode(type) ?? null
+      this.#plainDecode.set(type, d)
+    }
+    return d ?? undefined
   }
 
   // --- serialize ---
@@ -140,7 +176,7 @@ export class ProtobufMapping {
     const expected: string[] = []
     const ctx = {
       convs,
-      isPlain: isPlainObject,
+      Message: protobuf.Message,
       notObject: (v: unknown, path: string) => wrongType(what, path, `message ${name} (an object)`, v),
       bad: (i: number, x: unknown, path: string, key: string): never => {
         throw wrongType(what, childPath(path, key), expected[i]!, x, `field ${name}.${fields[i]!.name}`)
@@ -201,7 +237,10 @@ export class ProtobufMapping {
       }
     })
     const code = `return function toWire(v, path) {
-      if (typeof v !== 'object' || v === null || !c.isPlain(v)) throw c.notObject(v, path)
+      if (typeof v !== 'object' || v === null) throw c.notObject(v, path)
+      // isPlainObject, inline: this runs once per message value.
+      const proto = Object.getPrototypeOf(v)
+      if (proto !== Object.prototype && proto !== null && !(v instanceof c.Message)) throw c.notObject(v, path)
       let out
       for (const k in v) {
         switch (k) {
@@ -357,10 +396,7 @@ export class ProtobufMapping {
     const always: string[] = []
     const optional: string[] = []
     type.fieldsArray.forEach((field, i) => {
-      const presence =
-        !field.repeated &&
-        !field.map &&
-        (field.resolvedType instanceof protobuf.Type || field.partOf !== null || field.hasPresence)
+      const presence = hasPresence(field)
       const wrapper =
         !field.repeated &&
         !field.map &&
@@ -385,6 +421,52 @@ export class ProtobufMapping {
     }`
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     return (new Function('c', code) as (c: FromWire[]) => FromWire)(convs)
+  }
+
+  /**
+   * protobufjs' generated decoder builds its message with `new this.ctor`: called with a `this`
+   * whose ctor makes a plain object holding, in field order, the default protobufjs' message
+   * prototype gives each field, it decodes into the object `#messageFromWire` would build (the
+   * same keys in the same order, the same values before conversion). The fields the type table
+   * converts are then converted in place, by the same converters.
+   */
+  #messagePlainDecode(type: protobuf.Type): PlainDecode | undefined {
+    resolve(type)
+    const json = this.options.fieldNames === 'json'
+    const fields = type.fieldsArray
+    if (
+      fields.some(
+        (f) =>
+          hasPresence(f) || !PLAIN_NAME.test(f.name) || f.name === '__proto__' || (json && jsonNameOf(f) !== f.name),
+      )
+    )
+      return undefined
+    // protobufjs generates its codec on first use: make sure `decode` is the generated one.
+    type.setup()
+    const generated = type.decode as unknown as (this: { ctor: unknown }, r: protobuf.Reader) => Record<string, unknown>
+    const proto = type.ctor.prototype as Record<string, unknown>
+    const defaults = fields.map((f) => proto[f.name])
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const Plain = new Function(
+      'd',
+      `return function Plain() { ${fields.map((f, i) => `this.${f.name} = d[${i}]`).join('; ')} }`,
+    )(defaults) as { prototype: object }
+    Plain.prototype = Object.prototype
+    const self = { ctor: Plain }
+    const convs: FromWire[] = []
+    const steps: string[] = []
+    for (const field of fields) {
+      if (!field.repeated && !field.map && field.resolvedType === null && IDENTITY.has(field.type)) continue
+      const p = JSON.stringify(field.name)
+      steps.push(`m[${p}] = c[${convs.length}](m[${p}], ${p})`)
+      convs.push(this.#fieldFromWire(field))
+    }
+    const finish: FromWire =
+      steps.length === 0
+        ? (m) => m
+        : // eslint-disable-next-line @typescript-eslint/no-implied-eval
+          (new Function('c', `return function finish(m) { ${steps.join('; ')}; return m }`)(convs) as FromWire)
+    return { decode: (r) => generated.call(self, r), finish }
   }
 
   #fieldFromWire(field: protobuf.Field): FromWire {

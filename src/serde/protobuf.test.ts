@@ -1,5 +1,8 @@
+import protobuf from 'protobufjs'
 import { describe, expect, it } from 'vitest'
+import { parseProtobuf } from '../formats/protobuf/parse.js'
 import { InMemorySchemaRegistryClient } from './memory-client.js'
+import { ProtobufMapping } from './protobuf-mapping.js'
 import { protobufDeserializer, protobufSerializer } from './protobuf.js'
 
 const proto = `syntax = "proto3";
@@ -41,6 +44,23 @@ describe('protobuf serde', () => {
       { qty: 2 },
     )
     expect(line!.toString('hex')).toBe('0000000001' + '040200' + '1002')
+  })
+
+  it("writes protobufjs' own bytes after the prefix, for nested, repeated and large messages", async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).encoderFor('orders')
+    const type = parseProtobuf(proto, [], 'new').lookupMessage('acme.Order')!
+    const values = [
+      { id: 1 },
+      { id: -1, lines: [{ sku: 'a', qty: 2 }, {}, { sku: 'é'.repeat(40) }], tags: { k: 'v', '': '' } },
+      { id: 2 ** 31 - 1, lines: Array.from({ length: 300 }, (_, i) => ({ sku: 's'.repeat(i), qty: i })) },
+      { tags: { big: 'x'.repeat(70_000) } },
+    ]
+    for (const v of values) {
+      const bytes = enc(v)
+      expect(bytes.subarray(0, 7).toString('hex')).toBe('0000000001' + '0202')
+      expect(Buffer.compare(bytes.subarray(7), type.encode(v).finish())).toBe(0)
+    }
   })
 
   it('decodes the message the indexes name', async () => {
@@ -164,6 +184,34 @@ describe('protobuf value mapping', () => {
     expect(await protobufDeserializer(client).deserialize('t', bytes)).toEqual({ id: 1, title: '', completed: true })
   })
 
+  it('takes plain objects, prototype-less objects and protobufjs messages as messages, and nothing else', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const enc = await protobufSerializer(client, { schema: proto, messageType: 'acme.Order' }).encoderFor('t')
+    const expected = enc({ id: 3, lines: [{ sku: 'a' }] })
+    const bare = Object.assign(Object.create(null) as object, { id: 3, lines: [{ sku: 'a' }] })
+    expect(enc(bare)).toEqual(expected)
+    const type = parseProtobuf(proto, [], 'new').lookupMessage('acme.Order')!
+    expect(enc(type.fromObject({ id: 3, lines: [{ sku: 'a' }] }) as never)).toEqual(expected)
+    class Order {
+      id = 3
+    }
+    for (const [value, path, got] of [
+      [5, '\\$', '5'],
+      [new Order(), '\\$', '\\{"id":3\\}'],
+      [{ id: 3, lines: [new Date(0)] }, '\\$\\.lines\\[0\\]', 'Date 1970'],
+      [{ id: 3, lines: [[]] }, '\\$\\.lines\\[0\\]', '\\[\\]'],
+    ] as const) {
+      expect(() => enc(value as never)).toThrowError(
+        expect.objectContaining({
+          code: 'INVALID_VALUE',
+          message: expect.stringMatching(
+            new RegExp(`${path}: expected message acme\\.Order(\\.Line)? \\(an object\\), got ${got}`),
+          ),
+        }),
+      )
+    }
+  })
+
   it('takes the .proto name or the lowerCamelCase JSON name, never both, and reads back either', async () => {
     const client = new InMemorySchemaRegistryClient()
     const schema = [
@@ -279,5 +327,90 @@ describe('protobuf values protobufjs alone writes wrongly', () => {
     expect(Object.keys(back.doc)).toEqual(['__proto__', 'b'])
     expect(Object.getPrototypeOf(back.doc)).toBe(Object.prototype)
     expect(back.v).toBeNull()
+  })
+})
+
+describe('protobuf decoding straight into plain objects', () => {
+  const flat = `syntax = "proto3";
+package acme;
+enum Kind { NONE = 0; BIG = 1; }
+message Flat {
+  int32 id = 1;
+  int64 total = 2;
+  uint64 count = 3;
+  bytes blob = 4;
+  Kind kind = 5;
+  repeated string names = 6;
+  repeated sint64 deltas = 7;
+  map<int64, string> labels = 8;
+  double ratio = 9;
+  bool done = 10;
+  string note_text = 11;
+}
+message Simple {
+  int32 id = 1;
+  repeated Kind kinds = 2;
+}
+message WithPresence {
+  int32 id = 1;
+  optional string note = 2;
+  Flat inner = 3;
+}
+`
+  const mapped = (fieldNames: 'proto' | 'json', int64: 'number' | 'bigint' | 'string', name: string) => {
+    const type = parseProtobuf(flat, [], 'new').lookupMessage(name)!
+    return { type, mapping: new ProtobufMapping({ int64, unknownFields: 'reject', fieldNames }, 'test') }
+  }
+
+  it('gives the object fromWire gives of protobufjs message: same keys, order, values and prototype', () => {
+    const values = [
+      {},
+      { id: 7, total: -5, count: 9, blob: Buffer.from('ab'), kind: 'BIG', names: ['a', 'b'], deltas: [-1, 2] },
+      { labels: { '-3': 'x', 12: 'y' }, ratio: 0.5, done: true, note_text: 'n', total: 2 ** 53 - 1 },
+    ]
+    for (const int64 of ['number', 'bigint', 'string'] as const) {
+      const { type, mapping } = mapped('proto', int64, 'acme.Flat')
+      const plain = mapping.plainDecode(type)!
+      expect(plain).toBeDefined()
+      for (const v of values) {
+        const bytes = type.encode(mapping.toWire(type)(v, '$') as object).finish()
+        const before = mapping.fromWire(type)(type.decode(bytes), '')
+        const reader = protobuf.Reader.create(bytes)
+        const after = plain.finish(plain.decode(reader), '') as object
+        expect(after).toStrictEqual(before)
+        expect(Object.keys(after)).toEqual(Object.keys(before as object))
+        expect(Object.getPrototypeOf(after)).toBe(Object.prototype)
+      }
+    }
+  })
+
+  it('decodes straight into plain objects with JSON field names when they are the .proto names', () => {
+    const { type, mapping } = mapped('json', 'number', 'acme.Simple')
+    const plain = mapping.plainDecode(type)!
+    const bytes = type.encode(mapping.toWire(type)({ id: 4, kinds: ['BIG', 'NONE'] }, '$') as object).finish()
+    const after = plain.finish(plain.decode(protobuf.Reader.create(bytes)), '')
+    expect(after).toStrictEqual({ id: 4, kinds: ['BIG', 'NONE'] })
+    expect(after).toStrictEqual(mapping.fromWire(type)(type.decode(bytes), ''))
+  })
+
+  it('leaves messages with presence fields, or JSON names that differ, to fromWire', () => {
+    const withPresence = mapped('proto', 'number', 'acme.WithPresence')
+    expect(withPresence.mapping.plainDecode(withPresence.type)).toBeUndefined()
+    const json = mapped('json', 'number', 'acme.Flat')
+    expect(json.mapping.plainDecode(json.type)).toBeUndefined()
+  })
+
+  it('reads a payload after one that failed to decode, with the deserializer', async () => {
+    const client = new InMemorySchemaRegistryClient()
+    const bytes = (await protobufSerializer(client, { schema: flat }).serialize('t', { id: 3, note_text: 'hello' }))!
+    const de = protobufDeserializer(client)
+    await de.load(bytes)
+    expect(() => de.deserializeSync('t', bytes.subarray(0, bytes.length - 2))).toThrowError(
+      expect.objectContaining({ code: 'TRUNCATED' }),
+    )
+    // A total beyond 2^53 - 1 decodes and then fails the int64: 'number' conversion.
+    const wide = Buffer.concat([bytes, Buffer.from('10ffffffffffffffff7f', 'hex')])
+    expect(() => de.deserializeSync('t', wide)).toThrowError(expect.objectContaining({ code: 'INVALID_PAYLOAD' }))
+    expect(de.deserializeSync('t', bytes)).toMatchObject({ id: 3, note_text: 'hello', total: 0, names: [] })
   })
 })

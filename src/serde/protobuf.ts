@@ -63,14 +63,14 @@ export interface ProtobufDeserializerConfig extends DeserializerConfig, ValueTyp
   readonly toObject?: protobuf.IConversionOptions
 }
 
-/** The slice of protobufjs' Writer used to put the Confluent prefix in the message's own buffer. */
-interface RawWriter extends protobuf.Writer {
-  _push?: (fn: (val: Uint8Array, buf: Uint8Array, pos: number) => void, len: number, val: Uint8Array) => protobuf.Writer
-}
+const EMPTY = Buffer.alloc(0)
 
-// A loop beats TypedArray#set for the few bytes of a prefix.
-const copyBytes = (val: Uint8Array, buf: Uint8Array, pos: number): void => {
-  for (let i = 0; i < val.length; i++) buf[pos + i] = val[i]!
+/** The operations protobufjs' Writer queues; `finish` runs them into one buffer of `len` bytes. */
+interface WriterOp {
+  fn(val: unknown, buf: Uint8Array, pos: number): void
+  len: number
+  val: unknown
+  next: WriterOp | undefined
 }
 
 interface ReaderState {
@@ -173,9 +173,8 @@ export function protobufSerializer<T = Record<string, unknown>>(
         )
       }
       const mapping = new ProtobufMapping(options, `Value does not match message ${name}`)
-      let toWire = mapping.toWire(type)
-      if (config.messageType === undefined) toWire = firstMessageOnly(toWire, name, w.parsed)
-      return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), toWire)
+      const explain = config.messageType === undefined ? firstMessageOnly(name, w.parsed) : undefined
+      return protobufEncoder<T>(w.id, type, messageIndexes(w.parsed.file, name), mapping.toWire(type), explain)
     },
     (w) => encodeMessageIndexes(messageIndexes(w.parsed.file, messageName(w))),
   )
@@ -185,20 +184,16 @@ export function protobufSerializer<T = Record<string, unknown>>(
  * Without `messageType` the first message is written; a value that does not fit it was most
  * likely meant for another message, so the error lists them.
  */
-function firstMessageOnly(toWire: ToWire, first: string, schema: ProtobufSchema): ToWire {
-  return (v, path) => {
-    try {
-      return toWire(v, path)
-    } catch (err) {
-      const names = messageNames(schema.file.types, schema.file.packageName)
-      if (!(err instanceof SerdeError) || names.length < 2) throw err
-      throw new SerdeError(
-        'INVALID_VALUE',
-        `${err.message}. Without messageType the serializer writes ${first}, the schema's first message;` +
-          ` the schema defines ${names.join(', ')}: set messageType to the one this value is for.`,
-        { cause: err },
-      )
-    }
+function firstMessageOnly(first: string, schema: ProtobufSchema): (err: unknown) => unknown {
+  return (err) => {
+    const names = messageNames(schema.file.types, schema.file.packageName)
+    if (!(err instanceof SerdeError) || names.length < 2) return err
+    return new SerdeError(
+      'INVALID_VALUE',
+      `${err.message}. Without messageType the serializer writes ${first}, the schema's first message;` +
+        ` the schema defines ${names.join(', ')}: set messageType to the one this value is for.`,
+      { cause: err },
+    )
   }
 }
 
@@ -237,22 +232,32 @@ export function protobufDeserializer<T = Record<string, unknown>>(
 }
 
 /**
- * Maps, then encodes the mapped value (nothing is written unless the mapping passes). The prefix
- * (header and indexes) is computed once; each message is then one protobufjs finish().
+ * Maps, then encodes the mapped value (nothing is written unless the mapping passes); `explain`
+ * may replace a mapping error with a clearer one. The prefix (header and indexes) is computed
+ * once; protobufjs' queued writes then run into a buffer that starts with it, as Writer#finish
+ * runs them into one of the message's length: no copy of the message, no extra queued operation.
  */
-function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], toWire: ToWire): (value: T) => Buffer {
+function protobufEncoder<T>(
+  id: number,
+  type: protobuf.Type,
+  indexes: number[],
+  toWire: ToWire,
+  explain?: (err: unknown) => unknown,
+): (value: T) => Buffer {
   const indexBytes = encodeMessageIndexes(indexes)
   const prefix = new Uint8Array(HEADER_SIZE + indexBytes.length)
   writeHeader(prefix, id)
   prefix.set(indexBytes, HEADER_SIZE)
-  const encode = (mapped: Record<string, unknown>): Buffer => {
+  return (value) => {
+    let mapped: unknown
     try {
-      const w = protobuf.Writer.create() as RawWriter
-      if (w._push !== undefined) {
-        w._push(copyBytes, prefix.length, prefix)
-        return type.encode(mapped, w).finish() as Buffer
-      }
-      return frame(id, type.encode(mapped).finish(), indexBytes)
+      mapped = toWire(value, '$')
+    } catch (err) {
+      throw explain === undefined ? err : explain(err)
+    }
+    let w: protobuf.Writer
+    try {
+      w = type.encode(mapped as Record<string, unknown>, protobuf.Writer.create())
     } catch (cause) {
       throw new SerdeError(
         'INVALID_VALUE',
@@ -260,8 +265,17 @@ function protobufEncoder<T>(id: number, type: protobuf.Type, indexes: number[], 
         { cause },
       )
     }
+    const head = (w as unknown as { head?: WriterOp }).head
+    if (head === undefined) return frame(id, w.finish(), indexBytes)
+    const out = Buffer.allocUnsafe(prefix.length + w.len)
+    for (let i = 0; i < prefix.length; i++) out[i] = prefix[i]!
+    let pos = prefix.length
+    for (let op = head.next; op !== undefined; op = op.next) {
+      op.fn(op.val, out, pos)
+      pos += op.len
+    }
+    return out
   }
-  return (value) => encode(toWire(value, '$') as Record<string, unknown>)
 }
 
 function protobufDecoder<T>(
@@ -298,9 +312,12 @@ function protobufDecoder<T>(
   }
   const first = fixed ?? typeAt([0])
   const toObject = config.toObject
-  // Most payloads of a schema name one message: remember its reader.
+  // Most payloads of a schema name one message: remember how it reads.
   let lastType: protobuf.Type | undefined
-  let lastFrom: FromWire | undefined
+  let lastDecode: ((r: protobuf.Reader) => protobuf.Message | Record<string, unknown>) | undefined
+  let lastFinish: FromWire | undefined
+  // Decoding runs no code of the caller's: one reader serves every payload.
+  const reader = new CheckedReader(EMPTY) as protobuf.BufferReader & { buf: Buffer }
 
   /** The message the index list at `at` of `bytes` names, and where the list ends. */
   const indexed = (bytes: Uint8Array, at: number): { type: protobuf.Type; end: number } => {
@@ -335,13 +352,20 @@ function protobufDecoder<T>(
       type = indexed(header, header[0] === 0 ? HEADER_SIZE : GUID_HEADER_SIZE).type
       pos = start
     }
-    const reader = new CheckedReader(
-      Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength),
-    )
+    if (type !== lastType) {
+      const plain = toObject === undefined ? mapping.plainDecode(type) : undefined
+      const t = type
+      lastDecode = plain?.decode ?? ((r) => t.decode(r))
+      lastFinish = toObject !== undefined ? undefined : (plain?.finish ?? mapping.fromWire(type))
+      lastType = type
+    }
+    const bytes = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength)
+    reader.buf = bytes
     reader.pos = pos
-    let msg: protobuf.Message
+    reader.len = bytes.length
+    let msg: protobuf.Message | Record<string, unknown>
     try {
-      msg = type.decode(reader)
+      msg = lastDecode!(reader)
     } catch (cause) {
       const truncated = cause instanceof RangeError
       throw new SerdeError(
@@ -349,13 +373,12 @@ function protobufDecoder<T>(
         `Payload does not decode as ${type.fullName.slice(1)} (${what}): ${(cause as Error).message}`,
         { cause },
       )
+    } finally {
+      // The reader must not keep the payload alive.
+      reader.buf = EMPTY
     }
-    if (toObject !== undefined) return type.toObject(msg, toObject) as T
-    if (type !== lastType) {
-      lastFrom = mapping.fromWire(type)
-      lastType = type
-    }
-    return lastFrom!(msg, '') as T
+    if (lastFinish === undefined) return type.toObject(msg as protobuf.Message, toObject) as T
+    return lastFinish(msg, '') as T
   }
 }
 

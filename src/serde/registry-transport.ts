@@ -22,6 +22,8 @@ export interface RegistryTransportOptions {
   /** First retry delay; doubles each retry up to `maxRetryBackoffMs` (defaults 100 ms and 2 s). */
   readonly retryBackoffMs?: number
   readonly maxRetryBackoffMs?: number
+  /** Most requests in flight at once, each on its own kept-alive socket (default 16). */
+  readonly maxSockets?: number
 }
 
 const ACCEPT = `${SCHEMA_REGISTRY_V1_JSON}, ${SCHEMA_REGISTRY_JSON}, application/json`
@@ -36,8 +38,8 @@ export class RegistryTransport {
   readonly #urls: URL[]
   readonly #options: RegistryTransportOptions
   readonly #headers: Record<string, string>
-  readonly #httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 })
-  readonly #httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 })
+  readonly #httpAgent: http.Agent
+  readonly #httpsAgent: https.Agent
   #urlIndex = 0
 
   constructor(options: RegistryTransportOptions) {
@@ -45,6 +47,9 @@ export class RegistryTransport {
     if (urls.length === 0) throw new TypeError('a registry client needs at least one baseUrl')
     this.#urls = urls.map((u) => new URL(u.endsWith('/') ? u : `${u}/`))
     this.#options = options
+    const maxSockets = options.maxSockets ?? 16
+    this.#httpAgent = new http.Agent({ keepAlive: true, maxSockets })
+    this.#httpsAgent = new https.Agent({ keepAlive: true, maxSockets })
     this.#headers = { 'content-type': SCHEMA_REGISTRY_V1_JSON, accept: ACCEPT, ...options.headers }
     const auth = options.auth
     if (auth !== undefined && 'bearerToken' in auth) this.#headers.authorization = `Bearer ${auth.bearerToken}`

@@ -5,7 +5,7 @@ import { EXIT, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, RegistryCalls } from '../registry-calls.js'
-import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
+import { CONCURRENCY_HELP, inParallel, TRANSFER_CONCURRENCY, transferConcurrency } from './in-parallel.js'
 import { collectKeys } from './keys.js'
 
 export const EXPORT_HELP = `Usage: registrum export PATH [options]
@@ -20,6 +20,7 @@ any other PATH as a directory (manifest.json plus subjects/<subject>/<version>.j
 
 Options:
       --layout LAYOUT   jsonl or dir, overriding what PATH suggests
+${CONCURRENCY_HELP}
   -h, --help            show this help
 
 ${CONNECTION_HELP}
@@ -43,13 +44,15 @@ export interface VersionView {
   references?: { name: string; subject: string; version: number }[]
   metadata?: Record<string, unknown>
   ruleSet?: Record<string, unknown>
+  /** The soft-delete flag, which registries send since Confluent 8.0. */
+  deleted?: boolean
 }
 
 /** Version reads in flight per subject, within the subjects read in parallel. */
 const VERSIONS_IN_FLIGHT = 4
 
-/** Reads everything `import` needs from a registry. */
-export async function collectDump(rest: RegistryCalls): Promise<Dump> {
+/** Reads everything `import` needs from a registry, `concurrency` subjects at a time. */
+export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CONCURRENCY): Promise<Dump> {
   const subjects = (await rest.get<string[]>('/subjects?deleted=true')).sort()
   const bar = progress('export', subjects.length)
   const schemas: DumpSchema[] = []
@@ -68,17 +71,25 @@ export async function collectDump(rest: RegistryCalls): Promise<Dump> {
   }
   // Subjects are read in parallel and put together in sorted order.
   const perSubject = new Map<string, { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode }>()
-  await inParallel(subjects, TRANSFER_CONCURRENCY, async (subject) => {
+  await inParallel(subjects, concurrency, async (subject) => {
     const s = enc(subject)
-    const [all, liveList] = await Promise.all([
-      rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401]),
-      rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401]),
+    const readVersions = async () => {
+      const all = await rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401])
+      const views: VersionView[] = []
+      await inParallel([...(all ?? []).entries()], VERSIONS_IN_FLIGHT, async ([i, version]) => {
+        views[i] = await rest.get<VersionView>(`/subjects/${s}/versions/${version}?deleted=true`)
+      })
+      // A registry that does not flag soft-deleted versions in the view tells them apart by the
+      // list of live versions.
+      if (views.every((v) => typeof v.deleted === 'boolean')) return views
+      const live = new Set((await rest.getOptional<number[]>(`/subjects/${s}/versions`, [40401])) ?? [])
+      return views.map((v) => ({ ...v, deleted: !live.has(v.version) }))
+    }
+    const [views, config, mode] = await Promise.all([
+      readVersions(),
+      rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408]),
+      rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409]),
     ])
-    const live = new Set(liveList ?? [])
-    const views: VersionView[] = []
-    await inParallel([...(all ?? []).entries()], VERSIONS_IN_FLIGHT, async ([i, version]) => {
-      views[i] = await rest.get<VersionView>(`/subjects/${s}/versions/${version}?deleted=true`)
-    })
     const found: { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode } = {
       schemas: views.map((v) => ({
         kind: 'schema',
@@ -90,13 +101,9 @@ export async function collectDump(rest: RegistryCalls): Promise<Dump> {
         references: v.references ?? [],
         ...(v.metadata ? { metadata: v.metadata } : {}),
         ...(v.ruleSet ? { ruleSet: v.ruleSet } : {}),
-        deleted: !live.has(v.version),
+        deleted: v.deleted === true,
       })),
     }
-    const [config, mode] = await Promise.all([
-      rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408]),
-      rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409]),
-    ])
     if (config) found.config = { kind: 'config', scope: subject, config }
     if (mode) found.mode = { kind: 'mode', scope: subject, mode: mode.mode }
     perSubject.set(subject, found)
@@ -130,7 +137,12 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_OPTIONS, layout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...CONNECTION_OPTIONS,
+      layout: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   })
   if (values.help) {
@@ -142,7 +154,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const layout = values.layout ?? (path === '-' || /\.(jsonl|ndjson)$/i.test(path) ? 'jsonl' : 'dir')
   if (layout !== 'jsonl' && layout !== 'dir') throw new UsageError(`--layout must be jsonl or dir, got '${layout}'`)
   if (path === '-' && layout !== 'jsonl') throw new UsageError("'-' writes JSON lines; --layout dir needs a directory")
-  const dump = await collectDump(new RegistryCalls(requireConnection(values, process.env, 'export')))
+  const concurrency = transferConcurrency(values.concurrency)
+  const rest = new RegistryCalls(requireConnection(values, process.env, 'export'), { maxSockets: concurrency })
+  const dump = await collectDump(rest, concurrency)
   const { keks = [], deks = [] } = dump
   if (path === '-') await new Promise<void>((done) => process.stdout.write(dumpLines(dump), () => done()))
   else writeDump(dump, path, layout)

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util'
 import { readDump, referenceOrder, type Dump, type DumpSchema } from '../dump.js'
-import { EXIT, UsageError } from '../errors.js'
+import { EXIT, InfrastructureError, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, SchemaRegistryError, RegistryCalls } from '../registry-calls.js'
-import { inParallel, TRANSFER_CONCURRENCY } from './in-parallel.js'
+import { CONCURRENCY_HELP, inParallel, TRANSFER_CONCURRENCY, transferConcurrency } from './in-parallel.js'
 import { type KeyCounts, loadKeys } from './keys.js'
 
 export const IMPORT_HELP = `Usage: registrum import PATH [options]
@@ -17,11 +17,15 @@ registry returns to its exported global mode (READWRITE unless it was otherwise)
 Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target. Keeps
 ${TRANSFER_CONCURRENCY} requests in flight (a version only after the versions it references),
 so the registry can write them in batches.
-Running it again is harmless: versions already imported with the same id, and keys already
-there with the same content, are left alone.
+Running it again is harmless: versions already imported with the same id and schema, and keys
+already there with the same content, are left alone; a version the registry holds with another
+id or schema is refused. A version the registry refuses is reported and the rest go on; a
+registry that fails (5xx) or cannot be reached stops the import, naming the version it was
+writing.
 
 Options:
-  -h, --help   show this help
+${CONCURRENCY_HELP}
+  -h, --help            show this help
 
 ${CONNECTION_HELP}
 
@@ -49,8 +53,16 @@ export interface ImportCounts {
   keys?: KeyCounts
 }
 
-/** Loads `dump` into the registry behind `rest`; returns what was imported, skipped and refused. */
-export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportCounts> {
+/**
+ * Loads `dump` into the registry behind `rest` with `concurrency` requests in flight; returns
+ * what was imported, skipped and refused. A failure other than a refusal stops it with an
+ * {@link InfrastructureError} naming the version and what was imported before it.
+ */
+export async function loadDump(
+  rest: RegistryCalls,
+  dump: Dump,
+  concurrency = TRANSFER_CONCURRENCY,
+): Promise<ImportCounts> {
   const refused: string[] = []
   const counts: ImportCounts = { imported: 0, skipped: 0, refused }
   const contexts = [
@@ -64,37 +76,37 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
   for (const m of subjectModes) await rest.put(`/mode${scopePath(m.scope)}?force=true`, { mode: 'IMPORT' })
   try {
     const bar = progress('import', ordered.length)
-    const present = await presentVersions(rest, dump)
+    const present = await presentVersions(rest, dump, concurrency)
     const key = (subject: string, version: number) => `${subject}\u0000${version}`
     const byKey = new Map(ordered.map((s) => [key(s.subject, s.version), s]))
     const dependencies = (s: DumpSchema) =>
       s.references.map((r) => byKey.get(key(r.subject, r.version))).filter((d) => d !== undefined)
     await inParallel(
       ordered,
-      TRANSFER_CONCURRENCY,
+      concurrency,
       async (s) => {
         const there = present.get(key(s.subject, s.version))
-        if (there !== undefined) {
-          if (there !== s.id)
-            refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there}`)
-          else counts.skipped++
-          bar.tick(s.subject)
-          return
-        }
         try {
-          await rest.post(`/subjects/${enc(s.subject)}/versions`, {
-            schema: s.schema,
-            schemaType: s.schemaType,
-            ...(s.references.length > 0 ? { references: s.references } : {}),
-            ...(s.metadata ? { metadata: s.metadata } : {}),
-            ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
-            id: s.id,
-            version: s.version,
-          })
-          counts.imported++
+          if (there === undefined) {
+            await rest.post(`/subjects/${enc(s.subject)}/versions`, registration(s))
+            counts.imported++
+          } else if (there.id !== s.id) {
+            refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there.id}`)
+          } else if (there.schema === s.schema || (await holds(rest, s))) {
+            counts.skipped++
+          } else {
+            refused.push(
+              `${s.subject} version ${s.version} (id ${s.id}): the target has another schema as this version, with this id`,
+            )
+          }
         } catch (e) {
-          if (!(e instanceof SchemaRegistryError) || e.status >= 500) throw e
-          refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
+          if (e instanceof SchemaRegistryError && e.status < 500) {
+            refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
+          } else {
+            throw new ImportStopped(`${s.subject} version ${s.version} (id ${s.id}): ${(e as Error).message}`, counts, {
+              cause: e,
+            })
+          }
         }
         bar.tick(s.subject)
       },
@@ -107,7 +119,7 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
     for (const s of deleted) for (const d of dependencies(s)) referrers.set(d, [...(referrers.get(d) ?? []), s])
     await inParallel(
       deleted,
-      TRANSFER_CONCURRENCY,
+      concurrency,
       async (s) => {
         try {
           await rest.delete(`/subjects/${enc(s.subject)}/versions/${s.version}`)
@@ -129,7 +141,16 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
       )
       await rest.put(`/config${scopePath(c.scope)}`, body)
     }
-  } finally {
+  } catch (e) {
+    // The modes are put back as far as the registry lets; the failure that stopped the import is
+    // what gets reported, not a later one from the same unreachable registry.
+    await restoreModes().catch(() => undefined)
+    throw e
+  }
+  await restoreModes()
+  return counts
+
+  async function restoreModes(): Promise<void> {
     const modeOf = (scope: string) => dump.modes.find((m) => m.scope === scope)?.mode
     for (const m of subjectModes) {
       await rest.put(`/mode${scopePath(m.scope)}?force=true`, { mode: m.mode })
@@ -142,22 +163,70 @@ export async function loadDump(rest: RegistryCalls, dump: Dump): Promise<ImportC
     }
     await rest.put('/mode?force=true', { mode: modeOf('') ?? 'READWRITE' })
   }
-  return counts
 }
 
-/** Subject-versions of the dump the target already holds (a repeated import), with their ids. */
-async function presentVersions(rest: RegistryCalls, dump: Dump): Promise<Map<string, number>> {
-  const out = new Map<string, number>()
+/** The body that registers `s` in IMPORT mode with its id and version. */
+export function registration(s: DumpSchema): Record<string, unknown> {
+  return {
+    schema: s.schema,
+    schemaType: s.schemaType,
+    ...(s.references.length > 0 ? { references: s.references } : {}),
+    ...(s.metadata ? { metadata: s.metadata } : {}),
+    ...(s.ruleSet ? { ruleSet: s.ruleSet } : {}),
+    id: s.id,
+    version: s.version,
+  }
+}
+
+/**
+ * The registry failed (5xx) or could not be reached while a version was being written: the import
+ * stops there. The versions already in flight are settled first, so `counts` is what the target
+ * holds from this run.
+ */
+export class ImportStopped extends InfrastructureError {
+  constructor(
+    at: string,
+    readonly counts: ImportCounts,
+    options?: ErrorOptions,
+  ) {
+    super(`import stopped at ${at}`, options)
+  }
+}
+
+/**
+ * True when the target holds `s` as that very version and id, its text written otherwise (the
+ * registry's lookup, soft-deleted versions included, decides what is the same schema).
+ */
+async function holds(rest: RegistryCalls, s: DumpSchema): Promise<boolean> {
+  const { id: _id, version: _version, ...body } = registration(s)
+  try {
+    const found = await rest.post<{ id: number; version: number }>(`/subjects/${enc(s.subject)}?deleted=true`, body)
+    return found.id === s.id && found.version === s.version
+  } catch (e) {
+    if (e instanceof SchemaRegistryError && e.status === 404) return false
+    throw e
+  }
+}
+
+/** Subject-versions of the dump the target already holds (a repeated import): id and text. */
+async function presentVersions(
+  rest: RegistryCalls,
+  dump: Dump,
+  concurrency: number,
+): Promise<Map<string, { id: number; schema: string }>> {
+  const out = new Map<string, { id: number; schema: string }>()
   const wanted = new Set(dump.schemas.map((s) => s.subject))
   const existing = (await rest.get<string[]>('/subjects?deleted=true')).filter((s) => wanted.has(s))
-  for (const subject of existing) {
+  await inParallel(existing, concurrency, async (subject) => {
     const versions =
       (await rest.getOptional<number[]>(`/subjects/${enc(subject)}/versions?deleted=true`, [40401])) ?? []
     for (const v of versions) {
-      const view = await rest.get<{ id: number }>(`/subjects/${enc(subject)}/versions/${v}?deleted=true`)
-      out.set(`${subject}\u0000${v}`, view.id)
+      const view = await rest.get<{ id: number; schema: string }>(
+        `/subjects/${enc(subject)}/versions/${v}?deleted=true`,
+      )
+      out.set(`${subject}\u0000${v}`, { id: view.id, schema: view.schema })
     }
-  }
+  })
   return out
 }
 
@@ -166,7 +235,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_OPTIONS, help: { type: 'boolean', short: 'h' } },
+    options: { ...CONNECTION_OPTIONS, concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   })
   if (values.help) {
@@ -174,17 +243,28 @@ export async function importCommand(argv: string[]): Promise<number> {
     return EXIT.OK
   }
   if (positionals.length !== 1) throw new UsageError('import needs exactly one PATH (an export file or directory)')
-  const rest = new RegistryCalls(requireConnection(values, process.env, 'import'))
+  const concurrency = transferConcurrency(values.concurrency)
+  const rest = new RegistryCalls(requireConnection(values, process.env, 'import'), { maxSockets: concurrency })
   const dump = readDump(positionals[0]!)
-  const { imported, skipped, refused, keys } = await loadDump(rest, dump)
-  for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
-  const failedVersions = refused.length - (keys?.refused.length ?? 0)
+  const report = ({ imported, skipped, refused, keys }: ImportCounts, end: string) => {
+    for (const r of refused) process.stderr.write(`registrum: refused: ${r}\n`)
+    const failedVersions = refused.length - (keys?.refused.length ?? 0)
+    process.stderr.write(
+      `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${failedVersions} failed${end}\n`,
+    )
+  }
+  let counts: ImportCounts
+  try {
+    counts = await loadDump(rest, dump, concurrency)
+  } catch (e) {
+    // What got in is said before the reason; running the import again skips it.
+    if (e instanceof ImportStopped) report(e.counts, ' before the import stopped; running it again skips what is in')
+    throw e
+  }
+  const { keys } = counts
   const keyLine = keys
     ? `; ${(dump.keks?.length ?? 0) + (dump.deks?.length ?? 0)} keys: ${keys.imported} imported, ${keys.skipped} skipped, ${keys.refused.length} failed`
     : ''
-  process.stderr.write(
-    `${dump.schemas.length} versions: ${imported} imported, ${skipped} skipped (already there), ${failedVersions} failed; ` +
-      `${dump.configs.length} configs, ${dump.modes.length} modes${keyLine}\n`,
-  )
-  return refused.length > 0 ? EXIT.FAILED : EXIT.OK
+  report(counts, `; ${dump.configs.length} configs, ${dump.modes.length} modes${keyLine}`)
+  return counts.refused.length > 0 ? EXIT.FAILED : EXIT.OK
 }

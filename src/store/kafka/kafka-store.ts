@@ -41,6 +41,15 @@ const MAX_BATCH = 256
 const DEFAULT_WRITE_TIMEOUT_MS = 60_000
 export const DEFAULT_INIT_TIMEOUT_MS = 60_000
 
+/** How the store's producer writes: one request at a time, idempotent, acks=all per send. */
+export const KAFKA_PRODUCER_SETTINGS = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+} as const
+/** How the store's consumer reads the topic back (the bare-Kafka bench uses the same). */
+export const KAFKA_CONSUMER_SETTINGS = { maxWaitTimeInMs: 250 } as const
+
 /**
  * Registry state in a single-partition compacted Kafka topic, in Confluent's `_schemas` record
  * format, written from any node without a leader: a transaction is appended as one batch whose
@@ -84,10 +93,10 @@ export class KafkaStore extends ReadThrough implements Store {
     // Used only at start, where every step is retried until the init deadline: no hidden retries
     // of its own (kafkajs takes them from the client), so a broker not up yet is reported at once.
     this.#admin = new Kafka({ ...client, retry: { retries: 0 } }).admin()
-    this.#producer = this.#kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+    this.#producer = this.#kafka.producer(KAFKA_PRODUCER_SETTINGS)
     this.#consumer = this.#kafka.consumer({
       groupId: `registrum-${this.#node}`,
-      maxWaitTimeInMs: 250,
+      ...KAFKA_CONSUMER_SETTINGS,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 2_000 },
     })
     this.#snapshot = opts.snapshot ? new Snapshot(opts.snapshot, this.topic) : undefined
