@@ -106,7 +106,9 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: guardedRewrite((req) => rewriteAlias(rewriteContextUrl(req.url ?? '/'), (alias) => recordAlias(req, alias))),
+    rewriteUrl: guardedRewrite((req) =>
+      rewriteAlias(rewriteContextUrl(req.url ?? '/'), (alias) => recordAlias(req, alias)),
+    ),
     frameworkErrors,
     clientErrorHandler,
   })
