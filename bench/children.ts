@@ -1,6 +1,7 @@
 // Child processes the benches measure or load with: the built registry, bare baselines and the
 // load generator (bench/loader.ts), each in its own process.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { LoadResult, LoadSpec } from './loader.js'
 
@@ -55,6 +56,21 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
 /** Starts the built registry on a SQLite file. */
 export function startRegistry(db: string, extra: string[] = []) {
   return startChild('node', ['bin/registrum.js', 'serve', '--port', '0', '--db', db, ...extra])
+}
+
+/**
+ * CPU milliseconds process `pid` has used, all its threads, or only its main thread (the event
+ * loop) with `mainThread`; undefined where /proc is not there (Linux only).
+ */
+export function cpuMs(pid: number, { mainThread = false }: { mainThread?: boolean } = {}): number | undefined {
+  try {
+    const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime, in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return undefined
+  }
 }
 
 export const median = (xs: readonly number[]) => {

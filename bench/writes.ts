@@ -2,12 +2,15 @@
  * Durable registrations and reads under write load, on the built registry with a SQLite file:
  * registrations/s from 16 concurrent clients against a bare better-sqlite3 synchronous=FULL loop
  * on the same disk, and the p99 of hot reads idle against the p99 while registrations and
- * compatibility checks run at full speed. Each load generator runs in its own process.
+ * compatibility checks run at full speed. Each load generator runs in its own process. Then the
+ * event loop's own CPU time per registration and per compatibility check, with the parse threads
+ * against without them (`--parse-threads 0`): a figure the other processes on a shared machine
+ * do not move much.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { load, median, runScript, spread, startRegistry } from './children.js'
+import { cpuMs, load, median, runScript, spread, startRegistry } from './children.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -26,25 +29,75 @@ const field = (i: number) => ({ name: `f${i}`, type: ['null', 'string'], default
 const record = (fields: number) =>
   JSON.stringify({ type: 'record', name: 'Check', fields: Array.from({ length: fields }, (_, i) => field(i)) })
 
+/** A subject with history for the compatibility load: 30 versions under FULL_TRANSITIVE. */
+async function seedChecked(url: string): Promise<void> {
+  await fetch(`${url}/config/checked`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ compatibility: 'FULL_TRANSITIVE' }),
+  })
+  for (let v = 1; v <= 30; v++) {
+    const res = await fetch(`${url}/subjects/checked/versions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ schema: record(v) }),
+    })
+    if (!res.ok) throw new Error(`seeding checked: ${res.status} ${await res.text()}`)
+  }
+}
+
+/**
+ * Event-loop CPU µs per request of 16 registering clients, and of 2 clients checking a candidate
+ * against all 30 versions, on a registry started with `extra` flags; undefined off Linux.
+ */
+async function eventLoopCost(extra: string[]): Promise<{ register: number; check: number } | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'registrum-bench-loop-'))
+  const registry = await startRegistry(join(dir, 'loop.db'), extra)
+  try {
+    const url = registry.url
+    await seedChecked(url)
+    const pid = registry.child.pid!
+    const perRequest = async (spec: Parameters<typeof load>[0]) => {
+      const before = cpuMs(pid, { mainThread: true })
+      const { total } = await load(spec)
+      const after = cpuMs(pid, { mainThread: true })
+      return before === undefined || after === undefined ? undefined : ((after - before) * 1000) / total
+    }
+    const register = await perRequest({
+      url,
+      kind: 'register',
+      path: '/subjects/loop',
+      connections: 16,
+      seconds: SECONDS,
+    })
+    const check = await perRequest({
+      url,
+      kind: 'post',
+      path: '/compatibility/subjects/checked/versions',
+      body: JSON.stringify({ schema: record(31) }),
+      connections: 2,
+      seconds: SECONDS,
+    })
+    return register === undefined || check === undefined ? undefined : { register, check }
+  } finally {
+    registry.child.kill()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 export async function runWriteBench(): Promise<WriteBenchResult> {
+  const result = await writesAndReads()
+  await printEventLoopCost()
+  return result
+}
+
+async function writesAndReads(): Promise<WriteBenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'registrum-bench-writes-'))
   const registry = await startRegistry(join(dir, 'writes.db'))
   try {
     const url = registry.url
     // A subject with history for the compatibility load, and one schema for the hot reads.
-    await fetch(`${url}/config/checked`, {
-      method: 'PUT',
-      headers,
-      body: JSON.stringify({ compatibility: 'FULL_TRANSITIVE' }),
-    })
-    for (let v = 1; v <= 30; v++) {
-      const res = await fetch(`${url}/subjects/checked/versions`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ schema: record(v) }),
-      })
-      if (!res.ok) throw new Error(`seeding checked: ${res.status} ${await res.text()}`)
-    }
+    await seedChecked(url)
     const { id } = (await (
       await fetch(`${url}/subjects/hot/versions`, {
         method: 'POST',
@@ -111,6 +164,27 @@ export async function runWriteBench(): Promise<WriteBenchResult> {
     registry.child.kill()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+async function printEventLoopCost(): Promise<void> {
+  const ours = await eventLoopCost([])
+  const inline = await eventLoopCost(['--parse-threads', '0'])
+  if (!ours || !inline) return
+  console.log(`\nevent-loop CPU per request (main thread, from /proc), one ${SECONDS}s run each`)
+  console.table([
+    {
+      figure: 'µs per registration, 16 clients',
+      ours: Math.round(ours.register),
+      ceiling: `${Math.round(inline.register)} with --parse-threads 0`,
+      ratio: (ours.register / inline.register).toFixed(2),
+    },
+    {
+      figure: 'µs per compatibility check against 30 versions, 2 clients',
+      ours: Math.round(ours.check),
+      ceiling: `${Math.round(inline.check)} with --parse-threads 0`,
+      ratio: (ours.check / inline.check).toFixed(2),
+    },
+  ])
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runWriteBench()

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import type { CompatibilityLevel } from './compat/levels.js'
 import { buildApp, type AppDeps } from './http/app.js'
@@ -39,6 +40,11 @@ export interface ServerConfig {
   readonly maxSchemaElements: number
   /** Milliseconds one compatibility check may take before it answers 422. */
   readonly compatibilityBudget: number
+  /**
+   * Worker threads parsing schemas and checking compatibility for registrations and the
+   * compatibility endpoints, off the event loop that serves reads; 0 for none (all inline).
+   */
+  readonly parseThreads?: number
   /** Most KEKs and DEKs stored together (40972 beyond it); 0 for no limit. */
   readonly maxEncryptionKeys: number
   /** Serve the web UI at `/ui`. */
@@ -55,6 +61,9 @@ export interface ServerConfig {
   readonly kafkaInitTimeout?: number
 }
 
+/** One parse thread per core the event loop and the SQLite writer leave, at least one, at most four. */
+export const DEFAULT_PARSE_THREADS = Math.min(4, Math.max(1, availableParallelism() - 1))
+
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8081,
@@ -69,6 +78,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   audit: true,
   maxSchemaElements: 100_000,
   compatibilityBudget: 10_000,
+  parseThreads: DEFAULT_PARSE_THREADS,
   maxEncryptionKeys: DEFAULT_MAX_ENCRYPTION_KEYS,
 }
 
@@ -100,6 +110,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
       compatibilityBudgetMs: c.compatibilityBudget,
       maxEncryptionKeys: c.maxEncryptionKeys,
     },
+    parseThreads: c.parseThreads ?? DEFAULT_PARSE_THREADS,
   })
   const app = await buildApp({
     registry,
@@ -113,11 +124,13 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     ui: c.ui !== false,
     ...security,
   }).catch(async (e: unknown) => {
+    await registry.close()
     await theStore.close()
     throw tlsProblem(e) ?? e
   })
   await app.listen({ host: c.host, port: c.port }).catch(async (e: unknown) => {
     await app.close()
+    await registry.close()
     await theStore.close()
     throw listenProblem(e, c.host, c.port) ?? e
   })
@@ -132,6 +145,7 @@ export async function startServer(config: Partial<ServerConfig> = {}, store?: St
     close: () =>
       (closing ??= (async () => {
         await app.close()
+        await registry.close()
         await theStore.close()
         logStream.flushSync()
       })()),

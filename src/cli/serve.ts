@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { parseLevel } from '../compat/levels.js'
-import { DEFAULT_CONFIG, startServer, type ServerConfig } from '../main.js'
+import { DEFAULT_CONFIG, DEFAULT_PARSE_THREADS, startServer, type ServerConfig } from '../main.js'
 import { installProcessSafetyNet } from '../safety-net.js'
 import { UsageError } from './errors.js'
 
@@ -32,6 +32,8 @@ Options (each also read from the environment variable shown):
                                                            REGISTRUM_MAX_SCHEMA_ELEMENTS (default 100000)
   --compatibility-budget MS     longest one compatibility check may run (422 beyond), 0 for none
                                                            REGISTRUM_COMPATIBILITY_BUDGET (default 10000)
+  --parse-threads N             worker threads parsing and checking schemas off the event loop,
+                                0 for none                 REGISTRUM_PARSE_THREADS (default: cores - 1, 1 to 4)
   --max-encryption-keys N       most KEKs and DEKs stored together (40972 beyond), 0 for no limit
                                                            REGISTRUM_MAX_ENCRYPTION_KEYS (default 10000)
   --no-audit                    no audit line per write request   REGISTRUM_AUDIT=false
@@ -76,6 +78,7 @@ export function serveConfig(
       'max-schema-elements': { type: 'string' },
       'max-encryption-keys': { type: 'string' },
       'compatibility-budget': { type: 'string' },
+      'parse-threads': { type: 'string' },
       'no-ui': { type: 'boolean' },
       'shutdown-timeout': { type: 'string' },
       store: { type: 'string' },
@@ -132,6 +135,7 @@ export function serveConfig(
     maxConcurrency: intFlag('max-concurrency', DEFAULT_CONFIG.maxConcurrency),
     maxSchemaElements: intFlag('max-schema-elements', DEFAULT_CONFIG.maxSchemaElements),
     compatibilityBudget: intFlag('compatibility-budget', DEFAULT_CONFIG.compatibilityBudget),
+    parseThreads: intFlag('parse-threads', DEFAULT_PARSE_THREADS),
     maxEncryptionKeys: intFlag('max-encryption-keys', DEFAULT_CONFIG.maxEncryptionKeys),
     audit: values['no-audit'] !== true && env.REGISTRUM_AUDIT?.toLowerCase() !== 'false',
     ui: values['no-ui'] !== true && env.REGISTRUM_UI?.toLowerCase() !== 'false',

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { Registry } from '../registry/registry.js'
+import { type Registry, Topic } from '../registry/registry.js'
 import type { AuthSettings } from './auth/auth-file.js'
 import { installAuth } from './auth/install-auth.js'
 import { installContentTypes } from './content-type.js'
@@ -15,7 +15,8 @@ import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
 import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
-import { recordAlias, rewriteAliasUrl, rewriteContextUrl } from './rewrite.js'
+import { RequestHooks } from './request-hooks.js'
+import { aliasRewriter, recordAlias, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
 import { dekRegistryRoutes } from './routes/dek-registry.js'
@@ -93,6 +94,8 @@ export async function buildApp({
   audit = true,
   ui = true,
 }: AppDeps): Promise<FastifyInstance> {
+  const settings = [Topic.settings]
+  const rewriteAlias = aliasRewriter(registry.aliasTarget, () => registry.stamp(settings))
   const app = Fastify({
     logger: readableLogs(logger),
     bodyLimit,
@@ -104,27 +107,29 @@ export async function buildApp({
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
     rewriteUrl: guardedRewrite((req) =>
-      rewriteAliasUrl(rewriteContextUrl(req.url ?? '/'), registry.aliasTarget, (alias) => recordAlias(req, alias)),
+      rewriteAlias(rewriteContextUrl(req.url ?? '/'), (alias) => recordAlias(req, alias)),
     ),
     frameworkErrors,
     clientErrorHandler,
   })
   guardRequestListeners(app.server, (err) => app.log.error({ err }, 'request handling threw'))
-  installRewriteErrors(app)
+  // One fastify hook of each kind runs the app's own per-request steps; the rewrite check first.
+  const hooks = new RequestHooks(app)
+  installRewriteErrors(hooks)
   const routes: { method: string; url: string }[] = []
   app.addHook('onRoute', (r) => {
     if (r.url === UI_BASE || r.url.startsWith(`${UI_BASE}/`)) return
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url })
   })
   app.decorate('registrumRoutes', routes)
-  const inFlight = installInFlight(app, maxConcurrency)
+  const inFlight = installInFlight(app, hooks, maxConcurrency)
   installBodyTimeout(app, requestTimeout)
-  installContentTypes(app)
+  installContentTypes(app, hooks)
   installErrorHandling(app, registry.options.incompatibleErrorCode)
-  installRequestLogging(app, { audit })
+  installRequestLogging(app, hooks, { audit })
   const authStats = auth ? installAuth(app, auth, registry) : undefined
-  installMetrics(app, registry, inFlight, authStats)
-  installHealth(app, store)
+  installMetrics(app, hooks, registry, inFlight, authStats)
+  installHealth(app, hooks, store)
   const opts = { registry }
   await app.register(rootRoutes, { registry, clusterId })
   await app.register(schemasRoutes, opts)

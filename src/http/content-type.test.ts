@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { negotiate } from './content-type.js'
-import { rewriteContextUrl } from './rewrite.js'
+import { aliasRewriter, rewriteContextUrl } from './rewrite.js'
 
 describe('negotiate', () => {
   it.each([
@@ -13,7 +13,8 @@ describe('negotiate', () => {
     ],
     ['application/json;q=0.9, application/vnd.schemaregistry+json;q=0.1', 'application/json'],
     ['text/html', undefined],
-  ])('answers %j with %j', (accept, expected) => {
+  ])('answers %j with %j, the same when asked again', (accept, expected) => {
+    expect(negotiate(accept)).toBe(expected)
     expect(negotiate(accept)).toBe(expected)
   })
 })
@@ -31,5 +32,30 @@ describe('rewriteContextUrl', () => {
     ['/contexts/.c', '/contexts/.c'],
   ])('rewrites %s', (url, expected) => {
     expect(rewriteContextUrl(url)).toBe(expected)
+  })
+})
+
+describe('aliasRewriter', () => {
+  it('resolves aliases on every request and sees an alias set after a URL was seen without one', () => {
+    const aliases = new Map<string, string>()
+    let stamp = 0
+    let lookups = 0
+    const rewrite = aliasRewriter(
+      (s) => {
+        lookups++
+        return aliases.get(s)
+      },
+      () => stamp,
+    )
+    const named: string[] = []
+    const url = '/subjects/orders/versions/latest'
+    expect(rewrite(url, (a) => named.push(a))).toBe(url)
+    expect(rewrite(url, (a) => named.push(a))).toBe(url)
+    expect(lookups).toBe(1)
+    aliases.set('orders', 'orders-v2')
+    stamp++
+    expect(rewrite(url, (a) => named.push(a))).toBe('/subjects/orders-v2/versions/latest')
+    expect(rewrite(url, (a) => named.push(a))).toBe('/subjects/orders-v2/versions/latest')
+    expect(named).toEqual(['orders', 'orders'])
   })
 })

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { badRequest } from '../registry/errors.js'
 import { assertIntegerLiterals } from '../registry/limits.js'
 import { SCHEMA_REGISTRY_JSON, SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
+import { ANSWERED, type RequestHooks } from './request-hooks.js'
 
 const PRODUCED: readonly (readonly [string, number])[] = [
   [SCHEMA_REGISTRY_V1_JSON, 1],
@@ -23,7 +24,24 @@ export const UNSUPPORTED_MEDIA_TYPE = `HTTP 415 Unsupported Media Type: send the
  * nothing acceptable is produced (406).
  */
 export function negotiate(accept: string | undefined): string | undefined {
-  if (!accept || accept.trim() === '') return SCHEMA_REGISTRY_V1_JSON
+  if (!accept) return SCHEMA_REGISTRY_V1_JSON
+  // Clients send the same few headers on every request: each is weighed once.
+  const known = negotiated.get(accept)
+  if (known !== undefined) return known === NOTHING ? undefined : known
+  const type = weigh(accept)
+  if (negotiated.size >= NEGOTIATED_KEPT) negotiated.clear()
+  if (accept.length <= MAX_REMEMBERED_ACCEPT) negotiated.set(accept, type ?? NOTHING)
+  return type
+}
+
+/** `Accept` headers already weighed, and their answers; {@link NOTHING} for a 406. */
+const negotiated = new Map<string, string>()
+const NOTHING = ''
+const NEGOTIATED_KEPT = 256
+const MAX_REMEMBERED_ACCEPT = 512
+
+function weigh(accept: string): string | undefined {
+  if (accept.trim() === '') return SCHEMA_REGISTRY_V1_JSON
   let best: string | undefined
   let bestScore = 0
   for (const part of accept.split(',')) {
@@ -63,7 +81,7 @@ function parseJson(body: string): unknown {
  * Request bodies: the three JSON types and octet-stream are JSON; no Content-Type counts as
  * octet-stream; anything else is 415 (Confluent's `Versions` and JAX-RS behaviour).
  */
-export function installContentTypes(app: FastifyInstance): void {
+export function installContentTypes(app: FastifyInstance, hooks: RequestHooks): void {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const raw = request.headers['content-type']
@@ -81,24 +99,24 @@ export function installContentTypes(app: FastifyInstance): void {
       done(e as Error, undefined)
     }
   })
-  app.addHook('onRequest', (request, reply, done) => {
+  hooks.onRequest((request, reply) => {
     // Routes that set `config.ownContentType` (the web UI's pages) answer their own types.
-    if ((request.routeOptions.config as { ownContentType?: boolean } | undefined)?.ownContentType) return done()
+    if ((request.routeOptions.config as { ownContentType?: boolean } | undefined)?.ownContentType) return undefined
     const type = negotiate(request.headers.accept)
     if (!type) {
       reply.code(406).type(SCHEMA_REGISTRY_V1_JSON).send({ error_code: 406, message: 'HTTP 406 Not Acceptable' })
-      return
+      return ANSWERED
     }
     reply.type(type)
-    done()
+    return undefined
   })
   // fastify appends `; charset=utf-8` to JSON types; Confluent's Jersey layer sends the bare type.
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  hooks.onSend((_request, reply, payload) => {
     const header = reply.getHeader('content-type')
-    if (typeof header === 'string') {
+    if (typeof header === 'string' && header.includes(';')) {
       const bare = header.split(';')[0]!.trim()
-      if (PRODUCED.some(([t]) => t === bare) && bare !== header) reply.header('content-type', bare)
+      if (PRODUCED.some(([t]) => t === bare)) reply.header('content-type', bare)
     }
-    done(null, payload)
+    return payload
   })
 }

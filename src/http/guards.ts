@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify'
 import { negotiate } from './content-type.js'
+import type { RequestHooks } from './request-hooks.js'
 import { SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
 
 /**
@@ -30,12 +31,8 @@ export function guardedRewrite(rewrite: (req: IncomingMessage) => string): (req:
 }
 
 /** Answers a URL that `guardedRewrite` refused with its error (400); install before other hooks. */
-export function installRewriteErrors(app: FastifyInstance): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    const error = rewriteErrors.get(request.raw)
-    if (error) done(error)
-    else done()
-  })
+export function installRewriteErrors(hooks: RequestHooks): void {
+  hooks.onRequest((request) => rewriteErrors.get(request.raw))
 }
 
 /**

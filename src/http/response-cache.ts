@@ -1,30 +1,31 @@
 /**
- * Serialized answers of hot reads, keyed by request URL and dropped whenever the store changes.
- * Clients fetch the same schema by id on every cache miss of theirs, so serving the stored
- * string skips the lookup and JSON serialization.
+ * Serialized answers of hot reads, keyed by request URL. Each answer is kept with the parts of
+ * the stored state it was derived from (`Topic`s) and dropped only when one of those changes,
+ * so reads stay cached while writes touch other subjects and ids. Clients fetch the same
+ * schema by id on every cache miss of theirs, so serving the stored string skips the lookup
+ * and JSON serialization.
  */
 export class ResponseCache {
-  readonly #entries = new Map<string, string>()
-  #generation = -1
+  readonly #entries = new Map<string, { readonly text: string; readonly stamp: number }>()
 
   constructor(
-    readonly generation: () => number,
+    /** The stamp of a set of topics: changes when any of them changes, never goes down. */
+    readonly stamp: (topics: readonly string[]) => number,
     readonly maxEntries = 10_000,
   ) {}
 
-  /** The cached JSON text for `key`, computing and storing it on a miss. Throws what `compute` throws. */
-  json(key: string, compute: () => unknown): string {
-    const current = this.generation()
-    if (current !== this.#generation) {
-      this.#entries.clear()
-      this.#generation = current
-    }
-    let text = this.#entries.get(key)
-    if (text === undefined) {
-      text = JSON.stringify(compute())
-      if (this.#entries.size >= this.maxEntries) this.#entries.clear()
-      this.#entries.set(key, text)
-    }
+  /**
+   * The cached JSON text for `key`, derived only from `topics`, computing and storing it when
+   * absent or when one of its topics changed since. Throws what `compute` throws.
+   */
+  json(key: string, topics: readonly string[], compute: () => unknown): string {
+    // Stamped before computing: a change while computing leaves the entry stale-marked.
+    const stamp = this.stamp(topics)
+    const entry = this.#entries.get(key)
+    if (entry !== undefined && entry.stamp === stamp) return entry.text
+    const text = JSON.stringify(compute())
+    if (entry === undefined && this.#entries.size >= this.maxEntries) this.#entries.clear()
+    this.#entries.set(key, { text, stamp })
     return text
   }
 }

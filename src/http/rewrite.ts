@@ -67,6 +67,8 @@ export function rewriteAliasUrl(
   const q = url.indexOf('?')
   const path = q < 0 ? url : url.slice(0, q)
   let query = q < 0 ? '' : url.slice(q)
+  // Most requests name no subject: nothing to resolve.
+  if (!path.includes('/subjects/') && !(query && path.startsWith('/schemas/ids/'))) return url
   const resolve = (encoded: string): string => {
     let subject: string
     try {
@@ -90,6 +92,40 @@ export function rewriteAliasUrl(
     )
   }
   return segments.join('/') + query
+}
+
+/** URLs up to this long are remembered as naming no alias. */
+const REMEMBERED_URL_LENGTH = 512
+const REMEMBERED_URLS = 10_000
+
+/**
+ * {@link rewriteAliasUrl} remembering the URLs that name no alias, so most requests skip the
+ * lookups; what it remembers is forgotten whenever `settingsStamp` (where aliases live) changes.
+ */
+export function aliasRewriter(
+  targetOf: (subject: string) => string | undefined,
+  settingsStamp: () => number,
+): (url: string, onAlias: (alias: string) => void) => string {
+  const plain = new Set<string>()
+  let stamp = -1
+  return (url, onAlias) => {
+    const now = settingsStamp()
+    if (now !== stamp) {
+      plain.clear()
+      stamp = now
+    }
+    if (plain.has(url)) return url
+    let aliased = false
+    const out = rewriteAliasUrl(url, targetOf, (alias) => {
+      aliased = true
+      onAlias(alias)
+    })
+    if (!aliased && url.length <= REMEMBERED_URL_LENGTH) {
+      if (plain.size >= REMEMBERED_URLS) plain.clear()
+      plain.add(url)
+    }
+    return out
+  }
 }
 
 const aliasesByRequest = new WeakMap<object, string[]>()

@@ -9,11 +9,19 @@ import {
 import { renderMessages } from '../compat/render.js'
 import { UndecidedError } from '../formats/format.js'
 import type { JsonObject } from '../formats/model.js'
-import type { VersionRecord } from '../store/store.js'
+import type { SchemaRecord, VersionRecord } from '../store/store.js'
 import type { CanRead, RegistryCore } from './core.js'
 import { dataContract } from './data-contract.js'
+import type { PriorSource } from './offload.js'
 import { incompatibleSchema, RegistryError, unprocessable, versionNotFound } from './errors.js'
-import { findMatchingVersion, prepareSchema, sameJson, type PreparedSchema } from './prepare.js'
+import {
+  findMatchingVersion,
+  type PrecomputedForm,
+  precompute,
+  prepareSchema,
+  sameJson,
+  type PreparedSchema,
+} from './prepare.js'
 import { assertValidSubject, qualify, type QualifiedSubject } from './subjects.js'
 import type { CompatibilityView, SchemaRequest, VersionSpec } from './types.js'
 
@@ -50,15 +58,47 @@ export function prepareCandidate(
   req: SchemaRequest,
   config: JsonObject,
   latest: VersionRecord | undefined,
-  { normalize = false, canRead }: { normalize?: boolean | undefined; canRead?: CanRead | undefined },
+  { normalize = false, canRead, precomputed }: CandidateOptions,
 ): PreparedSchema {
   return prepareSchema(core, subject, req, {
     normalize: normalize || config.normalize === true,
     mode: 'new',
     includeDeletedRefs: false,
     canRead,
+    precomputed,
     ...(latest ? { previous: latest } : {}),
   })
+}
+
+/** How a candidate is prepared. */
+export interface CandidateOptions {
+  readonly normalize?: boolean | undefined
+  readonly canRead?: CanRead | undefined
+  /** Canonical forms computed ahead on a parse thread (`precompute`). */
+  readonly precomputed?: readonly PrecomputedForm[] | undefined
+}
+
+/** {@link prepareCandidate}'s canonical form, computed ahead on a parse thread when there are any. */
+export function precomputeCandidate(
+  core: RegistryCore,
+  subject: QualifiedSubject,
+  req: SchemaRequest,
+  config: JsonObject,
+  latest: VersionRecord | undefined,
+  { normalize = false, canRead }: CandidateOptions,
+): Promise<PrecomputedForm[]> {
+  return precompute(
+    core,
+    subject,
+    req,
+    {
+      normalize: normalize || config.normalize === true,
+      includeDeletedRefs: false,
+      canRead,
+      ...(latest ? { previous: latest } : {}),
+    },
+    ['new'],
+  )
 }
 
 /**
@@ -68,6 +108,7 @@ export function prepareCandidate(
  * limits is refused (422) rather than guessed.
  */
 export function judge(core: RegistryCore, check: CompatibilityCheck): LevelResult {
+  if (nothingToCheck(check)) return COMPATIBLE
   try {
     return checkLevel(...judgement(core, check))
   } catch (e) {
@@ -77,6 +118,9 @@ export function judge(core: RegistryCore, check: CompatibilityCheck): LevelResul
 
 /** {@link judge}, letting the event loop serve other requests while a long check runs. */
 export async function judgeYielding(core: RegistryCore, check: CompatibilityCheck): Promise<LevelResult> {
+  if (nothingToCheck(check)) return COMPATIBLE
+  const offloaded = await judgeOffloaded(core, check)
+  if (offloaded) return offloaded
   try {
     return await checkLevelYielding(...judgement(core, check))
   } catch (e) {
@@ -96,10 +140,55 @@ function judgement(
     level,
     prepared.parsed,
     priorVersions(core, against, prepared, config, budget),
-    typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {},
+    compatOptions(config),
     budget,
   ]
 }
+
+/** No level or no prior version: compatible whatever the candidate, which then need not be parsed. */
+const nothingToCheck = ({ level, against }: CompatibilityCheck) => level === 'NONE' || against.length === 0
+const COMPATIBLE: LevelResult = { compatible: true, violations: [] }
+
+/**
+ * {@link judge} on a parse thread, the candidate and the prior versions sent as text; undefined
+ * when there are no parse threads or the thread could not decide (the caller then checks).
+ */
+async function judgeOffloaded(core: RegistryCore, check: CompatibilityCheck): Promise<LevelResult | undefined> {
+  const offload = core.deps.offload
+  if (!offload) return undefined
+  const { prepared, level, config } = check
+  let priors: PriorSource[]
+  try {
+    priors = chosenPriors(core, check.against, prepared, config).map(({ v, record }) => ({
+      key: `${record.context}\u0000${record.id}\u0000${record.guid}`,
+      version: v.version,
+      type: record.schemaType,
+      text: record.schema,
+      refs: core.resolveReferences(record.references, record.context, { includeDeleted: true }).resolved,
+      ...(record.metadata ? { metadata: record.metadata } : {}),
+    }))
+  } catch {
+    return undefined
+  }
+  const answer = await offload.judge({
+    level,
+    candidate: prepared.source,
+    priors,
+    options: compatOptions(config),
+    budgetMs: core.deps.options.compatibilityBudgetMs,
+  })
+  if (!answer || 'failed' in answer) return undefined
+  if ('undecided' in answer) throw unprocessable(answer.undecided)
+  const { compatible, violations, failedVersion } = answer.result
+  const failed =
+    failedVersion === undefined
+      ? undefined
+      : priorVersions(core, check.against, prepared, config).find((p) => p.version === failedVersion)
+  return { compatible, violations, ...(failed ? { failedVersion: failed } : {}) }
+}
+
+const compatOptions = (config: JsonObject) =>
+  typeof config.compatibilityPolicy === 'string' ? { policy: config.compatibilityPolicy } : {}
 
 const undecided = (e: unknown) => (e instanceof UndecidedError ? unprocessable(e.message) : e)
 
@@ -114,20 +203,29 @@ export function priorVersions(
   config: JsonObject,
   budget?: TimeBudget,
 ): PriorVersion[] {
+  return chosenPriors(core, live, prepared, config).map(({ v, record }) => ({
+    version: v.version,
+    canonical: record.schema,
+    get schema() {
+      budget?.check()
+      return core.parseStored(record)
+    },
+  }))
+}
+
+/** The live versions a new schema is checked against, with their stored schemas. */
+function chosenPriors(
+  core: RegistryCore,
+  live: readonly VersionRecord[],
+  prepared: PreparedSchema,
+  config: JsonObject,
+): { v: VersionRecord; record: SchemaRecord }[] {
   const group = typeof config.compatibilityGroup === 'string' ? config.compatibilityGroup : undefined
   const groupOf = (m: JsonObject | undefined) =>
     group ? ((m?.properties as Record<string, unknown> | undefined)?.[group] ?? null) : null
   return live
     .map((v) => ({ v, record: core.schemaOf(v) }))
     .filter(({ record }) => !group || sameJson(groupOf(record.metadata), groupOf(prepared.metadata)))
-    .map(({ v, record }) => ({
-      version: v.version,
-      canonical: record.schema,
-      get schema() {
-        budget?.check()
-        return core.parseStored(record)
-      },
-    }))
 }
 
 /**
@@ -171,7 +269,7 @@ export async function prejudge(
   core: RegistryCore,
   rawSubject: string,
   req: SchemaRequest,
-  opts: { readonly normalize?: boolean; readonly force?: boolean; readonly canRead?: CanRead | undefined },
+  opts: CandidateOptions & { readonly force?: boolean },
 ): Promise<void> {
   if (opts.force === true) return
   let key: string
@@ -226,7 +324,8 @@ export async function testCompatibilityYielding(
   req: SchemaRequest,
   opts: CompatibilityOptions,
 ): Promise<CompatibilityView> {
-  const plan = planOrAnswer(core, rawSubject, spec, req, opts)
+  const precomputed = await precomputeCheck(core, rawSubject, req, opts)
+  const plan = planOrAnswer(core, rawSubject, spec, req, { ...opts, precomputed })
   if ('view' in plan) return plan.view
   if ('result' in plan) return rendered(plan)
   return rendered({ level: plan.level, result: await judgeYielding(core, plan) })
@@ -256,7 +355,7 @@ function planOrAnswer(
   rawSubject: string,
   spec: VersionSpec | undefined,
   req: SchemaRequest,
-  { verbose = false, ...opts }: CompatibilityOptions,
+  { verbose = false, ...opts }: CompatibilityOptions & CandidateOptions,
 ): CandidateVerdict | CompatibilityCheck | { view: CompatibilityView } {
   try {
     return planCompatibility(core, rawSubject, spec, req, opts)
@@ -274,7 +373,7 @@ function planCompatibility(
   rawSubject: string,
   spec: VersionSpec | undefined,
   req: SchemaRequest,
-  opts: { normalize?: boolean; canRead?: CanRead | undefined },
+  opts: CandidateOptions,
 ): CandidateVerdict | CompatibilityCheck {
   const subject = qualify(rawSubject)
   const config = core.effectiveConfig(subject.qualified)
@@ -295,4 +394,21 @@ function planCompatibility(
   }
   const prepared = prepareCandidate(core, subject, req, config, live.at(-1), opts)
   return { level, prepared, against, config }
+}
+
+/** The canonical form {@link planCompatibility} will need, computed ahead on a parse thread. */
+async function precomputeCheck(
+  core: RegistryCore,
+  rawSubject: string,
+  req: SchemaRequest,
+  opts: CandidateOptions,
+): Promise<PrecomputedForm[]> {
+  if (!core.deps.offload) return []
+  const subject = qualify(rawSubject)
+  const config = core.effectiveConfig(subject.qualified)
+  const latest = core.store
+    .versionsOf(subject.qualified)
+    .filter((v) => !v.deleted)
+    .at(-1)
+  return precomputeCandidate(core, subject, req, config, latest, opts)
 }

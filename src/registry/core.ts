@@ -1,11 +1,12 @@
 import type { CompatibilityLevel, LevelResult } from '../compat/levels.js'
 import type { ParsedSchema, ResolvedRef, SchemaFormat, SchemaType } from '../formats/format.js'
 import { SchemaParseError } from '../formats/format.js'
-import { GLOBAL_SCOPE, type SchemaReference } from '../formats/model.js'
+import { GLOBAL_SCOPE, type JsonObject, type SchemaReference } from '../formats/model.js'
 import type { ConfigRecord, SchemaRecord, StoreReader, VersionRecord } from '../store/store.js'
 import { DEFAULT_MAX_ENCRYPTION_KEYS } from './encryption-keys.js'
 import { accessDenied, invalidSchema, storeError } from './errors.js'
 import { LruMap } from './lru.js'
+import type { Offload } from './offload.js'
 import { contextScope, DEFAULT_CONTEXT, GLOBAL_CONTEXT, qualify, referencedSubject } from './subjects.js'
 
 /** Server-wide settings the domain needs. */
@@ -44,6 +45,8 @@ export interface RegistryDeps {
   readonly formatFor: (type: string) => SchemaFormat | undefined
   readonly now: () => number
   readonly options: RegistryOptions
+  /** Threads that take parsing and compatibility checks off the event loop; inline when absent. */
+  readonly offload?: Offload | undefined
 }
 
 /**
@@ -146,11 +149,21 @@ export class RegistryCore {
     let parsed = this.#parsed.get(key)
     if (!parsed) {
       const refs = this.resolveReferences(record.references, record.context, { includeDeleted: true }).resolved
-      parsed = this.parse(record.schemaType, record.schema, refs, 'stored')
-      if (record.metadata) parsed = { ...parsed, metadata: record.metadata }
+      parsed = this.parseStoredText(record.schemaType, record.schema, refs, record.metadata)
       this.#parsed.set(key, parsed)
     }
     return parsed
+  }
+
+  /** A stored schema's text parsed as checks read it, its metadata riding along (uncached). */
+  parseStoredText(
+    type: SchemaType,
+    text: string,
+    refs: readonly ResolvedRef[],
+    metadata: JsonObject | undefined,
+  ): ParsedSchema {
+    const parsed = this.parse(type, text, refs, 'stored')
+    return metadata ? { ...parsed, metadata } : parsed
   }
 
   /** Parses with the format, turning its errors into 42201. */

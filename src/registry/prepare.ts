@@ -1,4 +1,4 @@
-import type { ParsedSchema, SchemaFormat, SchemaType } from '../formats/format.js'
+import type { ParsedSchema, ResolvedRef, SchemaFormat, SchemaType } from '../formats/format.js'
 import { formatFor } from '../formats/index.js'
 import { type JsonObject, schemaGuid, type SchemaReference } from '../formats/model.js'
 import type { SchemaRecord, StoreReader, VersionRecord } from '../store/store.js'
@@ -17,6 +17,28 @@ export interface PreparedSchema {
   readonly metadata?: JsonObject
   readonly ruleSet?: JsonObject
   readonly guid: string
+  /** What was parsed: the text, its resolved references, how (so another thread can parse it again). */
+  readonly source: SchemaSource
+}
+
+/** A schema text as parsed for a request: its references resolved, the parse mode and normalization. */
+export interface SchemaSource {
+  readonly type: SchemaType
+  readonly text: string
+  readonly refs: readonly ResolvedRef[]
+  readonly mode: 'new' | 'stored'
+  readonly normalize: boolean
+  readonly metadata?: JsonObject | undefined
+}
+
+/**
+ * The canonical text of a source, computed ahead (on a parse thread): {@link prepareSchema} uses
+ * it instead of parsing when its own source is exactly this one, and parses only if something
+ * asks for the parsed schema.
+ */
+export interface PrecomputedForm {
+  readonly source: SchemaSource
+  readonly canonical: string
 }
 
 export interface PrepareOptions {
@@ -29,6 +51,8 @@ export interface PrepareOptions {
   readonly previous?: VersionRecord
   /** The caller's read check, applied to every referenced subject before it is resolved. */
   readonly canRead?: CanRead | undefined
+  /** Canonical forms computed ahead, used when one is of exactly this schema. */
+  readonly precomputed?: readonly PrecomputedForm[] | undefined
 }
 
 export function prepareSchema(
@@ -37,6 +61,35 @@ export function prepareSchema(
   req: SchemaRequest,
   opts: PrepareOptions,
 ): PreparedSchema {
+  const { source, concrete } = sourceOf(core, subject, req, opts)
+  const format = core.format(source.type)
+  const known = opts.precomputed?.find((f) => sameSource(f.source, source))
+  let parsed: ParsedSchema | undefined
+  const parse = () => (parsed ??= parseSource(core, source))
+  const canonical = known ? known.canonical : canonicalize(format, parse(), opts.normalize)
+  const references = opts.normalize ? sortReferences(concrete) : concrete
+  return {
+    type: format.type,
+    format,
+    get parsed() {
+      return parse()
+    },
+    canonical,
+    references,
+    ...(req.metadata ? { metadata: req.metadata } : {}),
+    ...(req.ruleSet ? { ruleSet: req.ruleSet } : {}),
+    guid: schemaGuid(canonical, references, req.metadata, req.ruleSet),
+    source,
+  }
+}
+
+/** The schema a request names, as it will be parsed: its text, type and references resolved. */
+function sourceOf(
+  core: RegistryCore,
+  subject: QualifiedSubject,
+  req: SchemaRequest,
+  opts: Omit<PrepareOptions, 'precomputed'>,
+): { source: SchemaSource; concrete: SchemaReference[] } {
   let text = req.schema
   let type = req.schemaType ?? 'AVRO'
   let refs = req.references ?? []
@@ -55,7 +108,51 @@ export function prepareSchema(
     includeDeleted: opts.includeDeletedRefs,
     canRead: opts.canRead,
   })
-  let parsed = core.parse(format.type, text, resolved, opts.mode)
+  const source: SchemaSource = {
+    type: format.type,
+    text,
+    refs: resolved,
+    mode: opts.mode,
+    normalize: opts.normalize,
+    ...(req.metadata ? { metadata: req.metadata } : {}),
+  }
+  return { source, concrete }
+}
+
+/**
+ * Has a parse thread compute the canonical forms {@link prepareSchema} will need for this request
+ * in each mode, so the event loop does not parse. Resolves with none when there are no parse
+ * threads or the request is unusual (anything wrong with it is reported by the use case itself).
+ */
+export async function precompute(
+  core: RegistryCore,
+  subject: QualifiedSubject,
+  req: SchemaRequest,
+  opts: Omit<PrepareOptions, 'precomputed' | 'mode'>,
+  modes: readonly ('new' | 'stored')[],
+): Promise<PrecomputedForm[]> {
+  const offload = core.deps.offload
+  if (!offload) return []
+  let sources: SchemaSource[]
+  try {
+    sources = modes.map((mode) => sourceOf(core, subject, req, { ...opts, mode }).source)
+  } catch {
+    return []
+  }
+  const canonical = await offload.canonical(sources)
+  return sources.flatMap((source, i) => {
+    const text = canonical?.[i]
+    return typeof text === 'string' ? [{ source, canonical: text }] : []
+  })
+}
+
+/**
+ * Parses a request's schema: 42201 when it is invalid, 42209 when it defines more elements than
+ * the limit; the request's metadata rides along on the parsed schema.
+ */
+export function parseSource(core: RegistryCore, source: SchemaSource): ParsedSchema {
+  const format = core.format(source.type)
+  const parsed = core.parse(format.type, source.text, source.refs, source.mode)
   const elements = format.elementCount(parsed)
   const limit = core.deps.options.maxSchemaElements
   if (elements > limit) {
@@ -63,19 +160,33 @@ export function prepareSchema(
       `Schema defines ${elements} elements (types, fields, symbols, branches or values); at most ${limit} are accepted`,
     )
   }
-  if (req.metadata) parsed = { ...parsed, metadata: req.metadata }
-  const canonical = canonicalize(format, parsed, opts.normalize)
-  const references = opts.normalize ? sortReferences(concrete) : concrete
-  return {
-    type: format.type,
-    format,
-    parsed,
-    canonical,
-    references,
-    ...(req.metadata ? { metadata: req.metadata } : {}),
-    ...(req.ruleSet ? { ruleSet: req.ruleSet } : {}),
-    guid: schemaGuid(canonical, references, req.metadata, req.ruleSet),
-  }
+  return source.metadata ? { ...parsed, metadata: source.metadata } : parsed
+}
+
+/** The canonical text of a source: what {@link prepareSchema} computes, for a parse thread. */
+export function canonicalOf(core: RegistryCore, source: SchemaSource): string {
+  return canonicalize(core.format(source.type), parseSource(core, source), source.normalize)
+}
+
+function sameSource(a: SchemaSource, b: SchemaSource): boolean {
+  return (
+    a.type === b.type &&
+    a.mode === b.mode &&
+    a.normalize === b.normalize &&
+    a.text === b.text &&
+    a.refs.length === b.refs.length &&
+    a.refs.every((r, i) => {
+      const o = b.refs[i]!
+      return (
+        r.name === o.name &&
+        r.subject === o.subject &&
+        r.version === o.version &&
+        r.schemaType === o.schemaType &&
+        r.schema === o.schema
+      )
+    }) &&
+    sameJson(a.metadata, b.metadata)
+  )
 }
 
 /**

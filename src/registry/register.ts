@@ -4,7 +4,7 @@ import type { CanRead, RegistryCore } from './core.js'
 import { dataContract } from './data-contract.js'
 import { invalidSchema, operationNotPermitted } from './errors.js'
 import { MAX_ID, MAX_VERSION, requestedId, requestedVersion } from './limits.js'
-import { findMatchingVersion, prepareSchema, type PreparedSchema } from './prepare.js'
+import { findMatchingVersion, type PrecomputedForm, precompute, prepareSchema, type PreparedSchema } from './prepare.js'
 import { versionView } from './reads.js'
 import { validateRuleSet } from './rule-set.js'
 import { assertValidSubject, type QualifiedSubject } from './subjects.js'
@@ -17,6 +17,8 @@ export interface RegisterOptions {
   readonly format?: string
   /** The caller's read check for referenced subjects (access control). */
   readonly canRead?: CanRead | undefined
+  /** Canonical forms computed ahead on a parse thread ({@link precomputeRegistration}). */
+  readonly precomputed?: readonly PrecomputedForm[] | undefined
 }
 
 /**
@@ -31,24 +33,18 @@ export function register(
   req: SchemaRequest,
   opts: RegisterOptions,
 ): SchemaView {
-  const subject = assertValidSubject(rawSubject)
-  requestedId(req.id)
-  requestedVersion(req.version)
-  if (req.ruleSet) validateRuleSet(req.ruleSet)
-  const config = core.effectiveConfig(subject.qualified)
-  const normalize = opts.normalize === true || config.normalize === true
-  const mode = core.effectiveMode(subject.qualified)
-  const importing = mode === 'IMPORT'
-  const all = tx.versionsOf(subject.qualified)
-  const live = all.filter((v) => !v.deleted)
-  const latest = live.at(-1)
-  const withDataContract = { ...req, ...dataContract(core, req, latest, importing, config) }
-
+  const { subject, config, normalize, mode, importing, all, live, latest, withDataContract } = plan(
+    core,
+    rawSubject,
+    req,
+    opts,
+  )
   const lenient = prepareSchema(core, subject, withDataContract, {
     normalize,
     mode: 'stored',
     includeDeletedRefs: false,
     canRead: opts.canRead,
+    precomputed: opts.precomputed,
     ...(latest && !importing ? { previous: latest } : {}),
   })
 
@@ -65,7 +61,11 @@ export function register(
 
   const prepared = importing
     ? lenient
-    : prepareCandidate(core, subject, withDataContract, config, latest, { normalize, canRead: opts.canRead })
+    : prepareCandidate(core, subject, withDataContract, config, latest, {
+        normalize,
+        canRead: opts.canRead,
+        precomputed: opts.precomputed,
+      })
 
   if (!importing && opts.force !== true) {
     assertCompatible(core, subject, { level: config.compatibilityLevel, prepared, against: live, config })
@@ -120,6 +120,51 @@ export function register(
     ts: record.ts,
     deleted: false,
   }
+}
+
+/** What a registration reads before it parses: the subject, its config, mode and versions, the data contract. */
+function plan(core: RegistryCore, rawSubject: string, req: SchemaRequest, opts: RegisterOptions) {
+  const subject = assertValidSubject(rawSubject)
+  requestedId(req.id)
+  requestedVersion(req.version)
+  if (req.ruleSet) validateRuleSet(req.ruleSet)
+  const config = core.effectiveConfig(subject.qualified)
+  const normalize = opts.normalize === true || config.normalize === true
+  const mode = core.effectiveMode(subject.qualified)
+  const importing = mode === 'IMPORT'
+  const all = core.store.versionsOf(subject.qualified)
+  const live = all.filter((v) => !v.deleted)
+  const latest = live.at(-1)
+  const withDataContract = { ...req, ...dataContract(core, req, latest, importing, config) }
+  return { subject, config, normalize, mode, importing, all, live, latest, withDataContract }
+}
+
+/**
+ * Has a parse thread compute the canonical forms a registration will parse (leniently, to find
+ * it among the versions, and strictly, as a new version), so {@link register} need not parse on
+ * the event loop. None when there are no parse threads or the request is unusual; the
+ * registration itself then parses, and reports what is wrong.
+ */
+export async function precomputeRegistration(
+  core: RegistryCore,
+  rawSubject: string,
+  req: SchemaRequest,
+  opts: RegisterOptions,
+): Promise<PrecomputedForm[]> {
+  if (!core.deps.offload || !req.schema) return []
+  let p: ReturnType<typeof plan>
+  try {
+    p = plan(core, rawSubject, req, opts)
+  } catch {
+    return []
+  }
+  return precompute(
+    core,
+    p.subject,
+    p.withDataContract,
+    { normalize: p.normalize, includeDeletedRefs: false, canRead: opts.canRead },
+    ['stored', 'new'],
+  )
 }
 
 function chooseVersion(

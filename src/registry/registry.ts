@@ -21,11 +21,13 @@ import { lookup } from './lookup.js'
 import { metadataMatch } from './metadata-match.js'
 import { deleteMode, getMode, putMode } from './mode.js'
 import * as reads from './reads.js'
-import { register, type RegisterOptions } from './register.js'
+import { type Offload, OffloadThreads } from './offload.js'
+import { precomputeRegistration, register, type RegisterOptions } from './register.js'
 import { qualify } from './subjects.js'
 import type { CompatibilityView, SchemaByIdView, SchemaRequest, SchemaView, VersionSpec } from './types.js'
 
 export type { CanRead, RegistryOptions } from './core.js'
+export { Topic } from '../store/store.js'
 export type { ListSchemasOptions, ListVersionsOptions } from './listings.js'
 export type { CandidateVerdict, CompatibilityOptions } from './compatibility.js'
 export type { RegisterOptions } from './register.js'
@@ -35,6 +37,14 @@ export interface CreateRegistryOptions {
   readonly formatFor?: (type: string) => SchemaFormat | undefined
   readonly now?: () => number
   readonly options?: Partial<RegistryOptions>
+  /**
+   * Worker threads that parse schemas and run compatibility checks for registrations and the
+   * compatibility endpoints, so the event loop keeps serving reads meanwhile (0, the default:
+   * all on the calling thread). {@link Registry.close} ends them.
+   */
+  readonly parseThreads?: number
+  /** Where to send that work instead of starting `parseThreads` threads (closed by the caller). */
+  readonly offload?: Offload
 }
 
 /** How `POST /subjects/{s}` looks a schema up. */
@@ -158,6 +168,11 @@ export interface Registry {
 
   /** A number that changes whenever the stored state changes: lets callers cache answers. */
   generation(): number
+  /**
+   * A number that changes whenever one of these parts of the stored state changes (`Topic`),
+   * and never goes down: lets callers keep an answer while writes touch other parts.
+   */
+  stamp(topics: readonly string[]): number
   /** Schemas stored under a global id, all contexts: the highest id of each context, summed. */
   schemaCount(): number
   /** Every subject with at least one version (live or soft-deleted), unsorted. */
@@ -182,6 +197,8 @@ export interface Registry {
   format(type: string): SchemaFormat
   /** A stored schema parsed as compatibility checks read it (leniently, cached). */
   parsedSchema(record: SchemaRecord): ParsedSchema
+  /** Ends the parse threads, if any. */
+  close(): Promise<void>
 
   /** The DEK registry's keys. */
   readonly encryptionKeys: EncryptionKeys
@@ -224,8 +241,13 @@ export function createRegistry({
   formatFor = defaultFormatFor,
   now = Date.now,
   options = {},
+  parseThreads = 0,
+  offload: given,
 }: CreateRegistryOptions): Registry {
-  const core = new RegistryCore({ store, formatFor, now, options: { ...DEFAULT_OPTIONS, ...options } })
+  const settings = { ...DEFAULT_OPTIONS, ...options }
+  const owned = !given && parseThreads > 0 ? new OffloadThreads(parseThreads, settings) : undefined
+  const offload = given ?? owned
+  const core = new RegistryCore({ store, formatFor, now, options: settings, offload })
   // A write reads through its transaction, never the store directly: the transaction also sees
   // earlier writes that are still being made durable, as serial execution would.
   const write = <T>(fn: (core: RegistryCore, tx: StoreTx) => T): Promise<T> =>
@@ -236,8 +258,10 @@ export function createRegistry({
     supportedTypes,
 
     register: async (subject, req, opts) => {
-      await prejudge(core, subject, req, opts)
-      return write((core, tx) => register(core, tx, subject, req, opts))
+      const precomputed = await precomputeRegistration(core, subject, req, opts)
+      const withForms = precomputed.length > 0 ? { ...opts, precomputed } : opts
+      await prejudge(core, subject, req, withForms)
+      return write((core, tx) => register(core, tx, subject, req, withForms))
     },
     lookup: (subject, req, opts) => lookup(core, subject, req, opts),
     testCompatibility: (subject, version, req, opts) => testCompatibility(core, subject, version, req, opts),
@@ -276,6 +300,11 @@ export function createRegistry({
     deleteContext: (context) => write((_core, tx) => deleteContext(tx, context)),
 
     generation: () => store.generation(),
+    stamp: (topics) => {
+      let sum = 0
+      for (const t of topics) sum += store.stamp(t)
+      return sum
+    },
     schemaCount: () => store.contexts().reduce((n, c) => n + store.maxId(c), 0),
     storedSubjects: () => store.subjects(),
     storedVersions: (subject) => store.versionsOf(subject),
@@ -288,6 +317,9 @@ export function createRegistry({
     referrersOf: (v) => store.referrersOf(v.subject, v.version).flatMap(({ context, id }) => store.usesOf(context, id)),
     format: (type) => core.format(type),
     parsedSchema: (record) => core.parseStored(record),
+    close: async () => {
+      await owned?.close()
+    },
 
     encryptionKeys: {
       kekNames: (opts) => keys.kekNames(store, opts),

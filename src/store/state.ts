@@ -1,14 +1,15 @@
 import type { SchemaType } from '../formats/format.js'
-import type {
-  ConfigRecord,
-  DekKey,
-  DekRecord,
-  KekRecord,
-  Mutation,
-  SchemaRecord,
-  StoreReader,
-  StoreTx,
-  VersionRecord,
+import {
+  type ConfigRecord,
+  type DekKey,
+  type DekRecord,
+  type KekRecord,
+  type Mutation,
+  type SchemaRecord,
+  type StoreReader,
+  type StoreTx,
+  Topic,
+  type VersionRecord,
 } from './store.js'
 
 const key = (...parts: (string | number)[]) => parts.join('\u0000')
@@ -30,6 +31,8 @@ export class RegistryState implements StoreReader {
   readonly #maxId = new Map<string, number>()
   readonly #configs = new Map<string, ConfigRecord | null>()
   readonly #modes = new Map<string, string | null>()
+  /** The generation at which each topic last changed in this state. */
+  readonly #stamps = new Map<string, number>()
   readonly #keks = new Map<string, KekRecord | null>()
   /** DEKs by KEK name, in {@link compareDeks} order. */
   readonly #deks = new Map<string, DekRecord[]>()
@@ -41,15 +44,25 @@ export class RegistryState implements StoreReader {
     this.#generation++
     switch (m.kind) {
       case 'schema':
+        this.#touch(Topic.schemas, Topic.id(m.record.id))
         return this.#putSchema(m.record)
-      case 'version':
+      case 'version': {
+        const old = this.versionsOf(m.record.subject).find((v) => v.version === m.record.version)
+        if (old) this.#touchVersion(old)
+        this.#touchVersion(m.record)
         return this.#putVersion(m.record)
-      case 'deleteVersion':
+      }
+      case 'deleteVersion': {
+        const old = this.versionsOf(m.subject).find((v) => v.version === m.version)
+        if (old) this.#touchVersion(old)
         return this.#deleteVersion(m.subject, m.version)
+      }
       case 'config':
+        this.#touch(Topic.settings)
         this.#setOrRemove(this.#configs, m.scope, m.config)
         return
       case 'mode':
+        this.#touch(Topic.settings)
         this.#setOrRemove(this.#modes, m.scope, m.mode)
         return
       case 'kek':
@@ -58,6 +71,16 @@ export class RegistryState implements StoreReader {
       case 'dek':
         return this.#putDek(m.key, m.record)
     }
+  }
+
+  #touch(...topics: string[]): void {
+    for (const t of topics) this.#stamps.set(t, this.#generation)
+  }
+
+  /** The topics a version added or removed changes. */
+  #touchVersion(v: VersionRecord): void {
+    this.#touch(Topic.subject(v.subject), Topic.id(v.id), Topic.subjects)
+    if (v.context !== '.') this.#touch(Topic.contexts)
   }
 
   #putDek(k: DekKey, record: DekRecord | null): void {
@@ -184,6 +207,10 @@ export class RegistryState implements StoreReader {
     return this.#generation + (this.base?.generation() ?? 0)
   }
 
+  stamp(topic: string): number {
+    return (this.#stamps.get(topic) ?? 0) + (this.base?.stamp(topic) ?? 0)
+  }
+
   kek(name: string): KekRecord | undefined {
     const own = this.#keks.get(name)
     return own === null ? undefined : (own ?? this.base?.kek(name))
@@ -241,6 +268,7 @@ export abstract class ReadThrough implements StoreReader {
   readonly mode: StoreReader['mode'] = (s) => this.reads.mode(s)
   readonly contexts: StoreReader['contexts'] = () => this.reads.contexts()
   readonly generation: StoreReader['generation'] = () => this.reads.generation()
+  readonly stamp: StoreReader['stamp'] = (t) => this.reads.stamp(t)
   readonly kek: StoreReader['kek'] = (n) => this.reads.kek(n)
   readonly keks: StoreReader['keks'] = () => this.reads.keks()
   readonly deksOf: StoreReader['deksOf'] = (n) => this.reads.deksOf(n)

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { DekRecord, KekRecord, SchemaRecord, Store, VersionRecord } from './store.js'
+import { type DekRecord, type KekRecord, type SchemaRecord, type Store, Topic, type VersionRecord } from './store.js'
 import { GLOBAL_SCOPE } from '../formats/model.js'
 
 export interface StoreContractOptions {
@@ -232,6 +232,53 @@ export function describeStoreContract(
         [4, 4],
         [5, 5],
       ])
+    })
+
+    it('changes the stamp of exactly the parts a write touches', async () => {
+      const s = await make()
+      await s.transaction((tx) => {
+        tx.putSchema(schema(1))
+        tx.putSchema(schema(2))
+        tx.putVersion(version('a', 1, 1))
+        tx.putVersion(version('b', 1, 2))
+      })
+      const topics = [
+        Topic.subject('a'),
+        Topic.subject('b'),
+        Topic.id(1),
+        Topic.id(2),
+        Topic.id(3),
+        Topic.subjects,
+        Topic.contexts,
+        Topic.schemas,
+        Topic.settings,
+      ]
+      let before = topics.map((t) => s.stamp(t))
+      const changed = () => {
+        const now = topics.map((t) => s.stamp(t))
+        const out = topics.filter((_, i) => now[i] !== before[i])
+        for (const [i, n] of now.entries()) expect(n).toBeGreaterThanOrEqual(before[i]!)
+        before = now
+        return out
+      }
+      await s.transaction((tx) => {
+        tx.putSchema(schema(3))
+        tx.putVersion(version('b', 2, 3))
+      })
+      expect(changed()).toEqual([Topic.subject('b'), Topic.id(3), Topic.subjects, Topic.schemas])
+      await s.transaction((tx) => tx.putVersion(version('a', 1, 1, { deleted: true })))
+      expect(changed()).toEqual([Topic.subject('a'), Topic.id(1), Topic.subjects])
+      await s.transaction((tx) => tx.deleteVersion('b', 1))
+      expect(changed()).toEqual([Topic.subject('b'), Topic.id(2), Topic.subjects])
+      await s.transaction((tx) => {
+        tx.putSchema(schema(1, { context: '.ctx' }))
+        tx.putVersion(version(':.ctx:c', 1, 1, { context: '.ctx' }))
+      })
+      expect(changed()).toEqual([Topic.id(1), Topic.subjects, Topic.contexts, Topic.schemas])
+      await s.transaction((tx) => tx.putConfig('a', { compatibilityLevel: 'NONE' }))
+      expect(changed()).toEqual([Topic.settings])
+      await s.transaction((tx) => tx.putMode(GLOBAL_SCOPE, 'READONLY'))
+      expect(changed()).toEqual([Topic.settings])
     })
 
     it('stores KEKs and DEKs, replaces them by identity and removes them for good', async () => {

@@ -96,6 +96,11 @@ export interface StoreReader {
   contexts(): string[]
   /** A number that changes whenever the state changes: lets readers cache derived answers. */
   generation(): number
+  /**
+   * A number that changes whenever the part of the state `topic` names changes, and never goes
+   * down (see {@link Topic}): lets readers keep a derived answer while other parts change.
+   */
+  stamp(topic: string): number
   /** A KEK by name, soft-deleted included. */
   kek(name: string): KekRecord | undefined
   /** Every KEK, soft-deleted included, unsorted. */
@@ -103,6 +108,25 @@ export interface StoreReader {
   /** Every DEK under a KEK, soft-deleted included, by subject, algorithm, then version. */
   deksOf(kekName: string): readonly DekRecord[]
 }
+
+/**
+ * Parts of the state a derived answer can depend on, each with its own {@link StoreReader.stamp}.
+ * A write changes only the stamps of the parts it touches.
+ */
+export const Topic = {
+  /** The versions of one (qualified) subject. */
+  subject: (subject: string): string => `subject\u0000${subject}`,
+  /** The uses of a global id, in any context, and its stored schema. */
+  id: (id: number): string => `id\u0000${id}`,
+  /** Any version of any subject: the subject list and which subjects have a live version. */
+  subjects: 'subjects',
+  /** The named contexts holding versions. */
+  contexts: 'contexts',
+  /** The schemas stored under ids: the highest id of each context. */
+  schemas: 'schemas',
+  /** Configs and modes, and so aliases. */
+  settings: 'settings',
+} as const
 
 /** A transaction: reads see the state before the transaction; writes are buffered. */
 export interface StoreTx extends StoreReader {

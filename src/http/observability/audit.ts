@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { qualify } from '../../registry/subjects.js'
+import type { RequestHooks } from '../request-hooks.js'
 
 /** POSTs that only read: lookup, compatibility checks and the root probe. */
 const READ_POSTS = new Set([
@@ -61,23 +62,26 @@ function outcomeOf(request: FastifyRequest, status: number, payload: unknown): O
  * are written even when the log level is higher, so it does not depend on how chatty the rest
  * of the log is. fastify itself logs each request at `info`.
  */
-export function installRequestLogging(app: FastifyInstance, { audit = true }: { audit?: boolean } = {}): void {
+export function installRequestLogging(
+  app: FastifyInstance,
+  hooks: RequestHooks,
+  { audit = true }: { audit?: boolean } = {},
+): void {
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined)
   const writeLog = audit ? app.log.child({ audit: true }, { level: 'info' }) : app.log
   const outcomes = new WeakMap<FastifyRequest, Outcome>()
-  app.addHook('onRequest', (request, reply, done) => {
+  hooks.onRequest((request, reply) => {
     reply.header('x-request-id', request.id)
-    done()
+    return undefined
   })
-  app.addHook('onSend', (request, reply, payload, done) => {
+  hooks.onSend((request, reply, payload) => {
     if (isWrite(request)) {
       const outcome = outcomeOf(request, reply.statusCode, payload)
       if (outcome) outcomes.set(request, outcome)
     }
-    done(null, payload)
+    return payload
   })
-  app.addHook('onResponse', (request, reply, done) => {
-    done()
+  hooks.onResponse((request, reply) => {
     if (!isWrite(request)) return
     const raw = (request.params as { subject?: string } | undefined)?.subject
     const outcome = outcomes.get(request)

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { RequestHooks } from '../request-hooks.js'
 
 /** The slice of a store that readiness asks about. */
 export interface Readiness {
@@ -16,16 +17,16 @@ const READY_WAIT_MS = 2000
  * store says it is ready (`isReady()` if it has one, else `ready()` settling in time), and 503
  * while it is not, or once shutdown has begun so load balancers stop sending traffic.
  */
-export function installHealth(app: FastifyInstance, store: Readiness | undefined): void {
+export function installHealth(app: FastifyInstance, hooks: RequestHooks, store: Readiness | undefined): void {
   let draining = false
   app.addHook('preClose', async () => {
     draining = true
   })
   // Answers given while closing end their keep-alive connection, so close need not wait for
   // the client's idle timeout.
-  app.addHook('onSend', (_request, reply, payload, done) => {
+  hooks.onSend((_request, reply, payload) => {
     if (draining) reply.header('connection', 'close')
-    done(null, payload)
+    return payload
   })
 
   const storeReady = async (): Promise<boolean> => {

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { negotiate } from '../content-type.js'
+import { ANSWERED, type RequestHooks } from '../request-hooks.js'
 import { SCHEMA_REGISTRY_V1_JSON } from '../../formats/model.js'
 
 /** The error_code of a request refused because too many are in flight. */
@@ -19,7 +20,7 @@ declare module 'fastify' {
  * is busy, not this client over a quota. Health probes are never refused. Install it first, so
  * refused requests cost no authentication. Returns the current count.
  */
-export function installInFlight(app: FastifyInstance, max: number): () => number {
+export function installInFlight(app: FastifyInstance, hooks: RequestHooks, max: number): () => number {
   let inFlight = 0
   app.decorateRequest('inFlight', false)
   // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
@@ -28,23 +29,20 @@ export function installInFlight(app: FastifyInstance, max: number): () => number
     request.inFlight = false
     inFlight--
   }
-  app.addHook('onRequest', (request, reply, done) => {
+  hooks.onRequest((request, reply) => {
     if (max > 0 && inFlight >= max && !request.routeOptions.url?.startsWith('/health/')) {
       reply
         .code(503)
         .header('retry-after', '1')
         .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)
         .send({ error_code: OVERLOADED_ERROR_CODE, message: 'Too many requests in flight; retry later' })
-      return
+      return ANSWERED
     }
     inFlight++
     request.inFlight = true
-    done()
+    return undefined
   })
-  app.addHook('onResponse', (request, _reply, done) => {
-    release(request)
-    done()
-  })
+  hooks.onResponse(release)
   app.addHook('onRequestAbort', (request, done) => {
     release(request)
     done()

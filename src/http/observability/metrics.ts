@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Registry as MetricsRegistry } from 'prom-client'
 import type { Registry } from '../../registry/registry.js'
+import type { RequestHooks } from '../request-hooks.js'
 import { RequestStats } from './request-stats.js'
 
 const REGISTER_ROUTE = '/subjects/:subject/versions'
@@ -13,6 +14,7 @@ const COMPATIBILITY_PREFIX = '/compatibility/'
  */
 export function installMetrics(
   app: FastifyInstance,
+  hooks: RequestHooks,
   registry: Registry,
   inFlight: () => number,
   auth?: { readonly passwordChecks: number; readonly throttled: number },
@@ -104,8 +106,7 @@ export function installMetrics(
     route.preSerialization = [...(existing ? [existing].flat() : []), countEndpointCheck as never]
   })
 
-  app.addHook('onResponse', (request, reply, done) => {
-    done()
+  hooks.onResponse((request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'
     stats.record(request.method, route, reply.statusCode, reply.elapsedTime / 1000)
     if (

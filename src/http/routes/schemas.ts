@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { CanRead, Registry } from '../../registry/registry.js'
+import { type CanRead, type Registry, Topic } from '../../registry/registry.js'
 import { schemaDto, schemaStringDto } from '../dto.js'
 import { bool, int, page, type Query, str } from '../input.js'
 import { ResponseCache } from '../response-cache.js'
@@ -17,12 +17,25 @@ export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (
       canRead,
     })
 
-  const cache = new ResponseCache(registry.generation)
+  /**
+   * What the answer for an id is derived from: the id's uses and schema; with `subject`, which
+   * contexts exist; with `fetchMaxId`, the highest ids; with a `format`, anything (a rendering
+   * reads the versions its references name). Settings cover aliases of `subject`.
+   */
+  const topicsOfId = ({ params, query: q }: IdRequest): string[] => {
+    const topics = [Topic.id(int(params.id)), Topic.settings]
+    if (str(q, 'subject') !== undefined) topics.push(Topic.contexts)
+    if (bool(q, 'fetchMaxId')) topics.push(Topic.schemas)
+    const format = str(q, 'format')
+    if (format && format !== 'default') topics.push(Topic.subjects)
+    return topics
+  }
+  const cache = new ResponseCache(registry.stamp)
   app.get<IdParams>('/schemas/ids/:id', async (req) =>
     // Answers cached for one caller must not skip another's reference check.
     req.canRead && str(req.query, 'format')
       ? schemaStringDto(byId(req))
-      : cache.json(req.url, () => schemaStringDto(byId(req))),
+      : cache.json(req.url, topicsOfId(req), () => schemaStringDto(byId(req))),
   )
 
   app.get<IdParams>('/schemas/ids/:id/schema', async (req, reply) => {

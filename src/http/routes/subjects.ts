@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { parseVersion } from '../../registry/reads.js'
-import type { CanRead, Registry } from '../../registry/registry.js'
+import { qualify } from '../../registry/subjects.js'
+import { type CanRead, type Registry, Topic } from '../../registry/registry.js'
 import { registerDto, schemaDto } from '../dto.js'
 import { bool, page, type Query, schemaRequest, str } from '../input.js'
 import { ResponseCache } from '../response-cache.js'
@@ -37,14 +38,29 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
     registry.deleteSubject(req.params.subject, bool(req.query, 'permanent'), req.canRead),
   )
 
+  /**
+   * What an answer about one subject's versions is derived from: that subject's versions (and
+   * the stored schemas they name, which never change); with a `format`, anything (a rendering
+   * reads the versions its references name). Settings cover aliases.
+   */
+  const topicsOfSubject = (req: { params: { subject: string }; query: Query }): string[] => {
+    const topics = [Topic.subject(qualify(req.params.subject).qualified), Topic.settings]
+    const format = str(req.query, 'format')
+    if (format && format !== 'default') topics.push(Topic.subjects)
+    return topics
+  }
+  const cache = new ResponseCache(registry.stamp)
+
   app.get<Subject>('/subjects/:subject/versions', async (req) =>
-    page(
-      registry.listVersions(req.params.subject, {
-        deleted: bool(req.query, 'deleted'),
-        deletedOnly: bool(req.query, 'deletedOnly'),
-        deletedAsNegative: bool(req.query, 'deletedAsNegative'),
-      }),
-      req.query,
+    cache.json(req.url, topicsOfSubject(req), () =>
+      page(
+        registry.listVersions(req.params.subject, {
+          deleted: bool(req.query, 'deleted'),
+          deletedOnly: bool(req.query, 'deletedOnly'),
+          deletedAsNegative: bool(req.query, 'deletedAsNegative'),
+        }),
+        req.query,
+      ),
     ),
   )
 
@@ -72,10 +88,11 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
     return v
   }
 
-  const cache = new ResponseCache(registry.generation)
   app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) => {
     if (req.canRead) renderable(req)
-    return cache.json(req.url, () => schemaDto(registry.versionView(version(req), str(req.query, 'format'))))
+    return cache.json(req.url, topicsOfSubject(req), () =>
+      schemaDto(registry.versionView(version(req), str(req.query, 'format'))),
+    )
   })
 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version/schema', async (req, reply) => {

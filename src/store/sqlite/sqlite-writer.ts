@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import type { Database as Db } from 'better-sqlite3'
+import { startThread } from '../../threads.js'
 import { TransactionWriteError, writeError, type BatchWriter } from '../group-commit.js'
 import type { Mutation } from '../store.js'
 import { writeBatch } from './open.js'
@@ -77,16 +76,4 @@ export class ThreadWriter implements BatchWriter {
     this.#worker.postMessage({ close: true })
     await this.#exited
   }
-}
-
-/**
- * Starts the worker thread whose compiled file is `url`. Run from TypeScript source (the test
- * runner), the thread registers the same TypeScript loader before importing the source file.
- */
-function startThread(url: URL, workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(url, { workerData })
-  const source = url.href.replace(/\.js$/, '.ts')
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs')
-  const code = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(code, { eval: true, workerData })
 }
