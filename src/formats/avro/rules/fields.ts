@@ -1,6 +1,7 @@
 import { AvroFormatError } from '../errors.js'
 import type { FieldNode, RecordNode } from '../model.js'
 import { mergeAll, type PairResult, type RuleContext } from './result.js'
+import { sameShape } from './shape.js'
 
 /**
  * Java `SchemaCompatibility.lookupWriterField`: the writer field named like the reader field or
@@ -38,6 +39,11 @@ export const READER_FIELD_MISSING_DEFAULT_VALUE = {
     return ctx.within('fields', () => {
       const results: PairResult[] = []
       for (const field of reader.fields) {
+        // The common case of a check against many versions: the same field, the same type.
+        if (field.aliases.length === 0) {
+          const same = fieldsByName(writer).get(field.name)
+          if (same && sameShape(field.type, same.type)) continue
+        }
         ctx.within(String(field.pos), () => {
           const writerField = lookupWriterField(writer, field)
           if (writerField) {

@@ -5,6 +5,7 @@ import { FIXED_SIZE_MISMATCH } from './fixed.js'
 import { MISSING_ENUM_SYMBOLS } from './enums.js'
 import { READER_FIELD_MISSING_DEFAULT_VALUE } from './fields.js'
 import { NAME_MISMATCH } from './names.js'
+import { sameShape } from './shape.js'
 import { COMPATIBLE, merge, type PairResult, type RuleContext } from './result.js'
 import { TYPE_MISMATCH } from './types.js'
 import { MISSING_UNION_BRANCH } from './unions.js'
@@ -61,6 +62,7 @@ class PairWalker implements RuleContext {
   }
 
   descend(token: string, reader: AvroNode, writer: AvroNode): PairResult {
+    if (sameShape(reader, writer)) return COMPATIBLE
     this.#location.push(token)
     try {
       // Two primitives hold no further pairs, and the parser gives every occurrence its own
