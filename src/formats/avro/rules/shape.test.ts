@@ -5,7 +5,7 @@ import { sameShape, shapeOf } from './shape.js'
 import { checkReaderWriter } from './walk.js'
 
 const node = (schema: unknown) => parseTree(JSON.stringify(schema), [], 'stored').root
-const record = (fields: unknown[], extra: object = {}) => ({
+const record = <F>(fields: F[], extra: object = {}) => ({
   type: 'record',
   name: 'R',
   namespace: 'n',
