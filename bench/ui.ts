@@ -82,8 +82,18 @@ async function firstPaint(base: string): Promise<void> {
       const context = await browser.newContext()
       const page = await context.newPage()
       await page.goto(`${base}/ui`, { waitUntil: 'load' })
+      // Headless Chromium may record the paint after `load`: wait for the entry (5 s at most).
       paints.push(
-        await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN),
+        await page.evaluate(
+          () =>
+            new Promise<number>((resolve) => {
+              new PerformanceObserver((list) => {
+                const paint = list.getEntriesByName('first-contentful-paint')[0]
+                if (paint) resolve(paint.startTime)
+              }).observe({ type: 'paint', buffered: true })
+              setTimeout(() => resolve(Number.NaN), 5000)
+            }),
+        ),
       )
       await context.close()
     }
