@@ -22,11 +22,24 @@ const IN_PROGRESS = -1
 /** True when `a` and `b` are the same node or identical subtrees (so `a` reads `b`'s data). */
 export function sameShape(a: AvroNode, b: AvroNode): boolean {
   if (a.kind !== b.kind) return false
+  // Two primitives of one kind are always compatible, whatever their attributes.
+  if (!isComposite(a)) return true
   const s = shapeOf(a)
   return s > 0 && (a === b || s === shapeOf(b))
 }
 
+const isComposite = (node: AvroNode) => node.kind in COMPOSITE
+const COMPOSITE = { record: 1, enum: 1, fixed: 1, array: 1, map: 1, union: 1 }
+
+/** Primitives are numbered by kind and kept out of the node map: they are most of a schema's nodes. */
+const primitiveShapes = new Map<string, number>()
+
 export function shapeOf(node: AvroNode): number {
+  if (!isComposite(node)) {
+    let shape = primitiveShapes.get(node.kind)
+    if (shape === undefined) primitiveShapes.set(node.kind, (shape = nextShape++))
+    return shape
+  }
   const known = shapes.get(node)
   if (known !== undefined) return known === IN_PROGRESS ? 0 : known
   shapes.set(node, IN_PROGRESS)
@@ -78,7 +91,6 @@ function keyOf(node: AvroNode): string | undefined {
       return `union ${branches.join(',')}`
     }
     default:
-      // Two primitives of one kind are always compatible, whatever their attributes.
       return node.kind
   }
 }
