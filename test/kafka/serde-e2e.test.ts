@@ -21,6 +21,7 @@ import { jsonataExecutor } from '../../src/serde/rules/jsonata.js'
 import { encryptionExecutors } from '../../src/serde/rules/encryption/executor.js'
 import {
   AvroDeserializer,
+  EncryptionExecutor,
   FieldEncryptionExecutor,
   LocalKmsDriver,
   RuleRegistry,
@@ -95,6 +96,7 @@ describeKafka('serde on a real Kafka broker', () => {
         'payments-dlq',
         'shapes',
         'customers',
+        'sealed-orders',
       ].map((topic) => ({ topic, numPartitions: 1 })),
     })
     await admin.disconnect()
@@ -460,5 +462,74 @@ describeKafka('serde on a real Kafka broker', () => {
     const read = []
     for (const m of raw) read.push(await theirs.deserialize('customers', m.value!))
     expect(read).toEqual(customers)
+  }, 90_000)
+
+  it('encrypts whole payloads end to end with an ENCRYPT_PAYLOAD encoding rule', async () => {
+    const ORDER = {
+      type: 'record',
+      name: 'Order',
+      namespace: 'acme',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'note', type: 'string' },
+      ],
+    }
+    await registry.register('sealed-orders-value', {
+      schema: JSON.stringify(ORDER),
+      schemaType: 'AVRO',
+      references: [],
+      ruleSet: { encodingRules: [{ ...encryptRule('sealed-orders-kek'), type: 'ENCRYPT_PAYLOAD', tags: [] }] },
+    })
+    const secret = SECRET
+    const rules = new RuleEngine({
+      executors: encryptionExecutors({ dekRegistry: { baseUrl: server!.url }, config: { secret } }),
+    })
+    const orders = [
+      { id: 'o1', note: 'deliver to the back door' },
+      { id: 'o2', note: 'leave with the neighbour' },
+    ]
+    const producer = kafka.producer()
+    await producer.connect()
+    await producer.send({
+      topic: 'sealed-orders',
+      messages: await serializeMessages(
+        'sealed-orders',
+        orders.map((value) => ({ value })),
+        { value: avroSerializer(registry, { useLatestVersion: true, rules }) },
+      ),
+    })
+    await producer.disconnect()
+
+    const raw = await consume<never, Buffer>('sealed-orders', 'sealed-orders-raw', 2, {
+      value: {
+        isKey: false,
+        deserialize: async (_t, v) => v as Buffer,
+        deserializeSync: (_t, v) => v as Buffer,
+        load: async () => {},
+      },
+    })
+    for (const m of raw) {
+      expect(m.value!.includes('door') || m.value!.includes('neighbour')).toBe(false)
+    }
+    const decoded = await consume<never, unknown>('sealed-orders', 'sealed-orders-reader', 2, {
+      value: avroDeserializer(registry, { rules }),
+    })
+    expect(decoded.map((m) => m.value)).toEqual(orders)
+    // Without the rules, the payload is ciphertext, not an Avro record.
+    await expect(
+      avroDeserializer(registry, { rules: false }).deserialize('sealed-orders', raw[0]!.value!),
+    ).rejects.toThrow()
+    LocalKmsDriver.register()
+    const ruleRegistry = new RuleRegistry()
+    ruleRegistry.registerExecutor(new EncryptionExecutor())
+    const theirs = new AvroDeserializer(
+      new SchemaRegistryClient({ baseURLs: [server!.url] }),
+      SerdeType.VALUE,
+      { ruleConfig: { secret } },
+      ruleRegistry,
+    )
+    const read = []
+    for (const m of raw) read.push(await theirs.deserialize('sealed-orders', m.value!))
+    expect(read).toEqual(orders)
   }, 90_000)
 })
