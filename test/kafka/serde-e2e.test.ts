@@ -19,6 +19,7 @@ import { dlqAction, producerSink } from '../../src/serde/rules/dlq.js'
 import { RuleEngine } from '../../src/serde/rules/engine.js'
 import { jsonataExecutor } from '../../src/serde/rules/jsonata.js'
 import { encryptionExecutors } from '../../src/serde/rules/encryption/executor.js'
+import type { RuleSet } from '../../src/serde/rules/model.js'
 import {
   AvroDeserializer,
   EncryptionExecutor,
@@ -396,140 +397,117 @@ describeKafka('serde on a real Kafka broker', () => {
     expect(shapes).toEqual([{ name: 'box', height: 3 }])
   }, 90_000)
 
-  it('encrypts PII fields end to end: only ciphertext in the topic, plaintext for readers with the key', async () => {
-    const CUSTOMER = {
-      type: 'record',
-      name: 'Customer',
-      namespace: 'acme',
-      fields: [
-        { name: 'id', type: 'string' },
-        { name: 'email', type: 'string', 'confluent:tags': ['PII'] },
-      ],
-    }
-    await registry.register('customers-value', {
-      schema: JSON.stringify(CUSTOMER),
+  /**
+   * Writes `values` to `topic` with Registrum's Avro serializer and the encryption executors, then
+   * reads them back raw (none may hold one of `plaintext`), with Registrum's deserializer, and with
+   * Confluent's deserializer running `theirExecutor` with the same local KMS secret.
+   */
+  async function encryptedRoundTrip(opts: {
+    topic: string
+    schema: object
+    ruleSet: RuleSet
+    values: readonly object[]
+    plaintext: readonly string[]
+    theirExecutor: FieldEncryptionExecutor | EncryptionExecutor
+  }): Promise<Buffer[]> {
+    const { topic, values } = opts
+    await registry.register(`${topic}-value`, {
+      schema: JSON.stringify(opts.schema),
       schemaType: 'AVRO',
       references: [],
+      ruleSet: opts.ruleSet,
+    })
+    const rules = new RuleEngine({
+      executors: encryptionExecutors({ dekRegistry: { baseUrl: server!.url }, config: { secret: SECRET } }),
+    })
+    const producer = kafka.producer()
+    await producer.connect()
+    await producer.send({
+      topic,
+      messages: await serializeMessages(
+        topic,
+        values.map((value) => ({ value })),
+        { value: avroSerializer(registry, { useLatestVersion: true, rules }) },
+      ),
+    })
+    await producer.disconnect()
+
+    const raw = await consume<never, Buffer>(topic, `${topic}-raw`, values.length, {
+      value: {
+        isKey: false,
+        deserialize: async (_t, v) => v as Buffer,
+        deserializeSync: (_t, v) => v as Buffer,
+        load: async () => {},
+      },
+    })
+    for (const m of raw) for (const text of opts.plaintext) expect(m.value!.includes(text)).toBe(false)
+    const decoded = await consume<never, unknown>(topic, `${topic}-reader`, values.length, {
+      value: avroDeserializer(registry, { rules }),
+    })
+    expect(decoded.map((m) => m.value)).toEqual(values)
+    // Confluent's deserializer, with its local KMS and the same secret, reads the records too.
+    LocalKmsDriver.register()
+    const ruleRegistry = new RuleRegistry()
+    ruleRegistry.registerExecutor(opts.theirExecutor)
+    const theirs = new AvroDeserializer(
+      new SchemaRegistryClient({ baseURLs: [server!.url] }),
+      SerdeType.VALUE,
+      { ruleConfig: { secret: SECRET } },
+      ruleRegistry,
+    )
+    const read = []
+    for (const m of raw) read.push(await theirs.deserialize(topic, m.value!))
+    expect(read).toEqual(values)
+    return raw.map((m) => m.value!)
+  }
+
+  it('encrypts PII fields end to end: only ciphertext in the topic, plaintext for readers with the key', async () => {
+    await encryptedRoundTrip({
+      topic: 'customers',
+      schema: {
+        type: 'record',
+        name: 'Customer',
+        namespace: 'acme',
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'email', type: 'string', 'confluent:tags': ['PII'] },
+        ],
+      },
       ruleSet: {
         domainRules: [
           { ...encryptRule('customers-kek', { 'encrypt.dek.algorithm': 'AES256_SIV' }), onFailure: 'ERROR' },
         ],
       },
+      values: [
+        { id: 'c1', email: 'ada@example.com' },
+        { id: 'c2', email: 'grace@example.com' },
+      ],
+      plaintext: ['example.com'],
+      theirExecutor: new FieldEncryptionExecutor(),
     })
-    const secret = SECRET
-    const rules = new RuleEngine({
-      executors: encryptionExecutors({ dekRegistry: { baseUrl: server!.url }, config: { secret } }),
-    })
-    const customers = [
-      { id: 'c1', email: 'ada@example.com' },
-      { id: 'c2', email: 'grace@example.com' },
-    ]
-    const producer = kafka.producer()
-    await producer.connect()
-    await producer.send({
-      topic: 'customers',
-      messages: await serializeMessages(
-        'customers',
-        customers.map((value) => ({ value })),
-        { value: avroSerializer(registry, { useLatestVersion: true, rules }) },
-      ),
-    })
-    await producer.disconnect()
-
-    const raw = await consume<never, Buffer>('customers', 'customers-raw', 2, {
-      value: {
-        isKey: false,
-        deserialize: async (_t, v) => v as Buffer,
-        deserializeSync: (_t, v) => v as Buffer,
-        load: async () => {},
-      },
-    })
-    for (const m of raw) expect(m.value!.includes('example.com')).toBe(false)
-    const decoded = await consume<never, unknown>('customers', 'customers-reader', 2, {
-      value: avroDeserializer(registry, { rules }),
-    })
-    expect(decoded.map((m) => m.value)).toEqual(customers)
-    // Confluent's deserializer, with its local KMS and the same secret, reads the records too.
-    LocalKmsDriver.register()
-    const ruleRegistry = new RuleRegistry()
-    ruleRegistry.registerExecutor(new FieldEncryptionExecutor())
-    const theirs = new AvroDeserializer(
-      new SchemaRegistryClient({ baseURLs: [server!.url] }),
-      SerdeType.VALUE,
-      { ruleConfig: { secret } },
-      ruleRegistry,
-    )
-    const read = []
-    for (const m of raw) read.push(await theirs.deserialize('customers', m.value!))
-    expect(read).toEqual(customers)
   }, 90_000)
 
   it('encrypts whole payloads end to end with an ENCRYPT_PAYLOAD encoding rule', async () => {
-    const ORDER = {
-      type: 'record',
-      name: 'Order',
-      namespace: 'acme',
-      fields: [
-        { name: 'id', type: 'string' },
-        { name: 'note', type: 'string' },
-      ],
-    }
-    await registry.register('sealed-orders-value', {
-      schema: JSON.stringify(ORDER),
-      schemaType: 'AVRO',
-      references: [],
-      ruleSet: { encodingRules: [{ ...encryptRule('sealed-orders-kek'), type: 'ENCRYPT_PAYLOAD', tags: [] }] },
-    })
-    const secret = SECRET
-    const rules = new RuleEngine({
-      executors: encryptionExecutors({ dekRegistry: { baseUrl: server!.url }, config: { secret } }),
-    })
-    const orders = [
-      { id: 'o1', note: 'deliver to the back door' },
-      { id: 'o2', note: 'leave with the neighbour' },
-    ]
-    const producer = kafka.producer()
-    await producer.connect()
-    await producer.send({
+    const raw = await encryptedRoundTrip({
       topic: 'sealed-orders',
-      messages: await serializeMessages(
-        'sealed-orders',
-        orders.map((value) => ({ value })),
-        { value: avroSerializer(registry, { useLatestVersion: true, rules }) },
-      ),
-    })
-    await producer.disconnect()
-
-    const raw = await consume<never, Buffer>('sealed-orders', 'sealed-orders-raw', 2, {
-      value: {
-        isKey: false,
-        deserialize: async (_t, v) => v as Buffer,
-        deserializeSync: (_t, v) => v as Buffer,
-        load: async () => {},
+      schema: {
+        type: 'record',
+        name: 'Order',
+        namespace: 'acme',
+        fields: [
+          { name: 'id', type: 'string' },
+          { name: 'note', type: 'string' },
+        ],
       },
+      ruleSet: { encodingRules: [{ ...encryptRule('sealed-orders-kek'), type: 'ENCRYPT_PAYLOAD', tags: [] }] },
+      values: [
+        { id: 'o1', note: 'deliver to the back door' },
+        { id: 'o2', note: 'leave with the neighbour' },
+      ],
+      plaintext: ['door', 'neighbour'],
+      theirExecutor: new EncryptionExecutor(),
     })
-    for (const m of raw) {
-      expect(m.value!.includes('door') || m.value!.includes('neighbour')).toBe(false)
-    }
-    const decoded = await consume<never, unknown>('sealed-orders', 'sealed-orders-reader', 2, {
-      value: avroDeserializer(registry, { rules }),
-    })
-    expect(decoded.map((m) => m.value)).toEqual(orders)
     // Without the rules, the payload is ciphertext, not an Avro record.
-    await expect(
-      avroDeserializer(registry, { rules: false }).deserialize('sealed-orders', raw[0]!.value!),
-    ).rejects.toThrow()
-    LocalKmsDriver.register()
-    const ruleRegistry = new RuleRegistry()
-    ruleRegistry.registerExecutor(new EncryptionExecutor())
-    const theirs = new AvroDeserializer(
-      new SchemaRegistryClient({ baseURLs: [server!.url] }),
-      SerdeType.VALUE,
-      { ruleConfig: { secret } },
-      ruleRegistry,
-    )
-    const read = []
-    for (const m of raw) read.push(await theirs.deserialize('sealed-orders', m.value!))
-    expect(read).toEqual(orders)
+    await expect(avroDeserializer(registry, { rules: false }).deserialize('sealed-orders', raw[0]!)).rejects.toThrow()
   }, 90_000)
 })
