@@ -12,6 +12,14 @@ export type AvroNode = PrimitiveNode | RecordNode | EnumNode | FixedNode | Array
 export const PRIMITIVES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'] as const
 export type PrimitiveType = (typeof PRIMITIVES)[number]
 
+const PRIMITIVE_NAMES: ReadonlySet<string> = new Set(PRIMITIVES)
+
+/** True for the name of a primitive type (`"string"`, `"long"`...). */
+export const isPrimitiveName = (name: string): name is PrimitiveType => PRIMITIVE_NAMES.has(name)
+
+/** True for a primitive node: one that holds no other node and no name. */
+export const isPrimitiveNode = (n: AvroNode): n is PrimitiveNode => PRIMITIVE_NAMES.has(n.kind)
+
 /** Custom attributes in source order (`logicalType` included, as in Java's props). */
 export type Props = ReadonlyMap<string, JsonValue>
 

@@ -12,7 +12,7 @@ import {
   type JsonValue,
 } from './json.js'
 import {
-  PRIMITIVES,
+  isPrimitiveName,
   isNamed,
   type AvroNode,
   type EnumNode,
@@ -20,7 +20,6 @@ import {
   type FieldOrder,
   type FixedNode,
   type NamedNode,
-  type PrimitiveType,
   type RecordNode,
 } from './model.js'
 
@@ -42,8 +41,6 @@ const SCHEMA_RESERVED = new Set([
 const ENUM_RESERVED = new Set([...SCHEMA_RESERVED, 'default'])
 const FIELD_RESERVED = new Set(['default', 'doc', 'name', 'order', 'type', 'aliases'])
 const ORDERS: readonly FieldOrder[] = ['ascending', 'descending', 'ignore']
-
-const isPrimitive = (s: string): s is PrimitiveType => (PRIMITIVES as readonly string[]).includes(s)
 
 export const parseError = (detail: string) => new SchemaParseError(`Invalid schema of type AVRO, details: ${detail}`)
 
@@ -92,7 +89,7 @@ class Parser {
   }
 
   reference(ref: string, at: (string | number)[]): AvroNode {
-    if (isPrimitive(ref)) return { kind: ref, props: new Map() }
+    if (isPrimitiveName(ref)) return { kind: ref, props: new Map() }
     return this.names.lookup(ref) ?? this.fail(`Undefined name: "${ref}"`, at)
   }
 
@@ -111,7 +108,7 @@ class Parser {
   object(o: JsonObject, at: (string | number)[]): AvroNode {
     const type = o.get('type')
     if (typeof type !== 'string') return this.fail(`No type: ${stringifyJson(o)}`, at)
-    if (isPrimitive(type)) return { kind: type, props: props(o, SCHEMA_RESERVED) }
+    if (isPrimitiveName(type)) return { kind: type, props: props(o, SCHEMA_RESERVED) }
     switch (type) {
       case 'record':
       case 'error':
@@ -136,7 +133,7 @@ class Parser {
     const n = qualify(rawName, typeof ns === 'string' ? ns : this.names.space)
     this.strict(nameProblem(n.name), [...at, 'name'])
     this.strict(namespaceProblem(n.space), [...at, o.has('namespace') ? 'namespace' : 'name'])
-    if (isPrimitive(n.full)) this.fail(`Schemas may not be named after primitives: ${n.full}`, [...at, 'name'])
+    if (isPrimitiveName(n.full)) this.fail(`Schemas may not be named after primitives: ${n.full}`, [...at, 'name'])
     if (this.names.types.has(n.full)) this.fail(`Can't redefine: ${n.full}`, [...at, 'name'])
     const doc = o.get('doc')
     const base = {

@@ -1,4 +1,4 @@
-import type { AvroNode } from '../model.js'
+import { type AvroNode, isPrimitiveNode } from '../model.js'
 
 /**
  * Structural identity of schema nodes, so a pair of identical subtrees is known compatible without
@@ -23,19 +23,16 @@ const IN_PROGRESS = -1
 export function sameShape(a: AvroNode, b: AvroNode): boolean {
   if (a.kind !== b.kind) return false
   // Two primitives of one kind are always compatible, whatever their attributes.
-  if (!isComposite(a)) return true
+  if (isPrimitiveNode(a)) return true
   const s = shapeOf(a)
   return s > 0 && (a === b || s === shapeOf(b))
 }
-
-const isComposite = (node: AvroNode) => node.kind in COMPOSITE
-const COMPOSITE = { record: 1, enum: 1, fixed: 1, array: 1, map: 1, union: 1 }
 
 /** Primitives are numbered by kind and kept out of the node map: they are most of a schema's nodes. */
 const primitiveShapes = new Map<string, number>()
 
 export function shapeOf(node: AvroNode): number {
-  if (!isComposite(node)) {
+  if (isPrimitiveNode(node)) {
     let shape = primitiveShapes.get(node.kind)
     if (shape === undefined) primitiveShapes.set(node.kind, (shape = nextShape++))
     return shape

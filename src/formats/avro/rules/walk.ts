@@ -1,6 +1,6 @@
 import type { RuleDoc, Violation } from '../../format.js'
 import { AvroFormatError } from '../errors.js'
-import type { AvroNode } from '../model.js'
+import { type AvroNode, isPrimitiveNode } from '../model.js'
 import { FIXED_SIZE_MISMATCH } from './fixed.js'
 import { MISSING_ENUM_SYMBOLS } from './enums.js'
 import { READER_FIELD_MISSING_DEFAULT_VALUE } from './fields.js'
@@ -19,9 +19,6 @@ export const AVRO_RULES = [
   TYPE_MISMATCH,
   MISSING_UNION_BRANCH,
 ] as const
-
-const COMPOUND = new Set<AvroNode['kind']>(['record', 'enum', 'fixed', 'array', 'map', 'union'])
-const isPrimitive = (n: AvroNode) => !COMPOUND.has(n.kind)
 
 /** An exception thrown during a check, which Confluent reports as an incompatibility. */
 const UNEXPECTED_EXCEPTION: RuleDoc = {
@@ -67,7 +64,7 @@ class PairWalker implements RuleContext {
     try {
       // Two primitives hold no further pairs, and the parser gives every occurrence its own
       // node, so such a pair is only met again through a memoised parent: no memo needed.
-      if (isPrimitive(reader) && isPrimitive(writer)) return this.#calculate(reader, writer)
+      if (isPrimitiveNode(reader) && isPrimitiveNode(writer)) return this.#calculate(reader, writer)
       let byWriter = this.#memo.get(reader)
       if (!byWriter) this.#memo.set(reader, (byWriter = new Map()))
       const known = byWriter.get(writer)
