@@ -93,7 +93,9 @@ export interface CreateDekRequest {
 const NAME = /^[\p{L}_][\p{L}\p{N}_-]*$/u
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+// Canonical base64 only: the bits a padded last group leaves over must be zero, so the stored text
+// is the one encoding of its bytes (`6X23R4rwlE==` and `6X23R4rwlA==` would name the same key).
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/
 
 /** A KEK name, checked as Confluent checks it (42271 otherwise). */
 export function assertKekName(name: unknown): string {
@@ -381,7 +383,8 @@ export function createDek(core: RegistryCore, tx: StoreTx, kekName: string, req:
     )
   }
   limited('encryptedKeyMaterial', material, KEY_LIMITS.encryptedKeyMaterial)
-  if (!BASE64.test(material)) throw invalidKey('encryptedKeyMaterial', 'expected base64 text')
+  if (!BASE64.test(material))
+    throw invalidKey('encryptedKeyMaterial', 'expected canonical base64 text (RFC 4648, padded, zero pad bits)')
   assertDeksWritable(core, subject)
   const key: DekKey = { kekName, subject, algorithm, version }
   const record: DekRecord = { ...key, encryptedKeyMaterial: material, deleted, ts: core.deps.now() }

@@ -287,6 +287,9 @@ describe('DEKs over raw HTTP', () => {
       [{ subject: 'a-value', algorithm: 'DES', encryptedKeyMaterial: WRAPPED }, 422, 42271],
       [{ subject: 'a-value' }, 422, 42271],
       [{ subject: 'a-value', encryptedKeyMaterial: 'not base64!' }, 422, 42271],
+      // Non-zero pad bits: the same bytes as `6X23R4rwlA==`, so one key would have two spellings.
+      [{ subject: 'a-value', encryptedKeyMaterial: '6X23R4rwlE==' }, 422, 42271],
+      [{ subject: 'a-value', encryptedKeyMaterial: 'AAB=' }, 422, 42271],
       [{ subject: 'a-value', encryptedKeyMaterial: 'A'.repeat(9000) }, 422, 42271],
       [{ encryptedKeyMaterial: WRAPPED }, 422, 42271],
       [{ subject: 'bad\u0001subject', encryptedKeyMaterial: WRAPPED }, 422, 42271],
