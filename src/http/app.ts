@@ -19,6 +19,7 @@ import { RequestHooks } from './request-hooks.js'
 import { aliasRewriter, recordAlias, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
 import { configRoutes } from './routes/config.js'
+import { bulkRoutes } from './routes/bulk.js'
 import { dekRegistryRoutes } from './routes/dek-registry.js'
 import { modeRoutes } from './routes/mode.js'
 import { rootRoutes } from './routes/root.js'
@@ -138,6 +139,7 @@ export async function buildApp({
   await app.register(configRoutes, opts)
   await app.register(modeRoutes, opts)
   await app.register(dekRegistryRoutes, opts)
+  await app.register(bulkRoutes, opts)
   if (ui) await app.register(uiRoutes, { registry, ...(auth ? { auth } : {}) })
   return app
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify'
 import { RegistryError, type RegistryErrorCode } from '../registry/errors.js'
 import { negotiate, UNSUPPORTED_MEDIA_TYPE } from './content-type.js'
 import { SCHEMA_REGISTRY_V1_JSON } from '../formats/model.js'
@@ -63,28 +63,38 @@ export interface ErrorBody {
   readonly message: string
 }
 
+/**
+ * The status and `{error_code, message}` answering an error a route threw: a registry error by
+ * its code, a framework error by its kind, anything unexpected as a logged 500.
+ */
+export function errorAnswer(
+  error: FastifyError | RegistryError,
+  incompatibleErrorCode: number,
+  log: FastifyBaseLogger,
+): { status: number; body: ErrorBody } {
+  if (error instanceof RegistryError) {
+    const [status, code] = ERROR_TABLE[error.code]
+    if (status >= 500) log.error({ err: error }, 'store error')
+    return {
+      status,
+      body: { error_code: error.code === 'INCOMPATIBLE_SCHEMA' ? incompatibleErrorCode : code, message: error.message },
+    }
+  }
+  if (error.code && FRAMEWORK[error.code]) {
+    const [status, message] = FRAMEWORK[error.code]!
+    return { status, body: { error_code: status, message } }
+  }
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return { status: error.statusCode, body: { error_code: error.statusCode, message: error.message } }
+  }
+  log.error({ err: error }, 'unexpected error')
+  return { status: 500, body: { error_code: 500, message: 'Internal Server Error' } }
+}
+
 /** Installs the one error handler and the 404 handler; routes never catch. */
 export function installErrorHandling(app: FastifyInstance, incompatibleErrorCode: number): void {
   app.setErrorHandler((error: FastifyError | RegistryError, request, reply) => {
-    let status: number
-    let body: ErrorBody
-    if (error instanceof RegistryError) {
-      const [s, code] = ERROR_TABLE[error.code]
-      status = s
-      body = { error_code: error.code === 'INCOMPATIBLE_SCHEMA' ? incompatibleErrorCode : code, message: error.message }
-      if (status >= 500) request.log.error({ err: error }, 'store error')
-    } else if (error.code && FRAMEWORK[error.code]) {
-      const [s, message] = FRAMEWORK[error.code]!
-      status = s
-      body = { error_code: s, message }
-    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      status = error.statusCode
-      body = { error_code: status, message: error.message }
-    } else {
-      request.log.error({ err: error }, 'unexpected error')
-      status = 500
-      body = { error_code: 500, message: 'Internal Server Error' }
-    }
+    const { status, body } = errorAnswer(error, incompatibleErrorCode, request.log)
     reply
       .code(status)
       .type(negotiate(request.headers.accept) ?? SCHEMA_REGISTRY_V1_JSON)

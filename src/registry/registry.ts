@@ -75,6 +75,15 @@ export interface Registry {
 
   /** `POST /subjects/{s}/versions`: registers a schema (or finds it registered) under a subject. */
   register(subject: string, req: SchemaRequest, opts: RegisterOptions): Promise<SchemaView>
+  /**
+   * Many registrations at once, for bulk imports: each exactly as {@link register} makes it, in
+   * its own transaction, in the given order (a version may reference one earlier in the list),
+   * all sharing the store's group commit. Schemas are parsed on the calling thread, since for a
+   * batch a hop to a parse thread per schema costs more than the parse. One outcome per request.
+   */
+  registerAll(
+    requests: readonly { readonly subject: string; readonly req: SchemaRequest; readonly opts: RegisterOptions }[],
+  ): Promise<PromiseSettledResult<SchemaView>[]>
   /** `POST /subjects/{s}`: the version of the subject holding this schema (40403 when none does). */
   lookup(subject: string, req: SchemaRequest, opts: LookupOptions): SchemaView
   /**
@@ -263,6 +272,10 @@ export function createRegistry({
       await prejudge(core, subject, req, withForms)
       return write((core, tx) => register(core, tx, subject, req, withForms))
     },
+    registerAll: (requests) =>
+      Promise.allSettled(
+        requests.map(({ subject, req, opts }) => write((core, tx) => register(core, tx, subject, req, opts))),
+      ),
     lookup: (subject, req, opts) => lookup(core, subject, req, opts),
     testCompatibility: (subject, version, req, opts) => testCompatibility(core, subject, version, req, opts),
     testCompatibilityYielding: (subject, version, req, opts) =>

@@ -115,6 +115,10 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /dek-registry/v1/keks/:name/deks/:subject/versions/:version': subject('read'),
   'DELETE /dek-registry/v1/keks/:name/deks/:subject/versions/:version': subject('admin'),
   'POST /dek-registry/v1/keks/:name/deks/:subject/versions/:version/undelete': subject('admin'),
+  // Bulk registrations for `registrum import`: a global admin grant, as IMPORT mode needs.
+  'POST /registrum/v1/import/versions': { need: { kind: 'global', access: 'admin' } },
+  // What `registrum export` reads of many subjects at once: a global read grant.
+  'POST /registrum/v1/export/subjects': { need: { kind: 'global', access: 'read' } },
   ...UI_ROUTE_ACCESS,
 }
 
