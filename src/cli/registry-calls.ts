@@ -75,6 +75,19 @@ export class RegistryCalls {
     }
   }
 
+  /**
+   * Like `post`, but undefined when the registry answers one of `statuses` (a route it does not
+   * have, 404 or 405, or one the caller may not use, 403), for calls with a fallback.
+   */
+  async postUnlessRefused<T>(path: string, body: unknown, statuses: readonly number[]): Promise<T | undefined> {
+    try {
+      return await this.#transport.request<T>('POST', path.replace(/^\/+/, ''), JSON.stringify(body), true)
+    } catch (e) {
+      if (e instanceof SchemaRegistryError && statuses.includes(e.status)) return undefined
+      return this.#failure(e, 'POST', path)
+    }
+  }
+
   /** Sends `body` as JSON to `path` (`/subjects/...`, from the base URL) and parses the answer. */
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     try {
@@ -85,26 +98,31 @@ export class RegistryCalls {
         true,
       )
     } catch (e) {
-      if (!(e instanceof SchemaRegistryError)) throw e
-      if (e.status === 0) {
-        const cause = e.cause as { code?: string; message?: string } | undefined
-        throw new InfrastructureError(
-          `cannot reach the registry at ${this.#base}: ${cause?.code ?? cause?.message ?? e.message}`,
-        )
-      }
-      // A 2xx answer that is not JSON: nothing a command could use.
-      if (e.answer === undefined) throw new InfrastructureError(`${method} ${path}: ${e.message}`)
-      const { errorCode, message } = e.answer
-      if (e.status === 401 || e.status === 403) {
-        throw new InfrastructureError(`${method} ${path}: ${e.status} ${message} (check --user/--password or --token)`)
-      }
-      throw new SchemaRegistryError(
-        e.status,
-        e.errorCode,
-        `${method} ${path}: ${e.status}${errorCode ? `/${errorCode}` : ''} ${message}`,
-        { answer: e.answer, cause: e },
+      return this.#failure(e, method, path)
+    }
+  }
+
+  /** Throws what a failed call means for a command: unreachable or refused credentials, or the registry's error. */
+  #failure(e: unknown, method: string, path: string): never {
+    if (!(e instanceof SchemaRegistryError)) throw e
+    if (e.status === 0) {
+      const cause = e.cause as { code?: string; message?: string } | undefined
+      throw new InfrastructureError(
+        `cannot reach the registry at ${this.#base}: ${cause?.code ?? cause?.message ?? e.message}`,
       )
     }
+    // A 2xx answer that is not JSON: nothing a command could use.
+    if (e.answer === undefined) throw new InfrastructureError(`${method} ${path}: ${e.message}`)
+    const { errorCode, message } = e.answer
+    if (e.status === 401 || e.status === 403) {
+      throw new InfrastructureError(`${method} ${path}: ${e.status} ${message} (check --user/--password or --token)`)
+    }
+    throw new SchemaRegistryError(
+      e.status,
+      e.errorCode,
+      `${method} ${path}: ${e.status}${errorCode ? `/${errorCode}` : ''} ${message}`,
+      { answer: e.answer, cause: e },
+    )
   }
 
   /** Closes the kept-alive sockets. */

@@ -135,12 +135,14 @@ describe('registrum export and import', () => {
     cleanup()
   })
 
-  for (const [layout, path] of [
-    ['a JSON-lines file', 'backup.jsonl'],
-    ['a directory', 'backup-dir'],
+  // Through Registrum's bulk routes, and with --one-by-one through the Confluent calls alone.
+  for (const [layout, path, flags] of [
+    ['a JSON-lines file', 'backup.jsonl', []],
+    ['a directory', 'backup-dir', []],
+    ['a JSON-lines file, one request per call', 'backup-one.jsonl', ['--one-by-one']],
   ] as const) {
     it(`reproduces ids, versions, soft deletes, references, configs and modes through ${layout}`, async () => {
-      const exported = await run(['export', path, '-r', source.url], { cwd: dir })
+      const exported = await run(['export', path, '-r', source.url, ...flags], { cwd: dir })
       expect(exported.code).toBe(0)
       expect(exported.stderr).toMatch(/exported 9 versions \(2 soft-deleted\) of 6 subjects/)
       if (path === 'backup-dir')
@@ -148,14 +150,14 @@ describe('registrum export and import', () => {
 
       const target = await startServer()
       targets.push(target)
-      const imported = await run(['import', path, '-r', target.url], { cwd: dir })
+      const imported = await run(['import', path, '-r', target.url, ...flags], { cwd: dir })
       expect(imported.stderr).toContain('9 versions: 9 imported, 0 skipped (already there), 0 failed')
       expect(imported.stderr).toContain('6 keys: 6 imported, 0 skipped, 0 failed')
       expect(imported.code).toBe(0)
       expect(await snapshot(target.url)).toEqual(await snapshot(source.url))
 
       // Importing again changes nothing, and the target is writable again with fresh ids after the imported ones.
-      const again = await run(['import', path, '-r', target.url], { cwd: dir })
+      const again = await run(['import', path, '-r', target.url, ...flags], { cwd: dir })
       // A repeated import writes nothing and says so.
       expect(again.stderr).toContain('9 versions: 0 imported, 9 skipped (already there), 0 failed')
       expect(again.stderr).toContain('6 keys: 0 imported, 6 skipped, 0 failed')

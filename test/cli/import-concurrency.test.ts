@@ -126,6 +126,25 @@ describe('registrum import with many requests in flight', () => {
     }
   })
 
+  it('registers one by one the versions of a request the registry refuses whole for its body limit', async () => {
+    // About 1 KiB a version: 200 of them pass a 64 KiB body limit together, never alone.
+    const schemas = flatDump(200).map((s) => ({
+      ...s,
+      schema: JSON.stringify({ ...JSON.parse(s.schema), doc: 'd'.repeat(1024) }),
+    }))
+    const file = join(dir, 'wide.jsonl')
+    writeDump({ header, configs: [], modes: [], schemas }, file, 'jsonl')
+    const small = await startServer({ bodyLimit: 64 * 1024 })
+    try {
+      const r = await run(['import', file, '-r', small.url])
+      expect(r.stderr).toContain('200 versions: 200 imported, 0 skipped (already there), 0 failed')
+      expect(r.code).toBe(0)
+      expect((await get(small.url, '/subjects/flat-199-value/versions/1')).body).toMatchObject({ id: 200 })
+    } finally {
+      await small.close()
+    }
+  })
+
   it('refuses a flag value out of range', async () => {
     const r = await run(['import', join(dir, 'chains.jsonl'), '-r', 'http://127.0.0.1:9', '--concurrency', '0'])
     expect(r.code).toBe(2)

@@ -13,7 +13,9 @@ export const EXPORT_HELP = `Usage: registrum export PATH [options]
 Dumps a registry: every subject and version (soft-deleted ones included and flagged) with its id,
 schemaType, references, metadata and ruleSet, plus the global, context and subject configs and
 modes, and the KEKs and wrapped DEKs of its DEK registry (/dek-registry/v1), if it has one.
-Uses plain Confluent REST calls, so it works against any Confluent-compatible registry.
+Uses plain Confluent REST calls, so it works against any Confluent-compatible registry; from a
+Registrum registry, a principal with a global read grant reads 500 subjects a request
+(POST /registrum/v1/export/subjects), answered as the single routes would answer.
 
 PATH ending in .jsonl or .ndjson (or '-' for standard output) is written as one JSON-lines file;
 any other PATH as a directory (manifest.json plus subjects/<subject>/<version>.json).
@@ -21,6 +23,7 @@ any other PATH as a directory (manifest.json plus subjects/<subject>/<version>.j
 Options:
       --layout LAYOUT   jsonl or dir, overriding what PATH suggests
 ${CONCURRENCY_HELP}
+      --one-by-one      read each subject with its own requests, even from a Registrum registry
   -h, --help            show this help
 
 ${CONNECTION_HELP}
@@ -51,8 +54,40 @@ export interface VersionView {
 /** Version reads in flight per subject, within the subjects read in parallel. */
 const VERSIONS_IN_FLIGHT = 4
 
+/** Subjects per request to Registrum's bulk route. */
+export const EXPORT_CHUNK = 500
+
+/**
+ * Reads `subjects` through Registrum's `POST /registrum/v1/export/subjects`, {@link EXPORT_CHUNK} a
+ * request, two requests in flight, handing each subject to `found`. False, having handed over
+ * nothing, when the registry has no such route or the caller lacks the global read it needs
+ * (the one-by-one reads then export what the caller may read).
+ */
+async function readInBulk(
+  rest: RegistryCalls,
+  subjects: readonly string[],
+  found: (subject: string, views: VersionView[], config?: Record<string, unknown>, mode?: { mode: string }) => void,
+): Promise<boolean> {
+  type Answer = {
+    subjects: { subject: string; versions: VersionView[]; config?: Record<string, unknown>; mode?: { mode: string } }[]
+  }
+  const chunks: string[][] = []
+  for (let at = 0; at < subjects.length; at += EXPORT_CHUNK) chunks.push(subjects.slice(at, at + EXPORT_CHUNK))
+  const read = (chunk: string[]) => rest.post<Answer>(EXPORT_ROUTE, { subjects: chunk })
+  const first = await rest.postUnlessRefused<Answer>(EXPORT_ROUTE, { subjects: chunks[0] ?? [] }, [403, 404, 405])
+  if (first === undefined) return false
+  const take = (answer: Answer) => {
+    for (const s of answer.subjects) found(s.subject, s.versions, s.config, s.mode)
+  }
+  take(first)
+  await inParallel(chunks.slice(1), 2, async (chunk) => take(await read(chunk)))
+  return true
+}
+
+const EXPORT_ROUTE = '/registrum/v1/export/subjects'
+
 /** Reads everything `import` needs from a registry, `concurrency` subjects at a time. */
-export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CONCURRENCY): Promise<Dump> {
+export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CONCURRENCY, bulk = true): Promise<Dump> {
   const subjects = (await rest.get<string[]>('/subjects?deleted=true')).sort()
   const bar = progress('export', subjects.length)
   const schemas: DumpSchema[] = []
@@ -71,7 +106,27 @@ export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CO
   }
   // Subjects are read in parallel and put together in sorted order.
   const perSubject = new Map<string, { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode }>()
-  await inParallel(subjects, concurrency, async (subject) => {
+  const found = (subject: string, views: VersionView[], config?: Record<string, unknown>, mode?: { mode: string }) => {
+    perSubject.set(subject, {
+      schemas: views.map((v) => ({
+        kind: 'schema',
+        subject,
+        version: v.version,
+        id: v.id,
+        schemaType: v.schemaType ?? 'AVRO',
+        schema: v.schema,
+        references: v.references ?? [],
+        ...(v.metadata ? { metadata: v.metadata } : {}),
+        ...(v.ruleSet ? { ruleSet: v.ruleSet } : {}),
+        deleted: v.deleted === true,
+      })),
+      ...(config ? { config: { kind: 'config', scope: subject, config } } : {}),
+      ...(mode ? { mode: { kind: 'mode', scope: subject, mode: mode.mode } } : {}),
+    })
+    bar.tick(subject)
+  }
+  const inBulk = bulk && (await readInBulk(rest, subjects, found))
+  await inParallel(inBulk ? [] : subjects, concurrency, async (subject) => {
     const s = enc(subject)
     const readVersions = async () => {
       const all = await rest.getOptional<number[]>(`/subjects/${s}/versions?deleted=true`, [40401])
@@ -90,24 +145,7 @@ export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CO
       rest.getOptional<Record<string, unknown>>(`/config/${s}`, [40401, 40408]),
       rest.getOptional<{ mode: string }>(`/mode/${s}`, [40401, 40409]),
     ])
-    const found: { schemas: DumpSchema[]; config?: DumpConfig; mode?: DumpMode } = {
-      schemas: views.map((v) => ({
-        kind: 'schema',
-        subject,
-        version: v.version,
-        id: v.id,
-        schemaType: v.schemaType ?? 'AVRO',
-        schema: v.schema,
-        references: v.references ?? [],
-        ...(v.metadata ? { metadata: v.metadata } : {}),
-        ...(v.ruleSet ? { ruleSet: v.ruleSet } : {}),
-        deleted: v.deleted === true,
-      })),
-    }
-    if (config) found.config = { kind: 'config', scope: subject, config }
-    if (mode) found.mode = { kind: 'mode', scope: subject, mode: mode.mode }
-    perSubject.set(subject, found)
-    bar.tick(subject)
+    found(subject, views, config, mode)
   })
   for (const subject of subjects) {
     const found = perSubject.get(subject)!
@@ -141,6 +179,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
       ...CONNECTION_OPTIONS,
       layout: { type: 'string' },
       concurrency: { type: 'string' },
+      'one-by-one': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -156,7 +195,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
   if (path === '-' && layout !== 'jsonl') throw new UsageError("'-' writes JSON lines; --layout dir needs a directory")
   const concurrency = transferConcurrency(values.concurrency)
   const rest = new RegistryCalls(requireConnection(values, process.env, 'export'), { maxSockets: concurrency })
-  const dump = await collectDump(rest, concurrency)
+  const dump = await collectDump(rest, concurrency, !values['one-by-one'])
   const { keks = [], deks = [] } = dump
   if (path === '-') await new Promise<void>((done) => process.stdout.write(dumpLines(dump), () => done()))
   else writeDump(dump, path, layout)

@@ -14,7 +14,9 @@ keeping every id and version: the registry is put in IMPORT mode, versions are r
 their ids in an order that satisfies references, soft deletes are restored, the DEK registry's
 KEKs and wrapped DEKs are created in their exported state, then configs and modes, and the
 registry returns to its exported global mode (READWRITE unless it was otherwise).
-Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target. Keeps
+Uses plain Confluent REST calls, so any Confluent-compatible registry can be the target; a
+Registrum target takes the versions 500 a request (POST /registrum/v1/import/versions), each
+registered and answered as POST /subjects/{subject}/versions would. Keeps
 ${TRANSFER_CONCURRENCY} requests in flight (a version only after the versions it references),
 so the registry can write them in batches.
 Running it again is harmless: versions already imported with the same id and schema, and keys
@@ -25,6 +27,7 @@ writing.
 
 Options:
 ${CONCURRENCY_HELP}
+      --one-by-one      register each version with its own request, even on a Registrum target
   -h, --help            show this help
 
 ${CONNECTION_HELP}
@@ -62,6 +65,7 @@ export async function loadDump(
   rest: RegistryCalls,
   dump: Dump,
   concurrency = TRANSFER_CONCURRENCY,
+  bulk = true,
 ): Promise<ImportCounts> {
   const refused: string[] = []
   const counts: ImportCounts = { imported: 0, skipped: 0, refused }
@@ -81,37 +85,54 @@ export async function loadDump(
     const byKey = new Map(ordered.map((s) => [key(s.subject, s.version), s]))
     const dependencies = (s: DumpSchema) =>
       s.references.map((r) => byKey.get(key(r.subject, r.version))).filter((d) => d !== undefined)
-    await inParallel(
-      ordered,
-      concurrency,
-      async (s) => {
-        const there = present.get(key(s.subject, s.version))
+    /** What became of one version the target did not hold; a failure of the registry stops the import. */
+    const settle = (s: DumpSchema, error?: unknown) => {
+      if (error === undefined) counts.imported++
+      else if (error instanceof SchemaRegistryError && error.status < 500) {
+        refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${error.message}`)
+      } else {
+        throw new ImportStopped(`${s.subject} version ${s.version} (id ${s.id}): ${(error as Error).message}`, counts, {
+          cause: error,
+        })
+      }
+      bar.tick(s.subject)
+    }
+    /** One version, its own request: registered, or judged against what the target holds. */
+    const one = async (s: DumpSchema): Promise<void> => {
+      const there = present.get(key(s.subject, s.version))
+      if (there === undefined) {
+        let error: unknown
         try {
-          if (there === undefined) {
-            await rest.post(`/subjects/${enc(s.subject)}/versions`, registration(s))
-            counts.imported++
-          } else if (there.id !== s.id) {
-            refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there.id}`)
-          } else if (there.schema === s.schema || (await holds(rest, s))) {
-            counts.skipped++
-          } else {
-            refused.push(
-              `${s.subject} version ${s.version} (id ${s.id}): the target has another schema as this version, with this id`,
-            )
-          }
+          await rest.post(`/subjects/${enc(s.subject)}/versions`, registration(s))
         } catch (e) {
-          if (e instanceof SchemaRegistryError && e.status < 500) {
-            refused.push(`${s.subject} version ${s.version} (id ${s.id}): ${e.message}`)
-          } else {
-            throw new ImportStopped(`${s.subject} version ${s.version} (id ${s.id}): ${(e as Error).message}`, counts, {
-              cause: e,
-            })
-          }
+          error = e
         }
-        bar.tick(s.subject)
-      },
-      dependencies,
-    )
+        settle(s, error)
+        return
+      }
+      try {
+        if (there.id !== s.id) {
+          refused.push(`${s.subject} version ${s.version} (id ${s.id}): the target has it with id ${there.id}`)
+        } else if (there.schema === s.schema || (await holds(rest, s))) {
+          counts.skipped++
+        } else {
+          refused.push(
+            `${s.subject} version ${s.version} (id ${s.id}): the target has another schema as this version, with this id`,
+          )
+        }
+      } catch (e) {
+        settle(s, e)
+        return
+      }
+      bar.tick(s.subject)
+    }
+    const oneByOne = (versions: readonly DumpSchema[]) => inParallel(versions, concurrency, one, dependencies)
+    const missing = ordered.filter((s) => !present.has(key(s.subject, s.version)))
+    if (bulk && (await registerInBulk(rest, missing, settle, oneByOne))) {
+      await oneByOne(ordered.filter((s) => present.has(key(s.subject, s.version))))
+    } else {
+      await oneByOne(ordered)
+    }
     bar.done()
     // Referrers first, so a soft-deleted version is never still referenced by a live one.
     const deleted = [...ordered].reverse().filter((x) => x.deleted)
@@ -164,6 +185,81 @@ export async function loadDump(
     await rest.put('/mode?force=true', { mode: modeOf('') ?? 'READWRITE' })
   }
 }
+
+/** Versions per request to Registrum's bulk route, and the most JSON text one request carries. */
+export const IMPORT_CHUNK = 500
+const IMPORT_CHUNK_BYTES = 4 * 1024 * 1024
+
+/**
+ * Registers `versions` (in reference order) through Registrum's `POST /registrum/v1/import/versions`,
+ * up to {@link IMPORT_CHUNK} versions and about 4 MiB a request, one request after another so
+ * each finds the versions it references; `settle` gets each version's outcome. A request the
+ * registry refuses whole (a 4xx: too large for its body limit, say) has its versions registered
+ * by `oneByOne` before the next. False, having sent nothing that took effect, when the registry
+ * has no such route (any other Confluent-compatible registry).
+ */
+async function registerInBulk(
+  rest: RegistryCalls,
+  versions: readonly DumpSchema[],
+  settle: (s: DumpSchema, error?: unknown) => void,
+  oneByOne: (chunk: readonly DumpSchema[]) => Promise<void>,
+): Promise<boolean> {
+  type Answer = { results: { status: number; body: { error_code?: number; message?: string } }[] }
+  let first = true
+  for (let at = 0; at < versions.length; ) {
+    const items: Record<string, unknown>[] = []
+    let bytes = 0
+    for (; at < versions.length && items.length < IMPORT_CHUNK; at++) {
+      const s = versions[at]!
+      const item = { subject: s.subject, ...registration(s) }
+      const size = s.schema.length + s.subject.length + 256
+      if (items.length > 0 && bytes + size > IMPORT_CHUNK_BYTES) break
+      items.push(item)
+      bytes += size
+    }
+    const chunk = versions.slice(at - items.length, at)
+    let answer: Answer | undefined
+    try {
+      // Only the first request may find the route missing; nothing was sent before it.
+      answer = await rest.postUnlessRefused<Answer>(IMPORT_ROUTE, { versions: items }, first ? [404, 405] : [])
+    } catch (e) {
+      if (!(e instanceof SchemaRegistryError) || e.status >= 500) {
+        settle(chunk[0]!, e)
+        return true
+      }
+      await oneByOne(chunk)
+      first = false
+      continue
+    }
+    if (answer === undefined) return false
+    first = false
+    // Every outcome of the request is counted before a failure of the registry stops the import.
+    let stop: (() => void) | undefined
+    for (const [i, r] of answer.results.entries()) {
+      const s = chunk[i]!
+      const error =
+        r.status === 200
+          ? undefined
+          : new SchemaRegistryError(
+              r.status,
+              r.body.error_code ?? r.status,
+              `POST /subjects/${enc(s.subject)}/versions: ${r.status}/${r.body.error_code} ${r.body.message}`,
+              {
+                answer: {
+                  ...(r.body.error_code === undefined ? {} : { errorCode: r.body.error_code }),
+                  message: r.body.message ?? '',
+                },
+              },
+            )
+      if (error && error.status >= 500) stop ??= () => settle(s, error)
+      else settle(s, error)
+    }
+    stop?.()
+  }
+  return true
+}
+
+const IMPORT_ROUTE = '/registrum/v1/import/versions'
 
 /** The body that registers `s` in IMPORT mode with its id and version. */
 export function registration(s: DumpSchema): Record<string, unknown> {
@@ -235,7 +331,12 @@ export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECTION_OPTIONS, concurrency: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...CONNECTION_OPTIONS,
+      concurrency: { type: 'string' },
+      'one-by-one': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   })
   if (values.help) {
@@ -255,7 +356,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   }
   let counts: ImportCounts
   try {
-    counts = await loadDump(rest, dump, concurrency)
+    counts = await loadDump(rest, dump, concurrency, !values['one-by-one'])
   } catch (e) {
     // What got in is said before the reason; running the import again skips it.
     if (e instanceof ImportStopped) report(e.counts, ' before the import stopped; running it again skips what is in')
