@@ -28,8 +28,15 @@ const BARE_GETS = Math.min(SCHEMAS * EXPORT_READS_PER_SUBJECT, 100_000)
 const MEMORY_GOAL_MIB = 300
 
 export interface BulkBenchResult {
+  /** Through Registrum's bulk routes (the commands' default against Registrum). */
   readonly importPerSec: number
   readonly exportPerSec: number
+  /** With `--one-by-one`: the plain Confluent calls, as against any other registry. */
+  readonly importOneByOnePerSec: number
+  readonly exportOneByOnePerSec: number
+  /** The same registrations and reads through the registry's own calls in one process, no HTTP. */
+  readonly bareRegistryImportPerSec: number
+  readonly bareRegistryExportPerSec: number
   /** The same registrations, same client and concurrency, to a bare route: requests/s. */
   readonly bareImportPerSec: number
   /** GETs/s of the same client to a bare route; an export needs 4 per subject. */
@@ -116,24 +123,29 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
       bareServer.child.kill()
     }
     const bareSqliteRowsPerSec = rate(await runScript('bench/bare-sqlite.ts', ['3', String(2 * TRANSFER_CONCURRENCY)]))
-    const db = join(dir, 'bulk.db')
-    const empty = await timedStart(db)
-    const emptyRssMiB = rssMiB(empty.registry.child.pid!)
-    let importMs: number
-    let exportMs: number
-    const pid = empty.registry.child.pid!
-    const cpu0 = cpuSeconds(pid)
-    let importCpu: number
-    let exportCpu: number
-    try {
-      importMs = await cli(['import', file, '-r', empty.registry.url])
-      const cpu1 = cpuSeconds(pid)
-      importCpu = cpu1 - cpu0
-      exportMs = await cli(['export', join(dir, 'out.jsonl'), '-r', empty.registry.url])
-      exportCpu = cpuSeconds(pid) - cpu1
-    } finally {
-      empty.registry.child.kill()
+    const bareRegistry = JSON.parse(await runScript('bench/bare-registry.ts', [file])) as {
+      importRate: number
+      exportRate: number
     }
+    /** Import into an empty registry, then export it: ms each, and the registry's CPU seconds each. */
+    const transfer = async (db: string, flags: string[]) => {
+      const started = await timedStart(db)
+      const pid = started.registry.child.pid!
+      const rssAtStart = rssMiB(pid)
+      try {
+        const cpu0 = cpuSeconds(pid)
+        const importMs = await cli(['import', file, '-r', started.registry.url, ...flags])
+        const cpu1 = cpuSeconds(pid)
+        const exportMs = await cli(['export', join(dir, 'out.jsonl'), '-r', started.registry.url, ...flags])
+        const exportCpu = cpuSeconds(pid) - cpu1
+        return { started, rssAtStart, importMs, exportMs, importCpu: cpu1 - cpu0, exportCpu }
+      } finally {
+        started.registry.child.kill()
+      }
+    }
+    const bulk = await transfer(join(dir, 'bulk.db'), [])
+    const { started: empty, rssAtStart: emptyRssMiB, importMs, exportMs, importCpu, exportCpu } = bulk
+    const oneByOne = await transfer(join(dir, 'one-by-one.db'), ['--one-by-one'])
     const full = join(dir, 'full.db')
     const seed = new SqliteStore(full)
     await seed.transaction((tx) => {
@@ -171,6 +183,10 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     const result: BulkBenchResult = {
       importPerSec: SCHEMAS / (importMs / 1000),
       exportPerSec: SCHEMAS / (exportMs / 1000),
+      importOneByOnePerSec: SCHEMAS / (oneByOne.importMs / 1000),
+      exportOneByOnePerSec: SCHEMAS / (oneByOne.exportMs / 1000),
+      bareRegistryImportPerSec: bareRegistry.importRate,
+      bareRegistryExportPerSec: bareRegistry.exportRate,
       bareImportPerSec,
       bareGetsPerSec,
       bareSqliteRowsPerSec,
@@ -186,18 +202,28 @@ export async function runBulkBench(): Promise<BulkBenchResult> {
     )
     console.table([
       {
-        figure: 'import, schemas/s',
+        figure: 'import, schemas/s (bulk route)',
         value: Math.round(result.importPerSec),
-        ceiling: `bare route ${Math.round(bareImportPerSec)}/s same client and bodies; bare SQLite ${Math.round(bareSqliteRowsPerSec / 2)}/s (2 rows each, ${TRANSFER_CONCURRENCY} per sync); goal ≥ ${IMPORT_GOAL}`,
+        ceiling: `the registry's own registerAll, no HTTP: ${Math.round(result.bareRegistryImportPerSec)}/s; bare SQLite ${Math.round(bareSqliteRowsPerSec / 2)}/s (2 rows each, ${TRANSFER_CONCURRENCY} per sync); goal ≥ ${IMPORT_GOAL}`,
       },
       {
-        figure: 'export, schemas/s',
+        figure: 'import --one-by-one, schemas/s',
+        value: Math.round(result.importOneByOnePerSec),
+        ceiling: `bare route ${Math.round(bareImportPerSec)}/s, same client and bodies (one request per schema)`,
+      },
+      {
+        figure: 'export, schemas/s (bulk route)',
         value: Math.round(result.exportPerSec),
-        ceiling: `bare route ${Math.round(bareGetsPerSec)} GETs/s same client, ${EXPORT_READS_PER_SUBJECT} per subject: ${Math.round(bareGetsPerSec / EXPORT_READS_PER_SUBJECT)}/s; goal ≥ ${IMPORT_GOAL}`,
+        ceiling: `the registry's own reads, no HTTP: ${Math.round(result.bareRegistryExportPerSec)}/s; goal ≥ ${IMPORT_GOAL}`,
       },
       {
-        figure: 'registry CPU µs per schema, import / export',
-        value: `${Math.round((importCpu * 1e6) / SCHEMAS)} / ${Math.round((exportCpu * 1e6) / SCHEMAS)}`,
+        figure: 'export --one-by-one, schemas/s',
+        value: Math.round(result.exportOneByOnePerSec),
+        ceiling: `bare route ${Math.round(bareGetsPerSec)} GETs/s same client, ${EXPORT_READS_PER_SUBJECT} per subject: ${Math.round(bareGetsPerSec / EXPORT_READS_PER_SUBJECT)}/s`,
+      },
+      {
+        figure: 'registry CPU µs per schema, import / export (bulk; one by one)',
+        value: `${Math.round((importCpu * 1e6) / SCHEMAS)} / ${Math.round((exportCpu * 1e6) / SCHEMAS)}; ${Math.round((oneByOne.importCpu * 1e6) / SCHEMAS)} / ${Math.round((oneByOne.exportCpu * 1e6) / SCHEMAS)}`,
         ceiling: 'all its threads; what a shared machine cannot distort',
       },
       {
