@@ -15,6 +15,9 @@ import { installRequestLogging, requestId } from './observability/audit.js'
 import { installHealth, type Readiness } from './observability/health.js'
 import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
+import { RequestStats } from './observability/request-stats.js'
+import { installHotReads } from './hot-reads.js'
+import { ResponseCache } from './response-cache.js'
 import { RequestHooks } from './request-hooks.js'
 import { aliasRewriter, recordAlias, rewriteContextUrl } from './rewrite.js'
 import { compatibilityRoutes } from './routes/compatibility.js'
@@ -113,6 +116,19 @@ export async function buildApp({
     frameworkErrors,
     clientErrorHandler,
   })
+  // One answers cache for the app: the read routes fill it; without authentication, fresh answers
+  // are given before routing (hot-reads.ts).
+  const answers = new ResponseCache(registry.stamp)
+  const stats = new RequestStats()
+  let draining = () => false
+  if (!auth) {
+    installHotReads(app.server, {
+      answers,
+      rewrite: (url, onAlias) => rewriteAlias(rewriteContextUrl(url), onAlias),
+      stats,
+      open: () => !draining(),
+    })
+  }
   guardRequestListeners(app.server, (err) => app.log.error({ err }, 'request handling threw'))
   // One fastify hook of each kind runs the app's own per-request steps; the rewrite check first.
   const hooks = new RequestHooks(app)
@@ -129,12 +145,13 @@ export async function buildApp({
   installErrorHandling(app, registry.options.incompatibleErrorCode)
   installRequestLogging(app, hooks, { audit })
   const authStats = auth ? installAuth(app, auth, registry) : undefined
-  installMetrics(app, hooks, registry, inFlight, authStats)
-  installHealth(app, hooks, store)
+  installMetrics(app, hooks, registry, inFlight, authStats, stats)
+  draining = installHealth(app, hooks, store)
   const opts = { registry }
+  const reads = { registry, answers }
   await app.register(rootRoutes, { registry, clusterId })
-  await app.register(schemasRoutes, opts)
-  await app.register(subjectsRoutes, opts)
+  await app.register(schemasRoutes, reads)
+  await app.register(subjectsRoutes, reads)
   await app.register(compatibilityRoutes, opts)
   await app.register(configRoutes, opts)
   await app.register(modeRoutes, opts)

@@ -17,7 +17,7 @@ const READY_WAIT_MS = 2000
  * store says it is ready (`isReady()` if it has one, else `ready()` settling in time), and 503
  * while it is not, or once shutdown has begun so load balancers stop sending traffic.
  */
-export function installHealth(app: FastifyInstance, hooks: RequestHooks, store: Readiness | undefined): void {
+export function installHealth(app: FastifyInstance, hooks: RequestHooks, store: Readiness | undefined): () => boolean {
   let draining = false
   app.addHook('preClose', async () => {
     draining = true
@@ -59,4 +59,5 @@ export function installHealth(app: FastifyInstance, hooks: RequestHooks, store: 
       ? { status: 'UP', ...about }
       : { status: 'DOWN', reason: draining ? 'shutting down' : 'store not ready', ...about }
   })
+  return () => draining
 }

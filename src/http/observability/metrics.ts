@@ -18,9 +18,9 @@ export function installMetrics(
   registry: Registry,
   inFlight: () => number,
   auth?: { readonly passwordChecks: number; readonly throttled: number },
+  stats = new RequestStats(),
 ): MetricsRegistry {
   const metrics = new MetricsRegistry()
-  const stats = new RequestStats()
   stats.register(metrics, 'registrum_http')
   const checks = new Counter({
     name: 'registrum_compatibility_checks_total',

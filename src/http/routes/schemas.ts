@@ -2,13 +2,16 @@ import type { FastifyPluginAsync } from 'fastify'
 import { type CanRead, type Registry, Topic } from '../../registry/registry.js'
 import { schemaDto, schemaStringDto } from '../dto.js'
 import { bool, int, page, type Query, str } from '../input.js'
-import { ResponseCache } from '../response-cache.js'
+import type { ResponseCache } from '../response-cache.js'
 
 type IdParams = { Params: { id: string }; Querystring: Query }
 type IdRequest = { params: { id: string }; query: Query; canRead: CanRead | undefined }
 
 /** `/schemas/*`: schemas by id and guid, the types, and the flat listing. */
-export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
+export const schemasRoutes: FastifyPluginAsync<{ registry: Registry; answers: ResponseCache }> = async (
+  app,
+  { registry, answers: cache },
+) => {
   const byId = ({ params, query: q, canRead }: IdRequest) =>
     registry.schemaById(int(params.id), {
       ...(str(q, 'subject') !== undefined ? { subject: str(q, 'subject')! } : {}),
@@ -30,12 +33,11 @@ export const schemasRoutes: FastifyPluginAsync<{ registry: Registry }> = async (
     if (format && format !== 'default') topics.push(Topic.subjects)
     return topics
   }
-  const cache = new ResponseCache(registry.stamp)
   app.get<IdParams>('/schemas/ids/:id', async (req) =>
     // Answers cached for one caller must not skip another's reference check.
     req.canRead && str(req.query, 'format')
       ? schemaStringDto(byId(req))
-      : cache.json(req.url, topicsOfId(req), () => schemaStringDto(byId(req))),
+      : cache.json(req, topicsOfId(req), () => schemaStringDto(byId(req))),
   )
 
   app.get<IdParams>('/schemas/ids/:id/schema', async (req, reply) => {

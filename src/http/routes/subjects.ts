@@ -4,13 +4,16 @@ import { qualify } from '../../registry/subjects.js'
 import { type CanRead, type Registry, Topic } from '../../registry/registry.js'
 import { registerDto, schemaDto } from '../dto.js'
 import { bool, page, type Query, schemaRequest, str } from '../input.js'
-import { ResponseCache } from '../response-cache.js'
+import type { ResponseCache } from '../response-cache.js'
 
 type Subject = { Params: { subject: string }; Querystring: Query }
 type SubjectVersion = { Params: { subject: string; version: string }; Querystring: Query }
 
 /** `/subjects/*`: listing, lookup, register, versions, deletes, referencedby, metadata. */
-export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app, { registry }) => {
+export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry; answers: ResponseCache }> = async (
+  app,
+  { registry, answers: cache },
+) => {
   app.get<{ Querystring: Query }>('/subjects', async (req) =>
     page(
       registry.listSubjects({
@@ -49,10 +52,9 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
     if (format && format !== 'default') topics.push(Topic.subjects)
     return topics
   }
-  const cache = new ResponseCache(registry.stamp)
 
   app.get<Subject>('/subjects/:subject/versions', async (req) =>
-    cache.json(req.url, topicsOfSubject(req), () =>
+    cache.json(req, topicsOfSubject(req), () =>
       page(
         registry.listVersions(req.params.subject, {
           deleted: bool(req.query, 'deleted'),
@@ -90,7 +92,7 @@ export const subjectsRoutes: FastifyPluginAsync<{ registry: Registry }> = async 
 
   app.get<SubjectVersion>('/subjects/:subject/versions/:version', async (req) => {
     if (req.canRead) renderable(req)
-    return cache.json(req.url, topicsOfSubject(req), () =>
+    return cache.json(req, topicsOfSubject(req), () =>
       schemaDto(registry.versionView(version(req), str(req.query, 'format'))),
     )
   })
