@@ -53,6 +53,22 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
   return JSON.parse(await runScript('bench/loader.ts', [JSON.stringify(spec)])) as LoadResult
 }
 
+/** Steady GETs from their own process, timed each to a fraction of a millisecond (bench/prober.ts). */
+export async function probe(spec: {
+  url: string
+  path: string
+  rate: number
+  seconds: number
+  connections: number
+}): Promise<{ count: number; p50: number; p99: number; max: number }> {
+  return JSON.parse(await runScript('bench/prober.ts', [JSON.stringify(spec)])) as {
+    count: number
+    p50: number
+    p99: number
+    max: number
+  }
+}
+
 /** Starts the built registry on a SQLite file. */
 export function startRegistry(db: string, extra: string[] = []) {
   return startChild('node', ['bin/registrum.js', 'serve', '--port', '0', '--db', db, ...extra])
