@@ -3,40 +3,24 @@
  * mode does), reading subjects in bulk a global read grant; a principal without it still
  * exports, one request at a time, exactly the subjects it may read.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectDump } from '../../src/cli/transfer/export.js'
 import { RegistryCalls } from '../../src/cli/registry-calls.js'
-import { startServer, type TestServer } from '../support/server.js'
-import { basic, PASSWORDS, request, usersYaml } from './fixtures.js'
+import { type AuthServer, PASSWORDS, startAuthServer, SIGN_IN } from './fixtures.js'
 
 const AVRO = (name: string) => JSON.stringify({ type: 'record', name, fields: [{ name: 'a', type: 'string' }] })
 const IMPORT = '/registrum/v1/import/versions'
 const EXPORT = '/registrum/v1/export/subjects'
 
-let server: TestServer
-let dir: string
-const call = (method: string, path: string, auth?: string, body?: unknown) =>
-  request(server.url, method, path, auth, body)
-const admin = basic('admin', PASSWORDS.admin)
-const reader = basic('reader', PASSWORDS.reader)
-const orders = basic('orders', PASSWORDS.orders)
-const prefixed = basic('prefixed', PASSWORDS.prefixed)
+let server: AuthServer
+const call = (method: string, path: string, auth?: string, body?: unknown) => server.call(method, path, auth, body)
+const { admin, reader, orders, prefixed } = SIGN_IN
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'registrum-auth-bulk-'))
-  const file = join(dir, 'users.yaml')
-  writeFileSync(file, await usersYaml())
-  server = await startServer({ authFile: file })
-  for (const s of ['orders-value', 'orders-key', 'secret-value', 'team.a.x']) {
-    expect((await call('POST', `/subjects/${s}/versions`, admin, { schema: AVRO('R') })).status).toBe(200)
-  }
+  server = await startAuthServer(['orders-value', 'orders-key', 'secret-value', 'team.a.x'])
 })
 afterAll(async () => {
   await server?.close()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 describe('bulk routes and access control', () => {

@@ -1,41 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE_ACCESS } from '../../src/http/auth/route-access.js'
 import { buildApp } from '../../src/http/app.js'
 import { createRegistry } from '../../src/registry/registry.js'
 import { MemoryStore } from '../../src/store/memory/memory-store.js'
-import { startServer, type TestServer } from '../support/server.js'
-import { API_KEY, basic, PASSWORDS, request, usersYaml } from './fixtures.js'
+import { API_KEY, type AuthServer, basic, startAuthServer, SIGN_IN } from './fixtures.js'
 
 const AVRO = (name: string) => JSON.stringify({ type: 'record', name, fields: [{ name: 'a', type: 'string' }] })
 
-let server: TestServer
-let dir: string
+let server: AuthServer
 
-const call = (method: string, path: string, auth?: string, body?: unknown) =>
-  request(server.url, method, path, auth, body)
+const call = (method: string, path: string, auth?: string, body?: unknown) => server.call(method, path, auth, body)
 
-const admin = basic('admin', PASSWORDS.admin)
-const reader = basic('reader', PASSWORDS.reader)
-const orders = basic('orders', PASSWORDS.orders)
-const prefixed = basic('prefixed', PASSWORDS.prefixed)
+const { admin, reader, orders, prefixed } = SIGN_IN
 const bearer = `Bearer ${API_KEY}`
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'registrum-auth-'))
-  const file = join(dir, 'users.yaml')
-  writeFileSync(file, await usersYaml())
-  server = await startServer({ authFile: file })
-  for (const s of ['orders-value', 'secret-value', 'public-value', 'team.a.x']) {
-    expect((await call('POST', `/subjects/${s}/versions`, admin, { schema: AVRO('R') })).status).toBe(200)
-  }
+  server = await startAuthServer(['orders-value', 'secret-value', 'public-value', 'team.a.x'])
 })
-
 afterAll(async () => {
   await server?.close()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 describe('authentication', () => {
