@@ -4,6 +4,8 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RegistryCalls } from '../../src/cli/registry-calls.js'
+import { collectDump } from '../../src/cli/transfer/export.js'
 import { buildApp } from '../../src/http/app.js'
 import { MAX_EXPORT_SUBJECTS, MAX_IMPORT_VERSIONS } from '../../src/http/routes/bulk.js'
 import { createRegistry } from '../../src/registry/registry.js'
@@ -219,4 +221,31 @@ describe('the bulk routes under generated requests', () => {
       await app.close()
     }
   }, 120_000)
+})
+
+describe('a large export answer', () => {
+  it('stops after the subject that passes 32 MiB of schemas, and the command asks again for the rest', async () => {
+    const server = await startServer()
+    try {
+      // Six subjects of a little over 7 MiB of schema each (the most a schema may be is 8 MiB): five
+      // pass the limit.
+      const doc = 'd'.repeat(7 * 1024 * 1024)
+      const subjects = ['big-1', 'big-2', 'big-3', 'big-4', 'big-5', 'big-6']
+      for (const [i, s] of subjects.entries()) {
+        const schema = JSON.stringify({ type: 'record', name: `Big${i}`, doc, fields: [] })
+        expect((await request(server.url, 'POST', `/subjects/${s}/versions`, undefined, { schema })).status).toBe(200)
+      }
+      const got = await request(server.url, 'POST', EXPORT, undefined, { subjects })
+      expect(got.status).toBe(200)
+      const answered = (got.body as { subjects: { subject: string }[] }).subjects.map((s) => s.subject)
+      expect(answered).toEqual(subjects.slice(0, 5))
+      const rest = new RegistryCalls({ url: server.url })
+      const dump = await collectDump(rest, 4)
+      rest.close()
+      expect(dump.schemas.map((s) => s.subject)).toEqual(subjects)
+      expect(dump.schemas.every((s) => s.schema.length > 7 * 1024 * 1024)).toBe(true)
+    } finally {
+      await server.close()
+    }
+  }, 60_000)
 })

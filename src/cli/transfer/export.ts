@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { SchemaType } from '../../formats/format.js'
 import { dumpLines, writeDump, type Dump, type DumpConfig, type DumpMode, type DumpSchema } from '../dump.js'
-import { EXIT, UsageError } from '../errors.js'
+import { EXIT, InfrastructureError, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
 import { progress } from '../progress.js'
 import { enc, RegistryCalls } from '../registry-calls.js'
@@ -76,11 +76,16 @@ async function readInBulk(
   const read = (chunk: string[]) => rest.post<Answer>(EXPORT_ROUTE, { subjects: chunk })
   const first = await rest.postUnlessRefused<Answer>(EXPORT_ROUTE, { subjects: chunks[0] ?? [] }, [403, 404, 405])
   if (first === undefined) return false
-  const take = (answer: Answer) => {
+  /** Hands over an answer's subjects, and asks again for those a large answer left out (32 MiB of schemas). */
+  const take = async (chunk: string[], answer: Answer): Promise<void> => {
     for (const s of answer.subjects) found(s.subject, s.versions, s.config, s.mode)
+    const left = chunk.slice(answer.subjects.length)
+    if (answer.subjects.length === 0 && left.length > 0)
+      throw new InfrastructureError(`${EXPORT_ROUTE} answered no subject`)
+    if (left.length > 0) await take(left, await read(left))
   }
-  take(first)
-  await inParallel(chunks.slice(1), 2, async (chunk) => take(await read(chunk)))
+  await take(chunks[0] ?? [], first)
+  await inParallel(chunks.slice(1), 2, async (chunk) => take(chunk, await read(chunk)))
   return true
 }
 

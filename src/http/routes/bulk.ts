@@ -21,6 +21,8 @@ const ABSENT = new Set<RegistryErrorCode>([
 /** Versions one import request may carry, and subjects one export request may name. */
 export const MAX_IMPORT_VERSIONS = 1000
 export const MAX_EXPORT_SUBJECTS = 1000
+/** Schema text an export answer gathers before it leaves the remaining subjects for another request. */
+export const MAX_EXPORT_ANSWER_BYTES = 32 * 1024 * 1024
 
 /**
  * `POST /registrum/v1/import/versions`: up to 1,000 registrations in one request, for bulk
@@ -82,7 +84,9 @@ export const bulkRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app
    * what `registrum export` reads about a subject, as the single routes answer it:
    * `{"subject", "versions": [GET /subjects/{s}/versions/{v}?deleted=true for each version,
    * soft-deleted ones included], "config"?: GET /config/{s}, "mode"?: GET /mode/{s}}`, config and
-   * mode left out where the subject has none of its own. Needs a global read grant.
+   * mode left out where the subject has none of its own. An answer stops after the subject that
+   * takes its schema texts past 32 MiB, so it may hold fewer subjects than asked for; the caller
+   * asks again for the rest. Needs a global read grant.
    */
   app.post(EXPORT_SUBJECTS_PATH, async (req) => {
     const subjects = (req.body as { subjects?: unknown } | null | undefined)?.subjects
@@ -100,18 +104,21 @@ export const bulkRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app
         throw e
       }
     }
-    return {
-      subjects: subjects.map((subject: string) => {
-        // Version reads resolve an alias as `/subjects/{alias}/...` does; settings stay the alias's own.
-        const target = registry.aliasTarget(subject) ?? subject
-        const numbers = unlessAbsent(() => registry.listVersions(target, { deleted: true })) ?? []
-        const versions = numbers.map((v) => schemaDto(registry.versionView(registry.getVersion(target, v, true))))
-        const config = unlessAbsent(() =>
-          configDto(registry.getConfig(configScope(subject), { defaultToGlobal: false })),
-        )
-        const mode = unlessAbsent(() => registry.getMode(configScope(subject), { defaultToGlobal: false }))
-        return { subject, versions, ...(config ? { config } : {}), ...(mode ? { mode: { mode } } : {}) }
-      }),
+    // Subjects are answered in order until the schema texts pass MAX_EXPORT_ANSWER_BYTES (at least
+    // one subject, whatever its size): the client asks again for the ones left out.
+    const answered: Record<string, unknown>[] = []
+    let bytes = 0
+    for (const subject of subjects as string[]) {
+      if (answered.length > 0 && bytes > MAX_EXPORT_ANSWER_BYTES) break
+      // Version reads resolve an alias as `/subjects/{alias}/...` does; settings stay the alias's own.
+      const target = registry.aliasTarget(subject) ?? subject
+      const numbers = unlessAbsent(() => registry.listVersions(target, { deleted: true })) ?? []
+      const versions = numbers.map((v) => schemaDto(registry.versionView(registry.getVersion(target, v, true))))
+      for (const v of versions) bytes += v.schema.length
+      const config = unlessAbsent(() => configDto(registry.getConfig(configScope(subject), { defaultToGlobal: false })))
+      const mode = unlessAbsent(() => registry.getMode(configScope(subject), { defaultToGlobal: false }))
+      answered.push({ subject, versions, ...(config ? { config } : {}), ...(mode ? { mode: { mode } } : {}) })
     }
+    return { subjects: answered }
   })
 }
