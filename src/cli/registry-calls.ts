@@ -102,22 +102,43 @@ export class RegistryCalls {
     }
   }
 
-  /** Throws what a failed call means for a command: unreachable or refused credentials, or the registry's error. */
+  /**
+   * The error a command gets for an error answer the registry gave inside a bulk answer: the same
+   * as for that call made alone (`POST /subjects/x/versions` answering 422, say).
+   */
+  answerError(method: string, path: string, status: number, body: { error_code?: number; message?: string }): Error {
+    const errorCode = body.error_code
+    const message = body.message ?? ''
+    return this.#meaning(
+      new SchemaRegistryError(status, errorCode ?? status, message, {
+        answer: { ...(errorCode === undefined ? {} : { errorCode }), message },
+      }),
+      method,
+      path,
+    )
+  }
+
+  /** Throws what a failed call means for a command. */
   #failure(e: unknown, method: string, path: string): never {
     if (!(e instanceof SchemaRegistryError)) throw e
+    throw this.#meaning(e, method, path)
+  }
+
+  /** What a failed call means for a command: unreachable or refused credentials, or the registry's error. */
+  #meaning(e: SchemaRegistryError, method: string, path: string): Error {
     if (e.status === 0) {
       const cause = e.cause as { code?: string; message?: string } | undefined
-      throw new InfrastructureError(
+      return new InfrastructureError(
         `cannot reach the registry at ${this.#base}: ${cause?.code ?? cause?.message ?? e.message}`,
       )
     }
     // A 2xx answer that is not JSON: nothing a command could use.
-    if (e.answer === undefined) throw new InfrastructureError(`${method} ${path}: ${e.message}`)
+    if (e.answer === undefined) return new InfrastructureError(`${method} ${path}: ${e.message}`)
     const { errorCode, message } = e.answer
     if (e.status === 401 || e.status === 403) {
-      throw new InfrastructureError(`${method} ${path}: ${e.status} ${message} (check --user/--password or --token)`)
+      return new InfrastructureError(`${method} ${path}: ${e.status} ${message} (check --user/--password or --token)`)
     }
-    throw new SchemaRegistryError(
+    return new SchemaRegistryError(
       e.status,
       e.errorCode,
       `${method} ${path}: ${e.status}${errorCode ? `/${errorCode}` : ''} ${message}`,

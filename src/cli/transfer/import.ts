@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { IMPORT_VERSIONS_PATH } from '../../http/routes/bulk-paths.js'
 import { readDump, referenceOrder, type Dump, type DumpSchema } from '../dump.js'
 import { EXIT, InfrastructureError, UsageError } from '../errors.js'
 import { CONNECTION_HELP, CONNECTION_OPTIONS, requireConnection } from '../options.js'
@@ -221,7 +222,7 @@ async function registerInBulk(
     let answer: Answer | undefined
     try {
       // Only the first request may find the route missing; nothing was sent before it.
-      answer = await rest.postUnlessRefused<Answer>(IMPORT_ROUTE, { versions: items }, first ? [404, 405] : [])
+      answer = await rest.postUnlessRefused<Answer>(IMPORT_VERSIONS_PATH, { versions: items }, first ? [404, 405] : [])
     } catch (e) {
       if (!(e instanceof SchemaRegistryError) || e.status >= 500) {
         settle(chunk[0]!, e)
@@ -240,26 +241,15 @@ async function registerInBulk(
       const error =
         r.status === 200
           ? undefined
-          : new SchemaRegistryError(
-              r.status,
-              r.body.error_code ?? r.status,
-              `POST /subjects/${enc(s.subject)}/versions: ${r.status}/${r.body.error_code} ${r.body.message}`,
-              {
-                answer: {
-                  ...(r.body.error_code === undefined ? {} : { errorCode: r.body.error_code }),
-                  message: r.body.message ?? '',
-                },
-              },
-            )
-      if (error && error.status >= 500) stop ??= () => settle(s, error)
+          : rest.answerError('POST', `/subjects/${enc(s.subject)}/versions`, r.status, r.body)
+      const refusal = error instanceof SchemaRegistryError && error.status < 500
+      if (error !== undefined && !refusal) stop ??= () => settle(s, error)
       else settle(s, error)
     }
     stop?.()
   }
   return true
 }
-
-const IMPORT_ROUTE = '/registrum/v1/import/versions'
 
 /** The body that registers `s` in IMPORT mode with its id and version. */
 export function registration(s: DumpSchema): Record<string, unknown> {
