@@ -100,6 +100,8 @@ export async function buildApp({
 }: AppDeps): Promise<FastifyInstance> {
   const settings = [Topic.settings]
   const rewriteAlias = aliasRewriter(registry.aliasTarget, () => registry.stamp(settings))
+  // The one URL rewrite, contexts then aliases: for routing, and for the hot reads before it.
+  const rewrite = (url: string, onAlias: (alias: string) => void) => rewriteAlias(rewriteContextUrl(url), onAlias)
   const app = Fastify({
     logger: readableLogs(logger),
     bodyLimit,
@@ -110,9 +112,7 @@ export async function buildApp({
     ...(https ? { https: { ...https, ...(https.ca ? { requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
     // Subjects may contain anything, `/` included once percent-encoded.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 64 * 1024 },
-    rewriteUrl: guardedRewrite((req) =>
-      rewriteAlias(rewriteContextUrl(req.url ?? '/'), (alias) => recordAlias(req, alias)),
-    ),
+    rewriteUrl: guardedRewrite((req) => rewrite(req.url ?? '/', (alias) => recordAlias(req, alias))),
     frameworkErrors,
     clientErrorHandler,
   })
@@ -124,7 +124,7 @@ export async function buildApp({
   if (!auth) {
     installHotReads(app.server, {
       answers,
-      rewrite: (url, onAlias) => rewriteAlias(rewriteContextUrl(url), onAlias),
+      rewrite,
       stats,
       open: () => !draining(),
     })

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { EXPORT_SUBJECTS_PATH } from '../../http/routes/bulk-paths.js'
 import type { SchemaType } from '../../formats/format.js'
 import { dumpLines, writeDump, type Dump, type DumpConfig, type DumpMode, type DumpSchema } from '../dump.js'
 import { EXIT, InfrastructureError, UsageError } from '../errors.js'
@@ -73,23 +74,25 @@ async function readInBulk(
   }
   const chunks: string[][] = []
   for (let at = 0; at < subjects.length; at += EXPORT_CHUNK) chunks.push(subjects.slice(at, at + EXPORT_CHUNK))
-  const read = (chunk: string[]) => rest.post<Answer>(EXPORT_ROUTE, { subjects: chunk })
-  const first = await rest.postUnlessRefused<Answer>(EXPORT_ROUTE, { subjects: chunks[0] ?? [] }, [403, 404, 405])
+  const read = (chunk: string[]) => rest.post<Answer>(EXPORT_SUBJECTS_PATH, { subjects: chunk })
+  const first = await rest.postUnlessRefused<Answer>(
+    EXPORT_SUBJECTS_PATH,
+    { subjects: chunks[0] ?? [] },
+    [403, 404, 405],
+  )
   if (first === undefined) return false
   /** Hands over an answer's subjects, and asks again for those a large answer left out (32 MiB of schemas). */
   const take = async (chunk: string[], answer: Answer): Promise<void> => {
     for (const s of answer.subjects) found(s.subject, s.versions, s.config, s.mode)
     const left = chunk.slice(answer.subjects.length)
     if (answer.subjects.length === 0 && left.length > 0)
-      throw new InfrastructureError(`${EXPORT_ROUTE} answered no subject`)
+      throw new InfrastructureError(`${EXPORT_SUBJECTS_PATH} answered no subject`)
     if (left.length > 0) await take(left, await read(left))
   }
   await take(chunks[0] ?? [], first)
   await inParallel(chunks.slice(1), 2, async (chunk) => take(chunk, await read(chunk)))
   return true
 }
-
-const EXPORT_ROUTE = '/registrum/v1/export/subjects'
 
 /** Reads everything `import` needs from a registry, `concurrency` subjects at a time. */
 export async function collectDump(rest: RegistryCalls, concurrency = TRANSFER_CONCURRENCY, bulk = true): Promise<Dump> {

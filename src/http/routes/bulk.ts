@@ -7,9 +7,7 @@ import { configDto, registerDto, schemaDto } from '../dto.js'
 import { errorAnswer } from '../errors.js'
 import { bool, type Query, schemaRequest } from '../input.js'
 
-/** The routes `registrum import` and `export` use on a Registrum registry. */
-export const IMPORT_VERSIONS_PATH = '/registrum/v1/import/versions'
-export const EXPORT_SUBJECTS_PATH = '/registrum/v1/export/subjects'
+import { EXPORT_SUBJECTS_PATH, IMPORT_VERSIONS_PATH } from './bulk-paths.js'
 
 /** What a subject without versions, config or mode of its own answers (40401, 40408, 40409). */
 const ABSENT = new Set<RegistryErrorCode>([
@@ -44,14 +42,8 @@ export const bulkRoutes: FastifyPluginAsync<{ registry: Registry }> = async (app
       throw unprocessable(`versions: ${versions.length} items, at most ${MAX_IMPORT_VERSIONS} per request`)
     }
     const normalize = bool(req.query, 'normalize')
-    const answer = (e: unknown) => {
-      const { status, body } = errorAnswer(
-        e as FastifyError | RegistryError,
-        registry.options.incompatibleErrorCode,
-        req.log,
-      )
-      return { status, body }
-    }
+    const answer = (e: unknown) =>
+      errorAnswer(e as FastifyError | RegistryError, registry.options.incompatibleErrorCode, req.log)
     // Items that do not parse are answered as the single route would answer their body.
     type Parsed = { subject: string; req: SchemaRequest } | { error: unknown }
     const parsed: Parsed[] = versions.map((item, i) => {
