@@ -103,7 +103,9 @@ export interface SchemaFormat<P extends ParsedSchema = ParsedSchema> {
   readonly type: SchemaType
   /**
    * Parse `text` with its resolved references. 'new' validates strictly (a schema being
-   * registered); 'stored' is lenient so that anything once stored always loads again.
+   * registered); 'stored' is lenient so that anything once stored always loads again. 'stored'
+   * only ever accepts more: a text that parses as 'new' parses as 'stored' to the same schema,
+   * which lets a caller that needs both parse once.
    * Throws {@link SchemaParseError} with a message that says what is wrong and where.
    */
   parse(text: string, refs: ResolvedRefs, mode: 'new' | 'stored'): P

@@ -8,7 +8,7 @@ import { RegistryState } from '../store/state.js'
 import { RegistryCore, type RegistryOptions } from './core.js'
 import { LruMap } from './lru.js'
 import type { JudgeAnswer, JudgeJob, OffloadJob, OffloadReply, PriorSource } from './offload.js'
-import { canonicalOf, parseSource } from './prepare.js'
+import { canonicalForms, parseSource } from './prepare.js'
 
 const { options } = workerData as { options: RegistryOptions }
 // Parsing needs no stored state: references arrive resolved.
@@ -53,14 +53,7 @@ function judge(job: JudgeJob): JudgeAnswer {
 
 function answer({ seq, job }: { seq: number; job: OffloadJob }): OffloadReply {
   if (job.kind === 'judge') return { seq, ...judge(job) }
-  const canonical = job.sources.map((source) => {
-    try {
-      return canonicalOf(core, source)
-    } catch {
-      return null
-    }
-  })
-  return { seq, canonical }
+  return { seq, canonical: canonicalForms(core, job.sources) }
 }
 
 port.on('message', (batch: { seq: number; job: OffloadJob }[]) => {

@@ -164,14 +164,36 @@ export function parseSource(core: RegistryCore, source: SchemaSource): ParsedSch
 }
 
 /** The canonical text of a source: what {@link prepareSchema} computes, for a parse thread. */
-export function canonicalOf(core: RegistryCore, source: SchemaSource): string {
+function canonicalOf(core: RegistryCore, source: SchemaSource): string {
   return canonicalize(core.format(source.type), parseSource(core, source), source.normalize)
 }
 
-function sameSource(a: SchemaSource, b: SchemaSource): boolean {
+/**
+ * The canonical text of each source, null where it does not parse. A source that parses in
+ * 'new' mode answers for the same source in 'stored' mode too (see `SchemaFormat.parse`), so a
+ * registration's lenient and strict forms cost one parse.
+ */
+export function canonicalForms(core: RegistryCore, sources: readonly SchemaSource[]): (string | null)[] {
+  const strict = new Map<SchemaSource, string | null>()
+  const canonical = (source: SchemaSource): string | null => {
+    try {
+      return canonicalOf(core, source)
+    } catch {
+      return null
+    }
+  }
+  for (const s of sources) if (s.mode === 'new') strict.set(s, canonical(s))
+  return sources.map((s) => {
+    if (s.mode === 'new') return strict.get(s)!
+    for (const [n, text] of strict) if (text !== null && sameSource(n, s, { anyMode: true })) return text
+    return canonical(s)
+  })
+}
+
+function sameSource(a: SchemaSource, b: SchemaSource, { anyMode = false } = {}): boolean {
   return (
     a.type === b.type &&
-    a.mode === b.mode &&
+    (anyMode || a.mode === b.mode) &&
     a.normalize === b.normalize &&
     a.text === b.text &&
     a.refs.length === b.refs.length &&
