@@ -34,66 +34,77 @@ function qualifiedAlias(alias: string, space: string | null): string {
   return ns !== null && ns === space && !TYPE_NAMES.has(name) ? name : alias
 }
 
-const propEntries = (props: Props, skip: ReadonlySet<string> = new Set()) =>
-  [...props].filter(([k]) => !skip.has(k)).map(([k, v]) => `${quote(k)}:${stringifyJson(v)}`)
+/** `,"key":value` for each custom prop, in source order; empty for none. */
+function propsTail(props: Props): string {
+  let out = ''
+  props.forEach((v, k) => {
+    out += `,${quote(k)}:${stringifyJson(v)}`
+  })
+  return out
+}
+
+/** `,"key":value`, or nothing when the value is absent. */
+const optional = (key: string, value: string | undefined) => (value === undefined ? '' : `,"${key}":${value}`)
 
 const obj = (parts: (string | undefined)[]) => `{${parts.filter((p) => p !== undefined).join(',')}}`
 
 /**
  * Apache Avro Java's `Schema.toString()`: compact JSON in Java's key order, `namespace` only where
  * it differs from the enclosing one, and a named type already written (or known from the
- * references, unless `inlineRefs`) as its name.
+ * references, unless `inlineRefs`) as its name. Written by concatenation: this runs for every
+ * schema registered.
  */
 export function printPlain(schema: AvroSchema, options: { inlineRefs?: boolean } = {}): string {
   const known = new Set<string>(options.inlineRefs ? [] : schema.refNames)
   const write = (n: AvroNode, space: string | null): string => {
     switch (n.kind) {
-      case 'union':
-        return `[${n.branches.map((b) => write(b, space)).join(',')}]`
+      case 'union': {
+        let out = '['
+        for (let i = 0; i < n.branches.length; i++) out += (i > 0 ? ',' : '') + write(n.branches[i]!, space)
+        return `${out}]`
+      }
       case 'array':
-        return obj(['"type":"array"', `"items":${write(n.items, space)}`, ...propEntries(n.props)])
+        return `{"type":"array","items":${write(n.items, space)}${propsTail(n.props)}}`
       case 'map':
-        return obj(['"type":"map"', `"values":${write(n.values, space)}`, ...propEntries(n.props)])
+        return `{"type":"map","values":${write(n.values, space)}${propsTail(n.props)}}`
       case 'record':
       case 'enum':
       case 'fixed':
         return named(n, space)
       default:
-        return n.props.size === 0 ? quote(n.kind) : obj([`"type":${quote(n.kind)}`, ...propEntries(n.props)])
+        // Primitive type names need no escaping.
+        return n.props.size === 0 ? `"${n.kind}"` : `{"type":"${n.kind}"${propsTail(n.props)}}`
     }
   }
   const named = (n: NamedNode, space: string | null): string => {
     if (known.has(n.fullName)) return quote(qualified(n, space))
     known.add(n.fullName)
     let namespace: string | undefined
-    if (n.namespace !== null) namespace = n.namespace !== space ? `"namespace":${quote(n.namespace)}` : undefined
-    else if (space !== null) namespace = '"namespace":""'
-    const head = [`"type":"${n.kind === 'record' && n.error ? 'error' : n.kind}"`, `"name":${quote(n.name)}`, namespace]
-    const doc = n.doc !== undefined ? `"doc":${quote(n.doc)}` : undefined
-    const aliases =
-      n.aliases.length > 0
-        ? `"aliases":[${n.aliases.map((a) => quote(qualifiedAlias(a, n.namespace))).join(',')}]`
-        : undefined
-    let body: (string | undefined)[]
-    if (n.kind === 'record') body = [`"fields":[${n.fields.map((f) => field(f, n.namespace)).join(',')}]`]
-    else if (n.kind === 'enum') {
-      body = [
-        `"symbols":[${n.symbols.map(quote).join(',')}]`,
-        n.default !== undefined ? `"default":${quote(n.default)}` : undefined,
-      ]
-    } else body = [`"size":${n.size}`]
-    return obj([...head, doc, ...body, ...propEntries(n.props), aliases])
+    if (n.namespace !== null) namespace = n.namespace !== space ? quote(n.namespace) : undefined
+    else if (space !== null) namespace = '""'
+    let out = `{"type":"${n.kind === 'record' && n.error ? 'error' : n.kind}","name":${quote(n.name)}${optional('namespace', namespace)}`
+    if (n.doc !== undefined) out += `,"doc":${quote(n.doc)}`
+    if (n.kind === 'record') {
+      out += ',"fields":['
+      for (let i = 0; i < n.fields.length; i++) out += (i > 0 ? ',' : '') + field(n.fields[i]!, n.namespace)
+      out += ']'
+    } else if (n.kind === 'enum') {
+      out += `,"symbols":[${n.symbols.map(quote).join(',')}]`
+      if (n.default !== undefined) out += `,"default":${quote(n.default)}`
+    } else out += `,"size":${n.size}`
+    out += propsTail(n.props)
+    if (n.aliases.length > 0)
+      out += `,"aliases":[${n.aliases.map((a) => quote(qualifiedAlias(a, n.namespace))).join(',')}]`
+    return `${out}}`
   }
-  const field = (f: FieldNode, space: string | null): string =>
-    obj([
-      `"name":${quote(f.name)}`,
-      `"type":${write(f.type, space)}`,
-      f.doc !== undefined ? `"doc":${quote(f.doc)}` : undefined,
-      f.default !== undefined ? `"default":${stringifyJson(f.default)}` : undefined,
-      f.order !== 'ascending' ? `"order":"${f.order}"` : undefined,
-      f.aliases.length > 0 ? `"aliases":[${f.aliases.map(quote).join(',')}]` : undefined,
-      ...propEntries(f.props),
-    ])
+  const field = (f: FieldNode, space: string | null): string => {
+    let out = `{"name":${quote(f.name)},"type":${write(f.type, space)}`
+    if (f.doc !== undefined) out += `,"doc":${quote(f.doc)}`
+    if (f.default !== undefined) out += `,"default":${stringifyJson(f.default)}`
+    if (f.order !== 'ascending') out += `,"order":"${f.order}"`
+    if (f.aliases.length > 0) out += `,"aliases":[${f.aliases.map(quote).join(',')}]`
+    return `${out}${propsTail(f.props)}}`
+  }
   return write(schema.root, null)
 }
 

@@ -26,6 +26,24 @@ export class JsonSyntaxError extends Error {
 export const isObject = (v: JsonValue | undefined): v is JsonObject => v instanceof Map
 export const isNumber = (v: JsonValue | undefined): v is JsonNumber => v instanceof JsonNumber
 
+const WORDS = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+] as const
+const UNESCAPES = new Map([
+  ['"', '"'],
+  ['\\', '\\'],
+  ['/', '/'],
+  ['b', '\b'],
+  ['f', '\f'],
+  ['n', '\n'],
+  ['r', '\r'],
+  ['t', '\t'],
+])
+/** A JSON number at `lastIndex` (sticky: it matches there or not at all). */
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
+
 /** Parses one JSON document; duplicate keys keep their first position and last value, as Jackson. */
 export function parseJson(text: string): JsonValue {
   let i = 0
@@ -34,7 +52,8 @@ export function parseJson(text: string): JsonValue {
     throw new JsonSyntaxError(`${what} at line ${line}, offset ${i}`)
   }
   const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++
+    let c = text.charCodeAt(i)
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = text.charCodeAt(++i)
   }
   const value = (): JsonValue => {
     ws()
@@ -44,11 +63,7 @@ export function parseJson(text: string): JsonValue {
     if (c === '[') return array()
     if (c === '"') return string()
     if (c === '-' || (c >= '0' && c <= '9')) return number()
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
+    for (const [word, v] of WORDS) {
       if (text.startsWith(word, i)) {
         i += word.length
         return v
@@ -111,25 +126,16 @@ export function parseJson(text: string): JsonValue {
     let out = ''
     let from = start
     for (;;) {
-      const c = text[i]
-      if (c === undefined) return fail('Unterminated string')
-      if (c === '"') break
-      if (c < ' ') fail('Control character in string')
-      if (c === '\\') {
+      const c = text.charCodeAt(i)
+      if (Number.isNaN(c)) return fail('Unterminated string')
+      if (c === 34) break // "
+      if (c < 32) fail('Control character in string')
+      if (c === 92) {
         out += text.slice(from, i)
         const e = text[i + 1]
-        const simple: Record<string, string> = {
-          '"': '"',
-          '\\': '\\',
-          '/': '/',
-          b: '\b',
-          f: '\f',
-          n: '\n',
-          r: '\r',
-          t: '\t',
-        }
-        if (e !== undefined && simple[e] !== undefined) {
-          out += simple[e]
+        const simple = e === undefined ? undefined : UNESCAPES.get(e)
+        if (simple !== undefined) {
+          out += simple
           i += 2
         } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
           out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16))
@@ -147,7 +153,8 @@ export function parseJson(text: string): JsonValue {
     return out
   }
   const number = (): JsonNumber => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i))
+    NUMBER.lastIndex = i
+    const m = NUMBER.exec(text)
     if (!m) return fail('Invalid number')
     i += m[0].length
     return new JsonNumber(m[0])

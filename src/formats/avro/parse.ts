@@ -64,7 +64,23 @@ export class Names {
   }
 }
 
-const pointer = (at: readonly (string | number)[]) => (at.length === 0 ? '/' : `/${at.join('/')}`)
+/** Where in the schema's JSON a node is, as a chain up to the root (null): built per node cheaply, printed only for an error. */
+type Path = { readonly up: Path; readonly key: string | number } | null
+
+/** `path` extended by one key, or two. */
+const step = (path: Path, key: string | number, next?: string | number): Path => {
+  const one = { up: path, key }
+  return next === undefined ? one : { up: one, key: next }
+}
+
+function pointer(at: Path): string {
+  const keys: (string | number)[] = []
+  for (let p = at; p !== null; p = p.up) keys.push(p.key)
+  return keys.length === 0 ? '/' : `/${keys.reverse().join('/')}`
+}
+
+/** Custom props of a primitive that has none: shared, as nothing writes to a node's props. */
+const NO_PROPS: ReadonlyMap<string, JsonValue> = new Map()
 
 class Parser {
   constructor(
@@ -73,39 +89,39 @@ class Parser {
     readonly where: string,
   ) {}
 
-  fail(detail: string, at: readonly (string | number)[]): never {
+  fail(detail: string, at: Path): never {
     throw parseError(`${detail} (at ${pointer(at)}${this.where})`)
   }
 
-  strict(problem: string | undefined, at: readonly (string | number)[]) {
+  strict(problem: string | undefined, at: Path) {
     if (problem !== undefined && this.mode === 'new') this.fail(problem, at)
   }
 
-  node(v: JsonValue, at: (string | number)[]): AvroNode {
+  node(v: JsonValue, at: Path): AvroNode {
     if (typeof v === 'string') return this.reference(v, at)
     if (Array.isArray(v)) return this.union(v, at)
     if (isObject(v)) return this.object(v, at)
     return this.fail(`Not a schema: ${stringifyJson(v)}`, at)
   }
 
-  reference(ref: string, at: (string | number)[]): AvroNode {
-    if (isPrimitiveName(ref)) return { kind: ref, props: new Map() }
+  reference(ref: string, at: Path): AvroNode {
+    if (isPrimitiveName(ref)) return { kind: ref, props: NO_PROPS }
     return this.names.lookup(ref) ?? this.fail(`Undefined name: "${ref}"`, at)
   }
 
-  union(v: JsonValue[], at: (string | number)[]): AvroNode {
-    const branches = v.map((b, i) => this.node(b, [...at, i]))
+  union(v: JsonValue[], at: Path): AvroNode {
+    const branches = v.map((b, i) => this.node(b, step(at, i)))
     const seen = new Set<string>()
     branches.forEach((b, i) => {
-      if (b.kind === 'union') this.fail('Nested union', [...at, i])
+      if (b.kind === 'union') this.fail('Nested union', step(at, i))
       const key = isNamed(b) ? b.fullName : b.kind
-      if (seen.has(key)) this.fail(`Duplicate in union: ${key}`, [...at, i])
+      if (seen.has(key)) this.fail(`Duplicate in union: ${key}`, step(at, i))
       seen.add(key)
     })
     return { kind: 'union', branches }
   }
 
-  object(o: JsonObject, at: (string | number)[]): AvroNode {
+  object(o: JsonObject, at: Path): AvroNode {
     const type = o.get('type')
     if (typeof type !== 'string') return this.fail(`No type: ${stringifyJson(o)}`, at)
     if (isPrimitiveName(type)) return { kind: type, props: props(o, SCHEMA_RESERVED) }
@@ -117,24 +133,28 @@ class Parser {
         return this.named(o, type, at)
       case 'array':
         if (!o.has('items')) this.fail(`Array has no items type`, at)
-        return { kind: 'array', items: this.node(o.get('items')!, [...at, 'items']), props: props(o, SCHEMA_RESERVED) }
+        return { kind: 'array', items: this.node(o.get('items')!, step(at, 'items')), props: props(o, SCHEMA_RESERVED) }
       case 'map':
         if (!o.has('values')) this.fail(`Map has no values type`, at)
-        return { kind: 'map', values: this.node(o.get('values')!, [...at, 'values']), props: props(o, SCHEMA_RESERVED) }
+        return {
+          kind: 'map',
+          values: this.node(o.get('values')!, step(at, 'values')),
+          props: props(o, SCHEMA_RESERVED),
+        }
       default:
         return this.names.lookup(type) ?? this.fail(`Type not supported: ${type}`, at)
     }
   }
 
-  named(o: JsonObject, type: 'record' | 'error' | 'enum' | 'fixed', at: (string | number)[]): NamedNode {
+  named(o: JsonObject, type: 'record' | 'error' | 'enum' | 'fixed', at: Path): NamedNode {
     const rawName = o.get('name')
     if (typeof rawName !== 'string') return this.fail('No name in schema', at)
     const ns = o.get('namespace')
     const n = qualify(rawName, typeof ns === 'string' ? ns : this.names.space)
-    this.strict(nameProblem(n.name), [...at, 'name'])
-    this.strict(namespaceProblem(n.space), [...at, o.has('namespace') ? 'namespace' : 'name'])
-    if (isPrimitiveName(n.full)) this.fail(`Schemas may not be named after primitives: ${n.full}`, [...at, 'name'])
-    if (this.names.types.has(n.full)) this.fail(`Can't redefine: ${n.full}`, [...at, 'name'])
+    this.strict(nameProblem(n.name), step(at, 'name'))
+    this.strict(namespaceProblem(n.space), step(at, o.has('namespace') ? 'namespace' : 'name'))
+    if (isPrimitiveName(n.full)) this.fail(`Schemas may not be named after primitives: ${n.full}`, step(at, 'name'))
+    if (this.names.types.has(n.full)) this.fail(`Can't redefine: ${n.full}`, step(at, 'name'))
     const doc = o.get('doc')
     const base = {
       name: n.name,
@@ -164,24 +184,24 @@ class Parser {
     }
   }
 
-  enumNode(o: JsonObject, base: Omit<EnumNode, 'kind' | 'symbols' | 'props'>, at: (string | number)[]): EnumNode {
+  enumNode(o: JsonObject, base: Omit<EnumNode, 'kind' | 'symbols' | 'props'>, at: Path): EnumNode {
     const symbols = o.get('symbols')
     if (!Array.isArray(symbols)) return this.fail('Enum has no symbols', at)
     const seen = new Set<string>()
     symbols.forEach((s, i) => {
-      if (typeof s !== 'string') this.fail(`Enum symbol is not a string: ${stringifyJson(s)}`, [...at, 'symbols', i])
-      this.strict(nameProblem(s), [...at, 'symbols', i])
-      if (seen.has(s)) this.fail(`Duplicate enum symbol: ${s}`, [...at, 'symbols', i])
+      if (typeof s !== 'string') this.fail(`Enum symbol is not a string: ${stringifyJson(s)}`, step(at, 'symbols', i))
+      this.strict(nameProblem(s), step(at, 'symbols', i))
+      if (seen.has(s)) this.fail(`Duplicate enum symbol: ${s}`, step(at, 'symbols', i))
       seen.add(s)
     })
     const def = o.get('default')
     if (def !== undefined && typeof def !== 'string')
-      this.fail(`Enum default is not a string: ${stringifyJson(def)}`, [...at, 'default'])
+      this.fail(`Enum default is not a string: ${stringifyJson(def)}`, step(at, 'default'))
     if (typeof def === 'string' && !seen.has(def)) {
-      this.strict(`The Enum Default: ${def} is not in the enum symbol set: [${[...seen].join(', ')}]`, [
-        ...at,
-        'default',
-      ])
+      this.strict(
+        `The Enum Default: ${def} is not in the enum symbol set: [${[...seen].join(', ')}]`,
+        step(at, 'default'),
+      )
     }
     const node: EnumNode = {
       kind: 'enum',
@@ -194,30 +214,30 @@ class Parser {
     return node
   }
 
-  fixedNode(o: JsonObject, base: Omit<FixedNode, 'kind' | 'size' | 'props'>, at: (string | number)[]): FixedNode {
+  fixedNode(o: JsonObject, base: Omit<FixedNode, 'kind' | 'size' | 'props'>, at: Path): FixedNode {
     const size = o.get('size')
     const n = isNumber(size) && size.integral ? Number(size.lexeme) : NaN
-    if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 31 - 1) return this.fail('Invalid or no size', [...at, 'size'])
+    if (!Number.isSafeInteger(n) || n < 0 || n > 2 ** 31 - 1) return this.fail('Invalid or no size', step(at, 'size'))
     const node: FixedNode = { kind: 'fixed', ...base, size: n, props: props(o, SCHEMA_RESERVED) }
     this.names.types.set(node.fullName, node)
     return node
   }
 
-  fields(o: JsonObject, record: RecordNode, at: (string | number)[]) {
+  fields(o: JsonObject, record: RecordNode, at: Path) {
     const list = o.get('fields')
     if (!Array.isArray(list)) this.fail('Record has no fields', at)
     const seen = new Set<string>()
     list.forEach((f, pos) => {
-      const fat = [...at, 'fields', pos]
+      const fat = step(at, 'fields', pos)
       const fo = isObject(f) ? f : new Map<string, JsonValue>()
       const name = fo.get('name')
       if (typeof name !== 'string') this.fail('No field name', fat)
-      this.strict(nameProblem(name), [...fat, 'name'])
+      this.strict(nameProblem(name), step(fat, 'name'))
       if (seen.has(name)) this.fail(`Duplicate field ${name} in record ${record.fullName}`, fat)
       seen.add(name)
       const typeJson = fo.get('type')
       if (typeJson === undefined) this.fail(`No field type for '${name}'`, fat)
-      const type = this.node(typeJson, [...fat, 'type'])
+      const type = this.node(typeJson, step(fat, 'type'))
       const doc = fo.get('doc')
       const field: FieldNode = {
         name,
@@ -233,46 +253,50 @@ class Parser {
     })
   }
 
-  fieldDefault(fo: JsonObject, name: string, type: AvroNode, at: (string | number)[]): { default?: JsonValue } {
+  fieldDefault(fo: JsonObject, name: string, type: AvroNode, at: Path): { default?: JsonValue } {
     if (!fo.has('default')) return {}
     let value = fo.get('default')!
     // Java reads a string default of a float or double field as a number ("NaN", "1.5").
     if ((type.kind === 'float' || type.kind === 'double') && typeof value === 'string') {
       const n = javaParseDouble(value)
       if (n === undefined)
-        this.strict(`Invalid default for field ${name}: "${value}" is not a number`, [...at, 'default'])
+        this.strict(`Invalid default for field ${name}: "${value}" is not a number`, step(at, 'default'))
       else if (Number.isFinite(n)) value = new JsonNumber(javaDouble(n))
     }
     if (!isValidDefault(type, value)) {
-      this.strict(`Invalid default for field ${name}: ${stringifyJson(value)} not a ${describeType(type)}`, [
-        ...at,
-        'default',
-      ])
+      this.strict(
+        `Invalid default for field ${name}: ${stringifyJson(value)} not a ${describeType(type)}`,
+        step(at, 'default'),
+      )
     }
     return { default: value }
   }
 
-  order(v: JsonValue | undefined, at: (string | number)[]): FieldOrder {
+  order(v: JsonValue | undefined, at: Path): FieldOrder {
     if (v === undefined) return 'ascending'
     const order = typeof v === 'string' ? ORDERS.find((o) => o === v.toLowerCase()) : undefined
-    return order ?? this.fail(`Invalid field order: ${stringifyJson(v)}`, [...at, 'order'])
+    return order ?? this.fail(`Invalid field order: ${stringifyJson(v)}`, step(at, 'order'))
   }
 
-  aliases(o: JsonObject, at: (string | number)[]): string[] {
+  aliases(o: JsonObject, at: Path): string[] {
     const v = o.get('aliases')
     if (v === undefined) return []
-    if (!Array.isArray(v)) return this.fail('aliases not an array', [...at, 'aliases'])
+    if (!Array.isArray(v)) return this.fail('aliases not an array', step(at, 'aliases'))
     const out = new Set<string>()
     v.forEach((a, i) => {
-      if (typeof a !== 'string') this.fail(`alias not a string: ${stringifyJson(a)}`, [...at, 'aliases', i])
+      if (typeof a !== 'string') this.fail(`alias not a string: ${stringifyJson(a)}`, step(at, 'aliases', i))
       out.add(a)
     })
     return [...out]
   }
 }
 
-function props(o: JsonObject, reserved: ReadonlySet<string>): Map<string, JsonValue> {
-  return new Map([...o].filter(([k]) => !reserved.has(k)))
+function props(o: JsonObject, reserved: ReadonlySet<string>): ReadonlyMap<string, JsonValue> {
+  let out: Map<string, JsonValue> | undefined
+  o.forEach((v, k) => {
+    if (!reserved.has(k)) (out ??= new Map()).set(k, v)
+  })
+  return out ?? NO_PROPS
 }
 
 function describeType(n: AvroNode): string {
@@ -326,9 +350,9 @@ function parseAll(text: string, refs: ResolvedRefs, mode: ParseMode): ParsedTree
   const names = new Names()
   const refRoots = refs.map((ref) => {
     const where = ` in reference '${ref.name}' (subject '${ref.subject}', version ${ref.version})`
-    return new Parser(names, mode, where).node(readJson(ref.schema, where), [])
+    return new Parser(names, mode, where).node(readJson(ref.schema, where), null)
   })
   const refNames = new Set(names.types.keys())
-  const root = new Parser(names, mode, '').node(readJson(text, ''), [])
+  const root = new Parser(names, mode, '').node(readJson(text, ''), null)
   return { root, refRoots, refNames }
 }
