@@ -6,6 +6,7 @@ import { type ParsedSchema, UndecidedError } from '../formats/format.js'
 import { formatFor } from '../formats/index.js'
 import { RegistryState } from '../store/state.js'
 import { RegistryCore, type RegistryOptions } from './core.js'
+import { lowerThreadPriority } from '../threads.js'
 import { LruMap } from './lru.js'
 import type { JudgeAnswer, JudgeJob, OffloadJob, OffloadReply, PriorSource } from './offload.js'
 import { canonicalForms, parseSource } from './prepare.js'
@@ -15,6 +16,8 @@ const { options } = workerData as { options: RegistryOptions }
 const core = new RegistryCore({ store: new RegistryState(), formatFor, now: Date.now, options })
 const priors = new LruMap<string, ParsedSchema>(1000)
 const port = parentPort!
+// Requests the event loop can answer at once go first when CPUs are scarce.
+lowerThreadPriority()
 
 function parsedPrior(p: PriorSource): ParsedSchema {
   let parsed = priors.get(p.key)

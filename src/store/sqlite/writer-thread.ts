@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import type { Mutation } from '../store.js'
 import { TransactionWriteError } from '../group-commit.js'
+import { lowerThreadPriority } from '../../threads.js'
 import { openDatabase, writeBatch } from './open.js'
 import { StateTables } from './state-tables.js'
 
@@ -14,6 +15,8 @@ type WriterRequest = { seq: number; batch: Mutation[][] } | { close: true }
 const db = openDatabase((workerData as { path: string }).path, { migrate: false })
 const tables = new StateTables(db)
 const port = parentPort!
+// Requests the event loop can answer at once go first when CPUs are scarce.
+lowerThreadPriority()
 
 port.on('message', (req: WriterRequest) => {
   if ('close' in req) {
