@@ -43,9 +43,6 @@ function propsTail(props: Props): string {
   return out
 }
 
-/** `,"key":value`, or nothing when the value is absent. */
-const optional = (key: string, value: string | undefined) => (value === undefined ? '' : `,"${key}":${value}`)
-
 const obj = (parts: (string | undefined)[]) => `{${parts.filter((p) => p !== undefined).join(',')}}`
 
 /**
@@ -79,10 +76,9 @@ export function printPlain(schema: AvroSchema, options: { inlineRefs?: boolean }
   const named = (n: NamedNode, space: string | null): string => {
     if (known.has(n.fullName)) return quote(qualified(n, space))
     known.add(n.fullName)
-    let namespace: string | undefined
-    if (n.namespace !== null) namespace = n.namespace !== space ? quote(n.namespace) : undefined
-    else if (space !== null) namespace = '""'
-    let out = `{"type":"${n.kind === 'record' && n.error ? 'error' : n.kind}","name":${quote(n.name)}${optional('namespace', namespace)}`
+    let out = `{"type":"${n.kind === 'record' && n.error ? 'error' : n.kind}","name":${quote(n.name)}`
+    if (n.namespace !== null && n.namespace !== space) out += `,"namespace":${quote(n.namespace)}`
+    else if (n.namespace === null && space !== null) out += ',"namespace":""'
     if (n.doc !== undefined) out += `,"doc":${quote(n.doc)}`
     if (n.kind === 'record') {
       out += ',"fields":['

@@ -64,7 +64,10 @@ export class Names {
   }
 }
 
-/** Where in the schema's JSON a node is, as a chain up to the root (null): built per node cheaply, printed only for an error. */
+/**
+ * Where in the schema's JSON a node is, as a chain of keys up to the root (null): cheap to build
+ * for every node, turned into a JSON pointer only for an error.
+ */
 type Path = { readonly up: Path; readonly key: string | number } | null
 
 /** `path` extended by one key, or two. */
@@ -79,7 +82,7 @@ function pointer(at: Path): string {
   return keys.length === 0 ? '/' : `/${keys.reverse().join('/')}`
 }
 
-/** Custom props of a primitive that has none: shared, as nothing writes to a node's props. */
+/** The props of every node without custom props: one shared map, as nothing writes to a node's props. */
 const NO_PROPS: ReadonlyMap<string, JsonValue> = new Map()
 
 class Parser {
