@@ -33,24 +33,55 @@ export function startChild(command: string, args: string[]): Promise<{ url: stri
 
 /** Runs a node script (TypeScript through tsx) to its end; resolves with its last stdout line. */
 export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return startScript(script, args, env).lastLine
+}
+
+/**
+ * Starts a node script (TypeScript through tsx): `lastLine` resolves with its last stdout line
+ * once it exits, `firstLine` with its first as soon as it is printed.
+ */
+function startScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { firstLine: Promise<string>; lastLine: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   })
   let out = ''
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  return new Promise((resolve, reject) => {
+  let onFirst: (line: string) => void = () => {}
+  const firstLine = new Promise<string>((resolve) => (onFirst = resolve))
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString()
+    const end = out.indexOf('\n')
+    if (end >= 0) onFirst(out.slice(0, end))
+  })
+  const lastLine = new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => {
       if (code === 0) resolve(out.trim().split('\n').at(-1) ?? '')
       else reject(new Error(`${script} exited with ${code}`))
     })
   })
+  // A script that fails before its first line rejects through `lastLine`; `firstLine` then never
+  // settles, so callers race the two.
+  return { firstLine, lastLine }
 }
 
 /** Runs the load generator in its own process. */
 export async function load(spec: LoadSpec): Promise<LoadResult> {
-  return JSON.parse(await runScript('bench/loader.ts', [JSON.stringify(spec)])) as LoadResult
+  return startLoad(spec).done
+}
+
+/**
+ * Starts the load generator in its own process: `firing` resolves once it has started its
+ * TypeScript, its client and its first requests (what it prints first), `done` with its results.
+ */
+export function startLoad(spec: LoadSpec): { firing: Promise<void>; done: Promise<LoadResult> } {
+  const { firstLine, lastLine } = startScript('bench/loader.ts', [JSON.stringify(spec)])
+  const done = lastLine.then((line) => JSON.parse(line) as LoadResult)
+  return { firing: Promise.race([firstLine.then(() => {}), done.then(() => {})]), done }
 }
 
 /** Steady GETs from their own process, timed each to a fraction of a millisecond (bench/prober.ts). */

@@ -55,7 +55,7 @@ const request =
         }
 let nextId = 1
 const ids = { method: 'GET', setupRequest: (req: object) => ({ ...req, path: `${spec.path}/${nextId++}` }) }
-const result = await autocannon({
+const running = autocannon({
   url: spec.url,
   connections: spec.connections,
   ...(spec.kind === 'ids' ? { amount: spec.count ?? 1 } : { duration: spec.seconds }),
@@ -63,6 +63,10 @@ const result = await autocannon({
   ...(spec.rate ? { overallRate: spec.rate } : {}),
   requests: [spec.kind === 'ids' ? ids : request],
 })
+// The first line says the requests have started (bench/children.ts `startLoad`); the last one
+// carries the results.
+process.stdout.write(`${JSON.stringify({ firing: true })}\n`)
+const result = await running
 if (result.non2xx > 0 || result.errors > 0) {
   process.stderr.write(`${spec.kind} ${spec.path}: ${result.non2xx} non-2xx, ${result.errors} errors\n`)
   process.exit(1)

@@ -4,15 +4,16 @@
  * on the same disk, and the p99 of hot reads idle against the p99 while registrations and
  * compatibility checks run at full speed, beside a bare route's p99 under the same load. Each
  * load generator runs in its own process; reads are timed by bench/prober.ts, steady and
- * sub-millisecond, since a generator that fires in bursts measures its own queueing. Then the
- * event loop's own CPU time per registration and per compatibility check, with the parse threads
- * against without them (`--parse-threads 0`): a figure the other processes on a shared machine
- * do not move much.
+ * sub-millisecond, since a generator that fires in bursts measures its own queueing, and only
+ * once the load generators have started and warmed up. Then the event loop's own CPU time per
+ * registration and per compatibility check, with the parse threads against without them
+ * (`--parse-threads 0`): a figure the other processes on a shared machine do not move much.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cpuMs, load, median, probe, runScript, spread, startChild, startRegistry } from './children.js'
+import { cpuMs, load, median, probe, runScript, spread, startChild, startLoad, startRegistry } from './children.js'
+import type { LoadSpec } from './loader.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -27,6 +28,15 @@ export interface WriteBenchResult {
   /** A bare route's read p99 in another process while the same load runs against the registry. */
   readonly bareReadP99LoadedMs: number
 }
+
+/**
+ * Reads are timed under load only once the load generators have started and sent requests for
+ * this long: their own start (TypeScript, the HTTP client, JIT warm-up) is the bench's work, not
+ * the load, and takes the same cores as the server.
+ */
+const WARM_UP_MS = 1000
+/** Seconds the load runs beyond the reads' window: the warm-up, the prober's own start, slack. */
+const LOAD_MARGIN = 4
 
 const headers = { 'content-type': 'application/vnd.schemaregistry.v1+json' }
 const field = (i: number) => ({ name: `f${i}`, type: ['null', 'string'], default: null })
@@ -134,14 +144,10 @@ async function writesAndReads(): Promise<WriteBenchResult> {
         bare.push((JSON.parse(await runScript('bench/bare-sqlite.ts', [String(SECONDS)])) as { rate: number }).rate)
         ours.push((await load(writes)).rps)
         idle.push((await probe(probeSpec)).p99)
-        const [underLoad] = await Promise.all([probe(probeSpec), load(writes), load(checks)])
-        loaded.push(underLoad.p99)
-        const [bareUnderLoad] = await Promise.all([
-          probe({ ...probeSpec, url: bareServer.url, path: '/bare' }),
-          load(writes),
-          load(checks),
-        ])
-        bareLoaded.push(bareUnderLoad.p99)
+        loaded.push((await probeUnderLoad(probeSpec, [writes, checks])).p99)
+        bareLoaded.push(
+          (await probeUnderLoad({ ...probeSpec, url: bareServer.url, path: '/bare' }, [writes, checks])).p99,
+        )
       }
     } finally {
       bareServer.child.kill()
@@ -177,6 +183,22 @@ async function writesAndReads(): Promise<WriteBenchResult> {
     registry.child.kill()
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * Times reads with {@link probe} while `loads` run: the probe starts once every load generator has
+ * been firing for {@link WARM_UP_MS}, and must end before any of them does.
+ */
+async function probeUnderLoad(spec: Parameters<typeof probe>[0], loads: readonly LoadSpec[]) {
+  const running = loads.map((l) => startLoad({ ...l, seconds: l.seconds + LOAD_MARGIN }))
+  await Promise.all(running.map((r) => r.firing))
+  await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS))
+  let loadEnded = false
+  const results = Promise.all(running.map((r) => r.done.finally(() => (loadEnded = true))))
+  const reads = await probe(spec)
+  if (loadEnded) throw new Error('the load ended before the reads timed under it: raise LOAD_MARGIN')
+  await results
+  return reads
 }
 
 async function printEventLoopCost(): Promise<void> {
