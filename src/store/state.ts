@@ -251,27 +251,58 @@ export function compareDeks(a: DekKey, b: DekKey): number {
 
 /**
  * A {@link StoreReader} that answers every read from {@link reads}, looked up on each call. The
- * reads are bound functions, so they may be passed around on their own.
+ * reads are methods on the prototype: a store transaction creates one of these per call, and
+ * per-instance bound functions made each of them fifteen closures bigger.
  */
 export abstract class ReadThrough implements StoreReader {
   /** Where the reads go. */
   protected abstract get reads(): StoreReader
 
-  readonly schemaById: StoreReader['schemaById'] = (c, id) => this.reads.schemaById(c, id)
-  readonly idByHash: StoreReader['idByHash'] = (c, t, g) => this.reads.idByHash(c, t, g)
-  readonly versionsOf: StoreReader['versionsOf'] = (s) => this.reads.versionsOf(s)
-  readonly subjects: StoreReader['subjects'] = () => this.reads.subjects()
-  readonly usesOf: StoreReader['usesOf'] = (c, id) => this.reads.usesOf(c, id)
-  readonly referrersOf: StoreReader['referrersOf'] = (s, v) => this.reads.referrersOf(s, v)
-  readonly maxId: StoreReader['maxId'] = (c) => this.reads.maxId(c)
-  readonly config: StoreReader['config'] = (s) => this.reads.config(s)
-  readonly mode: StoreReader['mode'] = (s) => this.reads.mode(s)
-  readonly contexts: StoreReader['contexts'] = () => this.reads.contexts()
-  readonly generation: StoreReader['generation'] = () => this.reads.generation()
-  readonly stamp: StoreReader['stamp'] = (t) => this.reads.stamp(t)
-  readonly kek: StoreReader['kek'] = (n) => this.reads.kek(n)
-  readonly keks: StoreReader['keks'] = () => this.reads.keks()
-  readonly deksOf: StoreReader['deksOf'] = (n) => this.reads.deksOf(n)
+  schemaById(c: string, id: number): SchemaRecord | undefined {
+    return this.reads.schemaById(c, id)
+  }
+  idByHash(c: string, t: SchemaType, g: string): number | undefined {
+    return this.reads.idByHash(c, t, g)
+  }
+  versionsOf(s: string): readonly VersionRecord[] {
+    return this.reads.versionsOf(s)
+  }
+  subjects(): Iterable<string> {
+    return this.reads.subjects()
+  }
+  usesOf(c: string, id: number): readonly VersionRecord[] {
+    return this.reads.usesOf(c, id)
+  }
+  referrersOf(s: string, v: number): readonly { context: string; id: number }[] {
+    return this.reads.referrersOf(s, v)
+  }
+  maxId(c: string): number {
+    return this.reads.maxId(c)
+  }
+  config(s: string): ConfigRecord | undefined {
+    return this.reads.config(s)
+  }
+  mode(s: string): string | undefined {
+    return this.reads.mode(s)
+  }
+  contexts(): string[] {
+    return this.reads.contexts()
+  }
+  generation(): number {
+    return this.reads.generation()
+  }
+  stamp(t: string): number {
+    return this.reads.stamp(t)
+  }
+  kek(n: string): KekRecord | undefined {
+    return this.reads.kek(n)
+  }
+  keks(): Iterable<KekRecord> {
+    return this.reads.keks()
+  }
+  deksOf(n: string): readonly DekRecord[] {
+    return this.reads.deksOf(n)
+  }
 }
 
 /** A transaction over a state: reads go to the state, writes are collected as mutations. */
