@@ -60,6 +60,27 @@ export interface PriorVersion {
   readonly canonical: string
 }
 
+/**
+ * A {@link PriorVersion} parsed only when a check first reads its `schema`. The getter is on the
+ * prototype: a getter written into each object (`{ get schema() {...} }`) gives every object its
+ * own hidden class in the old generation, which keeps everything the getter captures alive through
+ * young collections, so each check's objects were promoted and died in the old generation.
+ */
+export class LazyPriorVersion implements PriorVersion {
+  readonly #load: () => ParsedSchema
+  constructor(
+    readonly version: number,
+    readonly canonical: string,
+    load: () => ParsedSchema,
+  ) {
+    this.#load = load
+  }
+
+  get schema(): ParsedSchema {
+    return this.#load()
+  }
+}
+
 /** The outcome of checking a candidate against a level: the first failing version, if any. */
 export interface LevelResult {
   readonly compatible: boolean

@@ -1,6 +1,7 @@
 import {
   checkLevel,
   checkLevelYielding,
+  LazyPriorVersion,
   TimeBudget,
   type CompatibilityLevel,
   type LevelResult,
@@ -203,14 +204,13 @@ export function priorVersions(
   config: JsonObject,
   budget?: TimeBudget,
 ): PriorVersion[] {
-  return chosenPriors(core, live, prepared, config).map(({ v, record }) => ({
-    version: v.version,
-    canonical: record.schema,
-    get schema() {
-      budget?.check()
-      return core.parseStored(record)
-    },
-  }))
+  return chosenPriors(core, live, prepared, config).map(
+    ({ v, record }) =>
+      new LazyPriorVersion(v.version, record.schema, () => {
+        budget?.check()
+        return core.parseStored(record)
+      }),
+  )
 }
 
 /** The live versions a new schema is checked against, with their stored schemas. */

@@ -1,7 +1,7 @@
 // A parse thread (see offload.ts): parses, canonicalizes and checks compatibility with the same
 // code the event loop would run, and answers with plain data.
 import { parentPort, workerData } from 'node:worker_threads'
-import { checkLevel, TimeBudget } from '../compat/levels.js'
+import { checkLevel, LazyPriorVersion, TimeBudget } from '../compat/levels.js'
 import { type ParsedSchema, UndecidedError } from '../formats/format.js'
 import { formatFor } from '../formats/index.js'
 import { RegistryState } from '../store/state.js'
@@ -32,14 +32,13 @@ function judge(job: JudgeJob): JudgeAnswer {
   const budget = job.budgetMs > 0 ? new TimeBudget(job.budgetMs) : undefined
   try {
     const candidate = parseSource(core, job.candidate)
-    const previous = job.priors.map((p) => ({
-      version: p.version,
-      canonical: p.text,
-      get schema() {
-        budget?.check()
-        return parsedPrior(p)
-      },
-    }))
+    const previous = job.priors.map(
+      (p) =>
+        new LazyPriorVersion(p.version, p.text, () => {
+          budget?.check()
+          return parsedPrior(p)
+        }),
+    )
     const result = checkLevel(core.format(job.candidate.type), job.level, candidate, previous, job.options, budget)
     return {
       result: {

@@ -64,22 +64,48 @@ export function prepareSchema(
   const { source, concrete } = sourceOf(core, subject, req, opts)
   const format = core.format(source.type)
   const known = opts.precomputed?.find((f) => sameSource(f.source, source))
-  let parsed: ParsedSchema | undefined
-  const parse = () => (parsed ??= parseSource(core, source))
-  const canonical = known ? known.canonical : canonicalize(format, parse(), opts.normalize)
+  const parsed = known ? undefined : parseSource(core, source)
+  const canonical = known ? known.canonical : canonicalize(format, parsed!, opts.normalize)
   const references = opts.normalize ? sortReferences(concrete) : concrete
-  return {
+  return new LazyPrepared(core, parsed, {
     type: format.type,
     format,
-    get parsed() {
-      return parse()
-    },
     canonical,
     references,
     ...(req.metadata ? { metadata: req.metadata } : {}),
     ...(req.ruleSet ? { ruleSet: req.ruleSet } : {}),
     guid: schemaGuid(canonical, references, req.metadata, req.ruleSet),
     source,
+  })
+}
+
+/**
+ * A {@link PreparedSchema} that parses its source only when something first reads `parsed`. The
+ * getter is on the prototype: a getter written into each object (`{ get parsed() {...} }`) gives
+ * every object its own hidden class in the old generation, which kept everything it captured
+ * (the transaction, the request's schema) alive through young collections, so every
+ * registration's objects were promoted and died in the old generation.
+ */
+class LazyPrepared implements PreparedSchema {
+  declare readonly type: SchemaType
+  declare readonly format: SchemaFormat
+  declare readonly canonical: string
+  declare readonly references: SchemaReference[]
+  declare readonly metadata?: JsonObject
+  declare readonly ruleSet?: JsonObject
+  declare readonly guid: string
+  declare readonly source: SchemaSource
+  readonly #core: RegistryCore
+  #parsed: ParsedSchema | undefined
+
+  constructor(core: RegistryCore, parsed: ParsedSchema | undefined, fields: Omit<PreparedSchema, 'parsed'>) {
+    this.#core = core
+    this.#parsed = parsed
+    Object.assign(this, fields)
+  }
+
+  get parsed(): ParsedSchema {
+    return (this.#parsed ??= parseSource(this.#core, this.source))
   }
 }
 

@@ -13,23 +13,34 @@ export { buildAvscType, type AvscOptions } from './avsc.js'
 /** Parses an Avro schema; see {@link avroFormat}. */
 export function parseAvro(text: string, refs: ResolvedRefs, mode: ParseMode): AvroSchema {
   const tree = parseTree(text, refs, mode)
-  const schema = {
-    type: 'AVRO' as const,
-    text,
-    refs,
-    root: tree.root,
-    refRoots: tree.refRoots,
-    refNames: tree.refNames,
-    ...(isNamed(tree.root) ? { fullName: tree.root.fullName } : {}),
+  return new ParsedAvro(text, refs, tree.root, tree.refRoots, tree.refNames)
+}
+
+/**
+ * A parsed Avro schema. Its avsc type is built on first use, so a schema Avro Java accepts loads
+ * even where avsc is stricter. The getter is on the prototype, so copying a parsed schema
+ * (`{...parsed, metadata}`) neither builds nor fails; and, unlike a getter defined on each object,
+ * it gives the objects one shared hidden class, so a parse's tree is not kept alive through young
+ * collections by an old-generation hidden class of its own.
+ */
+class ParsedAvro implements AvroSchema {
+  readonly type = 'AVRO' as const
+  declare readonly fullName?: string
+  #avscType: avsc.Type | undefined
+
+  constructor(
+    readonly text: string,
+    readonly refs: ResolvedRefs,
+    readonly root: AvroNode,
+    readonly refRoots: readonly AvroNode[],
+    readonly refNames: ReadonlySet<string>,
+  ) {
+    if (isNamed(root)) (this as { fullName?: string }).fullName = root.fullName
   }
-  let type: avsc.Type | undefined
-  // Built on first use, so a schema Avro Java accepts loads even where avsc is stricter; not
-  // enumerable, so copying a parsed schema (`{...parsed, metadata}`) neither builds nor fails.
-  Object.defineProperty(schema, 'avscType', {
-    enumerable: false,
-    get: () => (type ??= buildAvscType(tree.root, tree.refRoots)),
-  })
-  return schema as AvroSchema
+
+  get avscType(): avsc.Type {
+    return (this.#avscType ??= buildAvscType(this.root, this.refRoots))
+  }
 }
 
 /** Named types used by the schema that are defined by its references. */
