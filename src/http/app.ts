@@ -17,6 +17,7 @@ import { installBodyTimeout, installInFlight } from './observability/limits.js'
 import { installMetrics } from './observability/metrics.js'
 import { RequestStats } from './observability/request-stats.js'
 import { installHotReads } from './hot-reads.js'
+import { installReadsFirst } from './reads-first.js'
 import { ResponseCache } from './response-cache.js'
 import { RequestHooks } from './request-hooks.js'
 import { aliasRewriter, recordAlias, rewriteContextUrl } from './rewrite.js'
@@ -130,6 +131,7 @@ export async function buildApp({
     })
   }
   guardRequestListeners(app.server, (err) => app.log.error({ err }, 'request handling threw'))
+  installReadsFirst(app.server)
   // One fastify hook of each kind runs the app's own per-request steps; the rewrite check first.
   const hooks = new RequestHooks(app)
   installRewriteErrors(hooks)

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads'
 import type { CompatibilityLevel, DirectedViolation } from '../compat/levels.js'
 import type { CompatOptions, ResolvedRef, SchemaType } from '../formats/format.js'
 import type { JsonObject } from '../formats/model.js'
+import { afterIo } from '../io-first.js'
 import { startThread } from '../threads.js'
 import type { RegistryOptions } from './core.js'
 import type { SchemaSource } from './prepare.js'
@@ -106,7 +107,7 @@ export class OffloadThreads implements Offload {
   #settle(seq: number, reply: OffloadReply | undefined): void {
     const resolve = this.#waiting.get(seq)
     this.#waiting.delete(seq)
-    resolve?.(reply)
+    if (resolve) afterIo(() => resolve(reply))
   }
 
   #run(job: OffloadJob): Promise<OffloadReply | undefined> {

@@ -1,3 +1,4 @@
+import { afterIo } from '../io-first.js'
 import { BufferedTx, RegistryState } from './state.js'
 import type { Mutation, StoreTx } from './store.js'
 
@@ -54,14 +55,19 @@ export function runInOrder(fns: readonly ((tx: StoreTx) => unknown)[], into: Buf
   })
 }
 
-/** Tells a caller its transaction's outcome. */
+/**
+ * Tells a caller its transaction's outcome, after the I/O that has arrived ({@link afterIo}): the
+ * replies of a committed batch wait behind reads.
+ */
 export function settleOutcome(
   outcome: Outcome,
   resolve: (value: unknown) => void,
   reject: (error: unknown) => void,
 ): void {
-  if (outcome.ok) resolve(outcome.value)
-  else reject(outcome.error)
+  afterIo(() => {
+    if (outcome.ok) resolve(outcome.value)
+    else reject(outcome.error)
+  })
 }
 
 interface Entry {
@@ -157,7 +163,7 @@ export class GroupCommit {
     const culprit = error instanceof TransactionWriteError ? writing[error.index] : undefined
     const rejected = culprit ? [culprit] : writing
     const rerun = [...batch.filter((e) => !rejected.includes(e)), ...this.#queue]
-    for (const e of rejected) e.reject(error)
+    for (const e of rejected) afterIo(() => e.reject(error))
     this.#pending = new RegistryState(this.durable)
     this.#queue = []
     for (const e of rerun) {
@@ -175,7 +181,8 @@ export class GroupCommit {
 
   #next(): void {
     if (this.#queue.length > 0) this.#flush()
-    else for (const done of this.#drained.splice(0)) done()
+    // After the replies queued before it: drained means every caller has heard.
+    else for (const done of this.#drained.splice(0)) afterIo(done)
   }
 }
 
