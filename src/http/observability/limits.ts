@@ -64,7 +64,8 @@ export function installBodyTimeout(app: FastifyInstance, ms: number): void {
   app.addHook('preParsing', (request, reply, payload, done) => {
     const headers = request.headers
     const hasBody = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0
-    if (!hasBody || payload.readableEnded) {
+    // A body that has arrived in full (as small ones do, with their headers) cannot stall.
+    if (!hasBody || payload.readableEnded || (payload as { complete?: boolean }).complete === true) {
       done(null, payload)
       return
     }
