@@ -55,19 +55,14 @@ export function runInOrder(fns: readonly ((tx: StoreTx) => unknown)[], into: Buf
   })
 }
 
-/**
- * Tells a caller its transaction's outcome, after the I/O that has arrived ({@link afterIo}): the
- * replies of a committed batch wait behind reads.
- */
+/** Tells a caller its transaction's outcome. */
 export function settleOutcome(
   outcome: Outcome,
   resolve: (value: unknown) => void,
   reject: (error: unknown) => void,
 ): void {
-  afterIo(() => {
-    if (outcome.ok) resolve(outcome.value)
-    else reject(outcome.error)
-  })
+  if (outcome.ok) resolve(outcome.value)
+  else reject(outcome.error)
 }
 
 interface Entry {
@@ -85,11 +80,18 @@ interface Entry {
  * sync. Readers only ever see `durable`; a transaction's caller hears its outcome (result or
  * error) only once everything it saw is durable. When a batch fails, the transactions it did
  * not name are run again, in order, on the durable state, as the store contract allows.
+ *
+ * Once a batch is durable, each of its transactions is applied to `durable` in the same task that
+ * tells its caller, one task per transaction through {@link afterIo}: reads that arrived meanwhile
+ * go first, and a reader never sees a write whose caller has not been told. Until then those
+ * transactions are `#unseen`, and the writers' view includes them.
  */
 export class GroupCommit {
   #pending: RegistryState
   #queue: Entry[] = []
   #inFlight: Entry[] | undefined
+  /** Durable transactions not yet applied to `durable` nor told, in order. */
+  #unseen: Entry[] = []
   #drained: (() => void)[] = []
 
   constructor(
@@ -109,7 +111,9 @@ export class GroupCommit {
       }
       this.#run(entry)
       const writes = entry.outcome.ok && entry.outcome.mutations.length > 0
-      if (!writes && !this.#inFlight && this.#queue.length === 0) return settle(entry)
+      if (!writes && !this.#inFlight && this.#queue.length === 0 && this.#unseen.length === 0) {
+        return afterIo(() => settle(entry))
+      }
       this.#queue.push(entry)
       this.#flush()
     })
@@ -117,8 +121,12 @@ export class GroupCommit {
 
   /** Resolves once every transaction accepted so far has been settled. */
   drain(): Promise<void> {
-    if (!this.#inFlight && this.#queue.length === 0) return Promise.resolve()
+    if (this.#idle()) return Promise.resolve()
     return new Promise((resolve) => this.#drained.push(resolve))
+  }
+
+  #idle(): boolean {
+    return !this.#inFlight && this.#queue.length === 0 && this.#unseen.length === 0
   }
 
   #run(entry: Entry): void {
@@ -149,11 +157,23 @@ export class GroupCommit {
   }
 
   #committed(batch: Entry[]): void {
-    for (const e of batch) if (e.outcome.ok) for (const m of e.outcome.mutations) this.durable.apply(m)
     this.#inFlight = undefined
-    this.#rebase(this.#queue)
-    for (const e of batch) settle(e)
+    this.#unseen.push(...batch)
+    // At once when no reads are arriving; else each in a later task.
+    for (const e of batch) afterIo(() => this.#reveal(e))
+    // The same view, rebuilt on what `durable` now holds: the layer keeps only the writes not
+    // applied there yet, not every write since the start.
+    this.#rebase()
     this.#next()
+  }
+
+  /** Applies a durable transaction to `durable` and tells its caller, in one task. */
+  #reveal(entry: Entry): void {
+    // Entries are revealed in the order they committed (afterIo keeps its order).
+    this.#unseen.shift()
+    if (entry.outcome.ok) for (const m of entry.outcome.mutations) this.durable.apply(m)
+    settle(entry)
+    if (this.#idle()) this.#wake()
   }
 
   #failed(batch: Entry[], writing: Entry[], error: unknown): void {
@@ -164,8 +184,8 @@ export class GroupCommit {
     const rejected = culprit ? [culprit] : writing
     const rerun = [...batch.filter((e) => !rejected.includes(e)), ...this.#queue]
     for (const e of rejected) afterIo(() => e.reject(error))
-    this.#pending = new RegistryState(this.durable)
     this.#queue = []
+    this.#rebase()
     for (const e of rerun) {
       this.#run(e)
       this.#queue.push(e)
@@ -173,16 +193,22 @@ export class GroupCommit {
     this.#next()
   }
 
-  /** Rebuilds the writers' view as the new durable state plus the queue's writes. */
-  #rebase(queue: readonly Entry[]): void {
+  /** Rebuilds the writers' view as the durable state plus the unseen and queued writes. */
+  #rebase(): void {
     this.#pending = new RegistryState(this.durable)
-    for (const e of queue) if (e.outcome.ok) for (const m of e.outcome.mutations) this.#pending.apply(m)
+    for (const e of [...this.#unseen, ...this.#queue]) {
+      if (e.outcome.ok) for (const m of e.outcome.mutations) this.#pending.apply(m)
+    }
   }
 
   #next(): void {
     if (this.#queue.length > 0) this.#flush()
-    // After the replies queued before it: drained means every caller has heard.
-    else for (const done of this.#drained.splice(0)) afterIo(done)
+    else if (this.#idle()) this.#wake()
+  }
+
+  /** Tells those waiting in {@link drain}, after every caller queued before them has heard. */
+  #wake(): void {
+    for (const done of this.#drained.splice(0)) afterIo(done)
   }
 }
 

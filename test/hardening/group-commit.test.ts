@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { noteRead } from '../../src/io-first.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js'
 import { startServer, type TestServer } from '../support/server.js'
 
@@ -145,5 +146,43 @@ describe('group commit on a SQLite file', () => {
       for (const o of ok) expect((await get(url, `/subjects/${o.subject}/versions/1`)).id).toBe(o.id)
       expect(((await get(url, '/subjects')) as string[]).length).toBe(ok.length)
     })
+  })
+  it('shows readers a write only once its caller has been told, while replies wait behind reads', async () => {
+    const store = new SqliteStore(join(dir, 'reveal.db'))
+    // Reads are arriving: the replies of a committed batch are spread over the loop's turns.
+    noteRead()
+    const told = new Set<string>()
+    let seen = 0
+    let untold = 0
+    let polling = true
+    // A reader on every turn of the loop, as reads arriving between those replies would be.
+    const poll = () => {
+      for (const subject of store.subjects()) {
+        seen++
+        if (!told.has(subject)) untold++
+      }
+      if (polling) setImmediate(poll)
+    }
+    setImmediate(poll)
+    try {
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          store
+            .transaction((tx) => {
+              const id = tx.maxId('.') + 1
+              const schema = JSON.stringify({ type: 'record', name: `R${i}`, fields: [] })
+              tx.putSchema({ context: '.', id, schemaType: 'AVRO', schema, references: [], guid: `g${i}` })
+              tx.putVersion({ subject: `s${i}`, version: 1, context: '.', id, deleted: false, ts: 0 })
+            })
+            .then(() => told.add(`s${i}`)),
+        ),
+      )
+    } finally {
+      polling = false
+      await store.close()
+    }
+    expect(seen).toBeGreaterThan(0)
+    expect(untold).toBe(0)
+    expect(told.size).toBe(200)
   })
 })
