@@ -160,17 +160,20 @@ export class GroupCommit {
     this.#inFlight = undefined
     this.#unseen.push(...batch)
     // At once when no reads are arriving; else each in a later task.
-    for (const e of batch) afterIo(() => this.#reveal(e))
+    for (let i = 0; i < batch.length; i++) afterIo(() => this.#revealNext())
     // The same view, rebuilt on what `durable` now holds: the layer keeps only the writes not
     // applied there yet, not every write since the start.
     this.#rebase()
     this.#next()
   }
 
-  /** Applies a durable transaction to `durable` and tells its caller, in one task. */
-  #reveal(entry: Entry): void {
-    // Entries are revealed in the order they committed (afterIo keeps its order).
-    this.#unseen.shift()
+  /**
+   * Applies the oldest unseen transaction to `durable` and tells its caller, in one task. Each task
+   * takes whichever is oldest, so they are applied in commit order even if a task queued by a
+   * promise reaction runs ahead of one queued before it.
+   */
+  #revealNext(): void {
+    const entry = this.#unseen.shift()!
     if (entry.outcome.ok) for (const m of entry.outcome.mutations) this.durable.apply(m)
     settle(entry)
     if (this.#idle()) this.#wake()

@@ -185,4 +185,37 @@ describe('group commit on a SQLite file', () => {
     expect(untold).toBe(0)
     expect(told.size).toBe(200)
   })
+  it('applies durable transactions in commit order when a reply starts another one mid-slice', async () => {
+    // In memory the write is synchronous, so a transaction started by a reply commits at once.
+    const store = new SqliteStore(':memory:')
+    noteRead()
+    const spin = (ms: number) => {
+      const end = performance.now() + ms
+      while (performance.now() < end) {
+        // a reply's own work, longer than a slice
+      }
+    }
+    const put = (subject: string, id: number) =>
+      store.transaction((tx) => {
+        const schema = JSON.stringify({ type: 'record', name: `R${id}`, fields: [] })
+        tx.putSchema({ context: '.', id, schemaType: 'AVRO', schema, references: [], guid: `g${id}` })
+        tx.putVersion({ subject, version: 1, context: '.', id, deleted: false, ts: 0 })
+      })
+    let third: Promise<void> | undefined
+    try {
+      // The first reply overruns its slice and deletes what the second wrote: the second must be
+      // applied before the delete, whatever order their tasks run in.
+      const first = put('first', 1).then(() => {
+        spin(1)
+        third = store.transaction((tx) => tx.deleteVersion('second', 1))
+      })
+      const second = put('second', 2)
+      await Promise.all([first, second])
+      await third
+      expect(store.versionsOf('first').map((v) => v.id)).toEqual([1])
+      expect(store.versionsOf('second')).toEqual([])
+    } finally {
+      await store.close()
+    }
+  })
 })
