@@ -78,6 +78,20 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
   socket.destroy()
 }
 
+/** A `request` listener of a Node HTTP server. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void
+
+/**
+ * Replaces the server's one request listener (fastify's, or a wrapper of it) with `wrap` of it;
+ * throws when there is not exactly one.
+ */
+export function wrapRequestListener(server: Server, wrap: (listener: RequestListener) => RequestListener): void {
+  const listeners = server.listeners('request') as RequestListener[]
+  if (listeners.length !== 1) throw new Error(`expected one request listener, found ${listeners.length}`)
+  server.removeAllListeners('request')
+  server.on('request', wrap(listeners[0]!.bind(server)))
+}
+
 /**
  * Guards the server's request listeners: something thrown synchronously while a request is
  * dispatched (before fastify's own error handling takes over) answers 500 on that request and is

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { requestId } from './observability/audit.js'
 import type { RequestStats } from './observability/request-stats.js'
 import { negotiate } from './content-type.js'
+import { wrapRequestListener } from './guards.js'
 import type { ResponseCache } from './response-cache.js'
 
 export interface HotReadsDeps {
@@ -60,8 +61,5 @@ export function hotReads(
  * other wrapper of the listeners, so those wrap it too).
  */
 export function installHotReads(server: Server, deps: HotReadsDeps): void {
-  const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[]
-  if (listeners.length !== 1) throw new Error(`expected one request listener, found ${listeners.length}`)
-  server.removeAllListeners('request')
-  server.on('request', hotReads(deps, listeners[0]!.bind(server)))
+  wrapRequestListener(server, (next) => hotReads(deps, next))
 }

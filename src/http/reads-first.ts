@@ -1,5 +1,6 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { Server } from 'node:http'
 import { afterIo, noteRead } from '../io-first.js'
+import { wrapRequestListener } from './guards.js'
 
 /**
  * Puts reads ahead of everything else on `server`: a GET or HEAD goes to the request listener at
@@ -9,11 +10,7 @@ import { afterIo, noteRead } from '../io-first.js'
  * so a deferred request is still guarded).
  */
 export function installReadsFirst(server: Server): void {
-  const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[]
-  if (listeners.length !== 1) throw new Error(`expected one request listener, found ${listeners.length}`)
-  const listener = listeners[0]!.bind(server)
-  server.removeAllListeners('request')
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  wrapRequestListener(server, (listener) => (req, res) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
       noteRead()
       listener(req, res)
