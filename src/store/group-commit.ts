@@ -111,9 +111,7 @@ export class GroupCommit {
       }
       this.#run(entry)
       const writes = entry.outcome.ok && entry.outcome.mutations.length > 0
-      if (!writes && !this.#inFlight && this.#queue.length === 0 && this.#unseen.length === 0) {
-        return afterIo(() => settle(entry))
-      }
+      if (!writes && this.#idle()) return afterIo(() => settle(entry))
       this.#queue.push(entry)
       this.#flush()
     })
